@@ -1,0 +1,5 @@
+"""cxbot: the operations side of customer-experience launches."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"

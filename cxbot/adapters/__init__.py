@@ -1,0 +1,1 @@
+"""Adapters: one per outside system, behind the ports in cxbot.service.ports."""

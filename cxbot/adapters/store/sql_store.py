@@ -1,0 +1,230 @@
+"""The LaunchStore on SQLAlchemy 2: SQLite file by default, PostgreSQL by URL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, Row, create_engine, event, select, update
+from sqlalchemy.engine import Connection
+
+from cxbot.adapters.store.tables import changes as changes_table
+from cxbot.adapters.store.tables import checklist_items, cursors, launches
+from cxbot.domain.changes import Change, ChangeSource
+from cxbot.domain.checklist import ChecklistItem, ItemStatus, Launch
+from cxbot.domain.dday import DayUnit
+
+_MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def migrate(engine: Engine) -> None:
+    """Brings the schema to the newest migration (a no-op when it is there)."""
+    config = Config()
+    config.set_main_option("script_location", str(_MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+def open_store(url: str, *, migrate_schema: bool = True) -> SqlStore:
+    """A store on `url`, its schema migrated; SQLite files get their folder created."""
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
+        Path(url.removeprefix("sqlite:///")).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    if migrate_schema:
+        migrate(engine)
+    return SqlStore(engine)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.close()
+
+
+class SqlStore:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # launches -------------------------------------------------------------
+    def get_launch(self, key: str) -> Launch | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(launches).where(launches.c.key == key)).first()
+        return _launch(row) if row else None
+
+    def list_launches(self) -> list[Launch]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(launches).order_by(launches.c.open_date, launches.c.key))
+            return [_launch(row) for row in rows]
+
+    # items ----------------------------------------------------------------
+    def items_of(self, launch_key: str) -> list[ChecklistItem]:
+        query = (
+            select(checklist_items)
+            .where(checklist_items.c.launch_key == launch_key)
+            .order_by(checklist_items.c.due, checklist_items.c.key)
+        )
+        with self.engine.connect() as conn:
+            return [_item(row) for row in conn.execute(query)]
+
+    def get_item(self, key: str) -> ChecklistItem | None:
+        return self.items_by_key([key]).get(key)
+
+    def items_by_key(self, keys: Iterable[str]) -> dict[str, ChecklistItem]:
+        wanted = list(dict.fromkeys(keys))
+        found: dict[str, ChecklistItem] = {}
+        with self.engine.connect() as conn:
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                rows = conn.execute(select(checklist_items).where(checklist_items.c.key.in_(chunk)))
+                found.update((row.key, _item(row)) for row in rows)
+        return found
+
+    def apply(
+        self,
+        *,
+        launch: Launch | None = None,
+        items: Sequence[ChecklistItem] = (),
+        changes: Sequence[Change] = (),
+    ) -> None:
+        with self.engine.begin() as conn:
+            if launch is not None:
+                self._upsert(conn, launches, "key", [_launch_row(launch)])
+            if items:
+                self._upsert(conn, checklist_items, "key", [_item_row(item) for item in items])
+            if changes:
+                conn.execute(changes_table.insert(), [_change_row(change) for change in changes])
+
+    @staticmethod
+    def _upsert(conn: Connection, table: Any, key: str, rows: list[dict[str, Any]]) -> None:
+        column = table.c[key]
+        existing = set(
+            conn.execute(select(column).where(column.in_([row[key] for row in rows]))).scalars()
+        )
+        new = [row for row in rows if row[key] not in existing]
+        if new:
+            conn.execute(table.insert(), new)
+        for row in rows:
+            if row[key] in existing:
+                conn.execute(update(table).where(column == row[key]).values(**row))
+
+    # change history -------------------------------------------------------
+    def changes(
+        self, *, entity_id_prefix: str | None = None, limit: int | None = None
+    ) -> list[Change]:
+        query = select(changes_table).order_by(changes_table.c.id)
+        if entity_id_prefix is not None:
+            query = query.where(changes_table.c.entity_id.startswith(entity_id_prefix, autoescape=True))
+        if limit is not None:
+            query = query.limit(limit)
+        with self.engine.connect() as conn:
+            return [_change(row) for row in conn.execute(query)]
+
+    # cursors --------------------------------------------------------------
+    def get_cursor(self, name: str) -> str | None:
+        with self.engine.connect() as conn:
+            value = conn.execute(select(cursors.c.value).where(cursors.c.name == name)).scalar()
+        return value
+
+    def set_cursor(self, name: str, value: str) -> None:
+        with self.engine.begin() as conn:
+            self._upsert(conn, cursors, "name", [{"name": name, "value": value}])
+
+
+
+def _launch(row: Row[Any]) -> Launch:
+    return Launch(
+        key=row.key,
+        name=row.name,
+        template_key=row.template_key,
+        open_date=row.open_date,
+        planner_name=row.planner_name,
+        planner_email=row.planner_email,
+    )
+
+
+def _launch_row(launch: Launch) -> dict[str, Any]:
+    return {
+        "key": launch.key,
+        "name": launch.name,
+        "template_key": launch.template_key,
+        "open_date": launch.open_date,
+        "planner_name": launch.planner_name,
+        "planner_email": launch.planner_email,
+    }
+
+
+def _item(row: Row[Any]) -> ChecklistItem:
+    return ChecklistItem(
+        key=row.key,
+        launch_key=row.launch_key,
+        title=row.title,
+        department=row.department,
+        department_name=row.department_name,
+        owner_name=row.owner_name,
+        owner_email=row.owner_email,
+        due=row.due,
+        label=row.label,
+        unit=DayUnit(row.unit),
+        scenario=row.scenario,
+        status=ItemStatus(row.status),
+        moved_because=row.moved_because,
+        remote_id=row.remote_id,
+    )
+
+
+def _item_row(item: ChecklistItem) -> dict[str, Any]:
+    return {
+        "key": item.key,
+        "launch_key": item.launch_key,
+        "title": item.title,
+        "department": item.department,
+        "department_name": item.department_name,
+        "owner_name": item.owner_name,
+        "owner_email": item.owner_email,
+        "due": item.due,
+        "label": item.label,
+        "unit": item.unit.value,
+        "scenario": item.scenario,
+        "status": item.status.value,
+        "moved_because": item.moved_because,
+        "remote_id": item.remote_id,
+    }
+
+
+def _change(row: Row[Any]) -> Change:
+    return Change(
+        entity=row.entity,
+        entity_id=row.entity_id,
+        field=row.field,
+        old=row.old,
+        new=row.new,
+        actor=row.actor,
+        source=ChangeSource(row.source),
+        at=row.at,
+        note=row.note,
+    )
+
+
+def _change_row(change: Change) -> dict[str, Any]:
+    return {
+        "entity": change.entity,
+        "entity_id": change.entity_id,
+        "field": change.field,
+        "old": change.old,
+        "new": change.new,
+        "actor": change.actor,
+        "source": change.source.value,
+        "at": change.at,
+        "note": change.note,
+    }

@@ -1,0 +1,98 @@
+"""Table definitions. Changes to them go through a migration in migrations/versions."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    Column,
+    Date,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+)
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Aware datetimes in, aware UTC datetimes out, on SQLite as on PostgreSQL."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: cxbot stores aware datetimes only")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)  # type: ignore[no-any-return]
+        return value.astimezone(UTC)  # type: ignore[no-any-return]
+
+
+metadata = MetaData()
+
+launches = Table(
+    "launches",
+    metadata,
+    Column("key", String(80), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("template_key", String(80), nullable=False),
+    Column("open_date", Date, nullable=False),
+    Column("planner_name", String(200)),
+    Column("planner_email", String(320)),
+)
+
+checklist_items = Table(
+    "checklist_items",
+    metadata,
+    Column("key", String(160), primary_key=True),
+    Column("launch_key", String(80), ForeignKey("launches.key"), nullable=False, index=True),
+    Column("title", String(200), nullable=False),
+    Column("department", String(80), nullable=False),
+    Column("department_name", String(200), nullable=False),
+    Column("owner_name", String(200)),
+    Column("owner_email", String(320)),
+    Column("due", Date, nullable=False),
+    Column("label", String(16), nullable=False),
+    Column("unit", String(16), nullable=False),
+    Column("scenario", Text, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("moved_because", String(200)),
+    Column("remote_id", String(64)),
+)
+
+changes = Table(
+    "changes",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("entity", String(40), nullable=False),
+    Column("entity_id", String(200), nullable=False),
+    Column("field", String(80), nullable=False),
+    Column("old", Text),
+    Column("new", Text),
+    Column("actor", String(320), nullable=False),
+    Column("source", String(20), nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    Column("note", Text),
+    Index("ix_changes_entity", "entity", "entity_id"),
+)
+
+cursors = Table(
+    "cursors",
+    metadata,
+    Column("name", String(120), primary_key=True),
+    Column("value", Text, nullable=False),
+)

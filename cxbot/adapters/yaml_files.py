@@ -1,0 +1,135 @@
+"""Reading the YAML files users write: checklist templates, owners, company calendar.
+
+Every error names the file, the entry and the field at fault.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, ValidationError
+
+from cxbot.domain.checklist import ChecklistTemplate
+from cxbot.domain.owners import OwnerDirectory, Person
+from cxbot.service.errors import InputError, NotFound
+
+
+def read_yaml(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise NotFound(f"{path}: no such file") from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown place"
+        problem = getattr(error, "problem", None) or str(error)
+        raise InputError(f"{path}: not valid YAML at {where}: {problem}") from None
+
+
+def describe_validation(path: Path, raw: Any, error: ValidationError) -> str:
+    """One line per problem: file, entry (with its key when it has one), field, message."""
+    lines = [f"{path}: {error.error_count()} problem(s)"]
+    for problem in error.errors():
+        loc = list(problem["loc"])
+        where = _where(raw, loc)
+        lines.append(f"  - {where}: {problem['msg']}")
+    return "\n".join(lines)
+
+
+def _where(raw: Any, loc: list[int | str]) -> str:
+    parts: list[str] = []
+    node = raw
+    for step in loc:
+        if isinstance(step, int):
+            label = f"[{step + 1}]"
+            if isinstance(node, list) and step < len(node):
+                node = node[step]
+                if isinstance(node, dict) and "key" in node:
+                    label = f"[{step + 1}] (key {node['key']!r})"
+            parts.append(label)
+        else:
+            if isinstance(node, dict):
+                node = node.get(step)
+            parts.append(f".{step}" if parts else str(step))
+    text = "".join(parts) or "top level"
+    if loc and isinstance(loc[-1], str) and len(loc) > 1:
+        return f"{text.rsplit('.', 1)[0]}, field {loc[-1]!r}"
+    return text
+
+
+def load_template(path: Path) -> ChecklistTemplate:
+    raw = read_yaml(path)
+    if not isinstance(raw, dict):
+        raise InputError(f"{path}: a template is a mapping with key, name, departments, items")
+    raw.setdefault("key", path.stem)
+    try:
+        return ChecklistTemplate.model_validate(raw)
+    except ValidationError as error:
+        raise InputError(describe_validation(path, raw, error)) from None
+
+
+def find_template(folder: Path, name: str) -> Path:
+    """A template by its key (file stem) or by path."""
+    candidate = Path(name)
+    if candidate.suffix in (".yaml", ".yml") and candidate.exists():
+        return candidate
+    for suffix in (".yaml", ".yml"):
+        path = folder / f"{name}{suffix}"
+        if path.exists():
+            return path
+    known = ", ".join(sorted(p.stem for p in folder.glob("*.y*ml"))) or "none"
+    raise NotFound(f"no template {name!r} in {folder}/ (known: {known})")
+
+
+class _PersonFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(min_length=1)
+    email: EmailStr | None = None
+    slack_id: str | None = Field(default=None, pattern=r"^[UW][A-Z0-9]{2,}$")
+
+
+class _OwnersFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    planner: _PersonFile | None = None
+    departments: dict[str, _PersonFile] = Field(default_factory=dict)
+
+
+def load_owners(path: Path | None) -> OwnerDirectory:
+    if path is None:
+        return OwnerDirectory()
+    raw = read_yaml(path) or {}
+    try:
+        parsed = _OwnersFile.model_validate(raw)
+    except ValidationError as error:
+        raise InputError(describe_validation(path, raw, error)) from None
+
+    def person(entry: _PersonFile) -> Person:
+        return Person(name=entry.name, email=entry.email, slack_id=entry.slack_id)
+
+    return OwnerDirectory(
+        owners={key: person(entry) for key, entry in parsed.departments.items()},
+        planner=person(parsed.planner) if parsed.planner else None,
+    )
+
+
+class _CompanyCalendarFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    closures: dict[date, str] = Field(default_factory=dict)
+    extra_workdays: list[date] = Field(default_factory=list)
+
+
+def load_company_calendar(path: Path | None) -> tuple[dict[date, str], list[date]]:
+    """Company closures (date → reason) and extra working days from a YAML file."""
+    if path is None:
+        return {}, []
+    raw = read_yaml(path) or {}
+    try:
+        parsed = _CompanyCalendarFile.model_validate(raw)
+    except ValidationError as error:
+        raise InputError(describe_validation(path, raw, error)) from None
+    return parsed.closures, parsed.extra_workdays

@@ -1,0 +1,139 @@
+"""Checklist templates, launches and their items."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from cxbot.domain.dday import DayUnit, DOffset
+
+_KEY = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+MAX_TEXT = 2000  # Notion's limit for one rich-text run; we keep every field within it.
+
+
+class ItemStatus(StrEnum):
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    BLOCKED = "blocked"
+
+    @property
+    def is_open(self) -> bool:
+        return self in (ItemStatus.NOT_STARTED, ItemStatus.IN_PROGRESS)
+
+
+class TemplateItem(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    key: str = Field(description="stable id within the template: lowercase, digits, dashes")
+    title: str = Field(min_length=1, max_length=200)
+    department: str
+    due: str = Field(description="D-offset from opening day: D-30, D-day, D+14")
+    unit: DayUnit | None = Field(default=None, description="business or calendar days")
+    exact_day: bool = Field(
+        default=False, description="keep the date even when it is not a business day"
+    )
+    scenario: str = Field(min_length=1, max_length=MAX_TEXT)
+    work_type: str | None = None
+
+    @field_validator("key")
+    @classmethod
+    def _key_shape(cls, value: str) -> str:
+        if not _KEY.match(value):
+            raise ValueError("use lowercase letters, digits and dashes (e.g. cs-phone-number)")
+        return value
+
+    @field_validator("due")
+    @classmethod
+    def _due_shape(cls, value: str) -> str:
+        return DOffset.parse(value).label
+
+    @property
+    def offset(self) -> DOffset:
+        return DOffset.parse(self.due)
+
+
+class ChecklistTemplate(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    key: str
+    name: str = Field(min_length=1)
+    description: str = ""
+    unit: DayUnit = DayUnit.BUSINESS
+    departments: dict[str, str] = Field(min_length=1)
+    items: list[TemplateItem] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ChecklistTemplate:
+        seen: set[str] = set()
+        for index, item in enumerate(self.items):
+            if item.key in seen:
+                raise ValueError(f"items.{index}.key: {item.key!r} is used twice")
+            seen.add(item.key)
+            if item.department not in self.departments:
+                known = ", ".join(sorted(self.departments))
+                raise ValueError(
+                    f"items.{index}.department: {item.department!r} is not one of the "
+                    f"template's departments ({known})"
+                )
+        return self
+
+    def unit_of(self, item: TemplateItem) -> DayUnit:
+        return item.unit or self.unit
+
+
+def launch_key(template_key: str, name: str) -> str:
+    """A launch's stable key: the same template and name always give the same key."""
+    digest = hashlib.sha256(f"{template_key}\x00{name.strip()}".encode()).hexdigest()
+    return f"{template_key}-{digest[:8]}"
+
+
+def item_key(launch: str, template_item: str) -> str:
+    return f"{launch}/{template_item}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Launch:
+    key: str
+    name: str
+    template_key: str
+    open_date: date
+    planner_name: str | None = None
+    planner_email: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChecklistItem:
+    """One item of one launch, as cxbot knows it."""
+
+    key: str
+    launch_key: str
+    title: str
+    department: str
+    department_name: str
+    owner_name: str | None
+    owner_email: str | None
+    due: date
+    label: str
+    unit: DayUnit
+    scenario: str
+    status: ItemStatus = ItemStatus.NOT_STARTED
+    moved_because: str | None = None
+    remote_id: str | None = None
+
+    def tracked_fields(self) -> dict[str, str]:
+        """The fields whose changes go into the change history, as text."""
+        return {
+            "title": self.title,
+            "department": self.department,
+            "owner": self.owner_email or self.owner_name or "",
+            "due": self.due.isoformat(),
+            "label": self.label,
+            "status": self.status.value,
+            "scenario": self.scenario,
+        }

@@ -1,0 +1,92 @@
+"""D-day offsets: "D-30", "D-day", "D+14", in business or calendar days."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+
+from cxbot.domain.calendar import BusinessCalendar
+
+_PATTERN = re.compile(r"^\s*D\s*(?:(?P<sign>[-+])\s*(?P<n>\d{1,3})|-?\s*(?:day|0))\s*$", re.I)
+
+EARLIEST_OFFSET = -120
+LATEST_OFFSET = 60
+
+
+class DayUnit(StrEnum):
+    BUSINESS = "business"
+    CALENDAR = "calendar"
+
+
+@dataclass(frozen=True)
+class DOffset:
+    """Days relative to opening day: negative before it, positive after."""
+
+    days: int
+
+    @classmethod
+    def parse(cls, text: str) -> DOffset:
+        match = _PATTERN.match(text)
+        if not match:
+            raise ValueError(f"{text!r} is not a D-offset; write D-30, D-day or D+14")
+        if match.group("n") is None:
+            return cls(0)
+        days = int(match.group("n")) * (-1 if match.group("sign") == "-" else 1)
+        if not EARLIEST_OFFSET <= days <= LATEST_OFFSET:
+            raise ValueError(
+                f"{text!r} is outside D{EARLIEST_OFFSET} … D+{LATEST_OFFSET}"
+            )
+        return cls(days)
+
+    @property
+    def label(self) -> str:
+        if self.days == 0:
+            return "D-day"
+        return f"D{self.days:+d}"
+
+    def __str__(self) -> str:
+        return self.label
+
+
+@dataclass(frozen=True, kw_only=True)
+class DueDate:
+    """Where an offset lands, and why it moved if it did."""
+
+    day: date
+    nominal: date
+    moved_because: str | None = None
+
+
+def due_date(
+    *,
+    open_date: date,
+    offset: DOffset,
+    unit: DayUnit,
+    calendar: BusinessCalendar,
+    exact_day: bool = False,
+) -> DueDate:
+    """The due date of an item `offset` away from `open_date`.
+
+    Business-day offsets count business days only. A date that still lands on
+    a non-business day (a calendar-day offset, or D-day itself) moves to the
+    previous business day, or to the next one for items after D-day, unless the
+    item is pinned to that exact day (opening-day monitoring happens on the day).
+    """
+    if unit is DayUnit.BUSINESS and offset.days:
+        nominal = calendar.shift_business_days(open_date, offset.days)
+    else:
+        nominal = open_date + timedelta(days=offset.days)
+    if exact_day or calendar.is_business_day(nominal):
+        return DueDate(day=nominal, nominal=nominal)
+    if offset.days > 0:
+        moved = calendar.next_business_day(nominal)
+    else:
+        moved = calendar.previous_business_day(nominal)
+    return DueDate(day=moved, nominal=nominal, moved_because=calendar.why_closed(nominal))
+
+
+def days_label(today: date, due: date) -> str:
+    """How far a due date is from today, as people say it: D-3, D-day, D+2."""
+    return DOffset((today - due).days).label

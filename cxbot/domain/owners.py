@@ -1,0 +1,27 @@
+"""Who owns what: departments and the people answering for them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, kw_only=True)
+class Person:
+    name: str
+    email: str | None = None
+    slack_id: str | None = None
+
+    def display(self) -> str:
+        return f"{self.name} <{self.email}>" if self.email else self.name
+
+
+@dataclass(frozen=True, kw_only=True)
+class OwnerDirectory:
+    """Department key → owner, plus the launch's CX planner."""
+
+    owners: Mapping[str, Person] = field(default_factory=dict)
+    planner: Person | None = None
+
+    def owner_of(self, department: str) -> Person | None:
+        return self.owners.get(department)

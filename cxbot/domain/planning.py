@@ -1,0 +1,81 @@
+"""Turning a template, an opening day and an owners file into dated items."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from cxbot.domain.calendar import BusinessCalendar
+from cxbot.domain.checklist import ChecklistItem, ChecklistTemplate, Launch, item_key
+from cxbot.domain.dday import due_date
+from cxbot.domain.owners import OwnerDirectory
+
+
+@dataclass(frozen=True, kw_only=True)
+class Plan:
+    launch: Launch
+    items: tuple[ChecklistItem, ...]
+    warnings: tuple[str, ...] = field(default=())
+
+
+def plan_launch(
+    *,
+    template: ChecklistTemplate,
+    launch: Launch,
+    owners: OwnerDirectory,
+    calendar: BusinessCalendar,
+) -> Plan:
+    """Every template item with its due date, department and owner, in due-date order."""
+    items: list[ChecklistItem] = []
+    warnings: list[str] = []
+    missing_owner: set[str] = set()
+    for entry in template.items:
+        owner = owners.owner_of(entry.department)
+        if owner is None and entry.department not in missing_owner:
+            missing_owner.add(entry.department)
+            warnings.append(
+                f"no owner for department {entry.department!r} "
+                f"({template.departments[entry.department]}) in the owners file: "
+                "its items are created without an owner"
+            )
+        unit = template.unit_of(entry)
+        due = due_date(
+            open_date=launch.open_date,
+            offset=entry.offset,
+            unit=unit,
+            calendar=calendar,
+            exact_day=entry.exact_day,
+        )
+        items.append(
+            ChecklistItem(
+                key=item_key(launch.key, entry.key),
+                launch_key=launch.key,
+                title=entry.title,
+                department=entry.department,
+                department_name=template.departments[entry.department],
+                owner_name=owner.name if owner else None,
+                owner_email=owner.email if owner else None,
+                due=due.day,
+                label=entry.offset.label,
+                unit=unit,
+                scenario=entry.scenario,
+                moved_because=due.moved_because,
+            )
+        )
+    items.sort(key=lambda item: (item.due, item.key))
+    return Plan(launch=launch, items=tuple(items), warnings=tuple(warnings))
+
+
+def replan(plan: Plan, existing: dict[str, ChecklistItem]) -> tuple[ChecklistItem, ...]:
+    """The new plan's items carrying over what departments did (status, remote page)."""
+    merged = []
+    for item in plan.items:
+        old = existing.get(item.key)
+        if old is not None:
+            item = replace(item, status=old.status, remote_id=old.remote_id)
+        merged.append(item)
+    return tuple(merged)
+
+
+def reschedule(launch: Launch, open_date: date) -> Launch:
+    return replace(launch, open_date=open_date)

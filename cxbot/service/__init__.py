@@ -1,0 +1,1 @@
+"""Use cases: thin orchestration of the domain over the ports."""

@@ -1,0 +1,203 @@
+"""Creating, re-planning and ticking launch checklists."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+
+from cxbot.domain.calendar import BusinessCalendar
+from cxbot.domain.changes import Change, ChangeSource, diff_fields
+from cxbot.domain.checklist import ChecklistItem, ChecklistTemplate, ItemStatus, Launch, launch_key
+from cxbot.domain.owners import OwnerDirectory
+from cxbot.domain.planning import Plan, plan_launch, replan
+from cxbot.service.errors import ConflictError, NotFound
+from cxbot.service.ports import ChecklistBoard, LaunchStore, Progress, no_progress
+
+
+@dataclass(frozen=True, kw_only=True)
+class LaunchResult:
+    plan: Plan
+    items: tuple[ChecklistItem, ...]
+    created: bool
+    added: int
+    updated: int
+    published: int
+    changes: tuple[Change, ...]
+    dry_run: bool
+
+
+@dataclass(frozen=True, kw_only=True)
+class Context:
+    """What every use case needs: where things are kept and who is acting when."""
+
+    store: LaunchStore
+    board: ChecklistBoard
+    calendar: BusinessCalendar
+    actor: str
+    now: datetime
+
+
+def create_launch(
+    ctx: Context,
+    *,
+    template: ChecklistTemplate,
+    name: str,
+    open_date: date,
+    owners: OwnerDirectory,
+    dry_run: bool = False,
+    progress: Progress = no_progress,
+) -> LaunchResult:
+    """Plans a launch and writes its checklist; running it again creates nothing twice."""
+    key = launch_key(template.key, name)
+    existing = ctx.store.get_launch(key)
+    if existing is not None and existing.open_date != open_date:
+        raise ConflictError(
+            f"launch {name!r} ({key}) already exists with opening day "
+            f"{existing.open_date.isoformat()}; to move it to {open_date.isoformat()} run "
+            f"`cxbot launch reschedule {key} --open-date {open_date.isoformat()}`"
+        )
+    planner = owners.planner
+    launch = Launch(
+        key=key,
+        name=name.strip(),
+        template_key=template.key,
+        open_date=open_date,
+        planner_name=planner.name if planner else None,
+        planner_email=planner.email if planner else None,
+    )
+    plan = plan_launch(template=template, launch=launch, owners=owners, calendar=ctx.calendar)
+    return _write_plan(ctx, plan, created=existing is None, dry_run=dry_run, progress=progress)
+
+
+def reschedule_launch(
+    ctx: Context,
+    *,
+    key: str,
+    open_date: date,
+    template: ChecklistTemplate,
+    owners: OwnerDirectory,
+    dry_run: bool = False,
+    progress: Progress = no_progress,
+) -> LaunchResult:
+    """Moves the opening day and re-plans every due date, keeping what was ticked."""
+    launch = _launch(ctx.store, key)
+    moved = replace(launch, open_date=open_date)
+    plan = plan_launch(template=template, launch=moved, owners=owners, calendar=ctx.calendar)
+    return _write_plan(ctx, plan, created=False, dry_run=dry_run, progress=progress)
+
+
+def set_item_status(
+    ctx: Context, *, key: str, status: ItemStatus, note: str | None = None
+) -> tuple[ChecklistItem, list[Change]]:
+    """Ticks an item from cxbot itself (CLI, later Slack); mirrors it to the board."""
+    item = ctx.store.get_item(key)
+    if item is None:
+        raise NotFound(f"no checklist item {key!r}; `cxbot launch show LAUNCH` lists the keys")
+    updated = replace(item, status=status)
+    changes = diff_fields(
+        entity="checklist_item",
+        entity_id=key,
+        old=item.tracked_fields(),
+        new=updated.tracked_fields(),
+        actor=ctx.actor,
+        source=ChangeSource.CLI,
+        at=ctx.now,
+        note=note,
+    )
+    if not changes:
+        return item, []
+    launch = _launch(ctx.store, item.launch_key)
+    ids = ctx.board.publish(launch, [updated], no_progress, maybe_exist=False)
+    updated = replace(updated, remote_id=ids.get(key, updated.remote_id))
+    ctx.store.apply(items=[updated], changes=changes)
+    return updated, changes
+
+
+def _launch(store: LaunchStore, key: str) -> Launch:
+    launch = store.get_launch(key)
+    if launch is None:
+        known = ", ".join(f"{x.key} ({x.name})" for x in store.list_launches()) or "none yet"
+        raise NotFound(f"no launch {key!r}; known launches: {known}")
+    return launch
+
+
+def _write_plan(
+    ctx: Context, plan: Plan, *, created: bool, dry_run: bool, progress: Progress
+) -> LaunchResult:
+    store = ctx.store
+    old_launch = store.get_launch(plan.launch.key)
+    existing = {item.key: item for item in store.items_of(plan.launch.key)}
+    items = replan(plan, existing)
+    changes = _launch_changes(ctx, old_launch, plan.launch)
+    to_publish: list[ChecklistItem] = []
+    added = updated = 0
+    for item in items:
+        old = existing.get(item.key)
+        item_changes = diff_fields(
+            entity="checklist_item",
+            entity_id=item.key,
+            old=old.tracked_fields() if old else None,
+            new=item.tracked_fields(),
+            actor=ctx.actor,
+            source=ChangeSource.TEMPLATE if old is None else ChangeSource.CLI,
+            at=ctx.now,
+            note="created from template" if old is None else None,
+        )
+        changes.extend(item_changes)
+        added += old is None
+        updated += bool(old is not None and item_changes)
+        if item.remote_id is None or item_changes:
+            to_publish.append(item)
+    if dry_run:
+        return LaunchResult(
+            plan=plan, items=items, created=created, added=added, updated=updated,
+            published=0, changes=tuple(changes), dry_run=True,
+        )
+    # Record first, then publish: a crash in between leaves items without a remote
+    # id, which the next run publishes (the board looks them up before creating).
+    store.apply(launch=plan.launch, items=items, changes=changes)
+    published = 0
+    if to_publish:
+        # Items recorded by an earlier, interrupted run may already have a page.
+        maybe_exist = any(x.remote_id is None and x.key in existing for x in to_publish)
+        ids = ctx.board.publish(plan.launch, to_publish, progress, maybe_exist=maybe_exist)
+        with_ids = {
+            item.key: replace(item, remote_id=ids[item.key])
+            for item in to_publish
+            if item.key in ids
+        }
+        store.apply(items=list(with_ids.values()))
+        published = len(with_ids)
+        items = tuple(with_ids.get(item.key, item) for item in items)
+    return LaunchResult(
+        plan=plan, items=items, created=created, added=added, updated=updated,
+        published=published, changes=tuple(changes), dry_run=False,
+    )
+
+
+def _launch_changes(ctx: Context, old: Launch | None, new: Launch) -> list[Change]:
+    def fields(launch: Launch) -> dict[str, str]:
+        return {
+            "name": launch.name,
+            "template": launch.template_key,
+            "open_date": launch.open_date.isoformat(),
+            "planner": launch.planner_email or launch.planner_name or "",
+        }
+
+    return diff_fields(
+        entity="launch",
+        entity_id=new.key,
+        old=fields(old) if old else None,
+        new=fields(new),
+        actor=ctx.actor,
+        source=ChangeSource.CLI,
+        at=ctx.now,
+    )
+
+
+def status_counts(items: Sequence[ChecklistItem]) -> dict[ItemStatus, int]:
+    counts = dict.fromkeys(ItemStatus, 0)
+    for item in items:
+        counts[item.status] += 1
+    return counts

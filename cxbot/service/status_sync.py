@@ -1,0 +1,90 @@
+"""Reading back what departments ticked on the board since the last sync."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+
+from cxbot.domain.changes import Change, ChangeSource, diff_fields
+from cxbot.domain.checklist import ChecklistItem, ItemStatus
+from cxbot.service.launches import Context
+
+CURSOR = "status_sync"
+SYNCED_FIELDS = ("title", "status", "due", "scenario")
+
+
+@dataclass(frozen=True, kw_only=True)
+class SyncReport:
+    board: str
+    seen: int
+    changed_items: int
+    changes: tuple[Change, ...]
+    unknown: tuple[str, ...]
+    problems: tuple[str, ...]
+    cursor: str | None
+    requests: int
+
+
+def sync_status(ctx: Context, *, dry_run: bool = False) -> SyncReport:
+    """Pulls edits made on the board and records each as a change.
+
+    The board returns an overlapping window (Notion rounds edit times down to
+    the minute), so an edit already mirrored compares equal and is not recorded
+    twice.
+    """
+    cursor = ctx.store.get_cursor(CURSOR)
+    pulled = ctx.board.pull(cursor)
+    known = ctx.store.items_by_key(state.key for state in pulled.items)
+    changes: list[Change] = []
+    updated: list[ChecklistItem] = []
+    problems: list[str] = []
+    for state in pulled.items:
+        item = known.get(state.key)
+        if item is None:
+            problems.append(f"page {state.remote_id} has item key {state.key!r}, unknown here")
+            continue
+        remote = {name: state.fields[name] for name in SYNCED_FIELDS if name in state.fields}
+        try:
+            new_item = _apply(item, remote, state.remote_id)
+        except ValueError as error:
+            problems.append(f"item {item.key} (page {state.remote_id}): {error}")
+            continue
+        item_changes = diff_fields(
+            entity="checklist_item",
+            entity_id=item.key,
+            old=item.tracked_fields(),
+            new=new_item.tracked_fields(),
+            actor=state.edited_by,
+            source=ChangeSource.NOTION,
+            at=state.edited_at,
+        )
+        if item_changes or new_item.remote_id != item.remote_id:
+            updated.append(new_item)
+            changes.extend(item_changes)
+    if not dry_run:
+        ctx.store.apply(items=updated, changes=changes)
+        if pulled.cursor is not None:
+            ctx.store.set_cursor(CURSOR, pulled.cursor)
+    return SyncReport(
+        board=ctx.board.name,
+        seen=len(pulled.items),
+        changed_items=len({c.entity_id for c in changes}),
+        changes=tuple(changes),
+        unknown=tuple(pulled.unknown),
+        problems=tuple(problems),
+        cursor=pulled.cursor,
+        requests=pulled.requests,
+    )
+
+
+def _apply(item: ChecklistItem, remote: dict[str, str], remote_id: str) -> ChecklistItem:
+    updated = replace(item, remote_id=remote_id)
+    if "title" in remote and remote["title"]:
+        updated = replace(updated, title=remote["title"])
+    if "status" in remote:
+        updated = replace(updated, status=ItemStatus(remote["status"]))
+    if remote.get("due"):
+        updated = replace(updated, due=date.fromisoformat(remote["due"]))
+    if "scenario" in remote:
+        updated = replace(updated, scenario=remote["scenario"])
+    return updated
