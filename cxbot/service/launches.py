@@ -11,7 +11,7 @@ from cxbot.domain.changes import Change, ChangeSource, diff_fields
 from cxbot.domain.checklist import ChecklistItem, ChecklistTemplate, ItemStatus, Launch, launch_key
 from cxbot.domain.owners import OwnerDirectory
 from cxbot.domain.planning import Plan, plan_launch, replan
-from cxbot.service.errors import ConflictError, NotFound
+from cxbot.service.errors import ConflictError, NotFound, RemoteError
 from cxbot.service.ports import ChecklistBoard, LaunchStore, Progress, no_progress
 
 
@@ -25,6 +25,11 @@ class LaunchResult:
     published: int
     changes: tuple[Change, ...]
     dry_run: bool
+    problems: tuple[str, ...] = ()
+
+    @property
+    def unpublished(self) -> int:
+        return sum(1 for item in self.items if item.remote_id is None)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -108,8 +113,11 @@ def set_item_status(
     if not changes:
         return item, []
     launch = _launch(ctx.store, item.launch_key)
-    ids = ctx.board.publish(launch, [updated], no_progress, maybe_exist=False)
-    updated = replace(updated, remote_id=ids.get(key, updated.remote_id))
+    result = ctx.board.publish(launch, [updated], no_progress, maybe_exist=False)
+    if key not in result.ids:
+        raise RemoteError(f"could not update {key} on the {ctx.board.name} board: "
+                          + "; ".join(result.problems))
+    updated = replace(updated, remote_id=result.ids[key])
     ctx.store.apply(items=[updated], changes=changes)
     return updated, changes
 
@@ -126,6 +134,7 @@ def _write_plan(
     ctx: Context, plan: Plan, *, created: bool, dry_run: bool, progress: Progress
 ) -> LaunchResult:
     store = ctx.store
+    problems: list[str] = []
     old_launch = store.get_launch(plan.launch.key)
     existing = {item.key: item for item in store.items_of(plan.launch.key)}
     items = replan(plan, existing)
@@ -161,7 +170,9 @@ def _write_plan(
     if to_publish:
         # Items recorded by an earlier, interrupted run may already have a page.
         maybe_exist = any(x.remote_id is None and x.key in existing for x in to_publish)
-        ids = ctx.board.publish(plan.launch, to_publish, progress, maybe_exist=maybe_exist)
+        result = ctx.board.publish(plan.launch, to_publish, progress, maybe_exist=maybe_exist)
+        problems = result.problems
+        ids = result.ids
         with_ids = {
             item.key: replace(item, remote_id=ids[item.key])
             for item in to_publish
@@ -172,7 +183,7 @@ def _write_plan(
         items = tuple(with_ids.get(item.key, item) for item in items)
     return LaunchResult(
         plan=plan, items=items, created=created, added=added, updated=updated,
-        published=published, changes=tuple(changes), dry_run=False,
+        published=published, changes=tuple(changes), dry_run=False, problems=tuple(problems),
     )
 
 

@@ -69,6 +69,13 @@ class PullResult:
     requests: int = 0
 
 
+@dataclass(frozen=True, kw_only=True)
+class PublishResult:
+    ids: dict[str, str]
+    problems: list[str]
+    requests: int = 0
+
+
 class ChecklistBoard(Protocol):
     """Where departments see and tick their items (Notion, or nothing on the embedded default)."""
 
@@ -81,7 +88,7 @@ class ChecklistBoard(Protocol):
         progress: Progress,
         *,
         maybe_exist: bool,
-    ) -> dict[str, str]:
+    ) -> PublishResult:
         """Creates or updates one page per item; returns item key → remote id.
 
         `maybe_exist` says an earlier run may have created pages for items that

@@ -1,0 +1,3 @@
+from cxbot.entrypoints.cli import main
+
+main()

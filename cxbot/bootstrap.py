@@ -1,0 +1,120 @@
+"""The composition root: the only place that reads settings and builds real clients."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+import httpx
+from notion_client import Client
+from notion_client.client import ClientOptions, RetryOptions
+
+from cxbot.adapters.holidays_kr import korean_calendar
+from cxbot.adapters.local_board import LocalBoard
+from cxbot.adapters.notion.board import NotionChecklistBoard
+from cxbot.adapters.notion.pacing import Pacer
+from cxbot.adapters.rendering import Renderer
+from cxbot.adapters.store import SqlStore, open_store
+from cxbot.adapters.yaml_files import load_company_calendar
+from cxbot.domain.calendar import BusinessCalendar
+from cxbot.service.launches import Context
+from cxbot.service.ports import ChecklistBoard
+from cxbot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+CALENDAR_YEARS_BACK = 1
+CALENDAR_YEARS_AHEAD = 4
+
+
+@dataclass
+class App:
+    settings: Settings
+    store: SqlStore
+    board: ChecklistBoard
+    renderer: Renderer
+    tz: ZoneInfo
+    clock: Callable[[], datetime]
+    pacer: Pacer | None = None
+    _calendar: BusinessCalendar | None = field(default=None, repr=False)
+
+    def now(self) -> datetime:
+        return self.clock().astimezone(self.tz)
+
+    def today(self) -> date:
+        return self.now().date()
+
+    @property
+    def calendar(self) -> BusinessCalendar:
+        if self._calendar is None:
+            year = self.today().year
+            closures, extra = load_company_calendar(self.settings.cxbot_company_calendar)
+            self._calendar = korean_calendar(
+                range(year - CALENDAR_YEARS_BACK, year + CALENDAR_YEARS_AHEAD + 1),
+                closures=closures,
+                extra_workdays=extra,
+            )
+        return self._calendar
+
+    def context(self) -> Context:
+        return Context(
+            store=self.store,
+            board=self.board,
+            calendar=self.calendar,
+            actor=self.settings.cxbot_actor,
+            now=self.now(),
+        )
+
+    def close(self) -> None:
+        self.store.close()
+        if isinstance(self.board, NotionChecklistBoard):
+            self.board.client.close()
+
+
+def build_app(
+    settings: Settings | None = None,
+    *,
+    clock: Callable[[], datetime] | None = None,
+) -> App:
+    settings = settings or Settings()
+    store = open_store(settings.cxbot_database_url)
+    board: ChecklistBoard
+    pacer = None
+    if settings.notion_enabled:
+        pacer = Pacer(settings.notion_requests_per_second)
+        board = NotionChecklistBoard(
+            notion_client(settings, pacer),
+            pacer=pacer,
+            parent_page_id=settings.notion_parent_page_id,
+            cursors=store,
+            data_source_id=settings.notion_checklist_data_source_id,
+        )
+    else:
+        board = LocalBoard()
+    return App(
+        settings=settings,
+        store=store,
+        board=board,
+        renderer=Renderer(settings.cxbot_templates_dir, settings.cxbot_locale),
+        tz=ZoneInfo(settings.cxbot_timezone),
+        clock=clock or (lambda: datetime.now(UTC)),
+        pacer=pacer,
+    )
+
+
+def notion_client(settings: Settings, pacer: Pacer) -> Client:
+    """The official SDK client, paced, retrying 429s with Retry-After."""
+    assert settings.notion_token is not None
+    http = httpx.Client(event_hooks={"request": [pacer.hook]})
+    options = ClientOptions(
+        auth=settings.notion_token.get_secret_value(),
+        base_url=settings.notion_base_url.rstrip("/"),
+        timeout_ms=int(settings.notion_timeout_seconds * 1000),
+        notion_version="2025-09-03",
+        retry=RetryOptions(max_retries=6, initial_retry_delay_ms=500, max_retry_delay_ms=30_000),
+        log_level=logging.ERROR,
+    )
+    return Client(options, client=http)

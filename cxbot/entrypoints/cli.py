@@ -1,0 +1,493 @@
+"""The `cxbot` command line."""
+
+from __future__ import annotations
+
+import csv
+import functools
+import logging
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from cxbot.adapters.yaml_files import find_template, load_owners, load_template
+from cxbot.bootstrap import App, build_app
+from cxbot.domain.checklist import ItemStatus
+from cxbot.entrypoints import views
+from cxbot.entrypoints.doctor import doctor_report
+from cxbot.service import launches as launch_service
+from cxbot.service.errors import CxbotError
+from cxbot.service.status_sync import sync_status
+from cxbot.settings import PROJECT_ROOT, Settings
+
+F = TypeVar("F", bound=Callable[..., Any])
+err = Console(stderr=True)
+DEMO_NAME = "데모 제휴몰 입점"
+DEMO_OWNERS = PROJECT_ROOT / "examples" / "owners.yaml"
+
+
+def iso_date(_ctx: Any, _param: Any, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date; write YYYY-MM-DD") from None
+
+
+def reports_errors(func: F) -> F:
+    """Shows a CxbotError as one clear message and exit code 1, never a traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except CxbotError as error:
+            err.print(f"[bold red]error:[/] {error}", highlight=False, markup=True)
+            sys.exit(1)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@contextmanager
+def opened(ctx: click.Context) -> Iterator[App]:
+    app: App = ctx.obj["factory"]()
+    if not app.settings.notion_enabled and not ctx.obj.get("quiet_mode"):
+        err.print(
+            "[dim]embedded default: no NOTION_TOKEN, so checklists live in the local store "
+            f"({app.settings.cxbot_database_url})[/]",
+            highlight=False,
+        )
+    try:
+        yield app
+    finally:
+        app.close()
+
+
+@contextmanager
+def progress_bar(enabled: bool) -> Iterator[launch_service.Progress | Any]:
+    if not enabled:
+        yield launch_service.no_progress
+        return
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TimeRemainingColumn())
+    with Progress(*columns, console=err, transient=True) as bar:
+        task = bar.add_task("Notion", total=None)
+
+        def report(done: int, total: int, what: str) -> None:
+            bar.update(task, completed=done, total=total, description=f"Notion: {what[:30]}")
+
+        yield report
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
+@click.pass_context
+def cli(ctx: click.Context, verbose: int) -> None:
+    """cxbot runs the operations side of CX launches.
+
+    It turns a checklist template into dated items for every department (D-days on
+    Korean business days), writes them to Notion, and reads back what departments
+    tick. Without NOTION_TOKEN it runs on the embedded default: everything lives in
+    a local SQLite store.
+
+    \b
+    Start with:
+      cxbot demo                      a full demo launch on the embedded default
+      cxbot launch create --help      plan a real launch
+      cxbot doctor                    check what is configured
+    """
+    level = logging.WARNING - 10 * verbose
+    logging.basicConfig(level=max(level, logging.DEBUG), format="%(levelname)s %(name)s: %(message)s")
+    ctx.ensure_object(dict)
+    ctx.obj.setdefault("factory", lambda: build_app(Settings()))
+
+
+# demo --------------------------------------------------------------------------
+@cli.command()
+@click.option("--open-date", callback=iso_date, help="Opening day; default: 30 days from today.")
+@click.pass_context
+@reports_errors
+def demo(ctx: click.Context, open_date: date | None) -> None:
+    """Creates a demo launch from the partner-mall template and shows today's status.
+
+    Runs entirely on the local store: nothing leaves this machine. Running it again
+    changes nothing (the launch is idempotent).
+
+    \b
+    Example:
+      cxbot demo
+      cxbot demo --open-date 2027-02-15
+    """
+    with opened(ctx) as app:
+        template = load_template(find_template(app.settings.cxbot_checklists_dir, "partner-mall"))
+        owners = load_owners(DEMO_OWNERS)
+        opening = open_date or app.today() + timedelta(days=30)
+        key = launch_service.launch_key(template.key, DEMO_NAME)
+        existing = app.store.get_launch(key)
+        service_ctx = app.context()
+        if existing is not None and existing.open_date != opening:
+            result = launch_service.reschedule_launch(
+                service_ctx, key=key, open_date=opening, template=template, owners=owners
+            )
+        else:
+            result = launch_service.create_launch(
+                service_ctx, template=template, name=DEMO_NAME, open_date=opening, owners=owners
+            )
+        _print_plan(app, result)
+        click.echo()
+        _print_status(app, app.today(), horizon=5)
+
+
+# launch ------------------------------------------------------------------------
+@cli.group()
+def launch() -> None:
+    """Plan, show and re-plan launches (a checklist per launch)."""
+
+
+@launch.command("create")
+@click.option("-t", "--template", "template_name", required=True,
+              help="Template key in checklists/ (e.g. partner-mall) or a path to a YAML file.")
+@click.option("-n", "--name", required=True, help='Launch name, e.g. "11번가 입점".')
+@click.option("-d", "--open-date", required=True, callback=iso_date, help="Opening day (D-day), YYYY-MM-DD.")
+@click.option("-o", "--owners", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="YAML file mapping departments to owners (see examples/owners.yaml).")
+@click.option("--dry-run", is_flag=True, help="Show the plan; record and send nothing.")
+@click.pass_context
+@reports_errors
+def launch_create(ctx: click.Context, template_name: str, name: str, open_date: date,
+                  owners: Path | None, dry_run: bool) -> None:
+    """Creates a launch checklist from a template.
+
+    Every item gets its due date from its D-offset (business or calendar days, on the
+    Korean public-holiday calendar plus company closures), its department and owner.
+    Running the same command again creates nothing twice; to move the opening day use
+    `cxbot launch reschedule`.
+
+    \b
+    Example:
+      cxbot launch create --template partner-mall --name "11번가 입점" \\
+          --open-date 2027-02-15 --owners owners.yaml --dry-run
+    """
+    with opened(ctx) as app:
+        template = load_template(find_template(app.settings.cxbot_checklists_dir, template_name))
+        directory = load_owners(owners)
+        with progress_bar(app.settings.notion_enabled and not dry_run) as progress:
+            result = launch_service.create_launch(
+                app.context(), template=template, name=name, open_date=open_date,
+                owners=directory, dry_run=dry_run, progress=progress,
+            )
+        _print_plan(app, result)
+        _exit_if_unpublished(result)
+
+
+@launch.command("reschedule")
+@click.argument("key")
+@click.option("-d", "--open-date", required=True, callback=iso_date, help="The new opening day.")
+@click.option("-o", "--owners", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Owners file; give it again to keep owners (or to change them).")
+@click.option("--dry-run", is_flag=True, help="Show the new plan; record and send nothing.")
+@click.pass_context
+@reports_errors
+def launch_reschedule(ctx: click.Context, key: str, open_date: date, owners: Path | None,
+                      dry_run: bool) -> None:
+    """Moves a launch's opening day and re-plans every due date.
+
+    Items keep their status; every changed due date is recorded in the change history.
+
+    \b
+    Example:
+      cxbot launch reschedule partner-mall-1a2b3c4d --open-date 2027-03-02 --owners owners.yaml
+    """
+    with opened(ctx) as app:
+        existing = app.store.get_launch(key)
+        if existing is None:
+            raise launch_service.NotFound(f"no launch {key!r}; `cxbot launch list` shows the keys")
+        template = load_template(find_template(app.settings.cxbot_checklists_dir, existing.template_key))
+        directory = load_owners(owners) if owners else _owners_from_items(app, key)
+        with progress_bar(app.settings.notion_enabled and not dry_run) as progress:
+            result = launch_service.reschedule_launch(
+                app.context(), key=key, open_date=open_date, template=template,
+                owners=directory, dry_run=dry_run, progress=progress,
+            )
+        _print_plan(app, result)
+        _exit_if_unpublished(result)
+
+
+@launch.command("list")
+@click.pass_context
+@reports_errors
+def launch_list(ctx: click.Context) -> None:
+    """Lists launches with their opening day and progress.
+
+    \b
+    Example:
+      cxbot launch list
+    """
+    with opened(ctx) as app:
+        for item in app.store.list_launches():
+            items = app.store.items_of(item.key)
+            done = sum(1 for i in items if i.status is ItemStatus.DONE)
+            click.echo(f"{item.key}\t{item.open_date}\t{done}/{len(items)}\t{item.name}")
+
+
+@launch.command("show")
+@click.argument("key")
+@click.pass_context
+@reports_errors
+def launch_show(ctx: click.Context, key: str) -> None:
+    """Shows one launch's items with item keys, due dates and status.
+
+    \b
+    Example:
+      cxbot launch show partner-mall-1a2b3c4d
+    """
+    with opened(ctx) as app:
+        found = app.store.get_launch(key)
+        if found is None:
+            raise launch_service.NotFound(f"no launch {key!r}; `cxbot launch list` shows the keys")
+        for item in app.store.items_of(key):
+            click.echo(f"{item.due}\t{item.label}\t{item.status.value}\t{item.key}\t{item.title}")
+
+
+# items ---------------------------------------------------------------------------
+@cli.group()
+def item() -> None:
+    """Tick checklist items (on the embedded default; in Notion people tick directly)."""
+
+
+@item.command("set-status")
+@click.argument("key")
+@click.argument("status", type=click.Choice([s.value for s in ItemStatus]))
+@click.option("--note", help="Why, for the change history.")
+@click.pass_context
+@reports_errors
+def item_set_status(ctx: click.Context, key: str, status: str, note: str | None) -> None:
+    """Sets an item's status and records who changed it.
+
+    \b
+    Example:
+      cxbot item set-status partner-mall-1a2b3c4d/cs-phone-number done --note "ARS 개통 완료"
+    """
+    with opened(ctx) as app:
+        updated, changes = launch_service.set_item_status(
+            app.context(), key=key, status=ItemStatus(status), note=note
+        )
+        if not changes:
+            click.echo(f"{key} is already {status}; nothing recorded")
+        for change in changes:
+            click.echo(f"{change.entity_id}: {change.field} {change.old} → {change.new} ({change.actor})")
+
+
+# sync ------------------------------------------------------------------------------
+@cli.group()
+def sync() -> None:
+    """Read back what changed outside cxbot."""
+
+
+@sync.command("status")
+@click.option("--dry-run", is_flag=True, help="Show what changed; record nothing.")
+@click.pass_context
+@reports_errors
+def sync_status_command(ctx: click.Context, dry_run: bool) -> None:
+    """Reads item edits made in Notion since the last sync and records each change.
+
+    Only pages edited since the last cursor are read (one query page per 100 edited
+    items). Each changed field is recorded with who edited it and when.
+
+    \b
+    Example:
+      cxbot sync status
+    """
+    with opened(ctx) as app:
+        report = sync_status(app.context(), dry_run=dry_run)
+        if report.board == "local":
+            click.echo("embedded default: items are ticked with `cxbot item set-status`; "
+                       "nothing to read back")
+            return
+        click.echo(f"read {report.seen} edited page(s) in {report.requests} request(s); "
+                   f"{report.changed_items} item(s) changed")
+        for change in report.changes:
+            click.echo(f"  {change.at:%Y-%m-%d %H:%M} {change.entity_id}: {change.field} "
+                       f"{change.old} → {change.new} by {change.actor}")
+        for problem in (*report.unknown, *report.problems):
+            err.print(f"[yellow]warning:[/] {problem}", highlight=False)
+
+
+# status, history, templates, doctor ---------------------------------------------
+@cli.command()
+@click.option("--today", callback=iso_date, help="Pretend today is this date (planning).")
+@click.option("--horizon", default=5, show_default=True, help="Business days ahead to list.")
+@click.pass_context
+@reports_errors
+def status(ctx: click.Context, today: date | None, horizon: int) -> None:
+    """Shows every launch's progress, overdue items and items due soon.
+
+    \b
+    Example:
+      cxbot status
+      cxbot status --today 2027-02-10 --horizon 3
+    """
+    with opened(ctx) as app:
+        _print_status(app, today or app.today(), horizon=horizon)
+
+
+@cli.command()
+@click.option("--launch", "launch_key", help="Only this launch's changes.")
+@click.option("--limit", type=int, help="At most this many entries.")
+@click.option("--csv", "as_csv", is_flag=True, help="CSV on standard output.")
+@click.pass_context
+@reports_errors
+def history(ctx: click.Context, launch_key: str | None, limit: int | None, as_csv: bool) -> None:
+    """Shows the change history: who changed what, old → new, when, through what.
+
+    \b
+    Example:
+      cxbot history --launch partner-mall-1a2b3c4d
+      cxbot history --csv > changes.csv
+    """
+    with opened(ctx) as app:
+        entries = app.store.changes(entity_id_prefix=launch_key, limit=limit)
+        if as_csv:
+            writer = csv.writer(sys.stdout)
+            writer.writerow(["at", "entity", "entity_id", "field", "old", "new", "actor", "source", "note"])
+            for c in entries:
+                writer.writerow([c.at.isoformat(), c.entity, c.entity_id, c.field, c.old, c.new,
+                                 c.actor, c.source.value, c.note or ""])
+            return
+        for c in entries:
+            when = c.at.astimezone(app.tz).strftime("%Y-%m-%d %H:%M")
+            click.echo(f"{when}\t{c.source.value}\t{c.actor}\t{c.entity_id}\t{c.field}: "
+                       f"{c.old} → {c.new}" + (f"\t({c.note})" if c.note else ""))
+
+
+@cli.group()
+def templates() -> None:
+    """List and check checklist templates in checklists/."""
+
+
+@templates.command("list")
+@click.pass_context
+@reports_errors
+def templates_list(ctx: click.Context) -> None:
+    """Lists the templates with their item counts.
+
+    \b
+    Example:
+      cxbot templates list
+    """
+    ctx.obj["quiet_mode"] = True
+    folder = Settings().cxbot_checklists_dir
+    for path in sorted(folder.glob("*.y*ml")):
+        try:
+            template = load_template(path)
+            click.echo(f"{template.key}\t{len(template.items)} items\t{template.name}")
+        except CxbotError as error:
+            err.print(f"[red]{error}[/]", highlight=False)
+
+
+@templates.command("check")
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@reports_errors
+def templates_check(files: tuple[Path, ...]) -> None:
+    """Validates templates and names every problem by file, item and field.
+
+    With no FILES, checks every template in checklists/.
+
+    \b
+    Example:
+      cxbot templates check checklists/partner-mall.yaml
+    """
+    paths = list(files) or sorted(Settings().cxbot_checklists_dir.glob("*.y*ml"))
+    failed = 0
+    for path in paths:
+        try:
+            template = load_template(path)
+            click.echo(f"ok\t{path}\t{len(template.items)} items")
+        except CxbotError as error:
+            failed += 1
+            click.echo(str(error))
+    if failed:
+        sys.exit(1)
+
+
+@cli.command()
+@click.pass_context
+@reports_errors
+def doctor(ctx: click.Context) -> None:
+    """Checks what is configured and says exactly what to fix.
+
+    Checks the store, the templates and, when NOTION_TOKEN is set, the token, the
+    parent page and the checklist data source's schema.
+
+    \b
+    Example:
+      cxbot doctor
+    """
+    ctx.obj["quiet_mode"] = True
+    with opened(ctx) as app:
+        ok, lines = doctor_report(app)
+        for line in lines:
+            click.echo(line)
+        if not ok:
+            sys.exit(1)
+
+
+# helpers -----------------------------------------------------------------------------
+def _print_plan(app: App, result: launch_service.LaunchResult) -> None:
+    text = app.renderer.render(
+        "plan.txt.j2",
+        launch=result.plan.launch,
+        items=result.items,
+        warnings=[*result.plan.warnings, *result.problems],
+        dry_run=result.dry_run,
+        created=result.created,
+        added=result.added,
+        updated=result.updated,
+        published=result.published,
+        board=app.board.name,
+        **views.helpers(app.settings.cxbot_locale),
+    )
+    click.echo(text, nl=False)
+
+
+def _print_status(app: App, today: date, *, horizon: int) -> None:
+    rows = views.launch_status_rows(
+        app.store.list_launches(), app.store.items_of, today=today,
+        calendar=app.calendar, horizon=horizon,
+    )
+    click.echo(app.renderer.render(
+        "status.txt.j2", today=today, business_day=app.calendar.is_business_day(today),
+        launches=rows, horizon=horizon, **views.helpers(app.settings.cxbot_locale, today),
+    ), nl=False)
+
+
+def _exit_if_unpublished(result: launch_service.LaunchResult) -> None:
+    if not result.dry_run and result.unpublished:
+        err.print(f"[red]{result.unpublished} item(s) are recorded but not yet on the board; "
+                  "run the same command again to finish[/]", highlight=False)
+        sys.exit(2)
+
+
+def _owners_from_items(app: App, key: str) -> Any:
+    from cxbot.domain.owners import OwnerDirectory, Person
+
+    launch = app.store.get_launch(key)
+    owners = {}
+    for entry in app.store.items_of(key):
+        if entry.owner_name:
+            owners[entry.department] = Person(name=entry.owner_name, email=entry.owner_email)
+    planner = None
+    if launch and launch.planner_name:
+        planner = Person(name=launch.planner_name, email=launch.planner_email)
+    return OwnerDirectory(owners=owners, planner=planner)
+
+
+def main() -> None:
+    cli(obj={})

@@ -1,0 +1,93 @@
+"""`cxbot doctor`: checks configuration and says exactly what to fix."""
+
+from __future__ import annotations
+
+from sqlalchemy import text
+
+from cxbot.adapters.notion.board import NotionChecklistBoard
+from cxbot.adapters.yaml_files import load_template
+from cxbot.bootstrap import App
+from cxbot.service.errors import CxbotError
+
+OK, BAD, INFO = "✓", "✗", "·"
+
+
+def doctor_report(app: App) -> tuple[bool, list[str]]:
+    """(all good, lines to print). Secrets are never printed, only whether they are set."""
+    lines: list[str] = []
+    ok = True
+    settings = app.settings
+    try:
+        with app.store.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        lines.append(f"{OK} store: {app.store.engine.url.render_as_string(hide_password=True)}")
+    except Exception as error:  # any driver error is a finding, not a crash
+        ok = False
+        lines.append(f"{BAD} store: cannot connect ({error}); check CXBOT_DATABASE_URL")
+    templates = sorted(settings.cxbot_checklists_dir.glob("*.y*ml"))
+    for path in templates:
+        try:
+            template = load_template(path)
+            lines.append(f"{OK} template {template.key}: {len(template.items)} items")
+        except CxbotError as error:
+            ok = False
+            lines.append(f"{BAD} template {path.name}: {error}")
+    if not templates:
+        ok = False
+        lines.append(f"{BAD} no templates in {settings.cxbot_checklists_dir}; set CXBOT_CHECKLISTS_DIR")
+    if not isinstance(app.board, NotionChecklistBoard):
+        lines.append(f"{INFO} Notion: not configured (NOTION_TOKEN unset) — running on the "
+                     "embedded default; see README 'Connecting to Notion'")
+        return ok, lines
+    board = app.board
+    try:
+        me = board.client.users.me()
+        lines.append(f"{OK} Notion token: valid (bot {me.get('name')!r})")
+    except Exception as error:
+        lines.append(f"{BAD} Notion token: {_short(error)} — create an internal integration "
+                     "secret and set NOTION_TOKEN")
+        return False, lines
+    if settings.notion_parent_page_id:
+        try:
+            board.client.pages.retrieve(settings.notion_parent_page_id)
+            lines.append(f"{OK} parent page {settings.notion_parent_page_id}: reachable")
+        except Exception as error:
+            ok = False
+            lines.append(f"{BAD} parent page {settings.notion_parent_page_id}: {_short(error)} — "
+                         "share it with the integration ('…' → Connections)")
+    elif not settings.notion_checklist_data_source_id:
+        ok = False
+        lines.append(f"{BAD} NOTION_PARENT_PAGE_ID is not set: cxbot needs a page to create its "
+                     "checklist database under")
+    try:
+        emails = [u for u in board.users().values() if (u.get("person") or {}).get("email")]
+        if emails:
+            lines.append(f"{OK} users: {len(board.users())} visible, with email addresses")
+        else:
+            lines.append(f"{BAD} users: no email addresses visible — give the integration the "
+                         "'Read user information including email addresses' capability")
+            ok = False
+    except CxbotError as error:
+        ok = False
+        lines.append(f"{BAD} users: {error}")
+    try:
+        problems = board.check()
+        source = settings.notion_checklist_data_source_id or app.store.get_cursor(
+            "notion.checklist.data_source_id")
+        if source is None:
+            lines.append(f"{INFO} checklist data source: not created yet (the first "
+                         "`cxbot launch create` creates it)")
+        elif problems:
+            ok = False
+            lines.append(f"{BAD} checklist data source {source}: " + "; ".join(problems)
+                         + " (the next `cxbot launch create` adds missing properties)")
+        else:
+            lines.append(f"{OK} checklist data source {source}: schema as expected")
+    except CxbotError as error:
+        ok = False
+        lines.append(f"{BAD} checklist data source: {error}")
+    return ok, lines
+
+
+def _short(error: Exception) -> str:
+    return f"{type(error).__name__}: {error}".splitlines()[0][:300]
