@@ -9,6 +9,8 @@ import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
 
@@ -116,3 +118,62 @@ def notion(clock: ManualClock) -> Iterator[NotionEmulator]:
     emulator.start()
     yield emulator
     emulator.stop()
+
+
+class NoSleep:
+    """Records the back-off delays the code under test asked for, without waiting."""
+
+    def __init__(self) -> None:
+        self.calls: list[float] = []
+
+    def __call__(self, seconds: float) -> None:
+        self.calls.append(seconds)
+
+
+@pytest.fixture
+def notion_setup(notion: NotionEmulator, sqlite_store: SqlStore, clock: ManualClock) -> Any:
+    """A Notion-backed Context: parent page, people, the real SDK client over loopback."""
+    from cxbot.adapters.holidays_kr import korean_calendar
+    from cxbot.service.launches import Context
+
+    ws = notion.workspace
+    parent = ws.add_page("CX 운영")
+    people = {
+        email: ws.add_person(name, email)
+        for name, email in [("김지현", "jihyun.kim@example.com"), ("박준호", "junho.park@example.com"),
+                            ("이서연", "seoyeon.lee@example.com")]
+    }
+    sleep = NoSleep()
+
+    def make_board(**overrides: Any) -> Any:
+        return notion_board(notion, sqlite_store, parent, sleep=sleep, **overrides)
+
+    board = make_board()
+
+    def context(board_: Any = None) -> Context:
+        return Context(store=sqlite_store, board=board_ or board, calendar=korean_calendar(range(2026, 2029)),
+                       actor="cli:tester", now=clock())
+
+    return SimpleNamespace(emulator=notion, ws=ws, parent=parent, people=people, store=sqlite_store,
+                           board=board, make_board=make_board, context=context, sleep=sleep,
+                           clock=clock)
+
+
+def notion_board(
+    emulator: NotionEmulator, store: SqlStore, parent: str | None, *, sleep: Any = None,
+    rate: float = 1000.0, token: str = "secret_test", retries: int = 6,
+) -> Any:
+    """The production board and SDK client, pointed at the emulator."""
+    from pydantic import SecretStr
+
+    from cxbot.adapters.notion.board import NotionChecklistBoard
+    from cxbot.adapters.notion.pacing import Pacer
+    from cxbot.bootstrap import notion_client
+    from cxbot.settings import Settings
+
+    settings = Settings(notion_token=SecretStr(token), notion_base_url=emulator.base_url,
+                        notion_parent_page_id=parent, notion_timeout_seconds=5)
+    pacer = Pacer(rate)
+    client = notion_client(settings, pacer)
+    return NotionChecklistBoard(client, pacer=pacer, parent_page_id=parent, cursors=store,
+                                sleep=sleep or NoSleep())

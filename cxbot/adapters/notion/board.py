@@ -335,6 +335,7 @@ def _explain(error: HTTPResponseError, what: str) -> str:
         "'…' → Connections → add the integration",
     }
     hint = hints.get(error.status, "")
-    return f"could not {what}: Notion said {error.status} {error.code}: {error}" + (
+    code = getattr(error.code, "value", error.code)
+    return f"could not {what}: Notion said {error.status} {code}: {error}" + (
         f" — {hint}" if hint else ""
     )

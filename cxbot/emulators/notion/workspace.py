@@ -328,6 +328,14 @@ class Workspace:
             if body.get("filter") is not None:
                 pages = [p for p in pages if matches_filter(body["filter"], p, source.schema)]
             sorts = body.get("sorts") or [{"timestamp": "created_time", "direction": "descending"}]
+            for index, sort in enumerate(sorts):
+                if not isinstance(sort, dict) or sort.get("direction") not in (
+                    "ascending", "descending"
+                ):
+                    raise validation(
+                        f"body failed validation: body.sorts[{index}].direction should be "
+                        "`\"ascending\"` or `\"descending\"`."
+                    )
             for sort in reversed(sorts):
                 pages.sort(
                     key=lambda p, s=sort: sort_key(s, p, source.schema),  # type: ignore[misc]

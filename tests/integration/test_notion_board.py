@@ -1,0 +1,257 @@
+"""Launch checklists written to and read back from Notion through the real SDK.
+
+The SDK talks HTTP to the project's Notion emulator; assertions are on what the
+emulator received and holds.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+
+from cxbot.adapters.notion import schema as S
+from cxbot.adapters.yaml_files import load_template
+from cxbot.domain.checklist import ItemStatus
+from cxbot.domain.owners import OwnerDirectory, Person
+from cxbot.emulators.http import Fault
+from cxbot.service.errors import RemoteError
+from cxbot.service.launches import create_launch, reschedule_launch, set_item_status
+from cxbot.service.status_sync import sync_status
+from cxbot.settings import PROJECT_ROOT
+
+TEMPLATE = load_template(PROJECT_ROOT / "checklists" / "partner-mall.yaml")
+N = len(TEMPLATE.items)
+OWNERS = OwnerDirectory(
+    owners={
+        "cx": Person(name="김지현", email="jihyun.kim@example.com"),
+        "sales": Person(name="박준호", email="Junho.Park@example.com"),
+        "ux": Person(name="이서연", email="seoyeon.lee@example.com"),
+        "bpo": Person(name="정하은", email="haeun.jung@example.com"),  # not in Notion
+    },
+    planner=Person(name="김지현", email="jihyun.kim@example.com"),
+)
+
+
+def _create(setup: Any, board: Any = None, **kw: Any) -> Any:
+    args = {"template": TEMPLATE, "name": "11번가 입점", "open_date": date(2027, 2, 15),
+            "owners": OWNERS, **kw}
+    return create_launch(setup.context(board), **args)
+
+
+def _pages(setup: Any) -> list[Any]:
+    return [p for p in setup.ws.pages.values() if p.parent.get("type") == "data_source_id"]
+
+
+def _props(setup: Any, page: Any) -> dict[str, Any]:
+    return setup.ws.page_response(page)["properties"]
+
+
+def test_first_launch_creates_the_database_and_one_page_per_item(notion_setup: Any) -> None:
+    result = _create(notion_setup)
+    emulator = notion_setup.emulator
+    assert result.published == N and result.unpublished == 0
+    assert len(emulator.requests("POST", r"^/v1/databases$")) == 1
+    assert len(emulator.requests("POST", r"^/v1/pages$")) == N
+    assert len(emulator.requests()) == N + 2  # database, users list, one create per item
+    (source,) = notion_setup.ws.data_sources.values()
+    assert S.schema_problems(source.schema) == []
+    assert source.schema[S.STATUS]["type"] == "select"  # the API cannot create status properties
+    pages = _pages(notion_setup)
+    assert len(pages) == N
+    by_key = {S.item_key_of(notion_setup.ws.page_response(p)): p for p in pages}
+    launch_key = result.plan.launch.key
+    training = _props(notion_setup, by_key[f"{launch_key}/agent-training"])
+    assert training[S.DUE]["date"]["start"] == "2027-02-04"
+    assert training[S.LABEL]["rich_text"][0]["plain_text"] == "D-5"
+    assert training[S.STATUS]["select"]["name"] == "시작 전"
+    assert training[S.LAUNCH]["select"]["name"] == "11번가 입점"
+    # Owners are resolved to Notion people by email (case-insensitively); others stay text.
+    sales = _props(notion_setup, by_key[f"{launch_key}/agent-channel"])
+    assert [p["id"] for p in sales[S.OWNER]["people"]] == [notion_setup.people["junho.park@example.com"]]
+    assert training[S.OWNER]["people"] == []
+    assert "haeun.jung@example.com" in training[S.OWNER_TEXT]["rich_text"][0]["plain_text"]
+    assert any("haeun.jung@example.com is not a member" in p for p in result.problems)
+    stored = notion_setup.store.items_of(launch_key)
+    assert {item.remote_id for item in stored} == {p.id for p in pages}
+
+
+def test_rerunning_creates_nothing_even_from_a_new_process(notion_setup: Any) -> None:
+    _create(notion_setup)
+    before = len(notion_setup.emulator.requests())
+    _create(notion_setup)
+    assert len(notion_setup.emulator.requests()) == before  # nothing changed: no request at all
+    fresh = notion_setup.make_board()  # a new process: the data source id comes from the store
+    result = _create(notion_setup, board=fresh)
+    assert result.published == 0
+    assert len(notion_setup.emulator.requests("POST", r"^/v1/(pages|databases)$")) == N + 1
+    assert len(_pages(notion_setup)) == N
+
+
+def test_a_create_whose_response_is_lost_is_not_duplicated(notion_setup: Any) -> None:
+    notion_setup.emulator.inject(Fault("drop_after_commit", "POST", r"^/v1/pages$", times=2))
+    result = _create(notion_setup)
+    assert result.unpublished == 0
+    assert len(_pages(notion_setup)) == N  # the two lost creates were found, not re-created
+    lookups = notion_setup.emulator.requests("POST", r"/query$")
+    assert len(lookups) == 2
+    assert all(r.body["filter"]["property"] == S.KEY for r in lookups)
+
+
+@pytest.mark.parametrize("status", [500, 502, 503, 529])
+def test_server_errors_on_writes_are_retried_without_duplicates(notion_setup: Any, status: int) -> None:
+    notion_setup.emulator.inject(Fault("status", "POST", r"^/v1/pages$", times=2, status=status))
+    result = _create(notion_setup)
+    assert result.unpublished == 0 and len(_pages(notion_setup)) == N
+    assert notion_setup.sleep.calls  # it backed off before retrying
+
+
+def test_validation_errors_are_not_retried_and_the_rest_goes_on(notion_setup: Any) -> None:
+    notion_setup.emulator.inject(Fault("status", "POST", r"^/v1/pages$", times=1, status=400))
+    result = _create(notion_setup)
+    assert result.unpublished == 1 and len(_pages(notion_setup)) == N - 1
+    assert len(notion_setup.emulator.requests("POST", r"^/v1/pages$")) == N  # one try each
+    assert any("validation_error" in p for p in result.problems)
+    # Nothing is lost: the item is recorded, and the next run publishes it.
+    again = _create(notion_setup)
+    assert again.published == 1 and len(_pages(notion_setup)) == N
+
+
+def test_an_interrupted_run_is_finished_without_duplicates(notion_setup: Any) -> None:
+    result = _create(notion_setup)
+    launch_key = result.plan.launch.key
+    # Simulate a crash after some pages were created but before their ids were recorded.
+    from dataclasses import replace
+
+    items = notion_setup.store.items_of(launch_key)
+    notion_setup.store.apply(items=[replace(i, remote_id=None) for i in items[:5]])
+    again = _create(notion_setup, board=notion_setup.make_board())
+    assert again.published == 5
+    assert len(_pages(notion_setup)) == N
+    assert len(notion_setup.emulator.requests("POST", r"^/v1/pages$")) == N
+
+
+def test_a_revoked_token_stops_with_a_clear_message(notion_setup: Any) -> None:
+    bad = notion_setup.make_board(token="secret_revoked")
+    with pytest.raises(RemoteError, match="NOTION_TOKEN") as caught:
+        _create(notion_setup, board=bad)
+    assert "secret_revoked" not in str(caught.value)
+    # The plan was recorded before publishing: nothing is lost.
+    assert len(notion_setup.store.list_launches()) == 1
+
+
+def test_an_unshared_parent_page_says_how_to_share_it(notion_setup: Any) -> None:
+    board = notion_board_with_parent(notion_setup, "9c1b1a8e-7c36-4a53-9d7c-000000000000")
+    with pytest.raises(RemoteError, match="Connections"):
+        _create(notion_setup, board=board)
+
+
+def notion_board_with_parent(setup: Any, parent: str) -> Any:
+    from tests.conftest import notion_board
+
+    return notion_board(setup.emulator, setup.store, parent)
+
+
+def test_missing_properties_are_added_wrong_types_refused(notion_setup: Any) -> None:
+    _create(notion_setup)
+    (source,) = notion_setup.ws.data_sources.values()
+    del source.schema[S.LABEL]
+    _create(notion_setup, board=notion_setup.make_board(), name="G마켓 입점")
+    assert S.LABEL in source.schema
+    assert len(notion_setup.emulator.requests("PATCH", r"^/v1/data_sources/")) == 1
+    source.schema[S.DUE] = {"id": "x1", "name": S.DUE, "type": "rich_text", "rich_text": {}}
+    with pytest.raises(RemoteError, match="wrong type"):
+        _create(notion_setup, board=notion_setup.make_board(), name="쿠팡 입점")
+
+
+def test_reschedule_updates_pages_in_place(notion_setup: Any) -> None:
+    created = _create(notion_setup)
+    reschedule_launch(notion_setup.context(), key=created.plan.launch.key, open_date=date(2027, 3, 2),
+                      template=TEMPLATE, owners=OWNERS)
+    assert len(_pages(notion_setup)) == N
+    patches = notion_setup.emulator.requests("PATCH", r"^/v1/pages/")
+    assert 0 < len(patches) <= N
+    dues = {S.item_key_of(notion_setup.ws.page_response(p)): _props(notion_setup, p)[S.DUE]["date"]["start"]
+            for p in _pages(notion_setup)}
+    assert dues[f"{created.plan.launch.key}/agent-training"] == "2027-02-22"
+
+
+def test_status_sync_reads_back_edits_with_who_and_when(notion_setup: Any) -> None:
+    created = _create(notion_setup)
+    launch_key = created.plan.launch.key
+    setup = notion_setup
+    first = sync_status(setup.context())  # reads cxbot's own writes once: nothing changed
+    assert first.changes == () and first.seen == N
+    setup.clock.advance(minutes=3)
+    junho = setup.people["junho.park@example.com"]
+    page = next(i.remote_id for i in setup.store.items_of(launch_key) if i.key.endswith("/agent-channel"))
+    setup.clock.advance(seconds=17)
+    setup.ws.edit_as(junho, page, {S.STATUS: {"select": {"name": "완료"}}, S.DUE: {"date": {"start": "2027-01-22"}}})
+    report = sync_status(setup.context())
+    assert report.changed_items == 1
+    by_field = {c.field: c for c in report.changes}
+    assert (by_field["status"].old, by_field["status"].new) == ("not_started", "done")
+    assert (by_field["due"].old, by_field["due"].new) == ("2027-01-21", "2027-01-22")
+    assert by_field["status"].actor == "박준호 <junho.park@example.com>"
+    assert by_field["status"].at == setup.clock().replace(second=0, microsecond=0)  # Notion's minute
+    item = setup.store.get_item(f"{launch_key}/agent-channel")
+    assert item.status is ItemStatus.DONE and item.due == date(2027, 1, 22)
+    # Same minute, nothing new: the overlapping read records nothing twice, in one request.
+    before = len(setup.emulator.requests())
+    again = sync_status(setup.context())
+    assert again.changes == () and len(setup.emulator.requests()) == before + 1
+    # A later edit in the same minute as the cursor is still picked up.
+    setup.clock.advance(seconds=20)
+    setup.ws.edit_as(junho, page, {S.STATUS: {"select": {"name": "Blocked"}}})
+    third = sync_status(setup.context())
+    assert [(c.field, c.new) for c in third.changes] == [("status", "blocked")]
+    assert [c.field for c in setup.store.changes(entity_id_prefix=f"{launch_key}/agent-channel")
+            if c.source.value == "notion"] == ["due", "status", "status"]
+
+
+def test_status_sync_pages_through_many_edits(notion_setup: Any) -> None:
+    for n in range(6):
+        _create(notion_setup, name=f"입점 {n}")
+    total = 6 * N
+    report = sync_status(notion_setup.context())
+    assert report.seen == total
+    queries = notion_setup.emulator.requests("POST", r"/query$")
+    assert len(queries) == -(-total // 100)
+    assert all(q.body.get("page_size") == 100 for q in queries)
+
+
+def test_unknown_status_names_are_reported_not_recorded(notion_setup: Any) -> None:
+    created = _create(notion_setup)
+    setup = notion_setup
+    sync_status(setup.context())
+    setup.clock.advance(minutes=2)
+    item = setup.store.items_of(created.plan.launch.key)[0]
+    setup.ws.edit_as(setup.people["jihyun.kim@example.com"], item.remote_id,
+                     {S.STATUS: {"select": {"name": "대기"}}})
+    report = sync_status(setup.context())
+    assert report.changes == ()
+    assert any("대기" in p for p in report.problems)
+
+
+def test_ticking_from_cxbot_updates_the_page(notion_setup: Any) -> None:
+    created = _create(notion_setup)
+    key = f"{created.plan.launch.key}/kms-registration"
+    item, changes = set_item_status(notion_setup.context(), key=key, status=ItemStatus.IN_PROGRESS)
+    assert [c.new for c in changes] == ["in_progress"]
+    page = notion_setup.ws.pages[item.remote_id]
+    assert _props(notion_setup, page)[S.STATUS]["select"]["name"] == "진행 중"
+
+
+def test_rate_limit_is_honoured_without_duplicates(notion_setup: Any, clock: Any) -> None:
+    emulator = notion_setup.emulator
+    emulator.rate_limit = True
+    emulator.bucket.burst = emulator.bucket.tokens = 2
+    emulator.bucket.rate = 20.0  # keep the test short: 20/s, a pacer that ignores it
+    template = TEMPLATE.model_copy(update={"items": TEMPLATE.items[:8]})
+    result = create_launch(notion_setup.context(notion_setup.make_board(rate=1000)), template=template,
+                           name="속도 제한", open_date=date(2027, 2, 15), owners=OWNERS)
+    assert result.unpublished == 0
+    assert emulator.rate_limited > 0
+    assert len(_pages(notion_setup)) == 8
+    assert all(r.status in (200, 429) for r in emulator.requests())
