@@ -235,10 +235,7 @@ class NotionChecklistBoard:
     def _query_all(self, source_id: str, filt: dict[str, Any] | None) -> Iterator[dict[str, Any]]:
         cursor: str | None = None
         while True:
-            kwargs: dict[str, Any] = {
-                "page_size": 100,
-                "sorts": [{"timestamp": "last_edited_time", "direction": "ascending"}],
-            }
+            kwargs: dict[str, Any] = {"page_size": 100}
             if filt is not None:
                 kwargs["filter"] = filt
             if cursor:

@@ -97,6 +97,9 @@ def check_rich_text(value: Any, where: str) -> list[dict[str, Any]]:
         if not isinstance(text, dict) or not isinstance(text.get("content"), str):
             raise ValueProblem(f"{where}[{index}].text.content should be defined.")
         content = text["content"]
+        extra = set(text) - {"content", "link"}
+        if extra:
+            raise ValueProblem(f"{where}[{index}].text should not have `{sorted(extra)[0]}`.")
         if len(content) > RICH_TEXT_LIMIT:
             raise ValueProblem(
                 f"{where}[{index}].text.content.length should be ≤ `{RICH_TEXT_LIMIT}`, "

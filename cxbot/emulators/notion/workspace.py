@@ -336,6 +336,11 @@ class Workspace:
                         f"body failed validation: body.sorts[{index}].direction should be "
                         "`\"ascending\"` or `\"descending\"`."
                     )
+                if ("property" in sort) == ("timestamp" in sort):
+                    raise validation(
+                        f"body failed validation: body.sorts[{index}] should have either "
+                        "`property` or `timestamp`."
+                    )
             for sort in reversed(sorts):
                 pages.sort(
                     key=lambda p, s=sort: sort_key(s, p, source.schema),  # type: ignore[misc]
