@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
+from datetime import datetime
 
 from cxbot.domain.changes import Change
 from cxbot.domain.checklist import ChecklistItem, Launch
@@ -93,7 +94,7 @@ class FakeBoard:
             progress(done, len(items), item.title)
         return PublishResult(ids=ids, problems=problems)
 
-    def pull(self, cursor: str | None) -> PullResult:
+    def pull(self, cursor: str | None, *, settled_before: datetime) -> PullResult:
         fresh = [e for e in self.edits if cursor is None or e.edited_at.isoformat() >= cursor]
         newest = max((e.edited_at.isoformat() for e in fresh), default=cursor)
         return PullResult(items=fresh, cursor=newest, unknown=[])

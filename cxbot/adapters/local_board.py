@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from cxbot.domain.checklist import ChecklistItem, Launch
 from cxbot.service.ports import Progress, PublishResult, PullResult
@@ -26,5 +27,5 @@ class LocalBoard:
             progress(done, len(items), item.title)
         return PublishResult(ids=ids, problems=[])
 
-    def pull(self, cursor: str | None) -> PullResult:
+    def pull(self, cursor: str | None, *, settled_before: datetime) -> PullResult:
         return PullResult(items=[], cursor=cursor, unknown=[])

@@ -96,7 +96,11 @@ class ChecklistBoard(Protocol):
         """
         ...
 
-    def pull(self, cursor: str | None) -> PullResult:
-        """Items edited since the cursor (inclusive, overlapping), and the next cursor."""
+    def pull(self, cursor: str | None, *, settled_before: datetime) -> PullResult:
+        """Items edited since the cursor (inclusive, overlapping), and the next cursor.
+
+        Edits made before `settled_before` are taken to be visible to a query by now,
+        so the next cursor may move up to it even when nothing was edited.
+        """
         ...
 

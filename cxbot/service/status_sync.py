@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 
 from cxbot.domain.changes import Change, ChangeSource, diff_fields
 from cxbot.domain.checklist import ChecklistItem, ItemStatus
@@ -11,6 +11,8 @@ from cxbot.service.launches import Context
 
 CURSOR = "status_sync"
 SYNCED_FIELDS = ("title", "status", "due", "scenario")
+SETTLE = timedelta(minutes=2)
+"""How long an edit may take to show in query results (indexing lag, clock skew)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -33,7 +35,7 @@ def sync_status(ctx: Context, *, dry_run: bool = False) -> SyncReport:
     twice.
     """
     cursor = ctx.store.get_cursor(CURSOR)
-    pulled = ctx.board.pull(cursor)
+    pulled = ctx.board.pull(cursor, settled_before=ctx.now - SETTLE)
     known = ctx.store.items_by_key(state.key for state in pulled.items)
     changes: list[Change] = []
     updated: list[ChecklistItem] = []

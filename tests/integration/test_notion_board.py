@@ -255,3 +255,16 @@ def test_rate_limit_is_honoured_without_duplicates(notion_setup: Any, clock: Any
     assert emulator.rate_limited > 0
     assert len(_pages(notion_setup)) == 8
     assert all(r.status in (200, 429) for r in emulator.requests())
+
+
+def test_quiet_pages_are_not_read_again_once_settled(notion_setup: Any) -> None:
+    _create(notion_setup)
+    setup = notion_setup
+    assert sync_status(setup.context()).seen == N
+    setup.clock.advance(minutes=5)
+    # Pages edited within two minutes of the last sync are read once more (Notion's
+    # minute-rounded times and indexing lag); after that they are settled.
+    assert sync_status(setup.context()).changes == ()
+    setup.clock.advance(minutes=5)
+    quiet = sync_status(setup.context())
+    assert quiet.seen == 0 and quiet.requests == 1

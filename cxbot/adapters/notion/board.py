@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from datetime import UTC, datetime
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Protocol
 
@@ -250,7 +251,7 @@ class NotionChecklistBoard:
                 return
 
     # reading back ------------------------------------------------------------
-    def pull(self, cursor: str | None) -> PullResult:
+    def pull(self, cursor: str | None, *, settled_before: datetime) -> PullResult:
         before = self.pacer.requests
         source_id = self.data_source_id()
         filt = None
@@ -278,6 +279,11 @@ class NotionChecklistBoard:
                     edited_at=S.parse_time(edited),
                 )
             )
+        # Every edit before `settled_before` has been read: the next query may start at
+        # its minute even if nothing was edited since, so quiet pages are not re-read.
+        settled = S.format_time(settled_before.astimezone(UTC).replace(second=0, microsecond=0))
+        if newest is None or S.parse_time(settled) > S.parse_time(newest):
+            newest = settled
         return PullResult(
             items=states, cursor=newest, unknown=unknown, requests=self.pacer.requests - before
         )

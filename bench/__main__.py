@@ -1,0 +1,26 @@
+"""Runs one benchmark by name: `python -m bench checklist`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from bench import notion_checklist, notion_status_sync
+
+BENCHMARKS = {
+    "checklist": notion_checklist.run,
+    "status-sync": notion_status_sync.run,
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("name", choices=sorted(BENCHMARKS))
+    args = parser.parse_args()
+    figures = BENCHMARKS[args.name]()
+    sys.stdout.write(json.dumps(figures, ensure_ascii=False) + "\n")
+
+
+if __name__ == "__main__":
+    main()

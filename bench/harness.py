@@ -1,0 +1,84 @@
+"""What the Notion benchmarks share: an emulator with its rate limit on, a store, a board."""
+
+from __future__ import annotations
+
+import tempfile
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pydantic import SecretStr
+
+from cxbot.adapters.holidays_kr import korean_calendar
+from cxbot.adapters.notion.board import NotionChecklistBoard
+from cxbot.adapters.notion.pacing import Pacer
+from cxbot.adapters.store import SqlStore, open_store
+from cxbot.bootstrap import notion_client
+from cxbot.emulators.notion import NotionEmulator
+from cxbot.service.launches import Context
+from cxbot.settings import Settings
+
+NOTION_RATE = 3.0  # Notion's documented average
+
+
+@dataclass
+class Rig:
+    emulator: NotionEmulator
+    store: SqlStore
+    parent: str
+
+    def board(self) -> NotionChecklistBoard:
+        settings = Settings(
+            notion_token=SecretStr("secret_bench"),
+            notion_base_url=self.emulator.base_url,
+            notion_parent_page_id=self.parent,
+        )
+        pacer = Pacer(NOTION_RATE)
+        return NotionChecklistBoard(
+            notion_client(settings, pacer), pacer=pacer, parent_page_id=self.parent,
+            cursors=self.store,
+        )
+
+    def context(self, board: NotionChecklistBoard, now: datetime | None = None) -> Context:
+        return Context(store=self.store, board=board, calendar=korean_calendar(range(2026, 2029)),
+                       actor="bench", now=now or datetime.now(UTC))
+
+    def requests_by_kind(self, since: int = 0) -> Counter[str]:
+        kinds: Counter[str] = Counter()
+        for entry in self.emulator.requests()[since:]:
+            path = entry.path
+            kind = ("page create" if path == "/v1/pages" else
+                    "page update" if path.startswith("/v1/pages/") else
+                    "query" if path.endswith("/query") else
+                    "database create" if path == "/v1/databases" else
+                    "data source" if path.startswith("/v1/data_sources/") else
+                    "users" if path.startswith("/v1/users") else path)
+            kinds[f"{entry.method} {kind}"] += 1
+        return kinds
+
+
+@contextmanager
+def rig(clock: object | None = None) -> Iterator[Rig]:
+    emulator = NotionEmulator(tokens={"secret_bench"}, rate=NOTION_RATE, burst=6.0,
+                              clock=clock)  # type: ignore[arg-type]
+    emulator.start()
+    with tempfile.TemporaryDirectory() as folder:
+        store = open_store(f"sqlite:///{Path(folder) / 'bench.db'}")
+        try:
+            ws = emulator.workspace
+            parent = ws.add_page("CX 운영")
+            for n in range(60):
+                ws.add_person(f"담당자{n}", f"owner{n}@example.com")
+            yield Rig(emulator=emulator, store=store, parent=parent)
+        finally:
+            store.close()
+            emulator.stop()
+
+
+def table(rows: list[tuple[str, object]]) -> None:
+    width = max(len(name) for name, _ in rows)
+    for name, value in rows:
+        print(f"  {name.ljust(width)}  {value}")
