@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from pydantic import SecretStr
 
@@ -38,32 +39,47 @@ class Rig:
         )
         pacer = Pacer(NOTION_RATE)
         return NotionChecklistBoard(
-            notion_client(settings, pacer), pacer=pacer, parent_page_id=self.parent,
+            notion_client(settings, pacer),
+            pacer=pacer,
+            parent_page_id=self.parent,
             cursors=self.store,
         )
 
     def context(self, board: NotionChecklistBoard, now: datetime | None = None) -> Context:
-        return Context(store=self.store, board=board, calendar=korean_calendar(range(2026, 2029)),
-                       actor="bench", now=now or datetime.now(UTC))
+        return Context(
+            store=self.store,
+            board=board,
+            calendar=korean_calendar(range(2026, 2029)),
+            actor="bench",
+            now=now or datetime.now(UTC),
+        )
 
     def requests_by_kind(self, since: int = 0) -> Counter[str]:
         kinds: Counter[str] = Counter()
         for entry in self.emulator.requests()[since:]:
             path = entry.path
-            kind = ("page create" if path == "/v1/pages" else
-                    "page update" if path.startswith("/v1/pages/") else
-                    "query" if path.endswith("/query") else
-                    "database create" if path == "/v1/databases" else
-                    "data source" if path.startswith("/v1/data_sources/") else
-                    "users" if path.startswith("/v1/users") else path)
+            kind = (
+                "page create"
+                if path == "/v1/pages"
+                else "page update"
+                if path.startswith("/v1/pages/")
+                else "query"
+                if path.endswith("/query")
+                else "database create"
+                if path == "/v1/databases"
+                else "data source"
+                if path.startswith("/v1/data_sources/")
+                else "users"
+                if path.startswith("/v1/users")
+                else path
+            )
             kinds[f"{entry.method} {kind}"] += 1
         return kinds
 
 
 @contextmanager
 def rig(clock: object | None = None) -> Iterator[Rig]:
-    emulator = NotionEmulator(tokens={"secret_bench"}, rate=NOTION_RATE, burst=6.0,
-                              clock=clock)  # type: ignore[arg-type]
+    emulator = NotionEmulator(tokens={"secret_bench"}, rate=NOTION_RATE, burst=6.0, clock=clock)  # type: ignore[arg-type]
     emulator.start()
     with tempfile.TemporaryDirectory() as folder:
         store = open_store(f"sqlite:///{Path(folder) / 'bench.db'}")
@@ -78,7 +94,7 @@ def rig(clock: object | None = None) -> Iterator[Rig]:
             emulator.stop()
 
 
-def table(rows: list[tuple[str, object]]) -> None:
+def table(rows: list[tuple[str, Any]]) -> None:
     width = max(len(name) for name, _ in rows)
     for name, value in rows:
         print(f"  {name.ljust(width)}  {value}")

@@ -24,46 +24,75 @@ def forty_item_template() -> ChecklistTemplate:
     while len(items) < ITEMS:
         extra = mall.items[len(items) % len(mall.items)]
         items.append(extra.model_copy(update={"key": f"extra-{len(items)}-{extra.key}"}))
-    return ChecklistTemplate(key="bench-40", name="40개 항목", departments={**mall.departments, **pay.departments},
-                             items=items[:ITEMS])
+    return ChecklistTemplate(
+        key="bench-40",
+        name="40개 항목",
+        departments={**mall.departments, **pay.departments},
+        items=items[:ITEMS],
+    )
 
 
 def run() -> dict[str, Any]:
     template = forty_item_template()
-    owners = OwnerDirectory(owners={d: Person(name=f"담당자{n}", email=f"owner{n}@example.com")
-                                    for n, d in enumerate(template.departments)})
+    owners = OwnerDirectory(
+        owners={
+            d: Person(name=f"담당자{n}", email=f"owner{n}@example.com")
+            for n, d in enumerate(template.departments)
+        }
+    )
     with rig() as r:
         board = r.board()
         started = time.perf_counter()
-        result = create_launch(r.context(board), template=template, name="벤치마크 입점",
-                               open_date=date(2027, 2, 15), owners=owners)
+        result = create_launch(
+            r.context(board),
+            template=template,
+            name="벤치마크 입점",
+            open_date=date(2027, 2, 15),
+            owners=owners,
+        )
         wall = time.perf_counter() - started
         kinds = r.requests_by_kind()
         requests = sum(kinds.values())
         limited = r.emulator.rate_limited
-        pages = sum(1 for p in r.emulator.workspace.pages.values()
-                    if p.parent.get("type") == "data_source_id")
+        pages = sum(
+            1
+            for p in r.emulator.workspace.pages.values()
+            if p.parent.get("type") == "data_source_id"
+        )
         before = len(r.emulator.requests())
-        again = create_launch(r.context(r.board()), template=template, name="벤치마크 입점",
-                              open_date=date(2027, 2, 15), owners=owners)
+        again = create_launch(
+            r.context(r.board()),
+            template=template,
+            name="벤치마크 입점",
+            open_date=date(2027, 2, 15),
+            owners=owners,
+        )
         rerun_requests = len(r.emulator.requests()) - before
     floor = requests / NOTION_RATE
     print(f"Creating a {ITEMS}-item checklist in Notion (emulator, {NOTION_RATE:g} requests/s)")
-    table([
-        *((f"requests: {kind}", count) for kind, count in sorted(kinds.items())),
-        ("requests in all", requests),
-        ("429 responses", limited),
-        ("pages in Notion (duplicates)", f"{pages} ({pages - ITEMS})"),
-        ("wall seconds", f"{wall:.2f}"),
-        ("floor seconds (requests / rate)", f"{floor:.2f}"),
-        ("ratio to floor", f"{wall / floor:.3f}"),
-        ("re-run: requests / pages published", f"{rerun_requests} / {again.published}"),
-    ])
+    table(
+        [
+            *((f"requests: {kind}", count) for kind, count in sorted(kinds.items())),
+            ("requests in all", requests),
+            ("429 responses", limited),
+            ("pages in Notion (duplicates)", f"{pages} ({pages - ITEMS})"),
+            ("wall seconds", f"{wall:.2f}"),
+            ("floor seconds (requests / rate)", f"{floor:.2f}"),
+            ("ratio to floor", f"{wall / floor:.3f}"),
+            ("re-run: requests / pages published", f"{rerun_requests} / {again.published}"),
+        ]
+    )
     return {
-        "benchmark": "checklist", "items": ITEMS, "requests": requests,
+        "benchmark": "checklist",
+        "items": ITEMS,
+        "requests": requests,
         "setup_requests": requests - kinds.get("POST page create", 0),
-        "page_creates": kinds.get("POST page create", 0), "rate_limited_429": limited,
-        "duplicates": pages - ITEMS, "wall_seconds": round(wall, 3),
-        "floor_seconds": round(floor, 3), "ratio": round(wall / floor, 3),
-        "rerun_requests": rerun_requests, "published": result.published,
+        "page_creates": kinds.get("POST page create", 0),
+        "rate_limited_429": limited,
+        "duplicates": pages - ITEMS,
+        "wall_seconds": round(wall, 3),
+        "floor_seconds": round(floor, 3),
+        "ratio": round(wall / floor, 3),
+        "rerun_requests": rerun_requests,
+        "published": result.published,
     }

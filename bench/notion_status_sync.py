@@ -30,23 +30,38 @@ def run() -> dict[str, Any]:
     with rig(clock) as r:
         board = r.board()
         source = board.data_source_id()  # creates the data source (not measured below)
-        launch = Launch(key="bench-500", name="벤치마크", template_key="bench", open_date=date(2027, 2, 15))
+        launch = Launch(
+            key="bench-500", name="벤치마크", template_key="bench", open_date=date(2027, 2, 15)
+        )
         items = [
-            ChecklistItem(key=f"bench-500/item-{n}", launch_key=launch.key, title=f"항목 {n}",
-                          department="cx", department_name="CX기획", owner_name=None, owner_email=None,
-                          due=date(2027, 1, 4) + timedelta(days=n % 40), label="D-5",
-                          unit=DayUnit.BUSINESS, scenario="확인한다")
+            ChecklistItem(
+                key=f"bench-500/item-{n}",
+                launch_key=launch.key,
+                title=f"항목 {n}",
+                department="cx",
+                department_name="CX기획",
+                owner_name=None,
+                owner_email=None,
+                due=date(2027, 1, 4) + timedelta(days=n % 40),
+                label="D-5",
+                unit=DayUnit.BUSINESS,
+                scenario="확인한다",
+            )
             for n in range(ITEMS)
         ]
         # Seed pages straight into the emulator: seeding is not what is measured.
         ws = r.emulator.workspace
         seeded = []
         for item in items:
-            page = ws.create_page({"parent": {"data_source_id": source},
-                                   "properties": S.page_properties(launch, item, None)})
+            page = ws.create_page(
+                {
+                    "parent": {"data_source_id": source},
+                    "properties": S.page_properties(launch, item, None),
+                }
+            )
             seeded.append(item.__class__(**{**item.__dict__, "remote_id": page["id"]}))
         r.store.apply(launch=launch, items=seeded)
-        phases = []
+        phases: list[dict[str, Any]] = []
 
         def measure(name: str) -> None:
             before = len(r.emulator.requests())
@@ -54,8 +69,15 @@ def run() -> dict[str, Any]:
             report = sync_status(r.context(board, clock.now))
             wall = time.perf_counter() - started
             count = len(r.emulator.requests()) - before
-            phases.append({"phase": name, "requests": count, "pages_read": report.seen,
-                           "items_changed": report.changed_items, "wall_seconds": round(wall, 3)})
+            phases.append(
+                {
+                    "phase": name,
+                    "requests": count,
+                    "pages_read": report.seen,
+                    "items_changed": report.changed_items,
+                    "wall_seconds": round(wall, 3),
+                }
+            )
 
         measure("first sync (all 500 pages are new to the cursor)")
         clock.now += SYNC_INTERVAL
@@ -69,8 +91,21 @@ def run() -> dict[str, Any]:
         clock.now += timedelta(seconds=30)
         measure(f"{CHANGED} items ticked in Notion")
         limited = r.emulator.rate_limited
-    print(f"sync status over {ITEMS} items (emulator, {NOTION_RATE:g} requests/s, 100 per query page)")
-    table([(p["phase"], f"{p['requests']} request(s), {p['pages_read']} pages read, "
-                        f"{p['items_changed']} changed, {p['wall_seconds']} s") for p in phases]
-          + [("429 responses", limited)])
-    return {"benchmark": "status-sync", "items": ITEMS, "phases": phases, "rate_limited_429": limited}
+    print(
+        f"sync status over {ITEMS} items (emulator, {NOTION_RATE:g} requests/s, 100 per query page)"
+    )
+    rows: list[tuple[str, Any]] = [
+        (
+            str(p["phase"]),
+            f"{p['requests']} request(s), {p['pages_read']} pages read, "
+            f"{p['items_changed']} changed, {p['wall_seconds']} s",
+        )
+        for p in phases
+    ]
+    table([*rows, ("429 responses", limited)])
+    return {
+        "benchmark": "status-sync",
+        "items": ITEMS,
+        "phases": phases,
+        "rate_limited_429": limited,
+    }

@@ -18,7 +18,9 @@ from cxbot.adapters.store import SqlStore, open_store
 from cxbot.emulators.notion import NotionEmulator
 from tests.fakes import InMemoryStore
 
-PG_ADMIN_URL = os.environ.get("CXBOT_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+PG_ADMIN_URL = os.environ.get(
+    "CXBOT_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
 
 
 def _pg_running() -> bool:
@@ -39,7 +41,9 @@ def _start_pg() -> None:
         return
     subprocess.run(
         ["pg_ctlcluster", "--skip-systemctl-redirect", versions[-1].name, "main", "start"],
-        check=False, capture_output=True, timeout=60,
+        check=False,
+        capture_output=True,
+        timeout=60,
     )
 
 
@@ -140,8 +144,11 @@ def notion_setup(notion: NotionEmulator, sqlite_store: SqlStore, clock: ManualCl
     parent = ws.add_page("CX 운영")
     people = {
         email: ws.add_person(name, email)
-        for name, email in [("김지현", "jihyun.kim@example.com"), ("박준호", "junho.park@example.com"),
-                            ("이서연", "seoyeon.lee@example.com")]
+        for name, email in [
+            ("김지현", "jihyun.kim@example.com"),
+            ("박준호", "junho.park@example.com"),
+            ("이서연", "seoyeon.lee@example.com"),
+        ]
     }
     sleep = NoSleep()
 
@@ -151,17 +158,37 @@ def notion_setup(notion: NotionEmulator, sqlite_store: SqlStore, clock: ManualCl
     board = make_board()
 
     def context(board_: Any = None) -> Context:
-        return Context(store=sqlite_store, board=board_ or board, calendar=korean_calendar(range(2026, 2029)),
-                       actor="cli:tester", now=clock())
+        return Context(
+            store=sqlite_store,
+            board=board_ or board,
+            calendar=korean_calendar(range(2026, 2029)),
+            actor="cli:tester",
+            now=clock(),
+        )
 
-    return SimpleNamespace(emulator=notion, ws=ws, parent=parent, people=people, store=sqlite_store,
-                           board=board, make_board=make_board, context=context, sleep=sleep,
-                           clock=clock)
+    return SimpleNamespace(
+        emulator=notion,
+        ws=ws,
+        parent=parent,
+        people=people,
+        store=sqlite_store,
+        board=board,
+        make_board=make_board,
+        context=context,
+        sleep=sleep,
+        clock=clock,
+    )
 
 
 def notion_board(
-    emulator: NotionEmulator, store: SqlStore, parent: str | None, *, sleep: Any = None,
-    rate: float = 1000.0, token: str = "secret_test", retries: int = 6,
+    emulator: NotionEmulator,
+    store: SqlStore,
+    parent: str | None,
+    *,
+    sleep: Any = None,
+    rate: float = 1000.0,
+    token: str = "secret_test",
+    retries: int = 6,
 ) -> Any:
     """The production board and SDK client, pointed at the emulator."""
     from pydantic import SecretStr
@@ -171,9 +198,14 @@ def notion_board(
     from cxbot.bootstrap import notion_client
     from cxbot.settings import Settings
 
-    settings = Settings(notion_token=SecretStr(token), notion_base_url=emulator.base_url,
-                        notion_parent_page_id=parent, notion_timeout_seconds=5)
+    settings = Settings(
+        notion_token=SecretStr(token),
+        notion_base_url=emulator.base_url,
+        notion_parent_page_id=parent,
+        notion_timeout_seconds=5,
+    )
     pacer = Pacer(rate)
     client = notion_client(settings, pacer)
-    return NotionChecklistBoard(client, pacer=pacer, parent_page_id=parent, cursors=store,
-                                sleep=sleep or NoSleep())
+    return NotionChecklistBoard(
+        client, pacer=pacer, parent_page_id=parent, cursors=store, sleep=sleep or NoSleep()
+    )

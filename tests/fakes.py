@@ -52,7 +52,11 @@ class InMemoryStore:
     def changes(
         self, *, entity_id_prefix: str | None = None, limit: int | None = None
     ) -> list[Change]:
-        found = [c for c in self.history if entity_id_prefix is None or c.entity_id.startswith(entity_id_prefix)]
+        found = [
+            c
+            for c in self.history
+            if entity_id_prefix is None or c.entity_id.startswith(entity_id_prefix)
+        ]
         return found[:limit] if limit is not None else found
 
     def get_cursor(self, name: str) -> str | None:

@@ -17,7 +17,8 @@ def display_width(text: str) -> int:
 def cell(value: Any, width: int) -> str:
     """`value` cut or padded to exactly `width` terminal columns."""
     text = "" if value is None else str(value)
-    out, used = [], 0
+    out: list[str] = []
+    used = 0
     for ch in text:
         w = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
         if used + w > width:

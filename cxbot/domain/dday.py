@@ -35,9 +35,7 @@ class DOffset:
             return cls(0)
         days = int(match.group("n")) * (-1 if match.group("sign") == "-" else 1)
         if not EARLIEST_OFFSET <= days <= LATEST_OFFSET:
-            raise ValueError(
-                f"{text!r} is outside D{EARLIEST_OFFSET} … D+{LATEST_OFFSET}"
-            )
+            raise ValueError(f"{text!r} is outside D{EARLIEST_OFFSET} … D+{LATEST_OFFSET}")
         return cls(days)
 
     @property

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import socket
@@ -208,14 +209,14 @@ class EmulatorServer:
             response = self.handle(request)
         with self._lock:
             self.log.append(
-                Recorded(method, path, _loggable(raw), None if drop else response.status, time.time())
+                Recorded(
+                    method, path, _loggable(raw), None if drop else response.status, time.time()
+                )
             )
         if drop:
             handler.close_connection = True
-            try:
+            with contextlib.suppress(OSError):
                 handler.connection.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
             return
         payload = json.dumps(response.body, ensure_ascii=False).encode()
         handler.send_response(response.status)

@@ -14,20 +14,23 @@ from typing import Any, TypeVar
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
+from rich.progress import Progress as ProgressBar
 
 from cxbot.adapters.yaml_files import find_template, load_owners, load_template
 from cxbot.bootstrap import App, build_app
-from cxbot.domain.checklist import ItemStatus
+from cxbot.domain.checklist import ItemStatus, launch_key
+from cxbot.domain.owners import OwnerDirectory, Person
 from cxbot.entrypoints import views
 from cxbot.entrypoints.doctor import doctor_report
 from cxbot.service import launches as launch_service
-from cxbot.service.errors import CxbotError
+from cxbot.service.errors import CxbotError, NotFound
+from cxbot.service.ports import Progress, no_progress
 from cxbot.service.status_sync import sync_status
 from cxbot.settings import PROJECT_ROOT, Settings
 
 F = TypeVar("F", bound=Callable[..., Any])
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 DEMO_NAME = "데모 제휴몰 입점"
 DEMO_OWNERS = PROJECT_ROOT / "examples" / "owners.yaml"
 
@@ -71,13 +74,17 @@ def opened(ctx: click.Context) -> Iterator[App]:
 
 
 @contextmanager
-def progress_bar(enabled: bool) -> Iterator[launch_service.Progress | Any]:
+def progress_bar(enabled: bool) -> Iterator[Progress]:
     if not enabled:
-        yield launch_service.no_progress
+        yield no_progress
         return
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-               TimeRemainingColumn())
-    with Progress(*columns, console=err, transient=True) as bar:
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+    )
+    with ProgressBar(*columns, console=err, transient=True) as bar:
         task = bar.add_task("Notion", total=None)
 
         def report(done: int, total: int, what: str) -> None:
@@ -104,7 +111,9 @@ def cli(ctx: click.Context, verbose: int) -> None:
       cxbot doctor                    check what is configured
     """
     level = logging.WARNING - 10 * verbose
-    logging.basicConfig(level=max(level, logging.DEBUG), format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=max(level, logging.DEBUG), format="%(levelname)s %(name)s: %(message)s"
+    )
     ctx.ensure_object(dict)
     ctx.obj.setdefault("factory", lambda: build_app(Settings()))
 
@@ -129,7 +138,7 @@ def demo(ctx: click.Context, open_date: date | None) -> None:
         template = load_template(find_template(app.settings.cxbot_checklists_dir, "partner-mall"))
         owners = load_owners(DEMO_OWNERS)
         opening = open_date or app.today() + timedelta(days=30)
-        key = launch_service.launch_key(template.key, DEMO_NAME)
+        key = launch_key(template.key, DEMO_NAME)
         existing = app.store.get_launch(key)
         service_ctx = app.context()
         if existing is not None and existing.open_date != opening:
@@ -152,17 +161,34 @@ def launch() -> None:
 
 
 @launch.command("create")
-@click.option("-t", "--template", "template_name", required=True,
-              help="Template key in checklists/ (e.g. partner-mall) or a path to a YAML file.")
+@click.option(
+    "-t",
+    "--template",
+    "template_name",
+    required=True,
+    help="Template key in checklists/ (e.g. partner-mall) or a path to a YAML file.",
+)
 @click.option("-n", "--name", required=True, help='Launch name, e.g. "11번가 입점".')
-@click.option("-d", "--open-date", required=True, callback=iso_date, help="Opening day (D-day), YYYY-MM-DD.")
-@click.option("-o", "--owners", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="YAML file mapping departments to owners (see examples/owners.yaml).")
+@click.option(
+    "-d", "--open-date", required=True, callback=iso_date, help="Opening day (D-day), YYYY-MM-DD."
+)
+@click.option(
+    "-o",
+    "--owners",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="YAML file mapping departments to owners (see examples/owners.yaml).",
+)
 @click.option("--dry-run", is_flag=True, help="Show the plan; record and send nothing.")
 @click.pass_context
 @reports_errors
-def launch_create(ctx: click.Context, template_name: str, name: str, open_date: date,
-                  owners: Path | None, dry_run: bool) -> None:
+def launch_create(
+    ctx: click.Context,
+    template_name: str,
+    name: str,
+    open_date: date,
+    owners: Path | None,
+    dry_run: bool,
+) -> None:
     """Creates a launch checklist from a template.
 
     Every item gets its due date from its D-offset (business or calendar days, on the
@@ -180,8 +206,13 @@ def launch_create(ctx: click.Context, template_name: str, name: str, open_date: 
         directory = load_owners(owners)
         with progress_bar(app.settings.notion_enabled and not dry_run) as progress:
             result = launch_service.create_launch(
-                app.context(), template=template, name=name, open_date=open_date,
-                owners=directory, dry_run=dry_run, progress=progress,
+                app.context(),
+                template=template,
+                name=name,
+                open_date=open_date,
+                owners=directory,
+                dry_run=dry_run,
+                progress=progress,
             )
         _print_plan(app, result)
         _exit_if_unpublished(result)
@@ -190,13 +221,18 @@ def launch_create(ctx: click.Context, template_name: str, name: str, open_date: 
 @launch.command("reschedule")
 @click.argument("key")
 @click.option("-d", "--open-date", required=True, callback=iso_date, help="The new opening day.")
-@click.option("-o", "--owners", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Owners file; give it again to keep owners (or to change them).")
+@click.option(
+    "-o",
+    "--owners",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Owners file; give it again to keep owners (or to change them).",
+)
 @click.option("--dry-run", is_flag=True, help="Show the new plan; record and send nothing.")
 @click.pass_context
 @reports_errors
-def launch_reschedule(ctx: click.Context, key: str, open_date: date, owners: Path | None,
-                      dry_run: bool) -> None:
+def launch_reschedule(
+    ctx: click.Context, key: str, open_date: date, owners: Path | None, dry_run: bool
+) -> None:
     """Moves a launch's opening day and re-plans every due date.
 
     Items keep their status; every changed due date is recorded in the change history.
@@ -208,13 +244,20 @@ def launch_reschedule(ctx: click.Context, key: str, open_date: date, owners: Pat
     with opened(ctx) as app:
         existing = app.store.get_launch(key)
         if existing is None:
-            raise launch_service.NotFound(f"no launch {key!r}; `cxbot launch list` shows the keys")
-        template = load_template(find_template(app.settings.cxbot_checklists_dir, existing.template_key))
+            raise NotFound(f"no launch {key!r}; `cxbot launch list` shows the keys")
+        template = load_template(
+            find_template(app.settings.cxbot_checklists_dir, existing.template_key)
+        )
         directory = load_owners(owners) if owners else _owners_from_items(app, key)
         with progress_bar(app.settings.notion_enabled and not dry_run) as progress:
             result = launch_service.reschedule_launch(
-                app.context(), key=key, open_date=open_date, template=template,
-                owners=directory, dry_run=dry_run, progress=progress,
+                app.context(),
+                key=key,
+                open_date=open_date,
+                template=template,
+                owners=directory,
+                dry_run=dry_run,
+                progress=progress,
             )
         _print_plan(app, result)
         _exit_if_unpublished(result)
@@ -251,7 +294,7 @@ def launch_show(ctx: click.Context, key: str) -> None:
     with opened(ctx) as app:
         found = app.store.get_launch(key)
         if found is None:
-            raise launch_service.NotFound(f"no launch {key!r}; `cxbot launch list` shows the keys")
+            raise NotFound(f"no launch {key!r}; `cxbot launch list` shows the keys")
         for item in app.store.items_of(key):
             click.echo(f"{item.due}\t{item.label}\t{item.status.value}\t{item.key}\t{item.title}")
 
@@ -276,13 +319,15 @@ def item_set_status(ctx: click.Context, key: str, status: str, note: str | None)
       cxbot item set-status partner-mall-1a2b3c4d/cs-phone-number done --note "ARS 개통 완료"
     """
     with opened(ctx) as app:
-        updated, changes = launch_service.set_item_status(
+        _item, changes = launch_service.set_item_status(
             app.context(), key=key, status=ItemStatus(status), note=note
         )
         if not changes:
             click.echo(f"{key} is already {status}; nothing recorded")
         for change in changes:
-            click.echo(f"{change.entity_id}: {change.field} {change.old} → {change.new} ({change.actor})")
+            click.echo(
+                f"{change.entity_id}: {change.field} {change.old} → {change.new} ({change.actor})"
+            )
 
 
 # sync ------------------------------------------------------------------------------
@@ -308,14 +353,20 @@ def sync_status_command(ctx: click.Context, dry_run: bool) -> None:
     with opened(ctx) as app:
         report = sync_status(app.context(), dry_run=dry_run)
         if report.board == "local":
-            click.echo("embedded default: items are ticked with `cxbot item set-status`; "
-                       "nothing to read back")
+            click.echo(
+                "embedded default: items are ticked with `cxbot item set-status`; "
+                "nothing to read back"
+            )
             return
-        click.echo(f"read {report.seen} edited page(s) in {report.requests} request(s); "
-                   f"{report.changed_items} item(s) changed")
+        click.echo(
+            f"read {report.seen} edited page(s) in {report.requests} request(s); "
+            f"{report.changed_items} item(s) changed"
+        )
         for change in report.changes:
-            click.echo(f"  {change.at:%Y-%m-%d %H:%M} {change.entity_id}: {change.field} "
-                       f"{change.old} → {change.new} by {change.actor}")
+            click.echo(
+                f"  {change.at:%Y-%m-%d %H:%M} {change.entity_id}: {change.field} "
+                f"{change.old} → {change.new} by {change.actor}"
+            )
         for problem in (*report.unknown, *report.problems):
             err.print(f"[yellow]warning:[/] {problem}", highlight=False)
 
@@ -356,15 +407,30 @@ def history(ctx: click.Context, launch_key: str | None, limit: int | None, as_cs
         entries = app.store.changes(entity_id_prefix=launch_key, limit=limit)
         if as_csv:
             writer = csv.writer(sys.stdout)
-            writer.writerow(["at", "entity", "entity_id", "field", "old", "new", "actor", "source", "note"])
+            writer.writerow(
+                ["at", "entity", "entity_id", "field", "old", "new", "actor", "source", "note"]
+            )
             for c in entries:
-                writer.writerow([c.at.isoformat(), c.entity, c.entity_id, c.field, c.old, c.new,
-                                 c.actor, c.source.value, c.note or ""])
+                writer.writerow(
+                    [
+                        c.at.isoformat(),
+                        c.entity,
+                        c.entity_id,
+                        c.field,
+                        c.old,
+                        c.new,
+                        c.actor,
+                        c.source.value,
+                        c.note or "",
+                    ]
+                )
             return
         for c in entries:
             when = c.at.astimezone(app.tz).strftime("%Y-%m-%d %H:%M")
-            click.echo(f"{when}\t{c.source.value}\t{c.actor}\t{c.entity_id}\t{c.field}: "
-                       f"{c.old} → {c.new}" + (f"\t({c.note})" if c.note else ""))
+            click.echo(
+                f"{when}\t{c.source.value}\t{c.actor}\t{c.entity_id}\t{c.field}: "
+                f"{c.old} → {c.new}" + (f"\t({c.note})" if c.note else "")
+            )
 
 
 @cli.group()
@@ -459,25 +525,37 @@ def _print_plan(app: App, result: launch_service.LaunchResult) -> None:
 
 def _print_status(app: App, today: date, *, horizon: int) -> None:
     rows = views.launch_status_rows(
-        app.store.list_launches(), app.store.items_of, today=today,
-        calendar=app.calendar, horizon=horizon,
+        app.store.list_launches(),
+        app.store.items_of,
+        today=today,
+        calendar=app.calendar,
+        horizon=horizon,
     )
-    click.echo(app.renderer.render(
-        "status.txt.j2", today=today, business_day=app.calendar.is_business_day(today),
-        launches=rows, horizon=horizon, **views.helpers(app.settings.cxbot_locale, today),
-    ), nl=False)
+    click.echo(
+        app.renderer.render(
+            "status.txt.j2",
+            today=today,
+            business_day=app.calendar.is_business_day(today),
+            launches=rows,
+            horizon=horizon,
+            **views.helpers(app.settings.cxbot_locale, today),
+        ),
+        nl=False,
+    )
 
 
 def _exit_if_unpublished(result: launch_service.LaunchResult) -> None:
     if not result.dry_run and result.unpublished:
-        err.print(f"[red]{result.unpublished} item(s) are recorded but not yet on the board; "
-                  "run the same command again to finish[/]", highlight=False)
+        err.print(
+            f"[red]{result.unpublished} item(s) are recorded but not yet on the board; "
+            "run the same command again to finish[/]",
+            highlight=False,
+        )
         sys.exit(2)
 
 
-def _owners_from_items(app: App, key: str) -> Any:
-    from cxbot.domain.owners import OwnerDirectory, Person
-
+def _owners_from_items(app: App, key: str) -> OwnerDirectory:
+    """The owners a launch was planned with, when no owners file is given again."""
     launch = app.store.get_launch(key)
     owners = {}
     for entry in app.store.items_of(key):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from sqlalchemy import text
 
 from cxbot.adapters.notion.board import NotionChecklistBoard
@@ -34,18 +36,24 @@ def doctor_report(app: App) -> tuple[bool, list[str]]:
             lines.append(f"{BAD} template {path.name}: {error}")
     if not templates:
         ok = False
-        lines.append(f"{BAD} no templates in {settings.cxbot_checklists_dir}; set CXBOT_CHECKLISTS_DIR")
+        lines.append(
+            f"{BAD} no templates in {settings.cxbot_checklists_dir}; set CXBOT_CHECKLISTS_DIR"
+        )
     if not isinstance(app.board, NotionChecklistBoard):
-        lines.append(f"{INFO} Notion: not configured (NOTION_TOKEN unset) — running on the "
-                     "embedded default; see README 'Connecting to Notion'")
+        lines.append(
+            f"{INFO} Notion: not configured (NOTION_TOKEN unset) — running on the "
+            "embedded default; see README 'Connecting to Notion'"
+        )
         return ok, lines
     board = app.board
     try:
-        me = board.client.users.me()
+        me = cast(dict[str, Any], board.client.users.me())
         lines.append(f"{OK} Notion token: valid (bot {me.get('name')!r})")
     except Exception as error:
-        lines.append(f"{BAD} Notion token: {_short(error)} — create an internal integration "
-                     "secret and set NOTION_TOKEN")
+        lines.append(
+            f"{BAD} Notion token: {_short(error)} — create an internal integration "
+            "secret and set NOTION_TOKEN"
+        )
         return False, lines
     if settings.notion_parent_page_id:
         try:
@@ -53,19 +61,25 @@ def doctor_report(app: App) -> tuple[bool, list[str]]:
             lines.append(f"{OK} parent page {settings.notion_parent_page_id}: reachable")
         except Exception as error:
             ok = False
-            lines.append(f"{BAD} parent page {settings.notion_parent_page_id}: {_short(error)} — "
-                         "share it with the integration ('…' → Connections)")
+            lines.append(
+                f"{BAD} parent page {settings.notion_parent_page_id}: {_short(error)} — "
+                "share it with the integration ('…' → Connections)"
+            )
     elif not settings.notion_checklist_data_source_id:
         ok = False
-        lines.append(f"{BAD} NOTION_PARENT_PAGE_ID is not set: cxbot needs a page to create its "
-                     "checklist database under")
+        lines.append(
+            f"{BAD} NOTION_PARENT_PAGE_ID is not set: cxbot needs a page to create its "
+            "checklist database under"
+        )
     try:
         emails = [u for u in board.users().values() if (u.get("person") or {}).get("email")]
         if emails:
             lines.append(f"{OK} users: {len(board.users())} visible, with email addresses")
         else:
-            lines.append(f"{BAD} users: no email addresses visible — give the integration the "
-                         "'Read user information including email addresses' capability")
+            lines.append(
+                f"{BAD} users: no email addresses visible — give the integration the "
+                "'Read user information including email addresses' capability"
+            )
             ok = False
     except CxbotError as error:
         ok = False
@@ -73,14 +87,20 @@ def doctor_report(app: App) -> tuple[bool, list[str]]:
     try:
         problems = board.check()
         source = settings.notion_checklist_data_source_id or app.store.get_cursor(
-            "notion.checklist.data_source_id")
+            "notion.checklist.data_source_id"
+        )
         if source is None:
-            lines.append(f"{INFO} checklist data source: not created yet (the first "
-                         "`cxbot launch create` creates it)")
+            lines.append(
+                f"{INFO} checklist data source: not created yet (the first "
+                "`cxbot launch create` creates it)"
+            )
         elif problems:
             ok = False
-            lines.append(f"{BAD} checklist data source {source}: " + "; ".join(problems)
-                         + " (the next `cxbot launch create` adds missing properties)")
+            lines.append(
+                f"{BAD} checklist data source {source}: "
+                + "; ".join(problems)
+                + " (the next `cxbot launch create` adds missing properties)"
+            )
         else:
             lines.append(f"{OK} checklist data source {source}: schema as expected")
     except CxbotError as error:

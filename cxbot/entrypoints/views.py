@@ -13,8 +13,12 @@ from cxbot.domain.dday import days_label
 WEEKDAYS = {"ko": "월화수목금토일", "en": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]}
 STATUS_LABELS = {
     "ko": {"not_started": "시작 전", "in_progress": "진행 중", "done": "완료", "blocked": "막힘"},
-    "en": {"not_started": "not started", "in_progress": "in progress", "done": "done",
-           "blocked": "blocked"},
+    "en": {
+        "not_started": "not started",
+        "in_progress": "in progress",
+        "done": "done",
+        "blocked": "blocked",
+    },
 }
 
 
@@ -50,11 +54,13 @@ def launch_status_rows(
         for item in items:
             counts[item.status.value] += 1
         open_items = [i for i in items if i.status.is_open]
-        rows.append({
-            "launch": launch,
-            "dday": days_label(today, launch.open_date),
-            "counts": counts,
-            "overdue": [i for i in open_items if i.due < today],
-            "due_soon": [i for i in open_items if today <= i.due <= limit],
-        })
+        rows.append(
+            {
+                "launch": launch,
+                "dday": days_label(today, launch.open_date),
+                "counts": counts,
+                "overdue": [i for i in open_items if i.due < today],
+                "due_soon": [i for i in open_items if today <= i.due <= limit],
+            }
+        )
     return rows

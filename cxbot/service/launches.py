@@ -115,8 +115,9 @@ def set_item_status(
     launch = _launch(ctx.store, item.launch_key)
     result = ctx.board.publish(launch, [updated], no_progress, maybe_exist=False)
     if key not in result.ids:
-        raise RemoteError(f"could not update {key} on the {ctx.board.name} board: "
-                          + "; ".join(result.problems))
+        raise RemoteError(
+            f"could not update {key} on the {ctx.board.name} board: " + "; ".join(result.problems)
+        )
     updated = replace(updated, remote_id=result.ids[key])
     ctx.store.apply(items=[updated], changes=changes)
     return updated, changes
@@ -160,8 +161,14 @@ def _write_plan(
             to_publish.append(item)
     if dry_run:
         return LaunchResult(
-            plan=plan, items=items, created=created, added=added, updated=updated,
-            published=0, changes=tuple(changes), dry_run=True,
+            plan=plan,
+            items=items,
+            created=created,
+            added=added,
+            updated=updated,
+            published=0,
+            changes=tuple(changes),
+            dry_run=True,
         )
     # Record first, then publish: a crash in between leaves items without a remote
     # id, which the next run publishes (the board looks them up before creating).
@@ -182,8 +189,15 @@ def _write_plan(
         published = len(with_ids)
         items = tuple(with_ids.get(item.key, item) for item in items)
     return LaunchResult(
-        plan=plan, items=items, created=created, added=added, updated=updated,
-        published=published, changes=tuple(changes), dry_run=False, problems=tuple(problems),
+        plan=plan,
+        items=items,
+        created=created,
+        added=added,
+        updated=updated,
+        published=published,
+        changes=tuple(changes),
+        dry_run=False,
+        problems=tuple(problems),
     )
 
 

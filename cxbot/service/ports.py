@@ -103,4 +103,3 @@ class ChecklistBoard(Protocol):
         so the next cursor may move up to it even when nothing was edited.
         """
         ...
-

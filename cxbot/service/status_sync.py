@@ -81,7 +81,7 @@ def sync_status(ctx: Context, *, dry_run: bool = False) -> SyncReport:
 
 def _apply(item: ChecklistItem, remote: dict[str, str], remote_id: str) -> ChecklistItem:
     updated = replace(item, remote_id=remote_id)
-    if "title" in remote and remote["title"]:
+    if remote.get("title"):
         updated = replace(updated, title=remote["title"])
     if "status" in remote:
         updated = replace(updated, status=ItemStatus(remote["status"]))

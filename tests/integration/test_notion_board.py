@@ -35,8 +35,13 @@ OWNERS = OwnerDirectory(
 
 
 def _create(setup: Any, board: Any = None, **kw: Any) -> Any:
-    args = {"template": TEMPLATE, "name": "11번가 입점", "open_date": date(2027, 2, 15),
-            "owners": OWNERS, **kw}
+    args = {
+        "template": TEMPLATE,
+        "name": "11번가 입점",
+        "open_date": date(2027, 2, 15),
+        "owners": OWNERS,
+        **kw,
+    }
     return create_launch(setup.context(board), **args)
 
 
@@ -69,7 +74,9 @@ def test_first_launch_creates_the_database_and_one_page_per_item(notion_setup: A
     assert training[S.LAUNCH]["select"]["name"] == "11번가 입점"
     # Owners are resolved to Notion people by email (case-insensitively); others stay text.
     sales = _props(notion_setup, by_key[f"{launch_key}/agent-channel"])
-    assert [p["id"] for p in sales[S.OWNER]["people"]] == [notion_setup.people["junho.park@example.com"]]
+    assert [p["id"] for p in sales[S.OWNER]["people"]] == [
+        notion_setup.people["junho.park@example.com"]
+    ]
     assert training[S.OWNER]["people"] == []
     assert "haeun.jung@example.com" in training[S.OWNER_TEXT]["rich_text"][0]["plain_text"]
     assert any("haeun.jung@example.com is not a member" in p for p in result.problems)
@@ -100,7 +107,9 @@ def test_a_create_whose_response_is_lost_is_not_duplicated(notion_setup: Any) ->
 
 
 @pytest.mark.parametrize("status", [500, 502, 503, 529])
-def test_server_errors_on_writes_are_retried_without_duplicates(notion_setup: Any, status: int) -> None:
+def test_server_errors_on_writes_are_retried_without_duplicates(
+    notion_setup: Any, status: int
+) -> None:
     notion_setup.emulator.inject(Fault("status", "POST", r"^/v1/pages$", times=2, status=status))
     result = _create(notion_setup)
     assert result.unpublished == 0 and len(_pages(notion_setup)) == N
@@ -167,13 +176,22 @@ def test_missing_properties_are_added_wrong_types_refused(notion_setup: Any) -> 
 
 def test_reschedule_updates_pages_in_place(notion_setup: Any) -> None:
     created = _create(notion_setup)
-    reschedule_launch(notion_setup.context(), key=created.plan.launch.key, open_date=date(2027, 3, 2),
-                      template=TEMPLATE, owners=OWNERS)
+    reschedule_launch(
+        notion_setup.context(),
+        key=created.plan.launch.key,
+        open_date=date(2027, 3, 2),
+        template=TEMPLATE,
+        owners=OWNERS,
+    )
     assert len(_pages(notion_setup)) == N
     patches = notion_setup.emulator.requests("PATCH", r"^/v1/pages/")
     assert 0 < len(patches) <= N
-    dues = {S.item_key_of(notion_setup.ws.page_response(p)): _props(notion_setup, p)[S.DUE]["date"]["start"]
-            for p in _pages(notion_setup)}
+    dues = {
+        S.item_key_of(notion_setup.ws.page_response(p)): _props(notion_setup, p)[S.DUE]["date"][
+            "start"
+        ]
+        for p in _pages(notion_setup)
+    }
     assert dues[f"{created.plan.launch.key}/agent-training"] == "2027-02-22"
 
 
@@ -185,16 +203,24 @@ def test_status_sync_reads_back_edits_with_who_and_when(notion_setup: Any) -> No
     assert first.changes == () and first.seen == N
     setup.clock.advance(minutes=3)
     junho = setup.people["junho.park@example.com"]
-    page = next(i.remote_id for i in setup.store.items_of(launch_key) if i.key.endswith("/agent-channel"))
+    page = next(
+        i.remote_id for i in setup.store.items_of(launch_key) if i.key.endswith("/agent-channel")
+    )
     setup.clock.advance(seconds=17)
-    setup.ws.edit_as(junho, page, {S.STATUS: {"select": {"name": "완료"}}, S.DUE: {"date": {"start": "2027-01-22"}}})
+    setup.ws.edit_as(
+        junho,
+        page,
+        {S.STATUS: {"select": {"name": "완료"}}, S.DUE: {"date": {"start": "2027-01-22"}}},
+    )
     report = sync_status(setup.context())
     assert report.changed_items == 1
     by_field = {c.field: c for c in report.changes}
     assert (by_field["status"].old, by_field["status"].new) == ("not_started", "done")
     assert (by_field["due"].old, by_field["due"].new) == ("2027-01-21", "2027-01-22")
     assert by_field["status"].actor == "박준호 <junho.park@example.com>"
-    assert by_field["status"].at == setup.clock().replace(second=0, microsecond=0)  # Notion's minute
+    assert by_field["status"].at == setup.clock().replace(
+        second=0, microsecond=0
+    )  # Notion's minute
     item = setup.store.get_item(f"{launch_key}/agent-channel")
     assert item.status is ItemStatus.DONE and item.due == date(2027, 1, 22)
     # Same minute, nothing new: the overlapping read records nothing twice, in one request.
@@ -206,8 +232,11 @@ def test_status_sync_reads_back_edits_with_who_and_when(notion_setup: Any) -> No
     setup.ws.edit_as(junho, page, {S.STATUS: {"select": {"name": "Blocked"}}})
     third = sync_status(setup.context())
     assert [(c.field, c.new) for c in third.changes] == [("status", "blocked")]
-    assert [c.field for c in setup.store.changes(entity_id_prefix=f"{launch_key}/agent-channel")
-            if c.source.value == "notion"] == ["due", "status", "status"]
+    assert [
+        c.field
+        for c in setup.store.changes(entity_id_prefix=f"{launch_key}/agent-channel")
+        if c.source.value == "notion"
+    ] == ["due", "status", "status"]
 
 
 def test_status_sync_pages_through_many_edits(notion_setup: Any) -> None:
@@ -227,8 +256,11 @@ def test_unknown_status_names_are_reported_not_recorded(notion_setup: Any) -> No
     sync_status(setup.context())
     setup.clock.advance(minutes=2)
     item = setup.store.items_of(created.plan.launch.key)[0]
-    setup.ws.edit_as(setup.people["jihyun.kim@example.com"], item.remote_id,
-                     {S.STATUS: {"select": {"name": "대기"}}})
+    setup.ws.edit_as(
+        setup.people["jihyun.kim@example.com"],
+        item.remote_id,
+        {S.STATUS: {"select": {"name": "대기"}}},
+    )
     report = sync_status(setup.context())
     assert report.changes == ()
     assert any("대기" in p for p in report.problems)
@@ -249,8 +281,13 @@ def test_rate_limit_is_honoured_without_duplicates(notion_setup: Any, clock: Any
     emulator.bucket.burst = emulator.bucket.tokens = 2
     emulator.bucket.rate = 20.0  # keep the test short: 20/s, a pacer that ignores it
     template = TEMPLATE.model_copy(update={"items": TEMPLATE.items[:8]})
-    result = create_launch(notion_setup.context(notion_setup.make_board(rate=1000)), template=template,
-                           name="속도 제한", open_date=date(2027, 2, 15), owners=OWNERS)
+    result = create_launch(
+        notion_setup.context(notion_setup.make_board(rate=1000)),
+        template=template,
+        name="속도 제한",
+        open_date=date(2027, 2, 15),
+        owners=OWNERS,
+    )
     assert result.unpublished == 0
     assert emulator.rate_limited > 0
     assert len(_pages(notion_setup)) == 8

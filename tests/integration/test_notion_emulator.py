@@ -26,10 +26,15 @@ def source(notion: NotionEmulator, api: Client) -> str:
     database = api.databases.create(
         parent={"type": "page_id", "page_id": parent},
         title=[{"type": "text", "text": {"content": "체크리스트"}}],
-        initial_data_source={"properties": {
-            "이름": {"title": {}}, "메모": {"rich_text": {}}, "상태": {"select": {"options": []}},
-            "마감": {"date": {}}, "사람": {"people": {}},
-        }},
+        initial_data_source={
+            "properties": {
+                "이름": {"title": {}},
+                "메모": {"rich_text": {}},
+                "상태": {"select": {"options": []}},
+                "마감": {"date": {}},
+                "사람": {"people": {}},
+            }
+        },
     )
     return str(database["data_sources"][0]["id"])
 
@@ -41,28 +46,39 @@ def _raw(notion: NotionEmulator, method: str, path: str, **kw: Any) -> httpx.Res
 
 def _page(api: Client, source: str, **props: Any) -> dict[str, Any]:
     properties = {"이름": {"title": [{"text": {"content": "항목"}}]}, **props}
-    return dict(api.pages.create(parent={"type": "data_source_id", "data_source_id": source},
-                                 properties=properties))
+    return dict(
+        api.pages.create(
+            parent={"type": "data_source_id", "data_source_id": source}, properties=properties
+        )
+    )
 
 
 def test_errors_have_notions_shape(notion: NotionEmulator) -> None:
     missing = _raw(notion, "GET", "/v1/pages/5c6a2821-6bb1-4a7e-b6e1-c50111515c3d")
     assert missing.status_code == 404
     body = missing.json()
-    assert body["object"] == "error" and body["status"] == 404 and body["code"] == "object_not_found"
+    assert (
+        body["object"] == "error" and body["status"] == 404 and body["code"] == "object_not_found"
+    )
     assert "shared with your integration" in body["message"]
     bad_id = _raw(notion, "GET", "/v1/pages/not-a-uuid")
     assert bad_id.status_code == 400 and bad_id.json()["code"] == "validation_error"
     assert "path.page_id should be a valid uuid" in bad_id.json()["message"]
     unauth = _raw(notion, "GET", "/v1/users/me", headers={"Authorization": "Bearer nope"})
     assert (unauth.status_code, unauth.json()["code"]) == (401, "unauthorized")
-    no_version = httpx.get(notion.base_url + "/v1/users/me",
-                           headers={"Authorization": "Bearer secret_test"})
+    no_version = httpx.get(
+        notion.base_url + "/v1/users/me", headers={"Authorization": "Bearer secret_test"}
+    )
     assert (no_version.status_code, no_version.json()["code"]) == (400, "missing_version")
     unknown = _raw(notion, "GET", "/v1/nothing")
     assert unknown.json()["code"] == "invalid_request_url"
-    broken = _raw(notion, "POST", "/v1/search", content=b"{not json",
-                  headers={"Content-Type": "application/json"})
+    broken = _raw(
+        notion,
+        "POST",
+        "/v1/search",
+        content=b"{not json",
+        headers={"Content-Type": "application/json"},
+    )
     assert broken.json()["code"] == "invalid_json"
 
 
@@ -79,16 +95,22 @@ def test_property_values_are_validated_against_the_schema(api: Client, source: s
         _page(api, source, 마감={"date": {"start": "2027/02/15"}})
     with pytest.raises(APIResponseError, match="is not a user"):
         _page(api, source, 사람={"people": [{"id": "5c6a2821-6bb1-4a7e-b6e1-c50111515c3d"}]})
-    ok = _page(api, source, 메모={"rich_text": [{"text": {"content": "가" * 2000}}]},
-               상태={"select": {"name": "새 옵션"}})
+    ok = _page(
+        api,
+        source,
+        메모={"rich_text": [{"text": {"content": "가" * 2000}}]},
+        상태={"select": {"name": "새 옵션"}},
+    )
     assert ok["properties"]["상태"]["select"]["name"] == "새 옵션"  # unknown options are added
 
 
 def test_status_properties_cannot_be_created(api: Client, notion: NotionEmulator) -> None:
     parent = notion.workspace.add_page("p")
     with pytest.raises(APIResponseError, match="status properties cannot be created"):
-        api.databases.create(parent={"type": "page_id", "page_id": parent},
-                             initial_data_source={"properties": {"n": {"title": {}}, "s": {"status": {}}}})
+        api.databases.create(
+            parent={"type": "page_id", "page_id": parent},
+            initial_data_source={"properties": {"n": {"title": {}}, "s": {"status": {}}}},
+        )
 
 
 def test_trash_uses_in_trash_and_archived_is_refused(api: Client, source: str) -> None:
@@ -115,11 +137,20 @@ def test_timestamp_filter_sorts_and_pagination(api: Client, source: str, clock: 
     cutoff = clock().strftime("%Y-%m-%dT%H:%M:%S.000Z")
     late = [_page(api, source)["id"] for _ in range(3)]
     flt = {"timestamp": "last_edited_time", "last_edited_time": {"on_or_after": cutoff}}
-    first = api.data_sources.query(source, filter=flt, page_size=2,
-                                   sorts=[{"timestamp": "last_edited_time", "direction": "ascending"}])
+    first = api.data_sources.query(
+        source,
+        filter=flt,
+        page_size=2,
+        sorts=[{"timestamp": "last_edited_time", "direction": "ascending"}],
+    )
     assert first["has_more"] and first["next_cursor"] and len(first["results"]) == 2
-    second = api.data_sources.query(source, filter=flt, page_size=2, start_cursor=first["next_cursor"],
-                                    sorts=[{"timestamp": "last_edited_time", "direction": "ascending"}])
+    second = api.data_sources.query(
+        source,
+        filter=flt,
+        page_size=2,
+        start_cursor=first["next_cursor"],
+        sorts=[{"timestamp": "last_edited_time", "direction": "ascending"}],
+    )
     assert not second["has_more"] and second["next_cursor"] is None
     assert [p["id"] for p in first["results"] + second["results"]] == late
     with pytest.raises(APIResponseError, match="page_size"):
@@ -152,9 +183,7 @@ def test_search_filters_by_object_value(api: Client, source: str) -> None:
 def test_rate_limit_answers_429_with_retry_after(clock: Any) -> None:
     emulator = NotionEmulator(tokens={"t"}, rate=3.0, burst=3.0, clock=clock).start()
     try:
-        statuses = [
-            _raw_with(emulator, "t").status_code for _ in range(6)
-        ]
+        statuses = [_raw_with(emulator, "t").status_code for _ in range(6)]
         assert statuses[:3] == [200, 200, 200] and 429 in statuses[3:]
         limited = _raw_with(emulator, "t")
         assert limited.status_code == 429
@@ -164,8 +193,9 @@ def test_rate_limit_answers_429_with_retry_after(clock: Any) -> None:
 
 
 def _raw_with(emulator: NotionEmulator, token: str) -> httpx.Response:
-    return httpx.get(emulator.base_url + "/v1/users/me",
-                     headers={"Authorization": f"Bearer {token}", **VERSION})
+    return httpx.get(
+        emulator.base_url + "/v1/users/me", headers={"Authorization": f"Bearer {token}", **VERSION}
+    )
 
 
 def test_payload_limit(notion: NotionEmulator) -> None:

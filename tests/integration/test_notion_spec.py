@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import re
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -25,8 +24,9 @@ SPEC_PATH = PROJECT_ROOT.parent / "shared" / "reference" / "notion-openapi.json"
 jsonschema = pytest.importorskip("jsonschema")
 referencing = pytest.importorskip("referencing")
 if not SPEC_PATH.exists():
-    pytest.skip(f"{SPEC_PATH} is not here (only beside the project's own checkout)",
-                allow_module_level=True)
+    pytest.skip(
+        f"{SPEC_PATH} is not here (only beside the project's own checkout)", allow_module_level=True
+    )
 
 SPEC = json.loads(SPEC_PATH.read_text(encoding="utf-8"))
 REGISTRY = referencing.Registry().with_resource(
@@ -51,26 +51,48 @@ def _errors(template: str, method: str, body: Any) -> list[str]:
     operation = SPEC["paths"][template][method.lower()]
     if "requestBody" not in operation:
         return []
-    schema = {"$ref": _pointer("paths", template, method.lower(), "requestBody", "content",
-                               "application/json", "schema")}
+    schema = {
+        "$ref": _pointer(
+            "paths",
+            template,
+            method.lower(),
+            "requestBody",
+            "content",
+            "application/json",
+            "schema",
+        )
+    }
     validator = jsonschema.Draft202012Validator(schema, registry=REGISTRY)
-    return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(body)]
+    return [
+        f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(body)
+    ]
 
 
 def _rich_text_errors(runs: list[Any]) -> list[str]:
     validator = jsonschema.Draft202012Validator(
-        {"$ref": _pointer("components", "schemas", "richTextRequest")}, registry=REGISTRY)
+        {"$ref": _pointer("components", "schemas", "richTextRequest")}, registry=REGISTRY
+    )
     return [e.message for run in runs for e in validator.iter_errors(run)]
 
 
 def test_every_request_cxbot_sends_conforms_to_the_spec(notion_setup: Any) -> None:
     template = load_template(PROJECT_ROOT / "checklists" / "payment-method.yaml")
     owners = OwnerDirectory(owners={"cx": Person(name="김지현", email="jihyun.kim@example.com")})
-    created = create_launch(notion_setup.context(), template=template, name="간편결제 도입",
-                            open_date=date(2027, 3, 2), owners=owners)
+    created = create_launch(
+        notion_setup.context(),
+        template=template,
+        name="간편결제 도입",
+        open_date=date(2027, 3, 2),
+        owners=owners,
+    )
     sync_status(notion_setup.context())
-    reschedule_launch(notion_setup.context(), key=created.plan.launch.key,
-                      open_date=date(2027, 3, 9), template=template, owners=owners)
+    reschedule_launch(
+        notion_setup.context(),
+        key=created.plan.launch.key,
+        open_date=date(2027, 3, 9),
+        template=template,
+        owners=owners,
+    )
     checked = 0
     for request in notion_setup.emulator.requests():
         template_path = _operation(request.method, request.path)
@@ -104,7 +126,9 @@ def test_every_request_cxbot_sends_conforms_to_the_spec(notion_setup: Any) -> No
         {"sorts": [{"direction": "ascending"}]},
     ],
 )
-def test_the_emulator_refuses_queries_the_spec_refuses(notion_setup: Any, body: dict[str, Any]) -> None:
+def test_the_emulator_refuses_queries_the_spec_refuses(
+    notion_setup: Any, body: dict[str, Any]
+) -> None:
     template = "/v1/data_sources/{data_source_id}/query"
     assert _errors(template, "POST", body) != []
     parent = notion_setup.parent
@@ -125,7 +149,9 @@ def test_the_emulator_refuses_queries_the_spec_refuses(notion_setup: Any, body: 
         {"type": "text", "text": {}},
     ],
 )
-def test_the_emulator_refuses_rich_text_the_spec_refuses(notion_setup: Any, run: dict[str, Any]) -> None:
+def test_the_emulator_refuses_rich_text_the_spec_refuses(
+    notion_setup: Any, run: dict[str, Any]
+) -> None:
     assert _rich_text_errors([run]) != []
     source = notion_setup.board.data_source_id()
     response = httpx.post(

@@ -12,16 +12,30 @@ from cxbot.domain.changes import Change, ChangeSource
 from cxbot.domain.checklist import ChecklistItem, ItemStatus, Launch
 from cxbot.domain.dday import DayUnit
 
-LAUNCH = Launch(key="partner-mall-0001", name="11번가 입점", template_key="partner-mall",
-                open_date=date(2027, 2, 15), planner_name="김지현", planner_email="kim@example.com")
+LAUNCH = Launch(
+    key="partner-mall-0001",
+    name="11번가 입점",
+    template_key="partner-mall",
+    open_date=date(2027, 2, 15),
+    planner_name="김지현",
+    planner_email="kim@example.com",
+)
 
 
 def _item(n: int, **changes: Any) -> ChecklistItem:
     item = ChecklistItem(
-        key=f"{LAUNCH.key}/item-{n}", launch_key=LAUNCH.key, title=f"항목 {n}", department="cx",
-        department_name="CX기획", owner_name="김지현", owner_email="kim@example.com",
-        due=date(2027, 2, 1) + timedelta(days=n), label=f"D-{n}", unit=DayUnit.BUSINESS,
-        scenario="확인한다 " * 300, moved_because=None,
+        key=f"{LAUNCH.key}/item-{n}",
+        launch_key=LAUNCH.key,
+        title=f"항목 {n}",
+        department="cx",
+        department_name="CX기획",
+        owner_name="김지현",
+        owner_email="kim@example.com",
+        due=date(2027, 2, 1) + timedelta(days=n),
+        label=f"D-{n}",
+        unit=DayUnit.BUSINESS,
+        scenario="확인한다 " * 300,
+        moved_because=None,
     )
     return replace(item, **changes)
 
@@ -59,28 +73,64 @@ def test_changes_keep_order_timezone_and_filter_by_prefix(any_store: Any) -> Non
     at = datetime(2026, 11, 23, 9, 30, tzinfo=seoul)
     any_store.apply(launch=LAUNCH, items=[_item(1)])
     entries = [
-        Change(entity="checklist_item", entity_id=f"{LAUNCH.key}/item-1", field="status",
-               old="not_started", new="done", actor="박준호", source=ChangeSource.NOTION, at=at),
-        Change(entity="launch", entity_id="other-launch", field="open_date", old=None,
-               new="2027-01-01", actor="cli:kim", source=ChangeSource.CLI,
-               at=at + timedelta(minutes=1), note="처음 생성"),
+        Change(
+            entity="checklist_item",
+            entity_id=f"{LAUNCH.key}/item-1",
+            field="status",
+            old="not_started",
+            new="done",
+            actor="박준호",
+            source=ChangeSource.NOTION,
+            at=at,
+        ),
+        Change(
+            entity="launch",
+            entity_id="other-launch",
+            field="open_date",
+            old=None,
+            new="2027-01-01",
+            actor="cli:kim",
+            source=ChangeSource.CLI,
+            at=at + timedelta(minutes=1),
+            note="처음 생성",
+        ),
     ]
     any_store.apply(changes=entries)
     stored = any_store.changes()
     assert [c.field for c in stored] == ["status", "open_date"]
     assert stored[0].at == at and stored[0].at.utcoffset() is not None
     assert stored[1].note == "처음 생성" and stored[1].old is None
-    assert [c.entity_id for c in any_store.changes(entity_id_prefix=LAUNCH.key)] == [entries[0].entity_id]
+    assert [c.entity_id for c in any_store.changes(entity_id_prefix=LAUNCH.key)] == [
+        entries[0].entity_id
+    ]
     assert len(any_store.changes(limit=1)) == 1
 
 
 def test_changes_with_like_characters_in_the_prefix(any_store: Any) -> None:
-    any_store.apply(changes=[
-        Change(entity="x", entity_id="a_b/1", field="f", old=None, new="1", actor="t",
-               source=ChangeSource.CLI, at=datetime(2026, 1, 1, tzinfo=UTC)),
-        Change(entity="x", entity_id="axb/1", field="f", old=None, new="1", actor="t",
-               source=ChangeSource.CLI, at=datetime(2026, 1, 1, tzinfo=UTC)),
-    ])
+    any_store.apply(
+        changes=[
+            Change(
+                entity="x",
+                entity_id="a_b/1",
+                field="f",
+                old=None,
+                new="1",
+                actor="t",
+                source=ChangeSource.CLI,
+                at=datetime(2026, 1, 1, tzinfo=UTC),
+            ),
+            Change(
+                entity="x",
+                entity_id="axb/1",
+                field="f",
+                old=None,
+                new="1",
+                actor="t",
+                source=ChangeSource.CLI,
+                at=datetime(2026, 1, 1, tzinfo=UTC),
+            ),
+        ]
+    )
     assert [c.entity_id for c in any_store.changes(entity_id_prefix="a_b")] == ["a_b/1"]
 
 

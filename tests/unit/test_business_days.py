@@ -25,7 +25,13 @@ CASES = [
     ("2026-10-06", "D-1", "business", "2026-10-02", "substitute for National Foundation Day 10/5"),
     ("2026-05-04", "D+1", "business", "2026-05-06", "Children's Day 5/5"),
     ("2026-06-04", "D-1", "business", "2026-06-02", "2026 local election day 6/3"),
-    ("2026-07-20", "D-1", "business", "2026-07-16", "Constitution Day 7/17 (a holiday again from 2026)"),
+    (
+        "2026-07-20",
+        "D-1",
+        "business",
+        "2026-07-16",
+        "Constitution Day 7/17 (a holiday again from 2026)",
+    ),
     ("2027-10-12", "D-1", "business", "2027-10-08", "substitute for Hangul Day 10/11"),
     ("2027-12-28", "D-1", "business", "2027-12-24", "substitute for Christmas 12/27"),
     ("2026-08-18", "D-1", "business", "2026-08-14", "substitute for Liberation Day 8/17"),
@@ -33,11 +39,35 @@ CASES = [
     ("2026-05-26", "D-1", "business", "2026-05-22", "substitute for Buddha's Birthday 5/25"),
     ("2026-05-08", "D-7", "business", "2026-04-27", "Labor Day 5/1 (2026) and Children's Day 5/5"),
     ("2027-02-15", "D+10", "business", "2027-03-02", "Independence Movement Day 3/1"),
-    ("2026-09-20", "D+7", "calendar", "2026-09-28", "lands on a Sunday after D-day: next business day"),
-    ("2026-10-13", "D-10", "calendar", "2026-10-02", "lands on National Foundation Day: previous business day"),
-    ("2026-05-11", "D-10", "calendar", "2026-04-30", "lands on Labor Day 5/1 (2026): previous business day"),
+    (
+        "2026-09-20",
+        "D+7",
+        "calendar",
+        "2026-09-28",
+        "lands on a Sunday after D-day: next business day",
+    ),
+    (
+        "2026-10-13",
+        "D-10",
+        "calendar",
+        "2026-10-02",
+        "lands on National Foundation Day: previous business day",
+    ),
+    (
+        "2026-05-11",
+        "D-10",
+        "calendar",
+        "2026-04-30",
+        "lands on Labor Day 5/1 (2026): previous business day",
+    ),
     ("2026-01-12", "D-10", "calendar", "2026-01-02", "lands on a Friday: kept"),
-    ("2026-02-21", "D-day", "business", "2026-02-20", "D-day on a Saturday, not pinned: previous business day"),
+    (
+        "2026-02-21",
+        "D-day",
+        "business",
+        "2026-02-20",
+        "D-day on a Saturday, not pinned: previous business day",
+    ),
 ]
 
 
@@ -56,15 +86,21 @@ def test_due_dates_skip_korean_holidays(
 
 
 def test_moved_dates_say_why() -> None:
-    due = due_date(open_date=date(2026, 10, 13), offset=DOffset(-10), unit=DayUnit.CALENDAR,
-                   calendar=CAL)
+    due = due_date(
+        open_date=date(2026, 10, 13), offset=DOffset(-10), unit=DayUnit.CALENDAR, calendar=CAL
+    )
     assert due.nominal == date(2026, 10, 3)
     assert due.moved_because == "개천절"
 
 
 def test_pinned_items_keep_a_weekend_date() -> None:
-    due = due_date(open_date=date(2026, 2, 21), offset=DOffset(0), unit=DayUnit.BUSINESS,
-                   calendar=CAL, exact_day=True)
+    due = due_date(
+        open_date=date(2026, 2, 21),
+        offset=DOffset(0),
+        unit=DayUnit.BUSINESS,
+        calendar=CAL,
+        exact_day=True,
+    )
     assert due.day == date(2026, 2, 21)
     assert due.moved_because is None
 
@@ -94,8 +130,14 @@ def test_business_days_between_counts_the_end_not_the_start() -> None:
 
 @pytest.mark.parametrize(
     ("text", "days", "label"),
-    [("D-30", -30, "D-30"), ("D-day", 0, "D-day"), ("D+14", 14, "D+14"), ("d - 3", -3, "D-3"),
-     ("D0", 0, "D-day"), ("D-DAY", 0, "D-day")],
+    [
+        ("D-30", -30, "D-30"),
+        ("D-day", 0, "D-day"),
+        ("D+14", 14, "D+14"),
+        ("d - 3", -3, "D-3"),
+        ("D0", 0, "D-day"),
+        ("D-DAY", 0, "D-day"),
+    ],
 )
 def test_offsets_parse(text: str, days: int, label: str) -> None:
     offset = DOffset.parse(text)

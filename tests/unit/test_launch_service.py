@@ -21,20 +21,26 @@ TEMPLATE = load_template(PROJECT_ROOT / "checklists" / "partner-mall.yaml")
 CAL = korean_calendar(range(2026, 2029))
 NOW = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
 OWNERS = OwnerDirectory(
-    owners={dept: Person(name=f"{dept}-owner", email=f"{dept}@example.com")
-            for dept in TEMPLATE.departments if dept != "marketing"},
+    owners={
+        dept: Person(name=f"{dept}-owner", email=f"{dept}@example.com")
+        for dept in TEMPLATE.departments
+        if dept != "marketing"
+    },
     planner=Person(name="김지현", email="jihyun@example.com"),
 )
 
 
 @pytest.fixture
 def ctx() -> Context:
-    return Context(store=InMemoryStore(), board=FakeBoard(), calendar=CAL, actor="cli:tester", now=NOW)
+    return Context(
+        store=InMemoryStore(), board=FakeBoard(), calendar=CAL, actor="cli:tester", now=NOW
+    )
 
 
 def test_create_plans_every_item_and_publishes_each_once(ctx: Context) -> None:
-    result = create_launch(ctx, template=TEMPLATE, name="11번가 입점", open_date=date(2027, 2, 15),
-                           owners=OWNERS)
+    result = create_launch(
+        ctx, template=TEMPLATE, name="11번가 입점", open_date=date(2027, 2, 15), owners=OWNERS
+    )
     board = ctx.board
     assert isinstance(board, FakeBoard)
     assert result.created and result.added == len(TEMPLATE.items) == result.published
@@ -48,11 +54,13 @@ def test_create_plans_every_item_and_publishes_each_once(ctx: Context) -> None:
 
 
 def test_running_it_again_creates_nothing_twice(ctx: Context) -> None:
-    first = create_launch(ctx, template=TEMPLATE, name="11번가 입점", open_date=date(2027, 2, 15),
-                          owners=OWNERS)
+    first = create_launch(
+        ctx, template=TEMPLATE, name="11번가 입점", open_date=date(2027, 2, 15), owners=OWNERS
+    )
     history = len(ctx.store.changes())
-    again = create_launch(ctx, template=TEMPLATE, name="11번가 입점 ", open_date=date(2027, 2, 15),
-                          owners=OWNERS)
+    again = create_launch(
+        ctx, template=TEMPLATE, name="11번가 입점 ", open_date=date(2027, 2, 15), owners=OWNERS
+    )
     assert again.plan.launch.key == first.plan.launch.key
     assert not again.created and again.added == 0 and again.published == 0
     assert len(ctx.board.published) == len(TEMPLATE.items)  # type: ignore[attr-defined]
@@ -60,36 +68,52 @@ def test_running_it_again_creates_nothing_twice(ctx: Context) -> None:
 
 
 def test_a_different_open_date_points_to_reschedule(ctx: Context) -> None:
-    create_launch(ctx, template=TEMPLATE, name="11번가 입점", open_date=date(2027, 2, 15), owners=OWNERS)
+    create_launch(
+        ctx, template=TEMPLATE, name="11번가 입점", open_date=date(2027, 2, 15), owners=OWNERS
+    )
     with pytest.raises(ConflictError, match="cxbot launch reschedule"):
-        create_launch(ctx, template=TEMPLATE, name="11번가 입점", open_date=date(2027, 3, 2),
-                      owners=OWNERS)
+        create_launch(
+            ctx, template=TEMPLATE, name="11번가 입점", open_date=date(2027, 3, 2), owners=OWNERS
+        )
 
 
 def test_dry_run_records_and_publishes_nothing(ctx: Context) -> None:
-    result = create_launch(ctx, template=TEMPLATE, name="11번가 입점", open_date=date(2027, 2, 15),
-                           owners=OWNERS, dry_run=True)
+    result = create_launch(
+        ctx,
+        template=TEMPLATE,
+        name="11번가 입점",
+        open_date=date(2027, 2, 15),
+        owners=OWNERS,
+        dry_run=True,
+    )
     assert result.dry_run and len(result.items) == len(TEMPLATE.items)
     assert ctx.store.list_launches() == [] and ctx.store.changes() == []
     assert ctx.board.published == []  # type: ignore[attr-defined]
 
 
 def test_reschedule_moves_due_dates_keeps_status_and_records_changes(ctx: Context) -> None:
-    created = create_launch(ctx, template=TEMPLATE, name="11번가 입점", open_date=date(2027, 2, 15),
-                            owners=OWNERS)
+    created = create_launch(
+        ctx, template=TEMPLATE, name="11번가 입점", open_date=date(2027, 2, 15), owners=OWNERS
+    )
     key = created.plan.launch.key
     training = f"{key}/agent-training"
     set_item_status(ctx, key=training, status=ItemStatus.DONE)
     before = len(ctx.store.changes())
-    moved = reschedule_launch(ctx, key=key, open_date=date(2027, 3, 2), template=TEMPLATE,
-                              owners=OWNERS)
+    moved = reschedule_launch(
+        ctx, key=key, open_date=date(2027, 3, 2), template=TEMPLATE, owners=OWNERS
+    )
     item = ctx.store.get_item(training)
     assert item is not None and item.status is ItemStatus.DONE
     assert item.due == date(2027, 2, 22)  # D-5 from Tue 3/2 skips the 3/1 holiday
     assert ctx.store.get_launch(key).open_date == date(2027, 3, 2)  # type: ignore[union-attr]
     new = ctx.store.changes()[before:]
-    assert any(c.entity == "launch" and c.field == "open_date" and c.old == "2027-02-15"
-               and c.new == "2027-03-02" for c in new)
+    assert any(
+        c.entity == "launch"
+        and c.field == "open_date"
+        and c.old == "2027-02-15"
+        and c.new == "2027-03-02"
+        for c in new
+    )
     due_changes = [c for c in new if c.field == "due"]
     assert len(due_changes) == moved.updated
     assert all(c.actor == "cli:tester" for c in new)
@@ -98,37 +122,53 @@ def test_reschedule_moves_due_dates_keeps_status_and_records_changes(ctx: Contex
 
 
 def test_unknown_launch_names_the_known_ones(ctx: Context) -> None:
-    create_launch(ctx, template=TEMPLATE, name="11번가 입점", open_date=date(2027, 2, 15), owners=OWNERS)
+    create_launch(
+        ctx, template=TEMPLATE, name="11번가 입점", open_date=date(2027, 2, 15), owners=OWNERS
+    )
     with pytest.raises(NotFound, match="11번가 입점"):
-        reschedule_launch(ctx, key="nope", open_date=date(2027, 3, 2), template=TEMPLATE, owners=OWNERS)
+        reschedule_launch(
+            ctx, key="nope", open_date=date(2027, 3, 2), template=TEMPLATE, owners=OWNERS
+        )
 
 
 def test_an_item_the_board_refuses_is_reported_and_the_rest_go_on(ctx: Context) -> None:
     board = ctx.board
     assert isinstance(board, FakeBoard)
-    key = create_launch(ctx, template=TEMPLATE, name="x", open_date=date(2027, 2, 15), owners=OWNERS,
-                        dry_run=True).plan.launch.key
+    key = create_launch(
+        ctx, template=TEMPLATE, name="x", open_date=date(2027, 2, 15), owners=OWNERS, dry_run=True
+    ).plan.launch.key
     board.fail_keys = {f"{key}/kms-registration"}
-    result = create_launch(ctx, template=TEMPLATE, name="x", open_date=date(2027, 2, 15), owners=OWNERS)
+    result = create_launch(
+        ctx, template=TEMPLATE, name="x", open_date=date(2027, 2, 15), owners=OWNERS
+    )
     assert result.unpublished == 1
     assert any("kms-registration" in p for p in result.problems)
     assert len(ctx.store.items_of(key)) == len(TEMPLATE.items)  # nothing lost
     board.fail_keys = set()
-    again = create_launch(ctx, template=TEMPLATE, name="x", open_date=date(2027, 2, 15), owners=OWNERS)
+    again = create_launch(
+        ctx, template=TEMPLATE, name="x", open_date=date(2027, 2, 15), owners=OWNERS
+    )
     assert again.published == 1 and again.unpublished == 0
 
 
 def test_status_sync_records_who_changed_what(ctx: Context) -> None:
-    created = create_launch(ctx, template=TEMPLATE, name="11번가 입점", open_date=date(2027, 2, 15),
-                            owners=OWNERS)
+    created = create_launch(
+        ctx, template=TEMPLATE, name="11번가 입점", open_date=date(2027, 2, 15), owners=OWNERS
+    )
     item = created.items[0]
     board = ctx.board
     assert isinstance(board, FakeBoard)
     edit = RemoteItemState(
-        key=item.key, remote_id=item.remote_id or "", edited_by="박준호 <junho@example.com>",
+        key=item.key,
+        remote_id=item.remote_id or "",
+        edited_by="박준호 <junho@example.com>",
         edited_at=datetime(2026, 11, 24, 2, 0, tzinfo=UTC),
-        fields={"title": item.title, "status": "done", "due": item.due.isoformat(),
-                "scenario": item.scenario},
+        fields={
+            "title": item.title,
+            "status": "done",
+            "due": item.due.isoformat(),
+            "scenario": item.scenario,
+        },
     )
     board.edits.append(edit)
     report = sync_status(ctx)

@@ -26,11 +26,22 @@ def test_shipped_templates_are_valid_and_complete(name: str) -> None:
 def test_partner_mall_template_covers_the_practitioners_list() -> None:
     template = load_template(CHECKLISTS / "partner-mall.yaml")
     keys = {item.key for item in template.items}
-    for needed in ("inquiry-forecast", "agent-staffing", "cs-phone-number",
-                   "partner-admin-accounts", "agent-channel", "cs-policy-exceptions",
-                   "consultation-manual", "kms-registration", "agent-training",
-                   "product-page-cs-numbers", "open-day-monitoring", "urgent-voc-channel",
-                   "review-d7", "review-d14"):
+    for needed in (
+        "inquiry-forecast",
+        "agent-staffing",
+        "cs-phone-number",
+        "partner-admin-accounts",
+        "agent-channel",
+        "cs-policy-exceptions",
+        "consultation-manual",
+        "kms-registration",
+        "agent-training",
+        "product-page-cs-numbers",
+        "open-day-monitoring",
+        "urgent-voc-channel",
+        "review-d7",
+        "review-d14",
+    ):
         assert needed in keys
 
 
@@ -41,13 +52,16 @@ def _write(tmp_path: Path, text: str) -> Path:
 
 
 def test_a_bad_field_is_named_with_file_item_and_field(tmp_path: Path) -> None:
-    path = _write(tmp_path, """
+    path = _write(
+        tmp_path,
+        """
 name: 테스트
 departments: {cx: CX기획}
 items:
   - {key: first, title: 첫 항목, department: cx, due: D-3, scenario: 확인}
   - {key: second, title: 둘째, department: cx, due: D-3일, scenario: 확인}
-""")
+""",
+    )
     with pytest.raises(InputError) as caught:
         load_template(path)
     message = str(caught.value)
@@ -57,14 +71,17 @@ items:
 
 
 def test_every_problem_is_listed_not_just_the_first(tmp_path: Path) -> None:
-    path = _write(tmp_path, """
+    path = _write(
+        tmp_path,
+        """
 name: 테스트
 departments: {cx: CX기획}
 items:
   - {key: Bad Key, title: 항목, department: cx, due: D-3, scenario: 확인}
   - {key: ok, title: 항목, department: cx, due: D-3, scenario: 확인, colour: red}
   - {key: ok2, department: cx, due: D-3, scenario: 확인}
-""")
+""",
+    )
     with pytest.raises(InputError) as caught:
         load_template(path)
     message = str(caught.value)
@@ -75,21 +92,27 @@ items:
 
 
 def test_unknown_department_and_duplicate_keys(tmp_path: Path) -> None:
-    path = _write(tmp_path, """
+    path = _write(
+        tmp_path,
+        """
 name: 테스트
 departments: {cx: CX기획}
 items:
   - {key: a, title: 항목, department: sales, due: D-3, scenario: 확인}
-""")
+""",
+    )
     with pytest.raises(InputError, match=r"items\.0\.department: 'sales' is not one of"):
         load_template(path)
-    path = _write(tmp_path, """
+    path = _write(
+        tmp_path,
+        """
 name: 테스트
 departments: {cx: CX기획}
 items:
   - {key: a, title: 항목, department: cx, due: D-3, scenario: 확인}
   - {key: a, title: 항목, department: cx, due: D-2, scenario: 확인}
-""")
+""",
+    )
     with pytest.raises(InputError, match="'a' is used twice"):
         load_template(path)
 
@@ -110,8 +133,10 @@ def test_owners_file_problems_are_named(tmp_path: Path) -> None:
     path.write_text("departments:\n  cx: {name: 김, email: not-an-email}\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"departments\.cx, field 'email'"):
         load_owners(path)
-    path.write_text("departments:\n  cx: {name: 김, email: kim@example.com, slack_id: U123ABC}\n",
-                    encoding="utf-8")
+    path.write_text(
+        "departments:\n  cx: {name: 김, email: kim@example.com, slack_id: U123ABC}\n",
+        encoding="utf-8",
+    )
     owners = load_owners(path)
     person = owners.owner_of("cx")
     assert person is not None and person.email == "kim@example.com"

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
-from datetime import UTC, datetime
 from collections.abc import Callable, Iterator, Sequence
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 import httpx
@@ -62,7 +63,10 @@ class NotionChecklistBoard:
             return self._source_id
         candidate = self.configured_source or self.cursors.get_cursor(DATA_SOURCE_CURSOR)
         if candidate:
-            source = self._call(lambda: self.client.data_sources.retrieve(candidate), "read the checklist data source")
+            source = self._call(
+                lambda: self.client.data_sources.retrieve(candidate),
+                "read the checklist data source",
+            )
             self._ensure_schema(source)
             self._source_id = str(source["id"])
         else:
@@ -95,7 +99,8 @@ class NotionChecklistBoard:
         if wrong_type:
             raise RemoteError(
                 f"the checklist data source {source['id']} has properties of the wrong type: "
-                + "; ".join(wrong_type) + ". Rename or fix them in Notion, or point "
+                + "; ".join(wrong_type)
+                + ". Rename or fix them in Notion, or point "
                 "NOTION_CHECKLIST_DATA_SOURCE_ID elsewhere."
             )
         if problems:
@@ -112,7 +117,9 @@ class NotionChecklistBoard:
         candidate = self.configured_source or self.cursors.get_cursor(DATA_SOURCE_CURSOR)
         if not candidate:
             return []
-        source = self._call(lambda: self.client.data_sources.retrieve(candidate), "read the checklist data source")
+        source = self._call(
+            lambda: self.client.data_sources.retrieve(candidate), "read the checklist data source"
+        )
         return S.schema_problems(source.get("properties", {}))
 
     # users -----------------------------------------------------------------
@@ -125,7 +132,7 @@ class NotionChecklistBoard:
                 kwargs: dict[str, Any] = {"page_size": 100}
                 if cursor:
                     kwargs["start_cursor"] = cursor
-                page = self._call(lambda: self.client.users.list(**kwargs), "list users")
+                page = self._call(functools.partial(self.client.users.list, **kwargs), "list users")
                 users.update((user["id"], user) for user in page["results"])
                 cursor = page.get("next_cursor")
                 if not page.get("has_more"):
@@ -147,7 +154,9 @@ class NotionChecklistBoard:
         if user is None:
             return f"notion:{user_id}"
         email = (user.get("person") or {}).get("email")
-        return f"{user.get('name')} <{email}>" if email else f"{user.get('name')} ({user.get('type')})"
+        return (
+            f"{user.get('name')} <{email}>" if email else f"{user.get('name')} ({user.get('type')})"
+        )
 
     # publishing ------------------------------------------------------------
     def publish(
@@ -242,7 +251,7 @@ class NotionChecklistBoard:
             if cursor:
                 kwargs["start_cursor"] = cursor
             result = self._call(
-                lambda: self.client.data_sources.query(source_id, **kwargs),
+                functools.partial(self.client.data_sources.query, source_id, **kwargs),
                 "query the checklist data source",
             )
             yield from result.get("results", [])
@@ -268,7 +277,8 @@ class NotionChecklistBoard:
                 newest = edited
             key = S.item_key_of(page)
             if not key:
-                unknown.append(f"page {page['id']} ({S.plain_text(page['properties'].get(S.TITLE))}) has no {S.KEY!r}")
+                title = S.plain_text(page["properties"].get(S.TITLE))
+                unknown.append(f"page {page['id']} ({title}) has no {S.KEY!r}")
                 continue
             states.append(
                 RemoteItemState(
@@ -312,9 +322,13 @@ class NotionChecklistBoard:
                 if error.status not in _TRANSIENT_STATUS:
                     raise RemoteError(_explain(error, what)) from error
                 failure = error
-            log.warning("could not %s (attempt %d): %s", what, attempt, failure or type(failure).__name__)
+            log.warning(
+                "could not %s (attempt %d): %s", what, attempt, failure or type(failure).__name__
+            )
             if attempt == self.attempts:
-                raise RemoteError(f"could not {what} after {attempt} attempts: {failure}") from failure
+                raise RemoteError(
+                    f"could not {what} after {attempt} attempts: {failure}"
+                ) from failure
             self.sleep(min(30.0, 0.5 * 2 ** (attempt - 1)))
             if recover is not None:
                 found = recover()

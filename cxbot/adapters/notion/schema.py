@@ -59,9 +59,7 @@ def schema_properties() -> dict[str, Any]:
     properties: dict[str, Any] = {name: {kind: {}} for name, kind in EXPECTED_TYPES.items()}
     properties[STATUS] = {
         "select": {
-            "options": [
-                {"name": STATUS_NAMES[s], "color": _STATUS_COLORS[s]} for s in ItemStatus
-            ]
+            "options": [{"name": STATUS_NAMES[s], "color": _STATUS_COLORS[s]} for s in ItemStatus]
         }
     }
     return properties
@@ -87,8 +85,7 @@ def select_name(text: str) -> str:
 def rich(text: str) -> list[dict[str, Any]]:
     """Rich text in runs of at most 2000 characters (Notion's per-run limit)."""
     return [
-        {"type": "text", "text": {"content": text[i : i + 2000]}}
-        for i in range(0, len(text), 2000)
+        {"type": "text", "text": {"content": text[i : i + 2000]}} for i in range(0, len(text), 2000)
     ][:100]
 
 
@@ -120,7 +117,9 @@ def plain_text(value: dict[str, Any] | None) -> str:
     kind = value.get("type", "")
     runs = value.get(kind) or []
     if kind in ("title", "rich_text"):
-        return "".join(run.get("plain_text", run.get("text", {}).get("content", "")) for run in runs)
+        return "".join(
+            run.get("plain_text", run.get("text", {}).get("content", "")) for run in runs
+        )
     return ""
 
 

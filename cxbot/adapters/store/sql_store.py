@@ -124,7 +124,9 @@ class SqlStore:
     ) -> list[Change]:
         query = select(changes_table).order_by(changes_table.c.id)
         if entity_id_prefix is not None:
-            query = query.where(changes_table.c.entity_id.startswith(entity_id_prefix, autoescape=True))
+            query = query.where(
+                changes_table.c.entity_id.startswith(entity_id_prefix, autoescape=True)
+            )
         if limit is not None:
             query = query.limit(limit)
         with self.engine.connect() as conn:
@@ -139,7 +141,6 @@ class SqlStore:
     def set_cursor(self, name: str, value: str) -> None:
         with self.engine.begin() as conn:
             self._upsert(conn, cursors, "name", [{"name": name, "value": value}])
-
 
 
 def _launch(row: Row[Any]) -> Launch:

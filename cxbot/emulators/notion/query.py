@@ -12,8 +12,16 @@ if TYPE_CHECKING:
 
 TIMESTAMPS = ("created_time", "last_edited_time")
 _DATE_OPS = ("equals", "before", "after", "on_or_before", "on_or_after", "is_empty", "is_not_empty")
-_TEXT_OPS = ("equals", "does_not_equal", "contains", "does_not_contain", "starts_with",
-             "ends_with", "is_empty", "is_not_empty")
+_TEXT_OPS = (
+    "equals",
+    "does_not_equal",
+    "contains",
+    "does_not_contain",
+    "starts_with",
+    "ends_with",
+    "is_empty",
+    "is_not_empty",
+)
 
 
 class FilterProblem(ValueError):
@@ -58,7 +66,7 @@ def matches_filter(filt: Any, page: Page, schema: dict[str, dict[str, Any]]) -> 
     if kind == "checkbox":
         return bool(value) == bool(condition.get("equals"))
     if kind == "number":
-        return value == condition.get("equals")
+        return bool(value == condition.get("equals"))
     raise _problem(f"filtering on {kind} properties is not supported by this emulator")
 
 
@@ -67,16 +75,21 @@ def _compare_text(condition: dict[str, Any], text: str) -> bool:
     if op is None:
         raise _problem(f"a text filter needs one of {_TEXT_OPS}")
     arg = condition[op]
-    return {
-        "equals": lambda: text == arg,
-        "does_not_equal": lambda: text != arg,
-        "contains": lambda: arg in text,
-        "does_not_contain": lambda: arg not in text,
-        "starts_with": lambda: text.startswith(arg),
-        "ends_with": lambda: text.endswith(arg),
-        "is_empty": lambda: not text,
-        "is_not_empty": lambda: bool(text),
-    }[op]()
+    if op == "is_empty":
+        return not text
+    if op == "is_not_empty":
+        return bool(text)
+    if not isinstance(arg, str):
+        raise _problem(f"a text filter's {op} should be a string")
+    checks = {
+        "equals": text == arg,
+        "does_not_equal": text != arg,
+        "contains": arg in text,
+        "does_not_contain": arg not in text,
+        "starts_with": text.startswith(arg),
+        "ends_with": text.endswith(arg),
+    }
+    return checks[op]
 
 
 def _compare_date(condition: dict[str, Any], moment: datetime, where: str) -> bool:

@@ -7,7 +7,14 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from cxbot.emulators.http import EmulatorServer, Fault, Request, Response, TokenBucket, is_invalid_json
+from cxbot.emulators.http import (
+    EmulatorServer,
+    Fault,
+    Request,
+    Response,
+    TokenBucket,
+    is_invalid_json,
+)
 from cxbot.emulators.notion.query import FilterProblem
 from cxbot.emulators.notion.values import ValueProblem
 from cxbot.emulators.notion.workspace import (
@@ -45,8 +52,13 @@ _UUID = r"([0-9a-fA-F-]{32,36}|[^/]+)"
 
 
 def error_body(status: int, code: str, message: str) -> dict[str, Any]:
-    return {"object": "error", "status": status, "code": code, "message": message,
-            "request_id": "00000000-0000-4000-8000-000000000000"}
+    return {
+        "object": "error",
+        "status": status,
+        "code": code,
+        "message": message,
+        "request_id": "00000000-0000-4000-8000-000000000000",
+    }
 
 
 class NotionEmulator(EmulatorServer):
@@ -74,20 +86,35 @@ class NotionEmulator(EmulatorServer):
         self._route("GET", rf"/v1/users/{_UUID}", self._get_user)
         self._route("POST", r"/v1/search", lambda r: ws.search(_body(r)))
         self._route("POST", r"/v1/databases", lambda r: ws.create_database(_body(r)))
-        self._route("GET", rf"/v1/databases/{_UUID}",
-                    lambda r, i: ws.get_database(normalize_id(i, "path.database_id")))
-        self._route("GET", rf"/v1/data_sources/{_UUID}",
-                    lambda r, i: ws.get_data_source(normalize_id(i, "path.data_source_id")))
-        self._route("PATCH", rf"/v1/data_sources/{_UUID}",
-                    lambda r, i: ws.update_data_source(
-                        normalize_id(i, "path.data_source_id"), _body(r)))
-        self._route("POST", rf"/v1/data_sources/{_UUID}/query",
-                    lambda r, i: ws.query(normalize_id(i, "path.data_source_id"), _body(r)))
+        self._route(
+            "GET",
+            rf"/v1/databases/{_UUID}",
+            lambda r, i: ws.get_database(normalize_id(i, "path.database_id")),
+        )
+        self._route(
+            "GET",
+            rf"/v1/data_sources/{_UUID}",
+            lambda r, i: ws.get_data_source(normalize_id(i, "path.data_source_id")),
+        )
+        self._route(
+            "PATCH",
+            rf"/v1/data_sources/{_UUID}",
+            lambda r, i: ws.update_data_source(normalize_id(i, "path.data_source_id"), _body(r)),
+        )
+        self._route(
+            "POST",
+            rf"/v1/data_sources/{_UUID}/query",
+            lambda r, i: ws.query(normalize_id(i, "path.data_source_id"), _body(r)),
+        )
         self._route("POST", r"/v1/pages", lambda r: ws.create_page(_body(r)))
-        self._route("GET", rf"/v1/pages/{_UUID}",
-                    lambda r, i: ws.get_page(normalize_id(i, "path.page_id")))
-        self._route("PATCH", rf"/v1/pages/{_UUID}",
-                    lambda r, i: ws.update_page(normalize_id(i, "path.page_id"), _body(r)))
+        self._route(
+            "GET", rf"/v1/pages/{_UUID}", lambda r, i: ws.get_page(normalize_id(i, "path.page_id"))
+        )
+        self._route(
+            "PATCH",
+            rf"/v1/pages/{_UUID}",
+            lambda r, i: ws.update_page(normalize_id(i, "path.page_id"), _body(r)),
+        )
 
     def _route(self, method: str, pattern: str, handler: Callable[..., Any]) -> None:
         self._routes.append((method, re.compile(f"^{pattern}$"), handler))
@@ -99,8 +126,12 @@ class NotionEmulator(EmulatorServer):
                 wait = self.bucket.take()
                 if wait > 0:
                     self.rate_limited += 1
-                    return self._error(429, "rate_limited", _MESSAGES[429],
-                                       {"Retry-After": str(max(1, round(wait)))})
+                    return self._error(
+                        429,
+                        "rate_limited",
+                        _MESSAGES[429],
+                        {"Retry-After": str(max(1, round(wait)))},
+                    )
             if request.raw_size > MAX_BODY_BYTES:
                 raise validation(
                     f"Request body too large: {request.raw_size} bytes; the limit is "
@@ -125,8 +156,10 @@ class NotionEmulator(EmulatorServer):
         version = request.headers.get("notion-version")
         if version is None:
             raise NotionApiError(
-                400, "missing_version", "Notion-Version header failed validation: "
-                "Notion-Version header should be defined, instead was `undefined`."
+                400,
+                "missing_version",
+                "Notion-Version header failed validation: "
+                "Notion-Version header should be defined, instead was `undefined`.",
             )
         if version not in SUPPORTED_VERSIONS:
             raise validation(
@@ -135,13 +168,16 @@ class NotionEmulator(EmulatorServer):
 
     def fault_response(self, fault: Fault) -> Response:
         if fault.kind == "rate_limit":
-            return self._error(429, "rate_limited", _MESSAGES[429],
-                               {"Retry-After": str(fault.retry_after)})
+            return self._error(
+                429, "rate_limited", _MESSAGES[429], {"Retry-After": str(fault.retry_after)}
+            )
         code = _STATUS_CODES.get(fault.status, "internal_server_error")
         return self._error(fault.status, code, _MESSAGES.get(fault.status, "Unexpected error."))
 
     @staticmethod
-    def _error(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> Response:
+    def _error(
+        status: int, code: str, message: str, headers: dict[str, str] | None = None
+    ) -> Response:
         return Response(status, error_body(status, code, message), headers or {})
 
     def _list_users(self, request: Request) -> Any:
@@ -151,14 +187,17 @@ class NotionEmulator(EmulatorServer):
                 f"query failed validation: query.page_size should be a number between 1 and "
                 f"{MAX_PAGE_SIZE}, instead was `{size_text}`."
             )
-        cursor = (request.query.get("start_cursor") or [None])[0]
+        cursors = request.query.get("start_cursor") or []
+        cursor = cursors[0] if cursors else None
         return self.workspace.list_users(cursor, int(size_text))
 
     def _get_user(self, request: Request, user_id: str) -> Any:
         normalized = normalize_id(user_id, "path.user_id")
         user = self.workspace.users.get(normalized)
         if user is None:
-            raise NotionApiError(404, "object_not_found", f"Could not find user with ID: {user_id}.")
+            raise NotionApiError(
+                404, "object_not_found", f"Could not find user with ID: {user_id}."
+            )
         return user
 
 

@@ -10,8 +10,17 @@ RICH_TEXT_LIMIT = 2000
 RICH_TEXT_ITEMS = 100
 SELECT_NAME_LIMIT = 100
 CREATABLE_TYPES = {
-    "title", "rich_text", "number", "select", "multi_select", "date", "people",
-    "checkbox", "url", "email", "phone_number",
+    "title",
+    "rich_text",
+    "number",
+    "select",
+    "multi_select",
+    "date",
+    "people",
+    "checkbox",
+    "url",
+    "email",
+    "phone_number",
 }
 COLORS = ("default", "gray", "brown", "orange", "yellow", "green", "blue", "purple", "pink", "red")
 
@@ -30,7 +39,10 @@ def build_schema(properties: Any, where: str) -> dict[str, dict[str, Any]]:
         raise ValueProblem(f"{where} should be an object, instead was `{properties!r}`.")
     schema: dict[str, dict[str, Any]] = {}
     for name, spec in properties.items():
-        if not isinstance(spec, dict) or len([k for k in spec if k not in ("name", "description")]) != 1:
+        if (
+            not isinstance(spec, dict)
+            or len([k for k in spec if k not in ("name", "description")]) != 1
+        ):
             raise ValueProblem(f"{where}.{name} should define exactly one property type.")
         kind = next(k for k in spec if k not in ("name", "description"))
         if kind == "status":
@@ -40,8 +52,12 @@ def build_schema(properties: Any, where: str) -> dict[str, dict[str, Any]]:
         if kind not in CREATABLE_TYPES:
             raise ValueProblem(f"{where}.{name}: `{kind}` is not a supported property type.")
         config = spec[kind] or {}
-        prop: dict[str, Any] = {"id": "title" if kind == "title" else short_id(), "name": name,
-                                "type": kind, kind: {}}
+        prop: dict[str, Any] = {
+            "id": "title" if kind == "title" else short_id(),
+            "name": name,
+            "type": kind,
+            kind: {},
+        }
         if kind in ("select", "multi_select"):
             options = []
             for option in config.get("options", []):
@@ -71,16 +87,22 @@ def rich_text_response(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for item in items:
         content = item["text"]["content"]
         link = item["text"].get("link")
-        out.append({
-            "type": "text",
-            "text": {"content": content, "link": link},
-            "annotations": {
-                "bold": False, "italic": False, "strikethrough": False,
-                "underline": False, "code": False, "color": "default",
-            },
-            "plain_text": content,
-            "href": link["url"] if link else None,
-        })
+        out.append(
+            {
+                "type": "text",
+                "text": {"content": content, "link": link},
+                "annotations": {
+                    "bold": False,
+                    "italic": False,
+                    "strikethrough": False,
+                    "underline": False,
+                    "code": False,
+                    "color": "default",
+                },
+                "plain_text": content,
+                "href": link["url"] if link else None,
+            }
+        )
     return out
 
 

@@ -48,7 +48,7 @@ def normalize_id(raw: str, where: str) -> str:
         return str(uuid.UUID(raw))
     except (ValueError, AttributeError, TypeError):
         raise validation(
-            f"path failed validation: {where} should be a valid uuid, instead was `\"{raw}\"`."
+            f'path failed validation: {where} should be a valid uuid, instead was `"{raw}"`.'
         ) from None
 
 
@@ -112,15 +112,23 @@ class Workspace:
     def add_person(self, name: str, email: str) -> str:
         user_id = str(uuid.uuid4())
         self.users[user_id] = {
-            "object": "user", "id": user_id, "type": "person", "name": name,
-            "avatar_url": None, "person": {"email": email},
+            "object": "user",
+            "id": user_id,
+            "type": "person",
+            "name": name,
+            "avatar_url": None,
+            "person": {"email": email},
         }
         return user_id
 
     def add_bot(self, name: str) -> str:
         user_id = str(uuid.uuid4())
         self.users[user_id] = {
-            "object": "user", "id": user_id, "type": "bot", "name": name, "avatar_url": None,
+            "object": "user",
+            "id": user_id,
+            "type": "bot",
+            "name": name,
+            "avatar_url": None,
             "bot": {"owner": {"type": "workspace", "workspace": True}, "workspace_name": "CX"},
         }
         return user_id
@@ -129,9 +137,14 @@ class Workspace:
         """A top-level page shared with the integration (the parent users pick)."""
         now = self.clock()
         page = Page(
-            id=str(uuid.uuid4()), parent={"type": "workspace", "workspace": True},
-            properties={}, title=title, created_time=now, last_edited_time=now,
-            created_by=self.bot_id, last_edited_by=self.bot_id,
+            id=str(uuid.uuid4()),
+            parent={"type": "workspace", "workspace": True},
+            properties={},
+            title=title,
+            created_time=now,
+            last_edited_time=now,
+            created_by=self.bot_id,
+            last_edited_by=self.bot_id,
         )
         self.pages[page.id] = page
         return page.id
@@ -167,12 +180,20 @@ class Workspace:
             title = check_rich_text(body.get("title", []), "body.title")
             now = self.clock()
             database = Database(
-                id=str(uuid.uuid4()), parent_page_id=parent_id, title=title,
-                data_source_ids=[], created_time=now, is_inline=bool(body.get("is_inline")),
+                id=str(uuid.uuid4()),
+                parent_page_id=parent_id,
+                title=title,
+                data_source_ids=[],
+                created_time=now,
+                is_inline=bool(body.get("is_inline")),
             )
             source = DataSource(
-                id=str(uuid.uuid4()), database_id=database.id, title=title, schema=schema,
-                created_time=now, last_edited_time=now,
+                id=str(uuid.uuid4()),
+                database_id=database.id,
+                title=title,
+                schema=schema,
+                created_time=now,
+                last_edited_time=now,
             )
             database.data_source_ids.append(source.id)
             self.databases[database.id] = database
@@ -226,19 +247,29 @@ class Workspace:
                     raise not_found("page", parent_id)
                 stored: dict[str, Any] = {}
                 page_parent: dict[str, Any] = {"type": "page_id", "page_id": parent_id}
-                title = plain({"type": "title"}, check_rich_text(
-                    (properties.get("title") or {}).get("title", []), "body.properties.title"))
+                title = plain(
+                    {"type": "title"},
+                    check_rich_text(
+                        (properties.get("title") or {}).get("title", []), "body.properties.title"
+                    ),
+                )
             else:
                 stored = self._validated(source, properties, creating=True)
                 page_parent = {
-                    "type": "data_source_id", "data_source_id": source.id,
+                    "type": "data_source_id",
+                    "data_source_id": source.id,
                     "database_id": source.database_id,
                 }
                 title = None
             page = Page(
-                id=str(uuid.uuid4()), parent=page_parent, properties=stored, title=title,
-                created_time=now, last_edited_time=now,
-                created_by=self.acting_user, last_edited_by=self.acting_user,
+                id=str(uuid.uuid4()),
+                parent=page_parent,
+                properties=stored,
+                title=title,
+                created_time=now,
+                last_edited_time=now,
+                created_by=self.acting_user,
+                last_edited_by=self.acting_user,
                 children=list(body.get("children") or []),
             )
             self.pages[page.id] = page
@@ -300,7 +331,10 @@ class Workspace:
                     "version; use body.in_trash."
                 )
             if page.in_trash and body.get("in_trash") is not False:
-                raise validation("Can't edit block that is archived. You must unarchive the block before editing.")
+                raise validation(
+                    "Can't edit block that is archived. "
+                    "You must unarchive the block before editing."
+                )
             properties = body.get("properties") or {}
             if properties:
                 source_id = page.parent.get("data_source_id")
@@ -321,7 +355,8 @@ class Workspace:
             source = self._source(source_id)
             page_size = _page_size(body)
             pages = [
-                page for page in self.pages.values()
+                page
+                for page in self.pages.values()
                 if page.parent.get("data_source_id") == source.id
                 and page.in_trash == bool(body.get("in_trash", False))
             ]
@@ -330,11 +365,12 @@ class Workspace:
             sorts = body.get("sorts") or [{"timestamp": "created_time", "direction": "descending"}]
             for index, sort in enumerate(sorts):
                 if not isinstance(sort, dict) or sort.get("direction") not in (
-                    "ascending", "descending"
+                    "ascending",
+                    "descending",
                 ):
                     raise validation(
                         f"body failed validation: body.sorts[{index}].direction should be "
-                        "`\"ascending\"` or `\"descending\"`."
+                        '`"ascending"` or `"descending"`.'
                     )
                 if ("property" in sort) == ("timestamp" in sort):
                     raise validation(
@@ -360,10 +396,13 @@ class Workspace:
             kind = None
             if body.get("filter") is not None:
                 filt = body["filter"]
-                if filt.get("property") != "object" or filt.get("value") not in ("page", "data_source"):
+                if filt.get("property") != "object" or filt.get("value") not in (
+                    "page",
+                    "data_source",
+                ):
                     raise validation(
-                        "body failed validation: body.filter.value should be `\"page\"` or "
-                        f"`\"data_source\"`, instead was `\"{filt.get('value')}\"`."
+                        'body failed validation: body.filter.value should be `"page"` or '
+                        f'`"data_source"`, instead was `"{filt.get("value")}"`.'
                     )
                 kind = filt["value"]
             results: list[dict[str, Any]] = []
@@ -375,7 +414,9 @@ class Workspace:
                 for page in self.pages.values():
                     if not page.in_trash and wanted in self._page_title(page).lower():
                         results.append(self.page_response(page))
-            return paginate(results, body.get("start_cursor"), _page_size(body), "page_or_data_source")
+            return paginate(
+                results, body.get("start_cursor"), _page_size(body), "page_or_data_source"
+            )
 
     # response shapes -----------------------------------------------------------
     def _page_title(self, page: Page) -> str:
@@ -391,7 +432,8 @@ class Workspace:
         properties: dict[str, Any] = {}
         if page.title is not None:
             properties["title"] = {
-                "id": "title", "type": "title",
+                "id": "title",
+                "type": "title",
                 "title": rich_text_response([{"text": {"content": page.title, "link": None}}]),
             }
         else:
@@ -399,47 +441,65 @@ class Workspace:
             for name, prop in source.schema.items():
                 properties[name] = value_response(prop, page.properties.get(name))
         return {
-            "object": "page", "id": page.id,
+            "object": "page",
+            "id": page.id,
             "created_time": iso(minute(page.created_time)),
             "last_edited_time": iso(minute(page.last_edited_time)),
             "created_by": {"object": "user", "id": page.created_by},
             "last_edited_by": {"object": "user", "id": page.last_edited_by},
-            "cover": None, "icon": None, "parent": dict(page.parent),
-            "in_trash": page.in_trash, "is_locked": False, "properties": properties,
-            "url": f"https://www.notion.so/{page.id.replace('-', '')}", "public_url": None,
+            "cover": None,
+            "icon": None,
+            "parent": dict(page.parent),
+            "in_trash": page.in_trash,
+            "is_locked": False,
+            "properties": properties,
+            "url": f"https://www.notion.so/{page.id.replace('-', '')}",
+            "public_url": None,
         }
 
     def data_source_response(self, source: DataSource) -> dict[str, Any]:
         database = self.databases[source.database_id]
         return {
-            "object": "data_source", "id": source.id,
+            "object": "data_source",
+            "id": source.id,
             "created_time": iso(minute(source.created_time)),
             "last_edited_time": iso(minute(source.last_edited_time)),
             "created_by": {"object": "user", "id": self.bot_id},
             "last_edited_by": {"object": "user", "id": self.bot_id},
-            "title": rich_text_response(source.title), "description": [],
+            "title": rich_text_response(source.title),
+            "description": [],
             "properties": copy.deepcopy(source.schema),
             "parent": {"type": "database_id", "database_id": database.id},
             "database_parent": {"type": "page_id", "page_id": database.parent_page_id},
-            "is_inline": database.is_inline, "archived": False, "in_trash": False,
-            "icon": None, "cover": None,
-            "url": f"https://www.notion.so/{source.id.replace('-', '')}", "public_url": None,
+            "is_inline": database.is_inline,
+            "archived": False,
+            "in_trash": False,
+            "icon": None,
+            "cover": None,
+            "url": f"https://www.notion.so/{source.id.replace('-', '')}",
+            "public_url": None,
         }
 
     def database_response(self, database: Database) -> dict[str, Any]:
         return {
-            "object": "database", "id": database.id,
-            "title": rich_text_response(database.title), "description": [],
+            "object": "database",
+            "id": database.id,
+            "title": rich_text_response(database.title),
+            "description": [],
             "parent": {"type": "page_id", "page_id": database.parent_page_id},
-            "is_inline": database.is_inline, "in_trash": False, "is_locked": False,
+            "is_inline": database.is_inline,
+            "in_trash": False,
+            "is_locked": False,
             "created_time": iso(minute(database.created_time)),
             "last_edited_time": iso(minute(database.created_time)),
             "data_sources": [
                 {"id": sid, "name": _text(self.data_sources[sid].title)}
                 for sid in database.data_source_ids
             ],
-            "icon": None, "cover": None,
-            "url": f"https://www.notion.so/{database.id.replace('-', '')}", "public_url": None,
+            "icon": None,
+            "cover": None,
+            "url": f"https://www.notion.so/{database.id.replace('-', '')}",
+            "public_url": None,
         }
 
 
@@ -468,12 +528,15 @@ def paginate(
         except ValueError:
             raise validation(
                 f"body failed validation: body.start_cursor should be a valid cursor, "
-                f"instead was `\"{start_cursor}\"`."
+                f'instead was `"{start_cursor}"`.'
             ) from None
     chunk = results[start : start + page_size]
     more = start + page_size < len(results)
     return {
-        "object": "list", "results": chunk,
+        "object": "list",
+        "results": chunk,
         "next_cursor": results[start + page_size]["id"] if more else None,
-        "has_more": more, "type": kind, kind: {},
+        "has_more": more,
+        "type": kind,
+        kind: {},
     }

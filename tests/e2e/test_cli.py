@@ -1,0 +1,199 @@
+"""The command line, end to end: the embedded default and Notion through the emulator."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import click
+import pytest
+from click.testing import CliRunner, Result
+
+from cxbot.emulators.notion import NotionEmulator
+from cxbot.entrypoints.cli import cli
+from cxbot.settings import PROJECT_ROOT
+
+README = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+OWNERS = PROJECT_ROOT / "examples" / "owners.yaml"
+
+
+@pytest.fixture
+def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Runs cxbot in an empty folder with its own SQLite store and no credentials."""
+    monkeypatch.chdir(tmp_path)
+    for name in ("NOTION_TOKEN", "NOTION_PARENT_PAGE_ID", "CXBOT_DATABASE_URL", "CXBOT_LOCALE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("CXBOT_ACTOR", "cli:tester")
+
+    def invoke(*args: str, env: dict[str, str] | None = None) -> Result:
+        return CliRunner().invoke(cli, list(args), obj={}, env=env, catch_exceptions=False)
+
+    return invoke
+
+
+def test_demo_runs_on_the_embedded_default_and_is_idempotent(run: Any, tmp_path: Path) -> None:
+    first = run("demo", "--open-date", "2027-02-15")
+    assert first.exit_code == 0, first.output
+    assert "런칭을 만들었습니다" in first.output
+    assert "2027-02-04 (목)  D-5" in first.output  # across Seollal
+    assert "D+14" in first.output and "D-day" in first.output
+    assert "오늘 " in first.output
+    assert "embedded default" in first.output
+    assert (tmp_path / ".cxbot" / "cxbot.db").exists()
+    again = run("demo", "--open-date", "2027-02-15")
+    assert "이미 있는 런칭" in again.output and "새로 0개" in again.output
+
+
+def test_status_lists_overdue_and_due_soon_items(run: Any) -> None:
+    run("demo", "--open-date", "2027-02-15")
+    result = run("status", "--today", "2027-02-03", "--horizon", "2")
+    assert result.exit_code == 0
+    assert "⚠ 지연 2027-02-02" in result.output  # KMS registration, D-7
+    assert "D-1 2027-02-04" in result.output  # due tomorrow (business day)
+    english = run("status", "--today", "2027-02-03", env={"CXBOT_LOCALE": "en"})
+    assert "overdue 2027-02-02" in english.output
+
+
+def test_dry_run_records_nothing(run: Any) -> None:
+    result = run(
+        "launch",
+        "create",
+        "-t",
+        "payment-method",
+        "-n",
+        "간편결제",
+        "-d",
+        "2027-03-02",
+        "--owners",
+        str(OWNERS),
+        "--dry-run",
+    )
+    assert result.exit_code == 0 and "[미리보기]" in result.output
+    assert run("launch", "list").stdout == ""
+
+
+def test_create_tick_reschedule_and_history(run: Any) -> None:
+    created = run(
+        "launch",
+        "create",
+        "-t",
+        "partner-mall",
+        "-n",
+        "11번가 입점",
+        "-d",
+        "2027-02-15",
+        "-o",
+        str(OWNERS),
+    )
+    assert created.exit_code == 0
+    listing = run("launch", "list").stdout.strip().split("\t")
+    key = listing[0]
+    assert listing[1:] == ["2027-02-15", "0/21", "11번가 입점"]
+    item = f"{key}/cs-phone-number"
+    ticked = run("item", "set-status", item, "done", "--note", "ARS 개통")
+    assert f"{item}: status not_started → done (cli:tester)" in ticked.output
+    assert "already done" in run("item", "set-status", item, "done").output
+    conflict = run(
+        "launch", "create", "-t", "partner-mall", "-n", "11번가 입점", "-d", "2027-03-02"
+    )
+    assert conflict.exit_code == 1 and "launch reschedule" in conflict.output
+    moved = run("launch", "reschedule", key, "--open-date", "2027-03-02")
+    assert moved.exit_code == 0 and "2027-03-02" in moved.output
+    shown = run("launch", "show", key).stdout
+    assert f"done\t{item}" in shown
+    history = run("history", "--launch", key).stdout
+    assert "open_date: 2027-02-15 → 2027-03-02" in history
+    assert "status: not_started → done\t(ARS 개통)" in history
+    csv_out = run("history", "--csv").stdout.splitlines()
+    assert csv_out[0].startswith("at,entity,entity_id,field,old,new,actor")
+
+
+def test_a_broken_template_is_a_clear_error_not_a_traceback(run: Any, tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(
+        "name: x\ndepartments: {cx: CX}\nitems:\n"
+        "  - {key: a, title: t, department: cx, due: D-3일, scenario: s}\n",
+        encoding="utf-8",
+    )
+    result = run("launch", "create", "-t", str(broken), "-n", "x", "-d", "2027-02-15")
+    assert result.exit_code == 1
+    assert "broken.yaml" in result.output and "items[1] (key 'a'), field 'due'" in result.output
+    assert "Traceback" not in result.output
+    checked = run("templates", "check", str(broken))
+    assert checked.exit_code == 1 and "field 'due'" in checked.output
+    ok = run("templates", "check")
+    assert ok.exit_code == 0 and "partner-mall.yaml\t21 items" in ok.output
+
+
+def test_unknown_things_are_named(run: Any) -> None:
+    assert (
+        "known: partner-mall, payment-method"
+        in run("launch", "create", "-t", "nope", "-n", "x", "-d", "2027-02-15").output
+    )
+    assert "no checklist item" in run("item", "set-status", "x/y", "done").output
+    bad_date = run("launch", "create", "-t", "partner-mall", "-n", "x", "-d", "15/02/2027")
+    assert bad_date.exit_code == 2 and "YYYY-MM-DD" in bad_date.output
+
+
+@pytest.fixture
+def notion_env(clock: Any) -> Iterator[tuple[NotionEmulator, dict[str, str]]]:
+    emulator = NotionEmulator(tokens={"secret_cli_token"}, rate_limit=False).start()
+    parent = emulator.workspace.add_page("CX 운영")
+    emulator.workspace.add_person("김지현", "jihyun.kim@example.com")
+    env = {
+        "NOTION_TOKEN": "secret_cli_token",
+        "NOTION_BASE_URL": emulator.base_url,
+        "NOTION_PARENT_PAGE_ID": parent,
+    }
+    yield emulator, env
+    emulator.stop()
+
+
+def test_notion_launch_and_doctor_never_print_the_token(run: Any, notion_env: Any) -> None:
+    emulator, env = notion_env
+    before = run("doctor", env=env)
+    assert before.exit_code == 0, before.output
+    assert "✓ Notion token: valid" in before.output and "not created yet" in before.output
+    created = run(
+        "launch",
+        "create",
+        "-t",
+        "payment-method",
+        "-n",
+        "간편결제",
+        "-d",
+        "2027-03-02",
+        "-o",
+        str(OWNERS),
+        env=env,
+    )
+    assert created.exit_code == 0, created.output
+    assert "notion에 기록 17개" in created.output
+    assert len(emulator.requests("POST", r"^/v1/pages$")) == 17
+    after = run("doctor", env=env)
+    assert "schema as expected" in after.output
+    synced = run("sync", "status", env=env)
+    assert synced.exit_code == 0 and "read 17 edited page(s)" in synced.output
+    bad = run("doctor", env={**env, "NOTION_TOKEN": "secret_wrong_value"})
+    assert bad.exit_code == 1 and "set NOTION_TOKEN" in bad.output
+    for output in (before.output, created.output, after.output, synced.output, bad.output):
+        assert "secret_cli_token" not in output and "secret_wrong_value" not in output
+
+
+def _commands(group: click.Group, prefix: str = "cxbot") -> Iterator[tuple[str, click.Command]]:
+    for name, command in group.commands.items():
+        path = f"{prefix} {name}"
+        if isinstance(command, click.Group):
+            yield from _commands(command, path)
+        else:
+            yield path, command
+
+
+COMMANDS = list(_commands(cli))
+
+
+@pytest.mark.parametrize(("path", "command"), COMMANDS, ids=[p for p, _ in COMMANDS])
+def test_every_command_is_documented_with_an_example(path: str, command: click.Command) -> None:
+    assert f"`{path}`" in README, f"{path} is missing from README.md"
+    assert command.help and "Example" in command.help, f"{path} --help has no example"
