@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
 from rich.progress import Progress as ProgressBar
@@ -24,7 +25,7 @@ from cxbot.domain.owners import OwnerDirectory, Person
 from cxbot.entrypoints import views
 from cxbot.entrypoints.doctor import doctor_report
 from cxbot.service import launches as launch_service
-from cxbot.service.errors import CxbotError, NotFound
+from cxbot.service.errors import CxbotError, InputError, NotFound
 from cxbot.service.ports import Progress, no_progress
 from cxbot.service.status_sync import sync_status
 from cxbot.settings import PROJECT_ROOT, Settings
@@ -59,8 +60,18 @@ def reports_errors(func: F) -> F:
 
 
 @contextmanager
-def opened(ctx: click.Context) -> Iterator[App]:
-    app: App = ctx.obj["factory"]()
+def opened(ctx: click.Context, *, embedded: bool = False) -> Iterator[App]:
+    """The application, built from settings; `embedded` ignores any Notion credentials."""
+    try:
+        settings: Settings = ctx.obj["settings"]()
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{'.'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in error.errors()
+        )
+        raise InputError(f"settings (environment or .env): {problems}") from None
+    if embedded:
+        settings = settings.model_copy(update={"notion_token": None})
+    app: App = ctx.obj["factory"](settings)
     if not app.settings.notion_enabled and not ctx.obj.get("quiet_mode"):
         err.print(
             "[dim]embedded default: no NOTION_TOKEN, so checklists live in the local store "
@@ -115,7 +126,8 @@ def cli(ctx: click.Context, verbose: int) -> None:
         level=max(level, logging.DEBUG), format="%(levelname)s %(name)s: %(message)s"
     )
     ctx.ensure_object(dict)
-    ctx.obj.setdefault("factory", lambda: build_app(Settings()))
+    ctx.obj.setdefault("settings", Settings)
+    ctx.obj.setdefault("factory", build_app)
 
 
 # demo --------------------------------------------------------------------------
@@ -126,15 +138,15 @@ def cli(ctx: click.Context, verbose: int) -> None:
 def demo(ctx: click.Context, open_date: date | None) -> None:
     """Creates a demo launch from the partner-mall template and shows today's status.
 
-    Runs entirely on the local store: nothing leaves this machine. Running it again
-    changes nothing (the launch is idempotent).
+    Always runs on the embedded default, even when Notion is configured: nothing
+    leaves this machine. Running it again changes nothing (the launch is idempotent).
 
     \b
     Example:
       cxbot demo
       cxbot demo --open-date 2027-02-15
     """
-    with opened(ctx) as app:
+    with opened(ctx, embedded=True) as app:
         template = load_template(find_template(app.settings.cxbot_checklists_dir, "partner-mall"))
         owners = load_owners(DEMO_OWNERS)
         opening = open_date or app.today() + timedelta(days=30)

@@ -197,3 +197,16 @@ COMMANDS = list(_commands(cli))
 def test_every_command_is_documented_with_an_example(path: str, command: click.Command) -> None:
     assert f"`{path}`" in README, f"{path} is missing from README.md"
     assert command.help and "Example" in command.help, f"{path} --help has no example"
+
+
+def test_bad_settings_are_named_without_a_traceback(run: Any) -> None:
+    result = run("status", env={"NOTION_REQUESTS_PER_SECOND": "10"})
+    assert result.exit_code == 1
+    assert "NOTION_REQUESTS_PER_SECOND" in result.output and "Traceback" not in result.output
+
+
+def test_the_demo_never_leaves_the_machine(run: Any, notion_env: Any) -> None:
+    emulator, env = notion_env
+    result = run("demo", env=env)
+    assert result.exit_code == 0 and "보드: local" in result.output
+    assert emulator.requests() == []
