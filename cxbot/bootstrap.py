@@ -16,12 +16,16 @@ from cxbot.adapters.holidays_kr import korean_calendar
 from cxbot.adapters.local_board import LocalBoard
 from cxbot.adapters.notion.board import NotionChecklistBoard
 from cxbot.adapters.notion.pacing import Pacer
+from cxbot.adapters.outbox import OutboxNotifier
 from cxbot.adapters.rendering import Renderer
+from cxbot.adapters.slack.messages import DigestComposer
+from cxbot.adapters.slack.notifier import SlackNotifier, web_clients
 from cxbot.adapters.store import SqlStore, open_store
-from cxbot.adapters.yaml_files import load_company_calendar
+from cxbot.adapters.yaml_files import load_company_calendar, load_reminder_settings
 from cxbot.domain.calendar import BusinessCalendar
 from cxbot.service.launches import Context
 from cxbot.service.ports import ChecklistBoard
+from cxbot.service.reminders import Notifier, Reminders
 from cxbot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -66,6 +70,27 @@ class App:
             calendar=self.calendar,
             actor=self.settings.cxbot_actor,
             now=self.now(),
+        )
+
+    def reminders(self, *, echo: Callable[[str], None] | None = None) -> Reminders:
+        """The reminder use case: Slack when SLACK_BOT_TOKEN is set, else the local outbox."""
+        settings = self.settings
+        notifier: Notifier
+        if settings.slack_enabled:
+            assert settings.slack_bot_token is not None
+            reader, poster = web_clients(
+                settings.slack_bot_token.get_secret_value(), settings.slack_base_url
+            )
+            notifier = SlackNotifier(reader, poster, self.store, clock=self.clock)
+        else:
+            notifier = OutboxNotifier(settings.cxbot_outbox, echo=echo, clock=self.clock)
+        return Reminders(
+            store=self.store,
+            ledger=self.store,
+            notifier=notifier,
+            compose=DigestComposer(self.renderer),
+            calendar=self.calendar,
+            settings=load_reminder_settings(settings.cxbot_reminders_file),
         )
 
     def close(self) -> None:

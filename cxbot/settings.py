@@ -26,12 +26,22 @@ class Settings(BaseSettings):
     cxbot_timezone: str = "Asia/Seoul"
     cxbot_actor: str = Field(default_factory=lambda: _login())
 
+    cxbot_reminders_file: Path = PROJECT_ROOT / "jobs" / "reminders.yaml"
+    cxbot_outbox: Path = Path(".cxbot/outbox.jsonl")
+
+    slack_bot_token: SecretStr | None = None
+    slack_base_url: str = "https://slack.com/api/"
+
     notion_token: SecretStr | None = None
     notion_parent_page_id: str | None = None
     notion_checklist_data_source_id: str | None = None
     notion_base_url: str = "https://api.notion.com"
     notion_requests_per_second: float = Field(default=3.0, gt=0, le=3.0)
     notion_timeout_seconds: float = Field(default=30.0, gt=0)
+
+    @property
+    def slack_enabled(self) -> bool:
+        return bool(self.slack_bot_token and self.slack_bot_token.get_secret_value())
 
     @property
     def notion_enabled(self) -> bool:

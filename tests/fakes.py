@@ -4,15 +4,104 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any
 
 from cxbot.domain.changes import Change
 from cxbot.domain.checklist import ChecklistItem, Launch
-from cxbot.service.ports import Progress, PublishResult, PullResult, RemoteItemState
+from cxbot.service.ports import (
+    ClaimedMessage,
+    Progress,
+    PublishResult,
+    PullResult,
+    ReminderEntry,
+    RemoteItemState,
+    SlackUser,
+)
 
 
-class InMemoryStore:
+class InMemoryLedger:
+    """The reminder ledger and Slack user cache, in dicts (mixed into InMemoryStore)."""
+
     def __init__(self) -> None:
+        self.ledger: dict[str, dict[str, Any]] = {}
+        self.slack_users: dict[str, SlackUser] = {}
+
+    def recorded(self, keys: Iterable[str]) -> set[str]:
+        return {key for key in keys if key in self.ledger}
+
+    def claim(self, message_key: str, entries: Sequence[ReminderEntry], now: datetime) -> set[str]:
+        claimed = set()
+        for entry in entries:
+            if entry.reminder_key not in self.ledger:
+                self.ledger[entry.reminder_key] = {
+                    "entry": entry,
+                    "message_key": message_key,
+                    "state": "claimed",
+                    "channel": None,
+                    "ts": None,
+                    "claimed_at": now,
+                    "error": None,
+                }
+                claimed.add(entry.reminder_key)
+        return claimed
+
+    def mark(
+        self,
+        message_key: str,
+        state: str,
+        *,
+        now: datetime,
+        channel: str | None = None,
+        ts: str | None = None,
+        error: str | None = None,
+    ) -> None:
+        for row in self.ledger.values():
+            if row["message_key"] == message_key:
+                row.update(state=state, error=error)
+                if channel is not None:
+                    row["channel"] = channel
+                if ts is not None:
+                    row["ts"] = ts
+
+    def unsettled(self) -> list[ClaimedMessage]:
+        grouped: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+        for key, row in sorted(self.ledger.items()):
+            if row["state"] in ("claimed", "posting", "unknown"):
+                grouped.setdefault(row["message_key"], []).append((key, row))
+        return [
+            ClaimedMessage(
+                message_key=m,
+                recipient_key=rows[0][1]["entry"].recipient_key,
+                state=rows[0][1]["state"],
+                channel=rows[0][1]["channel"],
+                claimed_at=rows[0][1]["claimed_at"],
+                reminder_keys=tuple(k for k, _ in rows),
+            )
+            for m, rows in sorted(grouped.items())
+        ]
+
+    def release(self, message_key: str) -> None:
+        for key in [k for k, row in self.ledger.items() if row["message_key"] == message_key]:
+            del self.ledger[key]
+
+    def reminder_states(self, business_date: date) -> dict[str, str]:
+        return {
+            k: row["state"]
+            for k, row in self.ledger.items()
+            if row["entry"].business_date == business_date
+        }
+
+    def cached_user(self, email: str) -> SlackUser | None:
+        return self.slack_users.get(email.lower())
+
+    def cache_user(self, user: SlackUser) -> None:
+        self.slack_users[user.email.lower()] = user
+
+
+class InMemoryStore(InMemoryLedger):
+    def __init__(self) -> None:
+        super().__init__()
         self.launches: dict[str, Launch] = {}
         self.items: dict[str, ChecklistItem] = {}
         self.history: list[Change] = []

@@ -5,7 +5,7 @@ Every error names the file, the entry and the field at fault.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +14,10 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field, ValidationError
 
 from cxbot.domain.checklist import ChecklistTemplate
 from cxbot.domain.owners import OwnerDirectory, Person
+from cxbot.domain.policy import ReminderPolicy
+from cxbot.domain.reminders import Routing
 from cxbot.service.errors import InputError, NotFound
+from cxbot.service.reminders import ReminderSettings
 
 
 def read_yaml(path: Path) -> Any:
@@ -133,3 +136,44 @@ def load_company_calendar(path: Path | None) -> tuple[dict[date, str], list[date
     except ValidationError as error:
         raise InputError(describe_validation(path, raw, error)) from None
     return parsed.closures, parsed.extra_workdays
+
+
+class _QuietHours(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    start: time = time(20, 0)
+    end: time = time(8, 0)
+
+
+class _Channels(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    cx: str = ""
+    departments: dict[str, str] = Field(default_factory=dict)
+
+
+class _RemindersFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    send_at: time = time(9, 30)
+    late_after_minutes: int = Field(default=30, ge=0)
+    quiet_hours: _QuietHours = Field(default_factory=_QuietHours)
+    policy: ReminderPolicy = Field(default_factory=ReminderPolicy)
+    channels: _Channels = Field(default_factory=_Channels)
+
+
+def load_reminder_settings(path: Path | None) -> ReminderSettings:
+    """The reminder job's settings; defaults when there is no file."""
+    raw = (read_yaml(path) or {}) if path is not None and path.exists() else {}
+    try:
+        parsed = _RemindersFile.model_validate(raw)
+    except ValidationError as error:
+        raise InputError(describe_validation(path or Path("reminders"), raw, error)) from None
+    return ReminderSettings(
+        policy=parsed.policy,
+        routing=Routing(
+            department_channels={k: v for k, v in parsed.channels.departments.items() if v},
+            cx_channel=parsed.channels.cx or None,
+        ),
+        send_at=parsed.send_at,
+        quiet_start=parsed.quiet_hours.start,
+        quiet_end=parsed.quiet_hours.end,
+        late_after=timedelta(minutes=parsed.late_after_minutes),
+    )

@@ -11,6 +11,7 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from cxbot.domain.dday import DayUnit, DOffset
+from cxbot.domain.policy import PolicyOverride
 
 _KEY = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 MAX_TEXT = 2000  # Notion's limit for one rich-text run; we keep every field within it.
@@ -40,6 +41,9 @@ class TemplateItem(BaseModel):
     )
     scenario: str = Field(min_length=1, max_length=MAX_TEXT)
     work_type: str | None = None
+    reminders: PolicyOverride | None = Field(
+        default=None, description="this item's reminder policy, over the template's"
+    )
 
     @field_validator("key")
     @classmethod
@@ -66,6 +70,9 @@ class ChecklistTemplate(BaseModel):
     description: str = ""
     unit: DayUnit = DayUnit.BUSINESS
     departments: dict[str, str] = Field(min_length=1)
+    reminders: PolicyOverride | None = Field(
+        default=None, description="reminder policy for this template's items, over the default"
+    )
     items: list[TemplateItem] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -85,6 +92,11 @@ class ChecklistTemplate(BaseModel):
 
     def unit_of(self, item: TemplateItem) -> DayUnit:
         return item.unit or self.unit
+
+    def reminders_of(self, item: TemplateItem) -> PolicyOverride | None:
+        if item.reminders is None:
+            return self.reminders
+        return item.reminders.over(self.reminders)
 
 
 def launch_key(template_key: str, name: str) -> str:
@@ -125,6 +137,8 @@ class ChecklistItem:
     status: ItemStatus = ItemStatus.NOT_STARTED
     moved_because: str | None = None
     remote_id: str | None = None
+    owner_slack_id: str | None = None
+    reminders: PolicyOverride | None = None
 
     def tracked_fields(self) -> dict[str, str]:
         """The fields whose changes go into the change history, as text."""

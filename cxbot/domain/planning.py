@@ -60,6 +60,8 @@ def plan_launch(
                 unit=unit,
                 scenario=entry.scenario,
                 moved_because=due.moved_because,
+                owner_slack_id=owner.slack_id if owner else None,
+                reminders=template.reminders_of(entry),
             )
         )
     items.sort(key=lambda item: (item.due, item.key))

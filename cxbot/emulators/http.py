@@ -30,6 +30,7 @@ class Request:
     headers: dict[str, str]
     body: Any
     raw_size: int
+    raw: bytes = b""
 
 
 @dataclass
@@ -205,6 +206,7 @@ class EmulatorServer:
                 headers={k.lower(): v for k, v in handler.headers.items()},
                 body=body,
                 raw_size=len(raw),
+                raw=raw,
             )
             response = self.handle(request)
         with self._lock:

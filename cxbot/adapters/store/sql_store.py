@@ -3,19 +3,29 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, Row, create_engine, event, select, update
+from sqlalchemy import Engine, Row, create_engine, delete, event, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from cxbot.adapters.store.tables import changes as changes_table
-from cxbot.adapters.store.tables import checklist_items, cursors, launches
+from cxbot.adapters.store.tables import (
+    checklist_items,
+    cursors,
+    launches,
+    reminder_log,
+    slack_users,
+)
 from cxbot.domain.changes import Change, ChangeSource
 from cxbot.domain.checklist import ChecklistItem, ItemStatus, Launch
 from cxbot.domain.dday import DayUnit
+from cxbot.domain.policy import PolicyOverride
+from cxbot.service.ports import ClaimedMessage, ReminderEntry, SlackUser
 
 _MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -142,6 +152,128 @@ class SqlStore:
         with self.engine.begin() as conn:
             self._upsert(conn, cursors, "name", [{"name": name, "value": value}])
 
+    # reminder ledger ----------------------------------------------------------
+    def recorded(self, keys: Iterable[str]) -> set[str]:
+        wanted = list(dict.fromkeys(keys))
+        found: set[str] = set()
+        column = reminder_log.c.reminder_key
+        with self.engine.connect() as conn:
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                found.update(conn.execute(select(column).where(column.in_(chunk))).scalars())
+        return found
+
+    def claim(self, message_key: str, entries: Sequence[ReminderEntry], now: datetime) -> set[str]:
+        if not entries:
+            return set()
+        rows = [
+            {
+                "reminder_key": e.reminder_key,
+                "message_key": message_key,
+                "recipient_key": e.recipient_key,
+                "kind": e.kind,
+                "business_date": e.business_date,
+                "launch_key": e.launch_key,
+                "item_key": e.item_key,
+                "state": "claimed",
+                "late": e.late,
+                "claimed_at": now,
+                "updated_at": now,
+            }
+            for e in entries
+        ]
+        dialect = postgresql if self.engine.dialect.name == "postgresql" else sqlite
+        statement = (
+            dialect.insert(reminder_log)
+            .on_conflict_do_nothing(index_elements=["reminder_key"])
+            .returning(reminder_log.c.reminder_key)
+        )
+        claimed: set[str] = set()
+        with self.engine.begin() as conn:
+            for row in rows:  # one statement per row: RETURNING with executemany is uneven
+                claimed.update(conn.execute(statement, row).scalars())
+        return claimed
+
+    def mark(
+        self,
+        message_key: str,
+        state: str,
+        *,
+        now: datetime,
+        channel: str | None = None,
+        ts: str | None = None,
+        error: str | None = None,
+    ) -> None:
+        values: dict[str, Any] = {"state": state, "updated_at": now, "error": error}
+        if channel is not None:
+            values["channel"] = channel
+        if ts is not None:
+            values["ts"] = ts
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(reminder_log)
+                .where(reminder_log.c.message_key == message_key)
+                .values(**values)
+            )
+
+    def unsettled(self) -> list[ClaimedMessage]:
+        query = (
+            select(reminder_log)
+            .where(reminder_log.c.state.in_(["claimed", "posting", "unknown"]))
+            .order_by(reminder_log.c.message_key, reminder_log.c.reminder_key)
+        )
+        grouped: dict[str, list[Row[Any]]] = {}
+        with self.engine.connect() as conn:
+            for row in conn.execute(query):
+                grouped.setdefault(row.message_key, []).append(row)
+        return [
+            ClaimedMessage(
+                message_key=key,
+                recipient_key=rows[0].recipient_key,
+                state=rows[0].state,
+                channel=rows[0].channel,
+                claimed_at=rows[0].claimed_at,
+                reminder_keys=tuple(r.reminder_key for r in rows),
+            )
+            for key, rows in grouped.items()
+        ]
+
+    def release(self, message_key: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(delete(reminder_log).where(reminder_log.c.message_key == message_key))
+
+    def reminder_states(self, business_date: date) -> dict[str, str]:
+        query = select(reminder_log.c.reminder_key, reminder_log.c.state).where(
+            reminder_log.c.business_date == business_date
+        )
+        with self.engine.connect() as conn:
+            return {key: state for key, state in conn.execute(query)}
+
+    # Slack user cache ------------------------------------------------------------
+    def cached_user(self, email: str) -> SlackUser | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(slack_users).where(slack_users.c.email == email.lower())
+            ).first()
+        if row is None:
+            return None
+        return SlackUser(
+            email=row.email,
+            user_id=row.user_id,
+            dm_channel=row.dm_channel,
+            checked_at=row.checked_at,
+        )
+
+    def cache_user(self, user: SlackUser) -> None:
+        row = {
+            "email": user.email.lower(),
+            "user_id": user.user_id,
+            "dm_channel": user.dm_channel,
+            "checked_at": user.checked_at,
+        }
+        with self.engine.begin() as conn:
+            self._upsert(conn, slack_users, "email", [row])
+
 
 def _launch(row: Row[Any]) -> Launch:
     return Launch(
@@ -181,6 +313,10 @@ def _item(row: Row[Any]) -> ChecklistItem:
         status=ItemStatus(row.status),
         moved_because=row.moved_because,
         remote_id=row.remote_id,
+        owner_slack_id=row.owner_slack_id,
+        reminders=PolicyOverride.model_validate_json(row.reminder_policy)
+        if row.reminder_policy
+        else None,
     )
 
 
@@ -200,6 +336,10 @@ def _item_row(item: ChecklistItem) -> dict[str, Any]:
         "status": item.status.value,
         "moved_because": item.moved_because,
         "remote_id": item.remote_id,
+        "owner_slack_id": item.owner_slack_id,
+        "reminder_policy": item.reminders.model_dump_json(exclude_none=True)
+        if item.reminders
+        else None,
     }
 
 

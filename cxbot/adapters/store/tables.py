@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
+    Boolean,
     Column,
     Date,
     DateTime,
@@ -72,6 +73,8 @@ checklist_items = Table(
     Column("status", String(16), nullable=False),
     Column("moved_because", String(200)),
     Column("remote_id", String(64)),
+    Column("owner_slack_id", String(32)),
+    Column("reminder_policy", Text),
 )
 
 changes = Table(
@@ -95,4 +98,32 @@ cursors = Table(
     metadata,
     Column("name", String(120), primary_key=True),
     Column("value", Text, nullable=False),
+)
+
+reminder_log = Table(
+    "reminder_log",
+    metadata,
+    Column("reminder_key", String(400), primary_key=True),
+    Column("message_key", String(200), nullable=False, index=True),
+    Column("recipient_key", String(320), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("business_date", Date, nullable=False),
+    Column("launch_key", String(80), nullable=False),
+    Column("item_key", String(160)),
+    Column("state", String(12), nullable=False, index=True),
+    Column("channel", String(40)),
+    Column("ts", String(40)),
+    Column("late", Boolean, nullable=False, default=False),
+    Column("claimed_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Column("error", Text),
+)
+
+slack_users = Table(
+    "slack_users",
+    metadata,
+    Column("email", String(320), primary_key=True),
+    Column("user_id", String(32)),
+    Column("dm_channel", String(40)),
+    Column("checked_at", UtcDateTime, nullable=False),
 )

@@ -1,0 +1,1 @@
+"""Slack: reminders as Block Kit messages through slack-sdk's WebClient."""

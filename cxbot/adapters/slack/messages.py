@@ -1,0 +1,108 @@
+"""Reminder digests as Block Kit, from the jinja2 macros in templates/<locale>/slack/."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
+
+from cxbot.adapters.rendering import Renderer
+from cxbot.domain.checklist import ChecklistItem, ItemStatus
+from cxbot.domain.reminders import Digest, Reminder
+from cxbot.service.reminders import Message
+
+SECTION_LIMIT = 3000
+HEADER_LIMIT = 150
+TEXT_LIMIT = 4000  # Slack truncates longer fallback text; keep it readable
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def notion_link(item: ChecklistItem) -> str | None:
+    if item.remote_id and not item.remote_id.startswith("local:"):
+        return f"https://www.notion.so/{item.remote_id.replace('-', '')}"
+    return None
+
+
+class DigestComposer:
+    """Builds one message (≤ 50 blocks, sections ≤ 3000 characters) per digest."""
+
+    def __init__(self, renderer: Renderer) -> None:
+        self.macros: Any = renderer.env.get_template("slack/digest.j2").module
+
+    def __call__(
+        self,
+        digest: Digest,
+        *,
+        late: bool,
+        note: str | None,
+        launch_items: dict[str, list[ChecklistItem]],
+    ) -> Message:
+        m = self.macros
+        blocks: list[Any] = [
+            HeaderBlock(text=_cut(str(m.header(digest)).strip(), HEADER_LIMIT)),
+            ContextBlock(
+                elements=[MarkdownTextObject(text=_cut(str(m.intro(digest, late, note)), 2000))]
+            ),
+        ]
+        current_launch = None
+        for reminder in digest.reminders:
+            if reminder.launch.key != current_launch:
+                current_launch = reminder.launch.key
+                blocks.append(DividerBlock())
+                blocks.append(
+                    ContextBlock(
+                        elements=[
+                            MarkdownTextObject(
+                                text=_cut(str(m.launch_heading(reminder.launch)), 2000)
+                            )
+                        ]
+                    )
+                )
+            blocks.append(
+                SectionBlock(
+                    text=MarkdownTextObject(
+                        text=_cut(self._body(reminder, launch_items), SECTION_LIMIT)
+                    )
+                )
+            )
+        dicts = [block.to_dict() for block in blocks]  # validates Block Kit limits
+        return Message(
+            key=digest.key,
+            text=_cut(str(m.fallback(digest)), TEXT_LIMIT),
+            blocks=dicts,
+            preview=plain_text(dicts),
+        )
+
+    def _body(self, reminder: Reminder, launch_items: dict[str, list[ChecklistItem]]) -> str:
+        if reminder.item is not None:
+            return str(self.macros.item(reminder, notion_link(reminder.item))).strip()
+        items = launch_items.get(reminder.launch.key, [])
+        counts = {"done": sum(1 for i in items if i.status is ItemStatus.DONE), "total": len(items)}
+        open_items = [i for i in items if i.status.is_open]
+        blocked = [i for i in items if i.status is ItemStatus.BLOCKED]
+        return str(self.macros.summary(reminder, counts, open_items, blocked)).strip()
+
+
+def plain_text(blocks: list[dict[str, Any]]) -> str:
+    """Blocks as terminal text."""
+    lines = []
+    for block in blocks:
+        kind = block.get("type")
+        if kind == "header":
+            lines.append(f"■ {block['text']['text']}")
+        elif kind == "section":
+            lines.append(str(block["text"]["text"]))
+        elif kind == "context":
+            lines.extend(str(element["text"]) for element in block["elements"])
+        elif kind == "divider":
+            lines.append("────")
+    return "\n".join(lines)

@@ -1,0 +1,195 @@
+"""Reminders to Slack through slack-sdk's WebClient: DMs by email, channels, exactly once."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+)
+
+from cxbot.domain.reminders import Recipient
+from cxbot.service.ports import SlackDirectoryCache, SlackUser
+from cxbot.service.reminders import DeliveryFailed, DeliveryUnknown, Destination, Message
+
+log = logging.getLogger(__name__)
+
+EVENT_TYPE = "cxbot_reminder"
+NOT_FOUND_TTL = timedelta(days=1)
+HISTORY_PAGES = 5
+
+
+def web_clients(token: str, base_url: str, *, timeout: int = 15) -> tuple[WebClient, WebClient]:
+    """(reader, poster). Both retry 429s after Retry-After; only the reader retries
+    connection errors, because re-sending a post whose answer was lost could post twice."""
+    reader = WebClient(
+        token=token,
+        base_url=base_url,
+        timeout=timeout,
+        retry_handlers=[
+            RateLimitErrorRetryHandler(max_retry_count=5),
+            ConnectionErrorRetryHandler(max_retry_count=2),
+        ],
+    )
+    poster = WebClient(
+        token=token,
+        base_url=base_url,
+        timeout=timeout,
+        retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=5)],
+    )
+    return reader, poster
+
+
+class ChannelPacer:
+    """At most one post per second per channel (Slack's chat.postMessage limit)."""
+
+    def __init__(
+        self,
+        interval: float = 1.0,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.interval, self.clock, self.sleep = interval, clock, sleep
+        self._last: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def wait(self, channel: str) -> None:
+        with self._lock:
+            now = self.clock()
+            start = max(now, self._last.get(channel, -1e9) + self.interval)
+            self._last[channel] = start
+        if start > now:
+            self.sleep(start - now)
+
+
+class SlackNotifier:
+    name = "slack"
+
+    def __init__(
+        self,
+        reader: WebClient,
+        poster: WebClient,
+        cache: SlackDirectoryCache,
+        *,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        pacer: ChannelPacer | None = None,
+    ) -> None:
+        self.reader, self.poster, self.cache, self.clock = reader, poster, cache, clock
+        self.pacer = pacer or ChannelPacer()
+        self.requests = 0
+
+    # where ---------------------------------------------------------------------
+    def resolve(self, recipient: Recipient) -> Destination | None:
+        if not recipient.is_person:
+            if not recipient.channel:
+                return None
+            return Destination(
+                channel=recipient.channel, label=f"#{recipient.name} ({recipient.channel})"
+            )
+        user_id = recipient.slack_id or self._user_id(recipient.email or "")
+        if user_id is None:
+            return None
+        channel = self._dm(recipient.email or "", user_id)
+        return Destination(channel=channel, label=f"DM {recipient.name} ({user_id})")
+
+    def _user_id(self, email: str) -> str | None:
+        cached = self.cache.cached_user(email)
+        if cached is not None and (
+            cached.user_id or self.clock() - cached.checked_at < NOT_FOUND_TTL
+        ):
+            return cached.user_id
+        try:
+            self.requests += 1
+            user = self.reader.users_lookupByEmail(email=email)["user"]
+            user_id: str | None = str(user["id"])
+        except SlackApiError as error:
+            if error.response.get("error") != "users_not_found":
+                raise DeliveryFailed(
+                    f"users.lookupByEmail: {error.response.get('error')}"
+                ) from error
+            user_id = None
+        self.cache.cache_user(
+            SlackUser(email=email, user_id=user_id, dm_channel=None, checked_at=self.clock())
+        )
+        return user_id
+
+    def _dm(self, email: str, user_id: str) -> str:
+        cached = self.cache.cached_user(email) if email else None
+        if cached is not None and cached.user_id == user_id and cached.dm_channel:
+            return cached.dm_channel
+        try:
+            self.requests += 1
+            channel = str(self.reader.conversations_open(users=user_id)["channel"]["id"])
+        except SlackApiError as error:
+            raise DeliveryFailed(f"conversations.open: {error.response.get('error')}") from error
+        if email:
+            self.cache.cache_user(
+                SlackUser(email=email, user_id=user_id, dm_channel=channel, checked_at=self.clock())
+            )
+        return channel
+
+    # posting -------------------------------------------------------------------
+    def post(self, destination: Destination, message: Message) -> str:
+        self.pacer.wait(destination.channel)
+        try:
+            self.requests += 1
+            response = self.poster.chat_postMessage(
+                channel=destination.channel,
+                text=message.text,
+                blocks=message.blocks,
+                metadata={"event_type": EVENT_TYPE, "event_payload": {"message_key": message.key}},
+                unfurl_links=False,
+            )
+        except SlackApiError as error:
+            code = error.response.get("error")
+            if error.response.status_code >= 500:
+                raise DeliveryUnknown(
+                    f"chat.postMessage: HTTP {error.response.status_code}"
+                ) from error
+            raise DeliveryFailed(f"chat.postMessage to {destination.label}: {code}") from error
+        except (SlackClientError, OSError) as error:  # timeouts, dropped connections
+            raise DeliveryUnknown(f"chat.postMessage: {type(error).__name__}: {error}") from error
+        return str(response["ts"])
+
+    def find(self, channel: str, message_key: str, since: datetime) -> str | None:
+        """Looks for our message by its metadata in the channel's recent history."""
+        cursor: str | None = None
+        for _ in range(HISTORY_PAGES):
+            kwargs: dict[str, Any] = {
+                "channel": channel,
+                "include_all_metadata": True,
+                "limit": 100,
+                "oldest": f"{since.timestamp():.6f}",
+            }
+            if cursor:
+                kwargs["cursor"] = cursor
+            try:
+                self.requests += 1
+                page = self.reader.conversations_history(**kwargs)
+            except (SlackApiError, SlackClientError, OSError) as error:
+                log.warning(
+                    "could not read %s history to check %s: %s", channel, message_key, error
+                )
+                return None
+            messages: list[dict[str, Any]] = page.get("messages") or []
+            for message in messages:
+                metadata = message.get("metadata") or {}
+                payload = metadata.get("event_payload") or {}
+                if (
+                    metadata.get("event_type") == EVENT_TYPE
+                    and payload.get("message_key") == message_key
+                ):
+                    return str(message["ts"])
+            cursor = (page.get("response_metadata") or {}).get("next_cursor")
+            if not cursor:
+                return None
+        return None

@@ -1,0 +1,274 @@
+"""Which reminders are due today, for whom, and how they group into digests.
+
+Pure: the caller hands in today's date, the calendar, the items and the policy.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+from cxbot.domain.calendar import BusinessCalendar
+from cxbot.domain.checklist import ChecklistItem, Launch
+from cxbot.domain.policy import ReminderPolicy
+
+MAX_ITEMS_PER_MESSAGE = 20
+MAX_BLOCKS = 50  # Slack's limit per message
+BLOCKS_PER_MESSAGE = 2  # header and intro
+BLOCKS_PER_LAUNCH = 2  # divider and launch heading
+
+
+class ReminderKind(StrEnum):
+    BEFORE = "before"  # D-N business days before the due date
+    DUE = "due"  # on the due date
+    OVERDUE = "overdue"  # every business day while overdue
+    ESCALATION = "escalation"  # overdue N+ business days: department channel and planner
+    DDAY_SUMMARY = "dday_summary"  # on opening day: the launch's state, to the planner and CX
+
+
+@dataclass(frozen=True, kw_only=True)
+class Recipient:
+    """A person (by email) or a channel (a department's, or CX's)."""
+
+    key: str
+    name: str
+    email: str | None = None
+    slack_id: str | None = None
+    channel: str | None = None
+
+    @property
+    def is_person(self) -> bool:
+        return self.key.startswith("person:")
+
+
+def person(name: str, email: str, slack_id: str | None = None) -> Recipient:
+    return Recipient(key=f"person:{email.lower()}", name=name, email=email, slack_id=slack_id)
+
+
+def channel(key: str, name: str, channel_id: str | None) -> Recipient:
+    return Recipient(key=f"channel:{key}", name=name, channel=channel_id)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Reminder:
+    kind: ReminderKind
+    launch: Launch
+    item: ChecklistItem | None
+    recipient: Recipient
+    business_date: date
+    days: int  # business days until due (negative: overdue)
+    note: str | None = None
+
+    @property
+    def key(self) -> str:
+        subject = self.item.key if self.item else self.launch.key
+        return f"{subject}|{self.kind.value}|{self.business_date.isoformat()}|{self.recipient.key}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Routing:
+    """Where department and CX messages go (channel ids), and who plans each launch."""
+
+    department_channels: dict[str, str] = field(default_factory=dict)
+    cx_channel: str | None = None
+
+    def department(self, item: ChecklistItem) -> tuple[Recipient, str | None]:
+        channel_id = self.department_channels.get(item.department)
+        if channel_id is None:
+            return self.cx(), f"no Slack channel configured for {item.department_name}"
+        return channel(f"dept:{item.department}", item.department_name, channel_id), None
+
+    def cx(self) -> Recipient:
+        return Recipient(key="channel:cx", name="CX", channel=self.cx_channel)
+
+
+def reminders_for(
+    *,
+    launches: Sequence[Launch],
+    items_of: Callable[[str], Sequence[ChecklistItem]],
+    today: date,
+    calendar: BusinessCalendar,
+    policy_of: Callable[[ChecklistItem], ReminderPolicy],
+    routing: Routing,
+    summary_policy: ReminderPolicy,
+) -> list[Reminder]:
+    """Every reminder due on `today`; none on a non-business day."""
+    if not calendar.is_business_day(today):
+        return []
+    found: list[Reminder] = []
+    for launch in launches:
+        items = list(items_of(launch.key))
+        for item in items:
+            found.extend(_item_reminders(launch, item, today, calendar, policy_of(item), routing))
+        if summary_policy.dday_summary and _is_summary_day(launch, today, calendar):
+            found.extend(_summary(launch, today, routing))
+    return found
+
+
+def _is_summary_day(launch: Launch, today: date, calendar: BusinessCalendar) -> bool:
+    """Opening day, or the business day before it when it falls on a closed day."""
+    return calendar.previous_business_day(launch.open_date) == today
+
+
+def _item_reminders(
+    launch: Launch,
+    item: ChecklistItem,
+    today: date,
+    calendar: BusinessCalendar,
+    policy: ReminderPolicy,
+    routing: Routing,
+) -> list[Reminder]:
+    if not item.status.is_open:
+        return []
+    days = calendar.business_days_between(today, item.due)
+    if item.due < today and days == 0:
+        days = -1  # due on a closed day that has passed: overdue
+    kind: ReminderKind | None = None
+    if days > 0 and days in policy.before:
+        kind = ReminderKind.BEFORE
+    elif days == 0 and item.due == today and policy.on_due_day:
+        kind = ReminderKind.DUE
+    elif days < 0 and policy.overdue_daily:
+        kind = ReminderKind.OVERDUE
+    found: list[Reminder] = []
+    if kind is not None:
+        owner, note = _owner(item, routing)
+        found.append(
+            Reminder(
+                kind=kind,
+                launch=launch,
+                item=item,
+                recipient=owner,
+                business_date=today,
+                days=days,
+                note=note,
+            )
+        )
+    if days < 0 and policy.escalate_after and -days >= policy.escalate_after:
+        targets = [routing.department(item)]
+        owner_email = (item.owner_email or "").lower()
+        if launch.planner_email and launch.planner_email.lower() != owner_email:
+            planner = person(launch.planner_name or launch.planner_email, launch.planner_email)
+            targets.append((planner, None))
+        for target, why in targets:
+            found.append(
+                Reminder(
+                    kind=ReminderKind.ESCALATION,
+                    launch=launch,
+                    item=item,
+                    recipient=target,
+                    business_date=today,
+                    days=days,
+                    note=why,
+                )
+            )
+    return found
+
+
+def _owner(item: ChecklistItem, routing: Routing) -> tuple[Recipient, str | None]:
+    if item.owner_email:
+        return person(item.owner_name or item.owner_email, item.owner_email), None
+    note = f"no owner assigned for {item.department_name}"
+    return routing.cx(), note
+
+
+def _summary(launch: Launch, today: date, routing: Routing) -> list[Reminder]:
+    targets = [routing.cx()]
+    if launch.planner_email:
+        targets.append(person(launch.planner_name or launch.planner_email, launch.planner_email))
+    return [
+        Reminder(
+            kind=ReminderKind.DDAY_SUMMARY,
+            launch=launch,
+            item=None,
+            recipient=target,
+            business_date=today,
+            days=0,
+        )
+        for target in targets
+    ]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Digest:
+    """One message to one recipient: part `part` of `parts` of that recipient's reminders."""
+
+    recipient: Recipient
+    business_date: date
+    reminders: tuple[Reminder, ...]
+    part: int = 1
+    parts: int = 1
+
+    @property
+    def key(self) -> str:
+        """Stable for the same recipient, day and set of reminders."""
+        keys = "\n".join(sorted(r.key for r in self.reminders))
+        digest = hashlib.sha256(keys.encode()).hexdigest()[:12]
+        day = self.business_date.isoformat()
+        return f"{day}|{self.recipient.key}|{digest}|{self.part}/{self.parts}"
+
+
+def digests(reminders: Iterable[Reminder]) -> list[Digest]:
+    """One digest per recipient, grouped by launch, split to stay within Slack's limits."""
+    by_recipient: dict[str, list[Reminder]] = defaultdict(list)
+    recipients: dict[str, Recipient] = {}
+    for reminder in reminders:
+        by_recipient[reminder.recipient.key].append(reminder)
+        recipients[reminder.recipient.key] = reminder.recipient
+    out: list[Digest] = []
+    for key in sorted(by_recipient):
+        chunks = _chunks(sorted(by_recipient[key], key=_order))
+        for index, chunk in enumerate(chunks, start=1):
+            out.append(
+                Digest(
+                    recipient=recipients[key],
+                    business_date=chunk[0].business_date,
+                    reminders=tuple(chunk),
+                    part=index,
+                    parts=len(chunks),
+                )
+            )
+    return out
+
+
+def _chunks(group: list[Reminder]) -> list[list[Reminder]]:
+    """Splits a recipient's reminders so no message passes 20 items or 50 blocks."""
+    chunks: list[list[Reminder]] = []
+    current: list[Reminder] = []
+    blocks = BLOCKS_PER_MESSAGE
+    for reminder in group:
+        new_launch = not current or current[-1].launch.key != reminder.launch.key
+        cost = 1 + (BLOCKS_PER_LAUNCH if new_launch else 0)
+        if current and (len(current) >= MAX_ITEMS_PER_MESSAGE or blocks + cost > MAX_BLOCKS):
+            chunks.append(current)
+            current, blocks = [], BLOCKS_PER_MESSAGE
+            cost = 1 + BLOCKS_PER_LAUNCH
+        current.append(reminder)
+        blocks += cost
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+_KIND_ORDER = {
+    kind: n
+    for n, kind in enumerate(
+        [
+            ReminderKind.DDAY_SUMMARY,
+            ReminderKind.ESCALATION,
+            ReminderKind.OVERDUE,
+            ReminderKind.DUE,
+            ReminderKind.BEFORE,
+        ]
+    )
+}
+
+
+def _order(reminder: Reminder) -> tuple[date, str, int, date, str]:
+    due = reminder.item.due if reminder.item else reminder.launch.open_date
+    launch = reminder.launch
+    return (launch.open_date, launch.key, _KIND_ORDER[reminder.kind], due, reminder.key)

@@ -1,0 +1,367 @@
+"""Slack's Web API over HTTP: auth, limits per method tier and per channel, Block Kit checks."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qs
+
+from cxbot.emulators.http import EmulatorServer, Fault, Request, Response, TokenBucket
+
+# Requests per minute of Slack's documented tiers; "special" is chat.postMessage's
+# one message per second per channel.
+TIERS = {1: 1, 2: 20, 3: 50, 4: 100}
+METHOD_TIERS = {
+    "auth.test": 4,
+    "chat.postMessage": 4,  # plus the per-channel limit below
+    "chat.update": 3,
+    "chat.getPermalink": 4,
+    "conversations.open": 3,
+    "conversations.history": 3,
+    "conversations.info": 3,
+    "users.lookupByEmail": 3,
+    "users.info": 4,
+}
+MAX_BLOCKS = 50
+MAX_SECTION_TEXT = 3000
+MAX_HEADER_TEXT = 150
+MAX_MESSAGE_TEXT = 40000
+BOT_SCOPES = (
+    "chat:write,im:write,users:read,users:read.email,channels:history,groups:history,im:history"
+)
+
+
+@dataclass
+class Channel:
+    id: str
+    name: str
+    is_im: bool = False
+    members: set[str] = field(default_factory=set)
+    messages: list[dict[str, Any]] = field(default_factory=list)
+
+
+class SlackError(Exception):
+    def __init__(
+        self, error: str, status: int = 200, headers: dict[str, str] | None = None
+    ) -> None:
+        super().__init__(error)
+        self.error, self.status, self.headers = error, status, headers or {}
+
+
+class SlackEmulator(EmulatorServer):
+    """`SlackEmulator(tokens={"xoxb-test"}).start()`; point WebClient(base_url=...) at `api_url`."""
+
+    def __init__(
+        self,
+        *,
+        tokens: set[str] | None = None,
+        scopes: str = BOT_SCOPES,
+        rate_limit: bool = True,
+        channel_rate: float = 1.0,
+        channel_burst: float = 3.0,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        super().__init__()
+        self.tokens = tokens if tokens is not None else {"xoxb-emulator"}
+        self.scopes = scopes
+        self.rate_limit = rate_limit
+        self.clock = clock
+        self.lock = threading.RLock()
+        self.users: dict[str, dict[str, Any]] = {}
+        self.channels: dict[str, Channel] = {}
+        self.bot_user = "UBOT0001"
+        self._ids = itertools.count(1)
+        self._ts = itertools.count(1)
+        self._tiers = {tier: TokenBucket(per / 60.0, float(per)) for tier, per in TIERS.items()}
+        self._method_buckets: dict[str, TokenBucket] = {}
+        self._channel_buckets: dict[str, TokenBucket] = {}
+        self.channel_rate, self.channel_burst = channel_rate, channel_burst
+        self.rate_limited = 0
+
+    # seeding ---------------------------------------------------------------
+    def add_user(self, name: str, email: str) -> str:
+        user_id = f"U{next(self._ids):07d}"
+        self.users[user_id] = {
+            "id": user_id,
+            "name": name,
+            "real_name": name,
+            "deleted": False,
+            "is_bot": False,
+            "profile": {"email": email, "real_name": name, "display_name": name},
+        }
+        return user_id
+
+    def add_channel(self, name: str, *, bot_member: bool = True) -> str:
+        channel_id = f"C{next(self._ids):07d}"
+        members = {self.bot_user} if bot_member else set()
+        self.channels[channel_id] = Channel(id=channel_id, name=name, members=members)
+        return channel_id
+
+    @property
+    def api_url(self) -> str:
+        return self.base_url + "/api/"
+
+    def posted(self, channel: str | None = None) -> list[dict[str, Any]]:
+        with self.lock:
+            return [
+                message
+                for ch in self.channels.values()
+                if channel is None or ch.id == channel
+                for message in ch.messages
+            ]
+
+    # serving -----------------------------------------------------------------
+    def handle(self, request: Request) -> Response:
+        method = request.path.removeprefix("/api/")
+        handler = getattr(self, "_" + method.replace(".", "_"), None)
+        try:
+            args = _arguments(request)
+            self._authenticate(request, args)
+            if handler is None:
+                raise SlackError("unknown_method", 404)
+            self._throttle(method)
+            return Response(200, {"ok": True, **handler(args)}, self._scope_headers(method))
+        except SlackError as error:
+            if error.error == "ratelimited":
+                self.rate_limited += 1
+            body = {"ok": False, "error": error.error}
+            return Response(error.status, body, error.headers)
+
+    def fault_response(self, fault: Fault) -> Response:
+        if fault.kind == "rate_limit":
+            return Response(
+                429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(fault.retry_after)}
+            )
+        return Response(fault.status, {"ok": False, "error": "internal_error"})
+
+    def _scope_headers(self, method: str) -> dict[str, str]:
+        return {"x-oauth-scopes": self.scopes} if method == "auth.test" else {}
+
+    def _authenticate(self, request: Request, args: dict[str, Any]) -> None:
+        auth = request.headers.get("authorization", "")
+        token = auth.removeprefix("Bearer ") if auth.startswith("Bearer ") else args.get("token")
+        if not token:
+            raise SlackError("not_authed")
+        if token not in self.tokens:
+            raise SlackError("invalid_auth")
+
+    def _throttle(self, method: str) -> None:
+        if not self.rate_limit:
+            return
+        tier = METHOD_TIERS.get(method, 3)
+        with self.lock:
+            bucket = self._method_buckets.setdefault(
+                method, TokenBucket(TIERS[tier] / 60.0, float(TIERS[tier]))
+            )
+        wait = bucket.take()
+        if wait > 0:
+            raise SlackError("ratelimited", 429, {"Retry-After": str(max(1, round(wait + 0.5)))})
+
+    def _throttle_channel(self, channel_id: str) -> None:
+        if not self.rate_limit:
+            return
+        with self.lock:
+            bucket = self._channel_buckets.setdefault(
+                channel_id, TokenBucket(self.channel_rate, self.channel_burst)
+            )
+        wait = bucket.take()
+        if wait > 0:
+            raise SlackError("ratelimited", 429, {"Retry-After": str(max(1, round(wait + 0.5)))})
+
+    # methods -------------------------------------------------------------------
+    def _auth_test(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "url": "https://cx-emulator.slack.com/",
+            "team": "CX",
+            "user": "cxbot",
+            "team_id": "T0000001",
+            "user_id": self.bot_user,
+            "bot_id": "B0000001",
+        }
+
+    def _users_lookupByEmail(self, args: dict[str, Any]) -> dict[str, Any]:
+        email = str(args.get("email", "")).lower()
+        for user in self.users.values():
+            if user["profile"]["email"].lower() == email and not user["deleted"]:
+                return {"user": user}
+        raise SlackError("users_not_found")
+
+    def _users_info(self, args: dict[str, Any]) -> dict[str, Any]:
+        user = self.users.get(str(args.get("user")))
+        if user is None:
+            raise SlackError("user_not_found")
+        return {"user": user}
+
+    def _conversations_open(self, args: dict[str, Any]) -> dict[str, Any]:
+        users = [u for u in str(args.get("users", "")).split(",") if u]
+        if not users or any(u not in self.users for u in users):
+            raise SlackError("user_not_found")
+        with self.lock:
+            for ch in self.channels.values():
+                if ch.is_im and ch.members == {self.bot_user, *users}:
+                    return {"channel": {"id": ch.id}, "already_open": True}
+            im = Channel(
+                id=f"D{next(self._ids):07d}", name="", is_im=True, members={self.bot_user, *users}
+            )
+            self.channels[im.id] = im
+        return {"channel": {"id": im.id}}
+
+    def _chat_postMessage(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = self._member_channel(args.get("channel"))
+        text, blocks = args.get("text"), _blocks(args.get("blocks"))
+        if not text and not blocks:
+            raise SlackError("no_text")
+        if text and len(text) > MAX_MESSAGE_TEXT:
+            raise SlackError("msg_too_long")
+        _validate_blocks(blocks)
+        metadata = args.get("metadata")
+        if isinstance(metadata, str):
+            metadata = json.loads(metadata)
+        if metadata is not None and (
+            not isinstance(metadata, dict)
+            or "event_type" not in metadata
+            or not isinstance(metadata.get("event_payload"), dict)
+        ):
+            raise SlackError("invalid_metadata_format")
+        self._throttle_channel(channel.id)
+        with self.lock:
+            ts = f"{int(self.clock())}.{next(self._ts):06d}"
+            message = {
+                "type": "message",
+                "user": self.bot_user,
+                "bot_id": "B0000001",
+                "ts": ts,
+                "text": text or "",
+                "blocks": blocks or [],
+            }
+            if metadata is not None:
+                message["metadata"] = metadata
+            channel.messages.append(message)
+        return {"channel": channel.id, "ts": ts, "message": message}
+
+    def _chat_update(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = self._member_channel(args.get("channel"))
+        blocks = _blocks(args.get("blocks"))
+        _validate_blocks(blocks)
+        with self.lock:
+            for message in channel.messages:
+                if message["ts"] == args.get("ts"):
+                    message["text"] = args.get("text", message["text"])
+                    if blocks is not None:
+                        message["blocks"] = blocks
+                    return {"channel": channel.id, "ts": message["ts"], "text": message["text"]}
+        raise SlackError("message_not_found")
+
+    def _chat_getPermalink(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = self._channel(args.get("channel"))
+        ts = str(args.get("message_ts", ""))
+        if not any(m["ts"] == ts for m in channel.messages):
+            raise SlackError("message_not_found")
+        link = f"https://cx-emulator.slack.com/archives/{channel.id}/p{ts.replace('.', '')}"
+        return {"channel": channel.id, "permalink": link}
+
+    def _conversations_info(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = self._channel(args.get("channel"))
+        return {
+            "channel": {
+                "id": channel.id,
+                "name": channel.name,
+                "is_im": channel.is_im,
+                "is_member": self.bot_user in channel.members,
+            }
+        }
+
+    def _conversations_history(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = self._member_channel(args.get("channel"))
+        limit = int(args.get("limit") or 100)
+        if not 1 <= limit <= 999:
+            raise SlackError("invalid_limit")
+        oldest = float(args.get("oldest") or 0)
+        with_metadata = str(args.get("include_all_metadata", "")).lower() in ("1", "true")
+        with self.lock:
+            messages = [m for m in reversed(channel.messages) if float(m["ts"]) > oldest]
+        start = int(args["cursor"].removeprefix("next_ts:")) if args.get("cursor") else 0
+        page = messages[start : start + limit]
+        shown = []
+        for message in page:
+            copy = dict(message)
+            if not with_metadata:
+                copy.pop("metadata", None)
+            shown.append(copy)
+        more = start + limit < len(messages)
+        return {
+            "messages": shown,
+            "has_more": more,
+            "response_metadata": {"next_cursor": f"next_ts:{start + limit}" if more else ""},
+        }
+
+    def _channel(self, channel_id: Any) -> Channel:
+        channel = self.channels.get(str(channel_id))
+        if channel is None:
+            raise SlackError("channel_not_found")
+        return channel
+
+    def _member_channel(self, channel_id: Any) -> Channel:
+        channel = self._channel(channel_id)
+        if self.bot_user not in channel.members:
+            raise SlackError("not_in_channel")
+        return channel
+
+
+def _arguments(request: Request) -> dict[str, Any]:
+    args: dict[str, Any] = {k: v[0] for k, v in request.query.items()}
+    if isinstance(request.body, dict):
+        args.update(request.body)
+    elif request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
+        args.update({k: v[0] for k, v in parse_qs(request.raw.decode("utf-8")).items()})
+    return args
+
+
+def _blocks(value: Any) -> list[dict[str, Any]] | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            raise SlackError("invalid_blocks_format") from None
+    if not isinstance(value, list):
+        raise SlackError("invalid_blocks_format")
+    return value
+
+
+def _validate_blocks(blocks: list[dict[str, Any]] | None) -> None:
+    """Block Kit limits Slack enforces with invalid_blocks."""
+    if not blocks:
+        return
+    if len(blocks) > MAX_BLOCKS:
+        raise SlackError("invalid_blocks")
+    for block in blocks:
+        kind = block.get("type")
+        if kind == "section":
+            text = (block.get("text") or {}).get("text", "")
+            fields = block.get("fields") or []
+            if not text and not fields:
+                raise SlackError("invalid_blocks")
+            if len(text) > MAX_SECTION_TEXT or len(fields) > 10:
+                raise SlackError("invalid_blocks")
+            if any(len(f.get("text", "")) > 2000 for f in fields):
+                raise SlackError("invalid_blocks")
+        elif kind == "header":
+            text = block.get("text") or {}
+            if (
+                text.get("type") != "plain_text"
+                or not 0 < len(text.get("text", "")) <= MAX_HEADER_TEXT
+            ):
+                raise SlackError("invalid_blocks")
+        elif kind == "context":
+            elements = block.get("elements") or []
+            if not 0 < len(elements) <= 10:
+                raise SlackError("invalid_blocks")
+        elif kind not in ("divider", "actions", "image", "rich_text"):
+            raise SlackError("invalid_blocks")

@@ -1,0 +1,293 @@
+"""Sending reminders exactly once: claim in the ledger, post, record; recover the unknown."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time, timedelta
+from typing import Protocol
+
+from cxbot.domain.calendar import BusinessCalendar
+from cxbot.domain.checklist import ChecklistItem
+from cxbot.domain.policy import ReminderPolicy
+from cxbot.domain.reminders import Digest, Recipient, Routing, digests, reminders_for
+from cxbot.service.ports import LaunchStore, ReminderEntry, ReminderLedger
+
+log = logging.getLogger(__name__)
+
+
+class DeliveryFailed(Exception):
+    """The service refused the message: it was certainly not posted."""
+
+
+class DeliveryUnknown(Exception):
+    """No answer (timeout, dropped connection, 5xx): the message may have been posted."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Destination:
+    channel: str
+    label: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Message:
+    key: str
+    text: str  # the notification / fallback text
+    blocks: list[dict[str, object]]
+    preview: str = ""  # the blocks as plain text, for previews and the console
+
+
+class Notifier(Protocol):
+    name: str
+
+    def resolve(self, recipient: Recipient) -> Destination | None:
+        """Where a recipient's messages go; None when the person is not found."""
+        ...
+
+    def post(self, destination: Destination, message: Message) -> str:
+        """Posts, carrying the message key as metadata; returns the message id (ts)."""
+        ...
+
+    def find(self, channel: str, message_key: str, since: datetime) -> str | None:
+        """The id of a message with this key posted in `channel` since `since`, if any."""
+        ...
+
+
+class Composer(Protocol):
+    def __call__(
+        self,
+        digest: Digest,
+        *,
+        late: bool,
+        note: str | None,
+        launch_items: dict[str, list[ChecklistItem]],
+    ) -> Message: ...
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReminderSettings:
+    policy: ReminderPolicy = field(default_factory=ReminderPolicy)
+    routing: Routing = field(default_factory=Routing)
+    send_at: time = time(9, 30)
+    quiet_start: time = time(20, 0)
+    quiet_end: time = time(8, 0)
+    late_after: timedelta = timedelta(minutes=30)
+    lease: timedelta = timedelta(minutes=5)
+
+    def in_quiet_hours(self, moment: time) -> bool:
+        if self.quiet_start <= self.quiet_end:
+            return self.quiet_start <= moment < self.quiet_end
+        return moment >= self.quiet_start or moment < self.quiet_end
+
+
+@dataclass(frozen=True, kw_only=True)
+class Outcome:
+    message_key: str
+    recipient: str
+    destination: str
+    items: int
+    state: str  # sent, unknown, failed, planned (dry run)
+    late: bool = False
+    note: str | None = None
+    text: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReminderReport:
+    business_date: date
+    skipped: str | None
+    outcomes: tuple[Outcome, ...]
+    recovered: tuple[str, ...]
+    released: tuple[str, ...]
+    planned: int
+    already_sent: int
+
+    @property
+    def sent(self) -> int:
+        return sum(1 for o in self.outcomes if o.state == "sent")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Reminders:
+    """The reminder use case, wired to its ports."""
+
+    store: LaunchStore
+    ledger: ReminderLedger
+    notifier: Notifier
+    compose: Composer
+    calendar: BusinessCalendar
+    settings: ReminderSettings
+    policy_of: Callable[[ChecklistItem], ReminderPolicy] | None = None
+
+    def run(
+        self, *, now: datetime, today: date | None = None, dry_run: bool = False
+    ) -> ReminderReport:
+        """One reminder run for `now`'s business day (or `today` when planning a dry run)."""
+        day = today or now.date()
+        if today is not None and today != now.date() and not dry_run:
+            raise ValueError("--today is for planning: use it with --dry-run")
+        skipped = self._skip_reason(now, day, dry_run)
+        if skipped:
+            return ReminderReport(
+                business_date=day,
+                skipped=skipped,
+                outcomes=(),
+                recovered=(),
+                released=(),
+                planned=0,
+                already_sent=0,
+            )
+        recovered, released = ((), ()) if dry_run else self._recover(now)
+        launches = self.store.list_launches()
+        planned = reminders_for(
+            launches=launches,
+            items_of=self.store.items_of,
+            today=day,
+            calendar=self.calendar,
+            policy_of=self.policy_of or self._policy_of,
+            routing=self.settings.routing,
+            summary_policy=self.settings.policy,
+        )
+        done = self.ledger.recorded(r.key for r in planned)
+        fresh = [r for r in planned if r.key not in done]
+        launch_items = {
+            launch.key: self.store.items_of(launch.key)
+            for launch in launches
+            if any(r.item is None and r.launch.key == launch.key for r in fresh)
+        }
+        late = not dry_run and now.time() > _plus(self.settings.send_at, self.settings.late_after)
+        outcomes = [
+            self._deliver(digest, now=now, late=late, dry_run=dry_run, launch_items=launch_items)
+            for digest in digests(fresh)
+        ]
+        return ReminderReport(
+            business_date=day,
+            skipped=None,
+            outcomes=tuple(o for o in outcomes if o),
+            recovered=tuple(recovered),
+            released=tuple(released),
+            planned=len(planned),
+            already_sent=len(done),
+        )
+
+    def _policy_of(self, item: ChecklistItem) -> ReminderPolicy:
+        return self.settings.policy.merged(item.reminders)
+
+    def _skip_reason(self, now: datetime, day: date, dry_run: bool) -> str | None:
+        if not self.calendar.is_business_day(day):
+            why = self.calendar.why_closed(day) or "closed"
+            return f"{day.isoformat()} is not a business day ({why}): no reminders"
+        if dry_run:
+            return None
+        if self.settings.in_quiet_hours(now.time()):
+            return (
+                f"quiet hours ({self.settings.quiet_start:%H:%M}–{self.settings.quiet_end:%H:%M})"
+            )
+        if now.time() < self.settings.send_at:
+            return f"reminders go out from {self.settings.send_at:%H:%M}"
+        return None
+
+    def _recover(self, now: datetime) -> tuple[list[str], list[str]]:
+        """Settles messages a crashed or interrupted run left behind."""
+        recovered, released = [], []
+        for claimed in self.ledger.unsettled():
+            if claimed.state != "unknown" and now - claimed.claimed_at < self.settings.lease:
+                continue  # another run may be posting it right now
+            ts = None
+            if claimed.channel is not None and claimed.state in ("posting", "unknown"):
+                ts = self.notifier.find(
+                    claimed.channel, claimed.message_key, claimed.claimed_at - timedelta(minutes=1)
+                )
+            if ts is not None:
+                self.ledger.mark(claimed.message_key, "sent", now=now, ts=ts)
+                recovered.append(claimed.message_key)
+            else:
+                # Provably not posted: forget the claims; today's run plans them again.
+                self.ledger.release(claimed.message_key)
+                released.append(claimed.message_key)
+        return recovered, released
+
+    def _deliver(
+        self,
+        digest: Digest,
+        *,
+        now: datetime,
+        late: bool,
+        dry_run: bool,
+        launch_items: dict[str, list[ChecklistItem]],
+    ) -> Outcome | None:
+        destination = self.notifier.resolve(digest.recipient)
+        note = _notes(digest)
+        if destination is None:
+            missing = f"owner not found in Slack: {digest.recipient.email or digest.recipient.name}"
+            note = f"{missing}; {note}" if note else missing
+            destination = self.notifier.resolve(self.settings.routing.cx())
+        message = self.compose(digest, late=late, note=note, launch_items=launch_items)
+        base = Outcome(
+            message_key=digest.key,
+            recipient=digest.recipient.key,
+            destination=destination.label if destination else "nowhere",
+            items=len(digest.reminders),
+            state="planned",
+            late=late,
+            note=note,
+            text=message.preview or message.text,
+        )
+        if dry_run:
+            return base
+        entries = [
+            ReminderEntry(
+                reminder_key=r.key,
+                recipient_key=r.recipient.key,
+                kind=r.kind.value,
+                business_date=r.business_date,
+                launch_key=r.launch.key,
+                item_key=r.item.key if r.item else None,
+                late=late,
+            )
+            for r in digest.reminders
+        ]
+        claimed = self.ledger.claim(digest.key, entries, now)
+        if not claimed:
+            return None  # another run took all of them
+        if len(claimed) < len(entries):
+            digest = replace(
+                digest, reminders=tuple(r for r in digest.reminders if r.key in claimed)
+            )
+            message = replace(
+                self.compose(digest, late=late, note=note, launch_items=launch_items),
+                key=base.message_key,
+            )
+        if destination is None:
+            error = "no destination: the owner is not in Slack and no CX channel is configured"
+            self.ledger.mark(digest.key, "failed", now=now, error=error)
+            return replace(base, state="failed", note=error)
+        self.ledger.mark(digest.key, "posting", now=now, channel=destination.channel)
+        try:
+            ts = self.notifier.post(destination, message)
+        except DeliveryFailed as error:
+            self.ledger.mark(digest.key, "failed", now=now, error=str(error))
+            log.error("could not send %s to %s: %s", digest.key, destination.label, error)
+            return replace(base, state="failed", note=str(error))
+        except DeliveryUnknown as error:
+            self.ledger.mark(digest.key, "unknown", now=now, error=str(error))
+            found = self.notifier.find(destination.channel, digest.key, now - timedelta(minutes=1))
+            if found is None:
+                log.warning(
+                    "outcome of %s unknown (%s); the next run checks again", digest.key, error
+                )
+                return replace(base, state="unknown", note=str(error))
+            ts = found
+        self.ledger.mark(digest.key, "sent", now=now, ts=ts)
+        return replace(base, state="sent")
+
+
+def _notes(digest: Digest) -> str | None:
+    notes = sorted({r.note for r in digest.reminders if r.note})
+    return "; ".join(notes) if notes else None
+
+
+def _plus(moment: time, delta: timedelta) -> time:
+    return (datetime.combine(date(2000, 1, 1), moment) + delta).time()
