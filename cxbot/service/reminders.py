@@ -218,12 +218,20 @@ class Reminders:
         dry_run: bool,
         launch_items: dict[str, list[ChecklistItem]],
     ) -> Outcome | None:
-        destination = self.notifier.resolve(digest.recipient)
         note = _notes(digest)
-        if destination is None:
-            missing = f"owner not found in Slack: {digest.recipient.email or digest.recipient.name}"
+        try:
+            destination = self.notifier.resolve(digest.recipient)
+        except DeliveryFailed as error:
+            note = f"{digest.recipient.key}: {error}" + (f"; {note}" if note else "")
+            destination = None
+        cx = self.settings.routing.cx()
+        if destination is None and digest.recipient.key != cx.key:
+            if digest.recipient.is_person:
+                missing = f"owner not found in Slack: {digest.recipient.email}"
+            else:
+                missing = f"no Slack channel for {digest.recipient.name}"
             note = f"{missing}; {note}" if note else missing
-            destination = self.notifier.resolve(self.settings.routing.cx())
+            destination = self.notifier.resolve(cx)
         message = self.compose(digest, late=late, note=note, launch_items=launch_items)
         base = Outcome(
             message_key=digest.key,
@@ -261,9 +269,9 @@ class Reminders:
                 key=base.message_key,
             )
         if destination is None:
-            error = "no destination: the owner is not in Slack and no CX channel is configured"
-            self.ledger.mark(digest.key, "failed", now=now, error=error)
-            return replace(base, state="failed", note=error)
+            problem = f"nowhere to send it ({note}): set channels.cx in the reminders file"
+            self.ledger.mark(digest.key, "failed", now=now, error=problem)
+            return replace(base, state="failed", note=problem)
         self.ledger.mark(digest.key, "posting", now=now, channel=destination.channel)
         try:
             ts = self.notifier.post(destination, message)

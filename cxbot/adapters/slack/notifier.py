@@ -17,12 +17,37 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 
 from cxbot.domain.reminders import Recipient
+from cxbot.service.errors import RemoteError
 from cxbot.service.ports import SlackDirectoryCache, SlackUser
 from cxbot.service.reminders import DeliveryFailed, DeliveryUnknown, Destination, Message
 
 log = logging.getLogger(__name__)
 
 EVENT_TYPE = "cxbot_reminder"
+FATAL = {
+    "invalid_auth",
+    "not_authed",
+    "token_revoked",
+    "token_expired",
+    "account_inactive",
+    "missing_scope",
+    "not_allowed_token_type",
+}
+
+
+def _check_fatal(error: SlackApiError, method: str) -> None:
+    """Errors no retry or fallback can fix stop the run with what to do."""
+    code = str(error.response.get("error"))
+    if code in FATAL:
+        hint = (
+            "reinstall the app from slack-app-manifest.yaml and set SLACK_BOT_TOKEN"
+            if code != "missing_scope"
+            else f"the app lacks the scope {error.response.get('needed')}: add it to the manifest "
+            "and reinstall"
+        )
+        raise RemoteError(f"Slack refused {method}: {code} — {hint}") from error
+
+
 NOT_FOUND_TTL = timedelta(days=1)
 HISTORY_PAGES = 5
 
@@ -112,6 +137,7 @@ class SlackNotifier:
             user = self.reader.users_lookupByEmail(email=email)["user"]
             user_id: str | None = str(user["id"])
         except SlackApiError as error:
+            _check_fatal(error, "users.lookupByEmail")
             if error.response.get("error") != "users_not_found":
                 raise DeliveryFailed(
                     f"users.lookupByEmail: {error.response.get('error')}"
@@ -130,6 +156,7 @@ class SlackNotifier:
             self.requests += 1
             channel = str(self.reader.conversations_open(users=user_id)["channel"]["id"])
         except SlackApiError as error:
+            _check_fatal(error, "conversations.open")
             raise DeliveryFailed(f"conversations.open: {error.response.get('error')}") from error
         if email:
             self.cache.cache_user(
@@ -150,6 +177,7 @@ class SlackNotifier:
                 unfurl_links=False,
             )
         except SlackApiError as error:
+            _check_fatal(error, "chat.postMessage")
             code = error.response.get("error")
             if error.response.status_code >= 500:
                 raise DeliveryUnknown(
