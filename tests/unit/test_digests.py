@@ -27,16 +27,28 @@ OWNER = person("정하은", "haeun@example.com")
 
 
 def _launch(n: int) -> Launch:
-    return Launch(key=f"L{n:03d}", name=f"제휴몰 {n} 입점 " + "긴 이름" * 20, template_key="t",
-                  open_date=date(2027, 2, 15) + timedelta(days=n))
+    return Launch(
+        key=f"L{n:03d}",
+        name=f"제휴몰 {n} 입점 " + "긴 이름" * 20,
+        template_key="t",
+        open_date=date(2027, 2, 15) + timedelta(days=n),
+    )
 
 
 def _item(launch: Launch, n: int, scenario: str = "확인한다") -> ChecklistItem:
     return ChecklistItem(
-        key=f"{launch.key}/item-{n}", launch_key=launch.key, title=f"항목 {n} " + "제목" * 80,
-        department="cx", department_name="CX기획", owner_name="정하은",
-        owner_email="haeun@example.com", due=TODAY + timedelta(days=1), label="D-5",
-        unit=DayUnit.BUSINESS, scenario=scenario, remote_id="5c6a2821-6bb1-4a7e-b6e1-c50111515c3d",
+        key=f"{launch.key}/item-{n}",
+        launch_key=launch.key,
+        title=f"항목 {n} " + "제목" * 80,
+        department="cx",
+        department_name="CX기획",
+        owner_name="정하은",
+        owner_email="haeun@example.com",
+        due=TODAY + timedelta(days=1),
+        label="D-5",
+        unit=DayUnit.BUSINESS,
+        scenario=scenario,
+        remote_id="5c6a2821-6bb1-4a7e-b6e1-c50111515c3d",
     )
 
 
@@ -45,8 +57,16 @@ def _reminders(launches: int, per_launch: int, scenario: str = "확인한다") -
     for n in range(launches):
         launch = _launch(n)
         for i in range(per_launch):
-            found.append(Reminder(kind=ReminderKind.BEFORE, launch=launch, item=_item(launch, i, scenario),
-                                  recipient=OWNER, business_date=TODAY, days=1))
+            found.append(
+                Reminder(
+                    kind=ReminderKind.BEFORE,
+                    launch=launch,
+                    item=_item(launch, i, scenario),
+                    recipient=OWNER,
+                    business_date=TODAY,
+                    days=1,
+                )
+            )
     return found
 
 
@@ -78,8 +98,9 @@ def test_messages_render_within_slack_limits(locale: str) -> None:
     compose = DigestComposer(Renderer(PROJECT_ROOT / "templates", locale))
     long_scenario = "시나리오 " * 400  # 2,000 characters, the template maximum
     for digest in digests(_reminders(30, 2, long_scenario)):
-        message = compose(digest, late=True, note="owner not found in Slack: x@example.com",
-                          launch_items={})
+        message = compose(
+            digest, late=True, note="owner not found in Slack: x@example.com", launch_items={}
+        )
         assert len(message.blocks) <= MAX_BLOCKS
         try:
             _validate_blocks(message.blocks)  # the emulator's invalid_blocks rules
@@ -94,22 +115,37 @@ def test_messages_render_within_slack_limits(locale: str) -> None:
 
 def test_korean_and_english_wording() -> None:
     digest = digests(_reminders(1, 1))[0]
-    overdue = replace(digest, reminders=(replace(digest.reminders[0], kind=ReminderKind.OVERDUE, days=-2),))
-    ko = DigestComposer(Renderer(PROJECT_ROOT / "templates", "ko"))(overdue, late=False, note=None,
-                                                                     launch_items={})
-    en = DigestComposer(Renderer(PROJECT_ROOT / "templates", "en"))(overdue, late=True, note=None,
-                                                                     launch_items={})
+    overdue = replace(
+        digest, reminders=(replace(digest.reminders[0], kind=ReminderKind.OVERDUE, days=-2),)
+    )
+    ko = DigestComposer(Renderer(PROJECT_ROOT / "templates", "ko"))(
+        overdue, late=False, note=None, launch_items={}
+    )
+    en = DigestComposer(Renderer(PROJECT_ROOT / "templates", "en"))(
+        overdue, late=True, note=None, launch_items={}
+    )
     assert "2영업일 지남" in ko.preview and "정하은님" in ko.preview
     assert "2 business day(s) overdue" in en.preview and "sent later than scheduled" in en.preview
 
 
 def test_the_opening_day_summary_lists_open_and_blocked_items() -> None:
     launch = _launch(0)
-    items = [_item(launch, 0), replace(_item(launch, 1), status=ItemStatus.DONE),
-             replace(_item(launch, 2), status=ItemStatus.BLOCKED, title="막힌 항목")]
-    summary = Reminder(kind=ReminderKind.DDAY_SUMMARY, launch=launch, item=None, recipient=OWNER,
-                       business_date=TODAY, days=0)
+    items = [
+        _item(launch, 0),
+        replace(_item(launch, 1), status=ItemStatus.DONE),
+        replace(_item(launch, 2), status=ItemStatus.BLOCKED, title="막힌 항목"),
+    ]
+    summary = Reminder(
+        kind=ReminderKind.DDAY_SUMMARY,
+        launch=launch,
+        item=None,
+        recipient=OWNER,
+        business_date=TODAY,
+        days=0,
+    )
     compose = DigestComposer(Renderer(PROJECT_ROOT / "templates", "ko"))
-    message = compose(digests([summary])[0], late=False, note=None, launch_items={launch.key: items})
+    message = compose(
+        digests([summary])[0], late=False, note=None, launch_items={launch.key: items}
+    )
     assert "완료 1 / 전체 3" in message.preview
     assert "막힘 — 도움이 필요한 항목 1건" in message.preview and "막힌 항목" in message.preview

@@ -14,23 +14,46 @@ from cxbot.domain.policy import PolicyOverride, ReminderPolicy
 from cxbot.domain.reminders import Reminder, ReminderKind, Routing, reminders_for
 
 CAL = korean_calendar(range(2026, 2029))
-LAUNCH = Launch(key="L", name="11번가 입점", template_key="partner-mall", open_date=date(2027, 2, 15),
-                planner_name="김지현", planner_email="planner@example.com")
+LAUNCH = Launch(
+    key="L",
+    name="11번가 입점",
+    template_key="partner-mall",
+    open_date=date(2027, 2, 15),
+    planner_name="김지현",
+    planner_email="planner@example.com",
+)
 ITEM = ChecklistItem(
-    key="L/agent-training", launch_key="L", title="상담사 교육", department="bpo",
-    department_name="도급사", owner_name="정하은", owner_email="haeun@example.com",
-    due=date(2027, 2, 4), label="D-5", unit=DayUnit.BUSINESS, scenario="교육 이수 확인",
+    key="L/agent-training",
+    launch_key="L",
+    title="상담사 교육",
+    department="bpo",
+    department_name="도급사",
+    owner_name="정하은",
+    owner_email="haeun@example.com",
+    due=date(2027, 2, 4),
+    label="D-5",
+    unit=DayUnit.BUSINESS,
+    scenario="교육 이수 확인",
 )
 ROUTING = Routing(department_channels={"bpo": "C_BPO"}, cx_channel="C_CX")
 POLICY = ReminderPolicy()
 
 
-def _run(today: str, *items: ChecklistItem, policy: ReminderPolicy = POLICY,
-         routing: Routing = ROUTING, launch: Launch = LAUNCH) -> list[Reminder]:
+def _run(
+    today: str,
+    *items: ChecklistItem,
+    policy: ReminderPolicy = POLICY,
+    routing: Routing = ROUTING,
+    launch: Launch = LAUNCH,
+) -> list[Reminder]:
     chosen = list(items) or [ITEM]
     return reminders_for(
-        launches=[launch], items_of=lambda _key: chosen, today=date.fromisoformat(today),
-        calendar=CAL, policy_of=lambda item: policy.merged(item.reminders), routing=routing,
+        launches=[launch],
+        items_of=lambda _key: chosen,
+        today=date.fromisoformat(today),
+        calendar=CAL,
+        policy_of=lambda item: policy.merged(item.reminders),
+        routing=routing,
         summary_policy=policy,
     )
 
@@ -53,14 +76,22 @@ TABLE = [
     ("2027-02-08", [], "Seollal: nothing is sent"),
     ("2027-02-09", [], "the substitute holiday: nothing is sent"),
     ("2027-02-10", [("overdue", OWNER, -2)], "Seollal does not count: 2 business days overdue"),
-    ("2027-02-11", [("escalation", "channel:dept:bpo", -3),
-                    ("escalation", "person:planner@example.com", -3),
-                    ("overdue", OWNER, -3)], "3 business days overdue: escalated"),
+    (
+        "2027-02-11",
+        [
+            ("escalation", "channel:dept:bpo", -3),
+            ("escalation", "person:planner@example.com", -3),
+            ("overdue", OWNER, -3),
+        ],
+        "3 business days overdue: escalated",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("today", "expected", "why"), TABLE, ids=[t[0] for t in TABLE])
-def test_each_kind_fires_on_its_business_day(today: str, expected: list[tuple[str, str, int]], why: str) -> None:
+def test_each_kind_fires_on_its_business_day(
+    today: str, expected: list[tuple[str, str, int]], why: str
+) -> None:
     assert _kinds(_run(today)) == sorted(expected), why
 
 
@@ -74,8 +105,9 @@ def test_the_opening_day_summary_goes_to_cx_and_the_planner() -> None:
     found = [r for r in _run("2027-02-15") if r.kind is ReminderKind.DDAY_SUMMARY]
     assert sorted(r.recipient.key for r in found) == ["channel:cx", "person:planner@example.com"]
     saturday = replace(LAUNCH, open_date=date(2027, 3, 6))
-    assert [r.kind for r in _run("2027-03-05", launch=saturday)
-            if r.kind is ReminderKind.DDAY_SUMMARY] == [ReminderKind.DDAY_SUMMARY] * 2
+    assert [
+        r.kind for r in _run("2027-03-05", launch=saturday) if r.kind is ReminderKind.DDAY_SUMMARY
+    ] == [ReminderKind.DDAY_SUMMARY] * 2
 
 
 def test_escalation_without_a_department_channel_goes_to_cx_with_a_note() -> None:
@@ -104,7 +136,9 @@ def test_policy_overrides_per_template_and_item() -> None:
     template_level = PolicyOverride(escalate_after=0, overdue_daily=False)
     item_level = PolicyOverride(overdue_daily=True).over(template_level)
     assert (item_level.escalate_after, item_level.overdue_daily) == (0, True)
-    assert _kinds(_run("2027-02-11", replace(ITEM, reminders=item_level))) == [("overdue", OWNER, -3)]
+    assert _kinds(_run("2027-02-11", replace(ITEM, reminders=item_level))) == [
+        ("overdue", OWNER, -3)
+    ]
 
 
 def test_reminder_keys_are_stable_and_distinct() -> None:

@@ -62,6 +62,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 class SqlStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._dialect: Any = postgresql if engine.dialect.name == "postgresql" else sqlite
 
     def close(self) -> None:
         self.engine.dispose()
@@ -115,18 +116,14 @@ class SqlStore:
             if changes:
                 conn.execute(changes_table.insert(), [_change_row(change) for change in changes])
 
-    @staticmethod
-    def _upsert(conn: Connection, table: Any, key: str, rows: list[dict[str, Any]]) -> None:
-        column = table.c[key]
-        existing = set(
-            conn.execute(select(column).where(column.in_([row[key] for row in rows]))).scalars()
+    def _upsert(self, conn: Connection, table: Any, key: str, rows: list[dict[str, Any]]) -> None:
+        """INSERT … ON CONFLICT DO UPDATE: safe when several processes write at once."""
+        statement = self._dialect.insert(table)
+        columns = [name for name in rows[0] if name != key]
+        statement = statement.on_conflict_do_update(
+            index_elements=[key], set_={name: statement.excluded[name] for name in columns}
         )
-        new = [row for row in rows if row[key] not in existing]
-        if new:
-            conn.execute(table.insert(), new)
-        for row in rows:
-            if row[key] in existing:
-                conn.execute(update(table).where(column == row[key]).values(**row))
+        conn.execute(statement, rows)
 
     # change history -------------------------------------------------------
     def changes(
@@ -182,9 +179,8 @@ class SqlStore:
             }
             for e in entries
         ]
-        dialect = postgresql if self.engine.dialect.name == "postgresql" else sqlite
         statement = (
-            dialect.insert(reminder_log)
+            self._dialect.insert(reminder_log)
             .on_conflict_do_nothing(index_elements=["reminder_key"])
             .returning(reminder_log.c.reminder_key)
         )
