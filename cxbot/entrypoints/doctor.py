@@ -7,7 +7,8 @@ from typing import Any, cast
 from sqlalchemy import text
 
 from cxbot.adapters.notion.board import NotionChecklistBoard
-from cxbot.adapters.yaml_files import load_template
+from cxbot.adapters.slack.notifier import check_slack, web_clients
+from cxbot.adapters.yaml_files import load_reminder_settings, load_template
 from cxbot.bootstrap import App
 from cxbot.service.errors import CxbotError
 
@@ -107,6 +108,38 @@ def doctor_report(app: App) -> tuple[bool, list[str]]:
         ok = False
         lines.append(f"{BAD} checklist data source: {error}")
     return ok, lines
+
+
+def _slack(app: App) -> tuple[bool, list[str]]:
+    settings = app.settings
+    try:
+        reminder_settings = load_reminder_settings(settings.cxbot_reminders_file)
+    except CxbotError as error:
+        return False, [f"{BAD} reminders file: {error}"]
+    lines = [f"{OK} reminders file: {settings.cxbot_reminders_file}"]
+    routing = reminder_settings.routing
+    if not settings.slack_enabled:
+        lines.append(
+            f"{INFO} Slack: not configured (SLACK_BOT_TOKEN unset) — reminders go to "
+            f"{settings.cxbot_outbox}; see README 'Connecting to Slack'"
+        )
+        return True, lines
+    assert settings.slack_bot_token is not None
+    reader, _poster = web_clients(
+        settings.slack_bot_token.get_secret_value(), settings.slack_base_url
+    )
+    channels = {f"dept:{k}": v for k, v in routing.department_channels.items()}
+    ok = True
+    if routing.cx_channel:
+        channels = {"cx": routing.cx_channel, **channels}
+    else:
+        ok = False
+        lines.append(
+            f"{BAD} no CX channel (channels.cx in {settings.cxbot_reminders_file}): "
+            "reminders for people not found in Slack would have nowhere to go"
+        )
+    slack_ok, slack_lines = check_slack(reader, channels)
+    return ok and slack_ok, lines + slack_lines
 
 
 def _short(error: Exception) -> str:

@@ -24,6 +24,17 @@ from cxbot.service.reminders import DeliveryFailed, DeliveryUnknown, Destination
 log = logging.getLogger(__name__)
 
 EVENT_TYPE = "cxbot_reminder"
+REQUIRED_SCOPES = {
+    "chat:write": "post reminders (chat.postMessage)",
+    "im:write": "open a DM with an owner (conversations.open)",
+    "users:read": "look owners up (users.lookupByEmail)",
+    "users:read.email": "look owners up by email (users.lookupByEmail)",
+    "channels:read": "check the bot is in the configured public channels (conversations.info)",
+    "groups:read": "check the bot is in the configured private channels (conversations.info)",
+    "channels:history": "find a reminder already posted when an answer was lost",
+    "groups:history": "the same in private channels",
+    "im:history": "the same in DMs",
+}
 FATAL = {
     "invalid_auth",
     "not_authed",
@@ -221,3 +232,58 @@ class SlackNotifier:
             if not cursor:
                 return None
         return None
+
+
+def check_slack(reader: WebClient, channels: dict[str, str]) -> tuple[bool, list[str]]:
+    """For `cxbot doctor`: the token, its scopes, and the bot's membership of each channel."""
+    lines: list[str] = []
+    try:
+        answer = reader.auth_test()
+    except SlackApiError as error:
+        code = error.response.get("error")
+        return False, [
+            f"✗ Slack token: {code} — reinstall the app from slack-app-manifest.yaml "
+            "and set SLACK_BOT_TOKEN (xoxb-…)"
+        ]
+    except (SlackClientError, OSError) as error:
+        return False, [f"✗ Slack: cannot reach the API ({type(error).__name__})"]
+    ok = True
+    lines.append(
+        f"✓ Slack token: valid (team {answer.get('team')}, bot user {answer.get('user_id')})"
+    )
+    granted = {
+        s.strip() for s in (_header(answer.headers, "x-oauth-scopes")).split(",") if s.strip()
+    }
+    missing = [scope for scope in REQUIRED_SCOPES if scope not in granted]
+    if missing:
+        ok = False
+        lines.append(
+            "✗ Slack scopes missing: "
+            + ", ".join(f"{scope} (to {REQUIRED_SCOPES[scope]})" for scope in missing)
+            + " — add them in the app's OAuth settings (or reinstall from the manifest)"
+        )
+    else:
+        lines.append(f"✓ Slack scopes: all {len(REQUIRED_SCOPES)} granted")
+    for name, channel in channels.items():
+        try:
+            info = reader.conversations_info(channel=channel)["channel"]
+        except SlackApiError as error:
+            ok = False
+            lines.append(
+                f"✗ channel {name} ({channel}): {error.response.get('error')} — "
+                "use the channel ID (C…), not its name"
+            )
+            continue
+        if info.get("is_member"):
+            lines.append(f"✓ channel {name} ({channel}): the bot is a member")
+        else:
+            ok = False
+            lines.append(
+                f"✗ channel {name} ({channel}): the bot is not a member — "
+                f"/invite @cxbot in #{info.get('name')}"
+            )
+    return ok, lines
+
+
+def _header(headers: dict[str, Any], name: str) -> str:
+    return next((str(v) for k, v in headers.items() if k.lower() == name), "")

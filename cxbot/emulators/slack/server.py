@@ -31,8 +31,9 @@ MAX_BLOCKS = 50
 MAX_SECTION_TEXT = 3000
 MAX_HEADER_TEXT = 150
 MAX_MESSAGE_TEXT = 40000
-BOT_SCOPES = (
-    "chat:write,im:write,users:read,users:read.email,channels:history,groups:history,im:history"
+BOT_SCOPES = (  # what an install from slack-app-manifest.yaml grants
+    "chat:write,im:write,users:read,users:read.email,channels:read,groups:read,"
+    "channels:history,groups:history,im:history"
 )
 
 

@@ -1,0 +1,151 @@
+"""The Slack emulator answers as Slack does: errors, tiers, per-channel limits, Block Kit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from cxbot.adapters.slack.notifier import REQUIRED_SCOPES, check_slack
+from cxbot.emulators.slack import SlackEmulator
+from cxbot.emulators.slack.server import BOT_SCOPES
+from cxbot.settings import PROJECT_ROOT
+
+
+@pytest.fixture
+def slack() -> Any:
+    emulator = SlackEmulator(tokens={"xoxb-t"}).start()
+    yield emulator
+    emulator.stop()
+
+
+@pytest.fixture
+def client(slack: SlackEmulator) -> WebClient:
+    return WebClient(token="xoxb-t", base_url=slack.api_url)
+
+
+def _error(call: Any) -> tuple[int, str]:
+    with pytest.raises(SlackApiError) as caught:
+        call()
+    return caught.value.response.status_code, caught.value.response["error"]
+
+
+def test_errors_have_slacks_shape(slack: SlackEmulator, client: WebClient) -> None:
+    outside = slack.add_channel("secret", bot_member=False)
+    assert _error(lambda: WebClient(token="xoxb-bad", base_url=slack.api_url).auth_test()) == (
+        200,
+        "invalid_auth",
+    )
+    assert _error(lambda: client.chat_postMessage(channel="C404", text="x")) == (
+        200,
+        "channel_not_found",
+    )
+    assert _error(lambda: client.chat_postMessage(channel=outside, text="x")) == (
+        200,
+        "not_in_channel",
+    )
+    assert _error(lambda: client.users_lookupByEmail(email="nobody@example.com")) == (
+        200,
+        "users_not_found",
+    )
+    assert _error(lambda: client.users_info(user="U404")) == (200, "user_not_found")
+
+
+def test_block_kit_and_text_limits(slack: SlackEmulator, client: WebClient) -> None:
+    channel = slack.add_channel("cx")
+    section = {"type": "section", "text": {"type": "mrkdwn", "text": "x"}}
+    assert _error(
+        lambda: client.chat_postMessage(channel=channel, text="t", blocks=[section] * 51)
+    ) == (200, "invalid_blocks")
+    long_section = {"type": "section", "text": {"type": "mrkdwn", "text": "가" * 3001}}
+    assert _error(
+        lambda: client.chat_postMessage(channel=channel, text="t", blocks=[long_section])
+    )[1] == ("invalid_blocks")
+    assert (
+        _error(lambda: client.chat_postMessage(channel=channel, text="가" * 40001))[1]
+        == "msg_too_long"
+    )
+    assert _error(lambda: client.chat_postMessage(channel=channel, text=""))[1] == "no_text"
+    ok = client.chat_postMessage(channel=channel, text="t", blocks=[section] * 50)
+    assert ok["ok"] and len(slack.posted(channel)) == 1
+
+
+def test_one_message_per_second_per_channel(slack: SlackEmulator, client: WebClient) -> None:
+    channel, other = slack.add_channel("cx"), slack.add_channel("sales")
+    statuses = []
+    for _ in range(5):
+        try:
+            client.chat_postMessage(channel=channel, text="x")
+            statuses.append(200)
+        except SlackApiError as error:
+            statuses.append(error.response.status_code)
+            assert error.response["error"] == "ratelimited"
+            assert int(error.response.headers["Retry-After"]) >= 1
+    assert statuses[:3] == [200, 200, 200] and 429 in statuses  # a short burst, then the limit
+    assert client.chat_postMessage(channel=other, text="x")["ok"]  # other channels are free
+
+
+def test_method_tiers(slack: SlackEmulator, client: WebClient) -> None:
+    slack.add_user("김", "kim@example.com")
+    answers = []
+    for _ in range(55):  # users.lookupByEmail is Tier 3: 50 a minute
+        try:
+            client.users_lookupByEmail(email="kim@example.com")
+            answers.append("ok")
+        except SlackApiError as error:
+            answers.append(error.response["error"])
+    assert answers[:50] == ["ok"] * 50 and "ratelimited" in answers[50:]
+
+
+def test_history_paginates_and_shows_metadata_only_when_asked(
+    slack: SlackEmulator, client: WebClient
+) -> None:
+    slack.rate_limit = False
+    channel = slack.add_channel("cx")
+    for n in range(5):
+        client.chat_postMessage(
+            channel=channel,
+            text=f"m{n}",
+            metadata={"event_type": "cxbot_reminder", "event_payload": {"n": n}},
+        )
+    first = client.conversations_history(channel=channel, limit=2, include_all_metadata=True)
+    assert [m["text"] for m in first["messages"]] == ["m4", "m3"] and first["has_more"]
+    assert first["messages"][0]["metadata"]["event_payload"] == {"n": 4}
+    rest = client.conversations_history(
+        channel=channel, limit=10, cursor=first["response_metadata"]["next_cursor"]
+    )
+    assert [m["text"] for m in rest["messages"]] == ["m2", "m1", "m0"]
+    assert "metadata" not in rest["messages"][0]
+
+
+def test_the_manifest_asks_for_exactly_the_scopes_cxbot_uses() -> None:
+    manifest = yaml.safe_load(
+        (PROJECT_ROOT / "slack-app-manifest.yaml").read_text(encoding="utf-8")
+    )
+    assert sorted(manifest["oauth_config"]["scopes"]["bot"]) == sorted(REQUIRED_SCOPES)
+    assert sorted(BOT_SCOPES.split(",")) == sorted(REQUIRED_SCOPES)
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    assert all(f"`{scope}`" in readme for scope in REQUIRED_SCOPES)
+
+
+def test_doctor_names_missing_scopes_and_channels(slack: SlackEmulator) -> None:
+    member, outside = slack.add_channel("cx"), slack.add_channel("sales", bot_member=False)
+    reader = WebClient(token="xoxb-t", base_url=slack.api_url)
+    ok, lines = check_slack(reader, {"cx": member, "dept:sales": outside})
+    assert not ok
+    assert any(f"channel dept:sales ({outside}): the bot is not a member" in line for line in lines)
+    assert any("✓ Slack scopes: all 9 granted" in line for line in lines)
+    slack.scopes = "chat:write,users:read"
+    ok, lines = check_slack(reader, {"cx": member})
+    assert not ok and any("im:write (to open a DM" in line for line in lines)
+    bad = WebClient(token="xoxb-wrong", base_url=slack.api_url)
+    ok, lines = check_slack(bad, {})
+    assert not ok and "invalid_auth" in lines[0] and "xoxb-wrong" not in lines[0]
+
+
+def test_manifest_is_valid_yaml_file() -> None:
+    assert Path(PROJECT_ROOT / "slack-app-manifest.yaml").exists()
