@@ -6,11 +6,12 @@ import argparse
 import json
 import sys
 
-from bench import notion_checklist, notion_status_sync
+from bench import notion_checklist, notion_status_sync, reminders
 
 BENCHMARKS = {
     "checklist": notion_checklist.run,
     "status-sync": notion_status_sync.run,
+    "reminders": reminders.run,
 }
 
 

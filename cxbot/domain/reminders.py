@@ -195,63 +195,55 @@ def _summary(launch: Launch, today: date, routing: Routing) -> list[Reminder]:
 
 @dataclass(frozen=True, kw_only=True)
 class Digest:
-    """One message to one recipient: part `part` of `parts` of that recipient's reminders."""
+    """One message to one recipient with all of their reminders for the day."""
 
     recipient: Recipient
     business_date: date
     reminders: tuple[Reminder, ...]
-    part: int = 1
-    parts: int = 1
 
     @property
     def key(self) -> str:
         """Stable for the same recipient, day and set of reminders."""
         keys = "\n".join(sorted(r.key for r in self.reminders))
         digest = hashlib.sha256(keys.encode()).hexdigest()[:12]
-        day = self.business_date.isoformat()
-        return f"{day}|{self.recipient.key}|{digest}|{self.part}/{self.parts}"
+        return f"{self.business_date.isoformat()}|{self.recipient.key}|{digest}"
+
+    def detail_and_rest(self) -> tuple[list[Reminder], list[Reminder]]:
+        """The most urgent reminders shown in full (grouped by launch), the rest summarised.
+
+        In full: at most 20, and few enough that the message stays within 50 blocks
+        (header, intro, per launch a divider and a heading, one per item, one summary).
+        """
+        detail: list[Reminder] = []
+        launches: set[str] = set()
+        blocks = BLOCKS_PER_MESSAGE + 1  # the summary of the rest, if any
+        for reminder in sorted(self.reminders, key=_urgency):
+            cost = 1 + (0 if reminder.launch.key in launches else BLOCKS_PER_LAUNCH)
+            if len(detail) >= MAX_ITEMS_PER_MESSAGE or blocks + cost > MAX_BLOCKS:
+                continue
+            detail.append(reminder)
+            launches.add(reminder.launch.key)
+            blocks += cost
+        shown = {r.key for r in detail}
+        rest = [r for r in self.reminders if r.key not in shown]
+        return sorted(detail, key=_order), sorted(rest, key=_urgency)
 
 
 def digests(reminders: Iterable[Reminder]) -> list[Digest]:
-    """One digest per recipient, grouped by launch, split to stay within Slack's limits."""
+    """One digest per recipient: never more messages than recipients."""
     by_recipient: dict[str, list[Reminder]] = defaultdict(list)
     recipients: dict[str, Recipient] = {}
     for reminder in reminders:
         by_recipient[reminder.recipient.key].append(reminder)
         recipients[reminder.recipient.key] = reminder.recipient
-    out: list[Digest] = []
-    for key in sorted(by_recipient):
-        chunks = _chunks(sorted(by_recipient[key], key=_order))
-        for index, chunk in enumerate(chunks, start=1):
-            out.append(
-                Digest(
-                    recipient=recipients[key],
-                    business_date=chunk[0].business_date,
-                    reminders=tuple(chunk),
-                    part=index,
-                    parts=len(chunks),
-                )
-            )
-    return out
-
-
-def _chunks(group: list[Reminder]) -> list[list[Reminder]]:
-    """Splits a recipient's reminders so no message passes 20 items or 50 blocks."""
-    chunks: list[list[Reminder]] = []
-    current: list[Reminder] = []
-    blocks = BLOCKS_PER_MESSAGE
-    for reminder in group:
-        new_launch = not current or current[-1].launch.key != reminder.launch.key
-        cost = 1 + (BLOCKS_PER_LAUNCH if new_launch else 0)
-        if current and (len(current) >= MAX_ITEMS_PER_MESSAGE or blocks + cost > MAX_BLOCKS):
-            chunks.append(current)
-            current, blocks = [], BLOCKS_PER_MESSAGE
-            cost = 1 + BLOCKS_PER_LAUNCH
-        current.append(reminder)
-        blocks += cost
-    if current:
-        chunks.append(current)
-    return chunks
+    return [
+        Digest(
+            recipient=recipients[key],
+            business_date=by_recipient[key][0].business_date,
+            reminders=tuple(sorted(by_recipient[key], key=_order)),
+        )
+        for key in sorted(by_recipient)
+    ]
 
 
 _KIND_ORDER = {
@@ -266,6 +258,11 @@ _KIND_ORDER = {
         ]
     )
 }
+
+
+def _urgency(reminder: Reminder) -> tuple[int, date, str]:
+    due = reminder.item.due if reminder.item else reminder.launch.open_date
+    return (_KIND_ORDER[reminder.kind], due, reminder.key)
 
 
 def _order(reminder: Reminder) -> tuple[date, str, int, date, str]:

@@ -210,3 +210,59 @@ def test_the_demo_never_leaves_the_machine(run: Any, notion_env: Any) -> None:
     result = run("demo", env=env)
     assert result.exit_code == 0 and "보드: local" in result.output
     assert emulator.requests() == []
+
+
+def test_remind_on_the_embedded_default_writes_the_outbox_once(run: Any, tmp_path: Path) -> None:
+    run(
+        "launch",
+        "create",
+        "-t",
+        "partner-mall",
+        "-n",
+        "11번가 입점",
+        "-d",
+        "2026-12-23",
+        "-o",
+        str(OWNERS),
+    )
+    preview = run("remind", "--dry-run", "--today", "2026-11-23")
+    assert preview.exit_code == 0, preview.output
+    assert (
+        "planned" in preview.stdout
+        and "김지현님, 확인할 체크리스트 항목이 있습니다" in preview.stdout
+    )
+    assert not (tmp_path / ".cxbot" / "outbox.jsonl").exists()
+    misuse = run("remind", "--today", "2026-11-23")
+    assert misuse.exit_code == 2 and "--dry-run" in misuse.output
+
+
+def test_remind_sends_once_per_day(
+    run: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time_machine
+
+    run(
+        "launch",
+        "create",
+        "-t",
+        "partner-mall",
+        "-n",
+        "11번가 입점",
+        "-d",
+        "2026-12-23",
+        "-o",
+        str(OWNERS),
+    )
+    with time_machine.travel("2026-11-23 10:00 +0900", tick=False):
+        first = run("remind")
+        again = run("remind")
+    assert first.exit_code == 0, first.output
+    outbox = (tmp_path / ".cxbot" / "outbox.jsonl").read_text(encoding="utf-8").splitlines()
+    sent = sum(1 for line in first.stdout.splitlines() if line.startswith("sent "))
+    assert sent == len(outbox) > 0
+    assert "0 message(s) sent" in again.stdout and len(
+        (tmp_path / ".cxbot" / "outbox.jsonl").read_text(encoding="utf-8").splitlines()
+    ) == len(outbox)
+    with time_machine.travel("2026-11-28 10:00 +0900", tick=False):  # a Saturday
+        weekend = run("remind")
+    assert "not a business day" in weekend.stdout

@@ -80,17 +80,24 @@ def test_one_digest_per_recipient_grouped_by_launch() -> None:
 
 
 @pytest.mark.parametrize(("launches", "per_launch"), [(1, 45), (30, 1), (12, 4)])
-def test_long_digests_are_split_never_too_big(launches: int, per_launch: int) -> None:
-    found = digests(_reminders(launches, per_launch))
-    assert sum(len(d.reminders) for d in found) == launches * per_launch
-    assert len(found) > 1 and all(d.parts == len(found) for d in found)
-    assert [d.part for d in found] == list(range(1, len(found) + 1))
-    for digest in found:
-        assert len(digest.reminders) <= MAX_ITEMS_PER_MESSAGE
-        blocks = 2 + 2 * len({r.launch.key for r in digest.reminders}) + len(digest.reminders)
-        assert blocks <= MAX_BLOCKS
-    assert len({d.key for d in found}) == len(found)
-    assert [d.key for d in digests(_reminders(launches, per_launch))] == [d.key for d in found]
+def test_long_digests_show_the_most_urgent_and_summarise_the_rest(
+    launches: int, per_launch: int
+) -> None:
+    reminders = _reminders(launches, per_launch)
+    overdue = replace(reminders[-1], kind=ReminderKind.OVERDUE, days=-4)
+    (digest,) = digests([*reminders[:-1], overdue])  # one message per recipient
+    detail, rest = digest.detail_and_rest()
+    assert len(detail) + len(rest) == launches * per_launch and rest
+    assert len(detail) <= MAX_ITEMS_PER_MESSAGE
+    assert 2 + 2 * len({r.launch.key for r in detail}) + len(detail) + 1 <= MAX_BLOCKS
+    assert overdue in detail  # the most urgent is shown in full
+    shown = [r.launch.key for r in detail]
+    assert shown == sorted(shown)  # grouped by launch
+    compose = DigestComposer(Renderer(PROJECT_ROOT / "templates", "ko"))
+    message = compose(digest, late=False, note=None, launch_items={})
+    assert len(message.blocks) <= MAX_BLOCKS
+    summary = message.blocks[-1]["text"]["text"]
+    assert f"그 밖에 {len(rest)}건" in summary and len(summary) <= 3000
 
 
 @pytest.mark.parametrize("locale", ["ko", "en"])

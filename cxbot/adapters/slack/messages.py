@@ -53,27 +53,21 @@ class DigestComposer:
                 elements=[MarkdownTextObject(text=_cut(str(m.intro(digest, late, note)), 2000))]
             ),
         ]
+        detail, rest = digest.detail_and_rest()
         current_launch = None
-        for reminder in digest.reminders:
+        for reminder in detail:
             if reminder.launch.key != current_launch:
                 current_launch = reminder.launch.key
                 blocks.append(DividerBlock())
-                blocks.append(
-                    ContextBlock(
-                        elements=[
-                            MarkdownTextObject(
-                                text=_cut(str(m.launch_heading(reminder.launch)), 2000)
-                            )
-                        ]
-                    )
-                )
-            blocks.append(
-                SectionBlock(
-                    text=MarkdownTextObject(
-                        text=_cut(self._body(reminder, launch_items), SECTION_LIMIT)
-                    )
-                )
+                heading = _cut(str(m.launch_heading(reminder.launch)), 2000)
+                blocks.append(ContextBlock(elements=[MarkdownTextObject(text=heading)]))
+            body = _cut(self._body(reminder, launch_items), SECTION_LIMIT)
+            blocks.append(SectionBlock(text=MarkdownTextObject(text=body)))
+        if rest:
+            summary = _summary_lines(
+                str(m.rest_heading(rest)), [str(m.rest_line(r)) for r in rest], m.rest_more
             )
+            blocks.append(SectionBlock(text=MarkdownTextObject(text=summary)))
         dicts = [block.to_dict() for block in blocks]  # validates Block Kit limits
         return Message(
             key=digest.key,
@@ -90,6 +84,17 @@ class DigestComposer:
         open_items = [i for i in items if i.status.is_open]
         blocked = [i for i in items if i.status is ItemStatus.BLOCKED]
         return str(self.macros.summary(reminder, counts, open_items, blocked)).strip()
+
+
+def _summary_lines(heading: str, lines: list[str], more: Any) -> str:
+    """As many one-line entries as fit in one section, then "and N more"."""
+    text = heading
+    for index, line in enumerate(lines):
+        tail = str(more(len(lines) - index))
+        if len(text) + 1 + len(line) + 1 + len(tail) > SECTION_LIMIT:
+            return f"{text}\n{tail}"
+        text = f"{text}\n{line}"
+    return text
 
 
 def plain_text(blocks: list[dict[str, Any]]) -> str:
