@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from cxbot.adapters.holidays_kr import korean_calendar
@@ -59,13 +59,14 @@ def reminders(
     clock: Any = None,
     ledger: Any = None,
     locale: str = "ko",
+    timeout: int = 5,
 ) -> Reminders:
-    reader, poster = web_clients(token, api_url, timeout=5)
+    reader, poster = web_clients(token, api_url, timeout=timeout)
     notifier = SlackNotifier(
         reader,
         poster,
         store,
-        clock=clock or (lambda: datetime.now()),
+        clock=clock or (lambda: datetime.now(UTC)),
         pacer=ChannelPacer(sleep=lambda _s: None),
     )
     return Reminders(

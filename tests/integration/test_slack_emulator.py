@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -147,5 +146,13 @@ def test_doctor_names_missing_scopes_and_channels(slack: SlackEmulator) -> None:
     assert not ok and "invalid_auth" in lines[0] and "xoxb-wrong" not in lines[0]
 
 
-def test_manifest_is_valid_yaml_file() -> None:
-    assert Path(PROJECT_ROOT / "slack-app-manifest.yaml").exists()
+def test_update_and_permalink(slack: SlackEmulator, client: WebClient) -> None:
+    channel = slack.add_channel("cx")
+    ts = client.chat_postMessage(channel=channel, text="before")["ts"]
+    client.chat_update(channel=channel, ts=ts, text="after")
+    assert slack.posted(channel)[0]["text"] == "after"
+    link = client.chat_getPermalink(channel=channel, message_ts=ts)["permalink"]
+    assert link.endswith(ts.replace(".", "")) and channel in link
+    assert _error(lambda: client.chat_update(channel=channel, ts="1.2", text="x"))[1] == (
+        "message_not_found"
+    )

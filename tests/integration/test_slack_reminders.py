@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import time
 from collections import Counter
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
@@ -58,11 +59,17 @@ def rig(slack: SlackEmulator, sqlite_store: SqlStore, slack_clock: SlackClock) -
         channels: ClassVar[dict[str, str]] = {"cx": cx, "sales": sales}
 
         @staticmethod
-        def run(now: datetime = THURSDAY, ledger: Any = None, **kw: Any) -> Any:
+        def run(now: datetime = THURSDAY, ledger: Any = None, timeout: int = 5, **kw: Any) -> Any:
             slack_clock.now = now
-            return reminders(
-                sqlite_store, slack.api_url, routing, clock=lambda: now, ledger=ledger
-            ).run(now=now, **kw)
+            use_case = reminders(
+                sqlite_store,
+                slack.api_url,
+                routing,
+                clock=lambda: now,
+                ledger=ledger,
+                timeout=timeout,
+            )
+            return use_case.run(now=now, **kw)
 
     return Rig
 
@@ -247,3 +254,14 @@ def test_two_processes_on_one_postgres_store_send_each_message_once(
     keys = _keys(slack)
     assert len(keys) == len(set(keys)) > 0
     assert sorted(sent[0] + sent[1]) == sorted(keys)
+
+
+def test_a_post_that_times_out_is_looked_up_not_reposted(rig: Any) -> None:
+    rig.emulator.inject(Fault("slow", "POST", r"chat\.postMessage", times=1, delay=1.5))
+    first = rig.run(timeout=1)
+    (unknown,) = [o for o in first.outcomes if o.state == "unknown"]  # it landed after we looked
+    time.sleep(0.8)  # the slow request completes on the server
+    second = rig.run(now=THURSDAY + timedelta(minutes=1))
+    assert second.recovered == (unknown.message_key,) and second.outcomes == ()
+    keys = _keys(rig.emulator)
+    assert len(keys) == len(set(keys)) == len(first.outcomes)
