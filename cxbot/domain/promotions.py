@@ -214,7 +214,7 @@ def _parse_row(
     if end is not None and end < start:
         return None, RowProblem(
             row=row,
-            column="end",
+            column=labels["end"],
             raw=end.isoformat(),
             message=f"ends before it starts ({start.isoformat()})",
         )
