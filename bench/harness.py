@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import SecretStr
 
 from cxbot.adapters.holidays_kr import korean_calendar
+from cxbot.adapters.notion.api import NotionApi
 from cxbot.adapters.notion.board import NotionChecklistBoard
 from cxbot.adapters.notion.pacing import Pacer
 from cxbot.adapters.store import SqlStore, open_store
@@ -38,12 +39,13 @@ class Rig:
             notion_parent_page_id=self.parent,
         )
         pacer = Pacer(NOTION_RATE)
-        return NotionChecklistBoard(
+        api = NotionApi(
             notion_client(settings, pacer),
             pacer=pacer,
             parent_page_id=self.parent,
             cursors=self.store,
         )
+        return NotionChecklistBoard(api)
 
     def context(self, board: NotionChecklistBoard, now: datetime | None = None) -> Context:
         return Context(

@@ -14,6 +14,7 @@ from notion_client.client import ClientOptions, RetryOptions
 
 from cxbot.adapters.holidays_kr import korean_calendar
 from cxbot.adapters.local_board import LocalBoard
+from cxbot.adapters.notion.api import NotionApi
 from cxbot.adapters.notion.board import NotionChecklistBoard
 from cxbot.adapters.notion.pacing import Pacer
 from cxbot.adapters.outbox import OutboxNotifier
@@ -110,13 +111,13 @@ def build_app(
     pacer = None
     if settings.notion_enabled:
         pacer = Pacer(settings.notion_requests_per_second)
-        board = NotionChecklistBoard(
+        api = NotionApi(
             notion_client(settings, pacer),
             pacer=pacer,
             parent_page_id=settings.notion_parent_page_id,
             cursors=store,
-            data_source_id=settings.notion_checklist_data_source_id,
         )
+        board = NotionChecklistBoard(api, data_source_id=settings.notion_checklist_data_source_id)
     else:
         board = LocalBoard()
     return App(

@@ -193,6 +193,7 @@ def notion_board(
     """The production board and SDK client, pointed at the emulator."""
     from pydantic import SecretStr
 
+    from cxbot.adapters.notion.api import NotionApi
     from cxbot.adapters.notion.board import NotionChecklistBoard
     from cxbot.adapters.notion.pacing import Pacer
     from cxbot.bootstrap import notion_client
@@ -206,6 +207,7 @@ def notion_board(
     )
     pacer = Pacer(rate)
     client = notion_client(settings, pacer)
-    return NotionChecklistBoard(
+    api = NotionApi(
         client, pacer=pacer, parent_page_id=parent, cursors=store, sleep=sleep or NoSleep()
     )
+    return NotionChecklistBoard(api)

@@ -7,6 +7,7 @@ from typing import Any, cast
 from sqlalchemy import text
 
 from cxbot.adapters.notion.board import NotionChecklistBoard
+from cxbot.adapters.notion.schema import CHECKLIST
 from cxbot.adapters.slack.notifier import check_slack, web_clients
 from cxbot.adapters.yaml_files import load_reminder_settings, load_template
 from cxbot.bootstrap import App
@@ -87,9 +88,7 @@ def doctor_report(app: App) -> tuple[bool, list[str]]:
         lines.append(f"{BAD} users: {error}")
     try:
         problems = board.check()
-        source = settings.notion_checklist_data_source_id or app.store.get_cursor(
-            "notion.checklist.data_source_id"
-        )
+        source = settings.notion_checklist_data_source_id or app.store.get_cursor(CHECKLIST.cursor)
         if source is None:
             lines.append(
                 f"{INFO} checklist data source: not created yet (the first "

@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
+from cxbot.adapters.notion.api import (
+    SourceSpec,
+    format_time,
+    parse_time,
+    plain_text,
+    rich,
+    select_name,
+)
+from cxbot.adapters.notion.api import schema_problems as _schema_problems
 from cxbot.domain.checklist import ChecklistItem, ItemStatus, Launch
+
+__all__ = ["CHECKLIST", "format_time", "parse_time", "plain_text", "rich", "select_name"]
 
 DATA_SOURCE_TITLE = "cxbot 런칭 체크리스트"
 
@@ -65,30 +75,6 @@ def schema_properties() -> dict[str, Any]:
     return properties
 
 
-def schema_problems(properties: dict[str, Any]) -> list[str]:
-    """What a data source lacks, or has with the wrong type, compared with the schema."""
-    problems = []
-    for name, kind in EXPECTED_TYPES.items():
-        found = properties.get(name)
-        if found is None:
-            problems.append(f"property {name!r} ({kind}) is missing")
-        elif found.get("type") != kind:
-            problems.append(f"property {name!r} is {found.get('type')}, expected {kind}")
-    return problems
-
-
-def select_name(text: str) -> str:
-    """Select option names may not contain commas and are at most 100 characters."""
-    return text.replace(",", "·").strip()[:100] or "-"
-
-
-def rich(text: str) -> list[dict[str, Any]]:
-    """Rich text in runs of at most 2000 characters (Notion's per-run limit)."""
-    return [
-        {"type": "text", "text": {"content": text[i : i + 2000]}} for i in range(0, len(text), 2000)
-    ][:100]
-
-
 def page_properties(
     launch: Launch, item: ChecklistItem, owner_user_id: str | None
 ) -> dict[str, Any]:
@@ -109,18 +95,6 @@ def page_properties(
         STATUS: {"select": {"name": STATUS_NAMES[item.status]}},
         SCENARIO: {"rich_text": rich(item.scenario)},
     }
-
-
-def plain_text(value: dict[str, Any] | None) -> str:
-    if not value:
-        return ""
-    kind = value.get("type", "")
-    runs = value.get(kind) or []
-    if kind in ("title", "rich_text"):
-        return "".join(
-            run.get("plain_text", run.get("text", {}).get("content", "")) for run in runs
-        )
-    return ""
 
 
 def read_fields(page: dict[str, Any]) -> dict[str, str]:
@@ -146,10 +120,16 @@ def item_key_of(page: dict[str, Any]) -> str:
     return plain_text(page.get("properties", {}).get(KEY)).strip()
 
 
-def parse_time(text: str) -> datetime:
-    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+CHECKLIST = SourceSpec(
+    label="checklist",
+    title=DATA_SOURCE_TITLE,
+    cursor="notion.checklist.data_source_id",
+    setting="NOTION_CHECKLIST_DATA_SOURCE_ID",
+    expected=EXPECTED_TYPES,
+    properties=schema_properties,
+    key_property=KEY,
+)
 
 
-def format_time(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+def schema_problems(properties: dict[str, Any]) -> list[str]:
+    return _schema_problems(CHECKLIST, properties)
