@@ -24,9 +24,10 @@ from cxbot.adapters.slack.notifier import SlackNotifier, web_clients
 from cxbot.adapters.store import SqlStore, open_store
 from cxbot.adapters.yaml_files import load_company_calendar, load_reminder_settings
 from cxbot.domain.calendar import BusinessCalendar
+from cxbot.service.delivery import Notifier
 from cxbot.service.launches import Context
 from cxbot.service.ports import ChecklistBoard
-from cxbot.service.reminders import Notifier, Reminders
+from cxbot.service.reminders import Reminders
 from cxbot.settings import Settings
 
 log = logging.getLogger(__name__)

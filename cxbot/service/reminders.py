@@ -11,48 +11,11 @@ from typing import Protocol
 from cxbot.domain.calendar import BusinessCalendar
 from cxbot.domain.checklist import ChecklistItem
 from cxbot.domain.policy import ReminderPolicy
-from cxbot.domain.reminders import Digest, Recipient, Routing, digests, reminders_for
+from cxbot.domain.reminders import Digest, Routing, digests, reminders_for
+from cxbot.service.delivery import DeliveryFailed, ExactlyOnce, Message, Notifier
 from cxbot.service.ports import LaunchStore, ReminderEntry, ReminderLedger
 
 log = logging.getLogger(__name__)
-
-
-class DeliveryFailed(Exception):
-    """The service refused the message: it was certainly not posted."""
-
-
-class DeliveryUnknown(Exception):
-    """No answer (timeout, dropped connection, 5xx): the message may have been posted."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class Destination:
-    channel: str
-    label: str
-
-
-@dataclass(frozen=True, kw_only=True)
-class Message:
-    key: str
-    text: str  # the notification / fallback text
-    blocks: list[dict[str, object]]
-    preview: str = ""  # the blocks as plain text, for previews and the console
-
-
-class Notifier(Protocol):
-    name: str
-
-    def resolve(self, recipient: Recipient) -> Destination | None:
-        """Where a recipient's messages go; None when the person is not found."""
-        ...
-
-    def post(self, destination: Destination, message: Message) -> str:
-        """Posts, carrying the message key as metadata; returns the message id (ts)."""
-        ...
-
-    def find(self, channel: str, message_key: str, since: datetime) -> str | None:
-        """The id of a message with this key posted in `channel` since `since`, if any."""
-        ...
 
 
 class Composer(Protocol):
@@ -139,7 +102,7 @@ class Reminders:
                 planned=0,
                 already_sent=0,
             )
-        recovered, released = ((), ()) if dry_run else self._recover(now)
+        recovered, released = ((), ()) if dry_run else self.delivery.recover(now)
         launches = self.store.list_launches()
         planned = reminders_for(
             launches=launches,
@@ -172,6 +135,10 @@ class Reminders:
             already_sent=len(done),
         )
 
+    @property
+    def delivery(self) -> ExactlyOnce:
+        return ExactlyOnce(ledger=self.ledger, notifier=self.notifier, lease=self.settings.lease)
+
     def _policy_of(self, item: ChecklistItem) -> ReminderPolicy:
         return self.settings.policy.merged(item.reminders)
 
@@ -188,26 +155,6 @@ class Reminders:
         if now.time() < self.settings.send_at:
             return f"reminders go out from {self.settings.send_at:%H:%M}"
         return None
-
-    def _recover(self, now: datetime) -> tuple[list[str], list[str]]:
-        """Settles messages a crashed or interrupted run left behind."""
-        recovered, released = [], []
-        for claimed in self.ledger.unsettled():
-            if claimed.state != "unknown" and now - claimed.claimed_at < self.settings.lease:
-                continue  # another run may be posting it right now
-            ts = None
-            if claimed.channel is not None and claimed.state in ("posting", "unknown"):
-                ts = self.notifier.find(
-                    claimed.channel, claimed.message_key, claimed.claimed_at - timedelta(minutes=1)
-                )
-            if ts is not None:
-                self.ledger.mark(claimed.message_key, "sent", now=now, ts=ts)
-                recovered.append(claimed.message_key)
-            else:
-                # Provably not posted: forget the claims; today's run plans them again.
-                self.ledger.release(claimed.message_key)
-                released.append(claimed.message_key)
-        return recovered, released
 
     def _deliver(
         self,
@@ -272,24 +219,8 @@ class Reminders:
             problem = f"nowhere to send it ({note}): set channels.cx in the reminders file"
             self.ledger.mark(digest.key, "failed", now=now, error=problem)
             return replace(base, state="failed", note=problem)
-        self.ledger.mark(digest.key, "posting", now=now, channel=destination.channel)
-        try:
-            ts = self.notifier.post(destination, message)
-        except DeliveryFailed as error:
-            self.ledger.mark(digest.key, "failed", now=now, error=str(error))
-            log.error("could not send %s to %s: %s", digest.key, destination.label, error)
-            return replace(base, state="failed", note=str(error))
-        except DeliveryUnknown as error:
-            self.ledger.mark(digest.key, "unknown", now=now, error=str(error))
-            found = self.notifier.find(destination.channel, digest.key, now - timedelta(minutes=1))
-            if found is None:
-                log.warning(
-                    "outcome of %s unknown (%s); the next run checks again", digest.key, error
-                )
-                return replace(base, state="unknown", note=str(error))
-            ts = found
-        self.ledger.mark(digest.key, "sent", now=now, ts=ts)
-        return replace(base, state="sent")
+        state, why = self.delivery.send(digest.key, destination, message, now)
+        return replace(base, state=state, note=why or base.note)
 
 
 def _notes(digest: Digest) -> str | None:

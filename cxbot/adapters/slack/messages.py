@@ -15,7 +15,7 @@ from slack_sdk.models.blocks import (
 from cxbot.adapters.rendering import Renderer
 from cxbot.domain.checklist import ChecklistItem, ItemStatus
 from cxbot.domain.reminders import Digest, Reminder
-from cxbot.service.reminders import Message
+from cxbot.service.delivery import Message
 
 SECTION_LIMIT = 3000
 HEADER_LIMIT = 150

@@ -17,9 +17,9 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 
 from cxbot.domain.reminders import Recipient
+from cxbot.service.delivery import DeliveryFailed, DeliveryUnknown, Destination, Message
 from cxbot.service.errors import RemoteError
 from cxbot.service.ports import SlackDirectoryCache, SlackUser
-from cxbot.service.reminders import DeliveryFailed, DeliveryUnknown, Destination, Message
 
 log = logging.getLogger(__name__)
 
