@@ -9,8 +9,10 @@ from typing import Any
 
 from cxbot.domain.changes import Change
 from cxbot.domain.checklist import ChecklistItem, Launch
+from cxbot.domain.promotions import Promotion
 from cxbot.service.ports import (
     ClaimedMessage,
+    PendingAlert,
     Progress,
     PublishResult,
     PullResult,
@@ -99,9 +101,44 @@ class InMemoryLedger:
         self.slack_users[user.email.lower()] = user
 
 
-class InMemoryStore(InMemoryLedger):
+class InMemoryPromotions:
     def __init__(self) -> None:
-        super().__init__()
+        self.promos: dict[str, Promotion] = {}
+        self.promo_ids: dict[str, str] = {}
+        self.alerts: dict[str, tuple[PendingAlert, datetime | None]] = {}
+        self.history: list[Change] = []
+
+    def promotions(self) -> dict[str, Promotion]:
+        return dict(sorted(self.promos.items(), key=lambda kv: kv[1].start))
+
+    def promotion_ids(self) -> dict[str, str]:
+        return dict(self.promo_ids)
+
+    def save_promotions(
+        self, promotions: Sequence[Promotion], changes: Sequence[Change], alert: PendingAlert | None
+    ) -> None:
+        self.promos.update((p.key, p) for p in promotions)
+        self.history.extend(changes)
+        if alert is not None:
+            self.alerts[alert.key] = (alert, None)
+
+    def set_promotion_ids(self, ids: dict[str, str]) -> None:
+        self.promo_ids.update((k, v) for k, v in ids.items() if k in self.promos)
+
+    def pending_alerts(self) -> list[PendingAlert]:
+        return [alert for alert, delivered in self.alerts.values() if delivered is None]
+
+    def queue_alert(self, alert: PendingAlert) -> None:
+        self.alerts[alert.key] = (alert, None)
+
+    def alert_delivered(self, key: str, now: datetime) -> None:
+        self.alerts[key] = (self.alerts[key][0], now)
+
+
+class InMemoryStore(InMemoryLedger, InMemoryPromotions):
+    def __init__(self) -> None:
+        InMemoryLedger.__init__(self)
+        InMemoryPromotions.__init__(self)
         self.launches: dict[str, Launch] = {}
         self.items: dict[str, ChecklistItem] = {}
         self.history: list[Change] = []

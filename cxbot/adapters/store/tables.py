@@ -127,3 +127,30 @@ slack_users = Table(
     Column("dm_channel", String(40)),
     Column("checked_at", UtcDateTime, nullable=False),
 )
+
+promotions = Table(
+    "promotions",
+    metadata,
+    Column("key", String(300), primary_key=True),
+    Column("name", String(300), nullable=False),
+    Column("start_date", Date, nullable=False),
+    Column("end_date", Date),
+    Column("department", String(200), nullable=False),
+    Column("owner", String(200), nullable=False),
+    Column("channel", String(200), nullable=False),
+    Column("benefit", Text, nullable=False),
+    Column("send_date", Date),
+    Column("notes", Text, nullable=False),
+    Column("cancelled", Boolean, nullable=False),
+    Column("row_number", Integer, nullable=False),
+    Column("remote_id", String(64)),
+)
+
+pending_alerts = Table(
+    "pending_alerts",
+    metadata,
+    Column("key", String(200), primary_key=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("message", Text, nullable=False),
+    Column("delivered_at", UtcDateTime),
+)

@@ -1,0 +1,162 @@
+"""Where the promotion calendar is read from: a Google Sheet (gspread), or a local file."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import logging
+import time
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import gspread
+from gspread.exceptions import APIError
+
+from cxbot.service.errors import InputError, NotFound, RemoteError
+from cxbot.service.ports import SourceRead
+
+log = logging.getLogger(__name__)
+
+READ_ONLY_SCOPES = (
+    "https://www.googleapis.com/auth/spreadsheets.readonly",
+    "https://www.googleapis.com/auth/drive.metadata.readonly",
+)
+RAW: dict[str, str | int | bool | float | list[str] | None] = {
+    "valueRenderOption": "UNFORMATTED_VALUE",
+    "dateTimeRenderOption": "SERIAL_NUMBER",
+    "majorDimension": "ROWS",
+}
+
+
+class GoogleSheetSource:
+    """One worksheet of a Google Sheet, read raw in one request; Drive says if it changed."""
+
+    def __init__(
+        self,
+        client: gspread.Client,
+        spreadsheet_id: str,
+        worksheet: str,
+        *,
+        attempts: int = 6,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.client, self.spreadsheet_id, self.worksheet = client, spreadsheet_id, worksheet
+        self.attempts, self.sleep = attempts, sleep
+        self.name = f"Google Sheet {spreadsheet_id} / {worksheet}"
+        self.requests = 0
+        self._revision = ""
+
+    def fingerprint(self) -> str | None:
+        url = f"{gspread.urls.DRIVE_FILES_API_V3_URL}/{self.spreadsheet_id}"
+        answer = self._call(
+            lambda: self.client.http_client.request(
+                "get", url, params={"fields": "modifiedTime,version", "supportsAllDrives": "true"}
+            ).json(),
+            "read the sheet's Drive metadata",
+        )
+        self._revision = f"v{answer.get('version')} {answer.get('modifiedTime')}"
+        return self._revision
+
+    def read(self) -> SourceRead:
+        quoted = "'" + self.worksheet.replace("'", "''") + "'"
+        answer = self._call(
+            lambda: self.client.http_client.values_get(self.spreadsheet_id, quoted, params=RAW),
+            f"read worksheet {self.worksheet!r}",
+        )
+        return SourceRead(rows=answer.get("values", []), revision=self._revision or "unknown")
+
+    def _call(self, operation: Callable[[], Any], what: str) -> Any:
+        """Retries 429 (Sheets' 60 reads a minute per user) and 5xx with back-off."""
+        for attempt in range(1, self.attempts + 1):
+            try:
+                self.requests += 1
+                return operation()
+            except APIError as error:
+                code = error.response.status_code
+                if (code == 429 or code >= 500) and attempt < self.attempts:
+                    delay = min(60.0, 2.0**attempt)
+                    log.warning("could not %s (%s); retrying in %.0f s", what, code, delay)
+                    self.sleep(delay)
+                    continue
+                raise RemoteError(explain(error, what, self.spreadsheet_id)) from error
+        raise AssertionError("unreachable")
+
+
+def explain(error: APIError, what: str, spreadsheet_id: str) -> str:
+    code = error.response.status_code
+    hints = {
+        401: "the service account's key is invalid or expired: create a new key and point "
+        "GOOGLE_SERVICE_ACCOUNT_FILE at it",
+        403: "the sheet is not shared with the service account: share it (Viewer is enough) "
+        "with the email `cxbot doctor` prints",
+        404: f"no spreadsheet {spreadsheet_id}, or it is not shared with the service account",
+        400: "the worksheet name is wrong: check CXBOT_CALENDAR_WORKSHEET",
+    }
+    message = error.args[0].get("message") if error.args and isinstance(error.args[0], dict) else ""
+    return f"could not {what}: Google said {code} {message or error}" + (
+        f" — {hints[code]}" if code in hints else ""
+    )
+
+
+def service_account_client(path: Path) -> tuple[gspread.Client, str]:
+    """A gspread client from a service-account key file, read-only; and its email."""
+    from google.oauth2.service_account import Credentials
+
+    if not path.exists():
+        raise NotFound(f"{path}: no such service-account key file (GOOGLE_SERVICE_ACCOUNT_FILE)")
+    try:
+        credentials = Credentials.from_service_account_file(  # type: ignore[no-untyped-call]
+            str(path), scopes=READ_ONLY_SCOPES
+        )
+    except (ValueError, KeyError) as error:
+        raise InputError(f"{path}: not a service-account key file ({error})") from None
+    return gspread.Client(auth=credentials), str(credentials.service_account_email)
+
+
+class LocalFileSource:
+    """The embedded default: the calendar as a CSV or XLSX file on disk."""
+
+    def __init__(self, path: Path, *, worksheet: str | None = None) -> None:
+        self.path, self.worksheet = path, worksheet
+        self.name = str(path)
+
+    def fingerprint(self) -> str | None:
+        if not self.path.exists():
+            raise NotFound(f"{self.path}: no such calendar file (CXBOT_CALENDAR_FILE)")
+        return hashlib.sha256(self.path.read_bytes()).hexdigest()[:16]
+
+    def read(self) -> SourceRead:
+        revision = self.fingerprint() or ""
+        if self.path.suffix.lower() in (".xlsx", ".xlsm"):
+            return SourceRead(rows=self._xlsx(), revision=revision)
+        with self.path.open(encoding="utf-8-sig", newline="") as handle:
+            return SourceRead(rows=[list(row) for row in csv.reader(handle)], revision=revision)
+
+    def _xlsx(self) -> list[list[object]]:
+        from openpyxl import load_workbook  # type: ignore[import-untyped]
+
+        book = load_workbook(self.path, read_only=True, data_only=True)
+        try:
+            sheet = book[self.worksheet] if self.worksheet else book.worksheets[0]
+        except KeyError:
+            raise InputError(
+                f"{self.path}: no worksheet {self.worksheet!r} "
+                f"(it has {', '.join(book.sheetnames)})"
+            ) from None
+        rows: list[list[object]] = []
+        for row in sheet.iter_rows(values_only=True):
+            rows.append([_cell(value) for value in row])
+        book.close()
+        return rows
+
+
+def _cell(value: object) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return value

@@ -1,0 +1,294 @@
+"""Sheets v4 (metadata, values.get, values.batchGet) and Drive v3 (files.get) over HTTP."""
+
+from __future__ import annotations
+
+import itertools
+import re
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+from urllib.parse import unquote
+
+import requests
+from requests.adapters import HTTPAdapter
+
+from cxbot.emulators.http import EmulatorServer, Fault, Request, Response, TokenBucket
+
+READS_PER_MINUTE = 60  # Sheets API: read requests per minute per user
+SHEETS_EPOCH = date(1899, 12, 30)
+GOOGLE_HOSTS = ("https://sheets.googleapis.com", "https://www.googleapis.com")
+_STATUS = {
+    400: "INVALID_ARGUMENT",
+    401: "UNAUTHENTICATED",
+    403: "PERMISSION_DENIED",
+    404: "NOT_FOUND",
+    429: "RESOURCE_EXHAUSTED",
+    500: "INTERNAL",
+    503: "UNAVAILABLE",
+}
+
+
+@dataclass(frozen=True)
+class SheetDate:
+    """A date cell: shown as `shown` (its number format), stored as a serial number."""
+
+    day: date
+    shown: str | None = None
+
+    @property
+    def serial(self) -> int:
+        return (self.day - SHEETS_EPOCH).days
+
+    @property
+    def formatted(self) -> str:
+        return self.shown or f"{self.day.year}. {self.day.month}. {self.day.day}"
+
+
+@dataclass
+class Spreadsheet:
+    id: str
+    title: str
+    tabs: dict[str, list[list[Any]]] = field(default_factory=dict)
+    shared_with: set[str] = field(default_factory=set)
+    version: int = 1
+    modified: datetime = field(default_factory=lambda: datetime(2026, 11, 1, tzinfo=UTC))
+
+
+class ApiError(Exception):
+    def __init__(self, code: int, message: str) -> None:
+        super().__init__(message)
+        self.code, self.message = code, message
+
+
+class SheetsEmulator(EmulatorServer):
+    """`SheetsEmulator(tokens={"ya29.test": "cxbot@project.iam.gserviceaccount.com"})`."""
+
+    def __init__(
+        self,
+        *,
+        tokens: dict[str, str] | None = None,
+        rate_limit: bool = True,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        super().__init__()
+        self.tokens = (
+            tokens
+            if tokens is not None
+            else {"ya29.emulator": "cxbot@cx-project.iam.gserviceaccount.com"}
+        )
+        self.rate_limit = rate_limit
+        self.clock = clock
+        self.lock = threading.RLock()
+        self.spreadsheets: dict[str, Spreadsheet] = {}
+        self._ids = itertools.count(1)
+        self._buckets: dict[str, TokenBucket] = {}
+        self.rate_limited = 0
+
+    # seeding (what sales/marketing do in the sheet) -----------------------------------
+    def add_spreadsheet(
+        self, title: str, tabs: dict[str, list[list[Any]]], shared_with: set[str] | None = None
+    ) -> str:
+        sheet_id = f"1{next(self._ids):04d}SheetEmulatorId" + "x" * 20
+        everyone = set(self.tokens.values()) if shared_with is None else shared_with
+        self.spreadsheets[sheet_id] = Spreadsheet(
+            id=sheet_id, title=title, tabs=tabs, shared_with=everyone, modified=self.clock()
+        )
+        return sheet_id
+
+    def edit(self, sheet_id: str, tab: str, rows: list[list[Any]]) -> None:
+        """Replaces a tab's cells; bumps the Drive version and modifiedTime like an edit."""
+        with self.lock:
+            sheet = self.spreadsheets[sheet_id]
+            sheet.tabs[tab] = rows
+            sheet.version += 1
+            sheet.modified = self.clock()
+
+    # serving -------------------------------------------------------------------
+    def handle(self, request: Request) -> Response:
+        try:
+            user = self._user(request)
+            path = request.path
+            if match := re.fullmatch(r"/drive/v3/files/([^/]+)", path):
+                return Response(200, self._drive_file(user, match[1], request))
+            if match := re.fullmatch(r"/v4/spreadsheets/([^/]+)/values:batchGet", path):
+                self._throttle(user)
+                return Response(200, self._batch_get(user, match[1], request))
+            if match := re.fullmatch(r"/v4/spreadsheets/([^/]+)/values/(.+)", path):
+                self._throttle(user)
+                sheet = self._sheet(user, match[1])
+                return Response(200, self._values(sheet, unquote(match[2]), request))
+            if match := re.fullmatch(r"/v4/spreadsheets/([^/:]+)", path):
+                self._throttle(user)
+                return Response(200, self._metadata(self._sheet(user, match[1])))
+            raise ApiError(404, "Not Found")
+        except ApiError as error:
+            return _error(error.code, error.message)
+
+    def fault_response(self, fault: Fault) -> Response:
+        if fault.kind == "rate_limit":
+            return _error(429, _QUOTA)
+        return _error(fault.status, "The service is currently unavailable.")
+
+    def _user(self, request: Request) -> str:
+        auth = request.headers.get("authorization", "")
+        user = self.tokens.get(auth.removeprefix("Bearer ")) if auth.startswith("Bearer ") else None
+        if user is None:
+            raise ApiError(
+                401,
+                "Request had invalid authentication credentials. Expected OAuth 2 "
+                "access token, login cookie or other valid authentication "
+                "credential.",
+            )
+        return user
+
+    def _throttle(self, user: str) -> None:
+        if not self.rate_limit:
+            return
+        with self.lock:
+            bucket = self._buckets.setdefault(
+                user, TokenBucket(READS_PER_MINUTE / 60.0, float(READS_PER_MINUTE))
+            )
+        if bucket.take() > 0:
+            self.rate_limited += 1
+            raise ApiError(429, _QUOTA)
+
+    def _sheet(self, user: str, sheet_id: str) -> Spreadsheet:
+        sheet = self.spreadsheets.get(sheet_id)
+        if sheet is None:
+            raise ApiError(404, "Requested entity was not found.")
+        if user not in sheet.shared_with:
+            raise ApiError(403, "The caller does not have permission")
+        return sheet
+
+    def _drive_file(self, user: str, file_id: str, request: Request) -> dict[str, Any]:
+        sheet = self.spreadsheets.get(file_id)
+        if sheet is None or user not in sheet.shared_with:
+            raise ApiError(404, f"File not found: {file_id}.")
+        full = {
+            "kind": "drive#file",
+            "id": sheet.id,
+            "name": sheet.title,
+            "mimeType": "application/vnd.google-apps.spreadsheet",
+            "modifiedTime": sheet.modified.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+            "version": str(sheet.version),
+        }
+        fields = (request.query.get("fields") or [""])[0]
+        if not fields:
+            return {k: full[k] for k in ("kind", "id", "name", "mimeType")}
+        return {k: full[k] for k in (f.strip() for f in fields.split(",")) if k in full}
+
+    def _metadata(self, sheet: Spreadsheet) -> dict[str, Any]:
+        return {
+            "spreadsheetId": sheet.id,
+            "properties": {"title": sheet.title, "locale": "ko_KR", "timeZone": "Asia/Seoul"},
+            "sheets": [
+                {
+                    "properties": {
+                        "sheetId": index,
+                        "title": title,
+                        "index": index,
+                        "sheetType": "GRID",
+                        "gridProperties": {"rowCount": max(1000, len(rows)), "columnCount": 26},
+                    }
+                }
+                for index, (title, rows) in enumerate(sheet.tabs.items())
+            ],
+            "spreadsheetUrl": f"https://docs.google.com/spreadsheets/d/{sheet.id}/edit",
+        }
+
+    def _batch_get(self, user: str, sheet_id: str, request: Request) -> dict[str, Any]:
+        sheet = self._sheet(user, sheet_id)
+        ranges = request.query.get("ranges") or []
+        return {
+            "spreadsheetId": sheet.id,
+            "valueRanges": [self._values(sheet, r, request) for r in ranges],
+        }
+
+    def _values(self, sheet: Spreadsheet, range_: str, request: Request) -> dict[str, Any]:
+        tab = _tab_of(range_)
+        if tab not in sheet.tabs:
+            raise ApiError(400, f"Unable to parse range: {range_}")
+        render = (request.query.get("valueRenderOption") or ["FORMATTED_VALUE"])[0]
+        dates = (request.query.get("dateTimeRenderOption") or ["SERIAL_NUMBER"])[0]
+        rows = [[_render(cell, render, dates) for cell in row] for row in sheet.tabs[tab]]
+        rows = [_trim(row) for row in rows]
+        while rows and not rows[-1]:
+            rows.pop()
+        quoted = f"'{tab}'" if re.search(r"\W", tab) else tab
+        width = max((len(r) for r in rows), default=1)
+        return {
+            "range": f"{quoted}!A1:{_letter(width)}{max(len(rows), 1)}",
+            "majorDimension": "ROWS",
+            "values": rows,
+        }
+
+
+_QUOTA = (
+    "Quota exceeded for quota metric 'Read requests' and limit 'Read requests per "
+    "minute per user' of service 'sheets.googleapis.com'."
+)
+
+
+def _error(code: int, message: str) -> Response:
+    return Response(
+        code, {"error": {"code": code, "message": message, "status": _STATUS.get(code, "UNKNOWN")}}
+    )
+
+
+def _tab_of(range_: str) -> str:
+    name = range_.split("!")[0]
+    if name.startswith("'") and name.endswith("'"):
+        name = name[1:-1].replace("''", "'")
+    return name
+
+
+def _render(cell: Any, render: str, dates: str) -> Any:
+    if cell is None:
+        return ""
+    if isinstance(cell, SheetDate):
+        if render == "FORMATTED_VALUE" or dates == "FORMATTED_STRING":
+            return cell.formatted
+        return cell.serial
+    if render == "FORMATTED_VALUE":
+        if isinstance(cell, bool):
+            return "TRUE" if cell else "FALSE"
+        if isinstance(cell, float) and cell.is_integer():
+            return str(int(cell))
+        return str(cell)
+    return cell
+
+
+def _trim(row: list[Any]) -> list[Any]:
+    while row and row[-1] == "":
+        row = row[:-1]
+    return row
+
+
+def _letter(width: int) -> str:
+    letters = ""
+    while width:
+        width, rest = divmod(width - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters or "A"
+
+
+class _RouteToEmulator(HTTPAdapter):
+    def __init__(self, base_url: str) -> None:
+        super().__init__()
+        self.base_url = base_url
+
+    def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> Any:
+        for host in GOOGLE_HOSTS:
+            if request.url and request.url.startswith(host):
+                request.url = self.base_url + request.url[len(host) :]
+        return super().send(request, *args, **kwargs)
+
+
+def routed_session(base_url: str, token: str) -> requests.Session:
+    """A requests session that sends Google API calls to the emulator with a bearer token."""
+    session = requests.Session()
+    session.mount("https://", _RouteToEmulator(base_url))
+    session.headers["Authorization"] = f"Bearer {token}"
+    return session
