@@ -6,27 +6,36 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import httpx
 from notion_client import Client
 from notion_client.client import ClientOptions, RetryOptions
 
+from cxbot.adapters.calendar_sources import (
+    GoogleSheetSource,
+    LocalFileSource,
+    service_account_client,
+)
 from cxbot.adapters.holidays_kr import korean_calendar
 from cxbot.adapters.local_board import LocalBoard
 from cxbot.adapters.notion.api import NotionApi
 from cxbot.adapters.notion.board import NotionChecklistBoard
 from cxbot.adapters.notion.pacing import Pacer
+from cxbot.adapters.notion.promotions import LocalPromotionBoard, NotionPromotionBoard
 from cxbot.adapters.outbox import OutboxNotifier
 from cxbot.adapters.rendering import Renderer
+from cxbot.adapters.slack.calendar_messages import CalendarComposer
 from cxbot.adapters.slack.messages import DigestComposer
 from cxbot.adapters.slack.notifier import SlackNotifier, web_clients
 from cxbot.adapters.store import SqlStore, open_store
 from cxbot.adapters.yaml_files import load_company_calendar, load_reminder_settings
 from cxbot.domain.calendar import BusinessCalendar
-from cxbot.service.delivery import Notifier
+from cxbot.service.calendar_sync import CalendarSettings, CalendarSync
+from cxbot.service.delivery import ExactlyOnce, Notifier
 from cxbot.service.launches import Context
-from cxbot.service.ports import ChecklistBoard
+from cxbot.service.ports import ChecklistBoard, PromotionBoard, PromotionSource
 from cxbot.service.reminders import Reminders
 from cxbot.settings import Settings
 
@@ -45,6 +54,7 @@ class App:
     tz: ZoneInfo
     clock: Callable[[], datetime]
     pacer: Pacer | None = None
+    notion_api: NotionApi | None = None
     _calendar: BusinessCalendar | None = field(default=None, repr=False)
 
     def now(self) -> datetime:
@@ -74,18 +84,21 @@ class App:
             now=self.now(),
         )
 
-    def reminders(self, *, echo: Callable[[str], None] | None = None) -> Reminders:
-        """The reminder use case: Slack when SLACK_BOT_TOKEN is set, else the local outbox."""
+    def notifier(self, *, echo: Callable[[str], None] | None = None) -> Notifier:
+        """Slack when SLACK_BOT_TOKEN is set, else the console and the local outbox."""
         settings = self.settings
-        notifier: Notifier
         if settings.slack_enabled:
             assert settings.slack_bot_token is not None
             reader, poster = web_clients(
                 settings.slack_bot_token.get_secret_value(), settings.slack_base_url
             )
-            notifier = SlackNotifier(reader, poster, self.store, clock=self.clock)
-        else:
-            notifier = OutboxNotifier(settings.cxbot_outbox, echo=echo, clock=self.clock)
+            return SlackNotifier(reader, poster, self.store, clock=self.clock)
+        return OutboxNotifier(settings.cxbot_outbox, echo=echo, clock=self.clock)
+
+    def reminders(self, *, echo: Callable[[str], None] | None = None) -> Reminders:
+        """The reminder use case."""
+        settings = self.settings
+        notifier = self.notifier(echo=echo)
         return Reminders(
             store=self.store,
             ledger=self.store,
@@ -93,6 +106,42 @@ class App:
             compose=DigestComposer(self.renderer),
             calendar=self.calendar,
             settings=load_reminder_settings(settings.cxbot_reminders_file),
+        )
+
+    def calendar_sync(
+        self, *, echo: Callable[[str], None] | None = None, local_file: Path | None = None
+    ) -> CalendarSync:
+        """The promotion calendar: Google Sheets when configured, else a local CSV/XLSX file."""
+        settings = self.settings
+        source: PromotionSource
+        if settings.sheets_enabled and local_file is None:
+            assert settings.google_service_account_file is not None and settings.sheet_id
+            client, _email = service_account_client(settings.google_service_account_file)
+            source = GoogleSheetSource(client, settings.sheet_id, settings.cxbot_calendar_worksheet)
+        else:
+            source = LocalFileSource(local_file or settings.cxbot_calendar_file)
+        board: PromotionBoard = LocalPromotionBoard()
+        if self.notion_api is not None:
+            board = NotionPromotionBoard(
+                self.notion_api, data_source_id=settings.notion_promotions_data_source_id
+            )
+        reminder_settings = load_reminder_settings(settings.cxbot_reminders_file)
+        return CalendarSync(
+            store=self.store,
+            cursors=self.store,
+            source=source,
+            board=board,
+            delivery=ExactlyOnce(
+                ledger=self.store, notifier=self.notifier(echo=echo), lease=reminder_settings.lease
+            ),
+            cx=reminder_settings.routing.cx(),
+            compose=CalendarComposer(self.renderer),
+            calendar=self.calendar,
+            settings=CalendarSettings(
+                lead_business_days=settings.cxbot_calendar_lead_days,
+                guard_share=settings.cxbot_calendar_guard,
+                brief_business_days=settings.cxbot_calendar_brief_days,
+            ),
         )
 
     def close(self) -> None:
@@ -110,6 +159,7 @@ def build_app(
     store = open_store(settings.cxbot_database_url)
     board: ChecklistBoard
     pacer = None
+    api = None
     if settings.notion_enabled:
         pacer = Pacer(settings.notion_requests_per_second)
         api = NotionApi(
@@ -129,6 +179,7 @@ def build_app(
         tz=ZoneInfo(settings.cxbot_timezone),
         clock=clock or (lambda: datetime.now(UTC)),
         pacer=pacer,
+        notion_api=api,
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+import re
 from pathlib import Path
 from typing import Literal
 
@@ -29,15 +30,36 @@ class Settings(BaseSettings):
     cxbot_reminders_file: Path = PROJECT_ROOT / "jobs" / "reminders.yaml"
     cxbot_outbox: Path = Path(".cxbot/outbox.jsonl")
 
+    cxbot_calendar_file: Path = PROJECT_ROOT / "examples" / "promotions.csv"
+    cxbot_calendar_sheet: str | None = None
+    cxbot_calendar_worksheet: str = "프로모션"
+    cxbot_calendar_lead_days: int = Field(default=5, ge=0)
+    cxbot_calendar_guard: float = Field(default=0.3, gt=0, le=1)
+    cxbot_calendar_brief_days: int = Field(default=3, ge=1)
+    google_service_account_file: Path | None = None
+
     slack_bot_token: SecretStr | None = None
     slack_base_url: str = "https://slack.com/api/"
 
     notion_token: SecretStr | None = None
     notion_parent_page_id: str | None = None
     notion_checklist_data_source_id: str | None = None
+    notion_promotions_data_source_id: str | None = None
     notion_base_url: str = "https://api.notion.com"
     notion_requests_per_second: float = Field(default=3.0, gt=0, le=3.0)
     notion_timeout_seconds: float = Field(default=30.0, gt=0)
+
+    @property
+    def sheet_id(self) -> str | None:
+        """The spreadsheet id, also when CXBOT_CALENDAR_SHEET holds its URL."""
+        if not self.cxbot_calendar_sheet:
+            return None
+        match = re.search(r"/spreadsheets/d/([A-Za-z0-9_-]+)", self.cxbot_calendar_sheet)
+        return match[1] if match else self.cxbot_calendar_sheet.strip()
+
+    @property
+    def sheets_enabled(self) -> bool:
+        return bool(self.sheet_id and self.google_service_account_file)
 
     @property
     def slack_enabled(self) -> bool:

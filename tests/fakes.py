@@ -120,7 +120,7 @@ class InMemoryPromotions:
         self.promos.update((p.key, p) for p in promotions)
         self.history.extend(changes)
         if alert is not None:
-            self.alerts[alert.key] = (alert, None)
+            self.alerts.setdefault(alert.key, (alert, None))
 
     def set_promotion_ids(self, ids: dict[str, str]) -> None:
         self.promo_ids.update((k, v) for k, v in ids.items() if k in self.promos)
@@ -129,7 +129,7 @@ class InMemoryPromotions:
         return [alert for alert, delivered in self.alerts.values() if delivered is None]
 
     def queue_alert(self, alert: PendingAlert) -> None:
-        self.alerts[alert.key] = (alert, None)
+        self.alerts.setdefault(alert.key, (alert, None))
 
     def alert_delivered(self, key: str, now: datetime) -> None:
         self.alerts[key] = (self.alerts[key][0], now)

@@ -152,7 +152,7 @@ def read_sheet(
             problems.append(problem)
         if promotion is not None:
             parsed.append(promotion)
-    promotions, duplicate_problems = _identify(parsed, has_id="id" in columns)
+    promotions, duplicate_problems = _identify(parsed, labels=labels)
     return SheetRead(
         promotions=promotions,
         problems=problems + duplicate_problems,
@@ -241,7 +241,7 @@ def _parse_row(
 
 
 def _identify(
-    parsed: list[Promotion], *, has_id: bool
+    parsed: list[Promotion], *, labels: Mapping[str, str]
 ) -> tuple[dict[str, Promotion], list[RowProblem]]:
     """Keys that survive reordering and edits to other columns; duplicates reported."""
     by_key: dict[str, list[Promotion]] = {}
@@ -260,7 +260,7 @@ def _identify(
                 problems.append(
                     RowProblem(
                         row=promotion.row,
-                        column="id" if has_id and key.startswith("id:") else "name",
+                        column=labels["id"] if key.startswith("id:") else labels["name"],
                         raw=promotion.name,
                         message=(
                             f"the same promotion as row {first.row}; ignored"

@@ -61,3 +61,10 @@ def test_promotions_are_upserted_and_ids_kept(any_store: Any) -> None:
     any_store.save_promotions([cancelled], [], None)
     assert any_store.promotions()[PROMO.key] == cancelled
     assert any_store.promotion_ids() == {PROMO.key: "page-1"}
+
+
+def test_an_alert_is_queued_once(any_store: Any) -> None:
+    any_store.queue_alert(ALERT)
+    any_store.alert_delivered(ALERT.key, NOW)
+    any_store.queue_alert(ALERT)  # the same event again: stays delivered
+    assert any_store.pending_alerts() == []

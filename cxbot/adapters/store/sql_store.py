@@ -120,6 +120,12 @@ class SqlStore:
             if changes:
                 conn.execute(changes_table.insert(), [_change_row(change) for change in changes])
 
+    def _insert_new(
+        self, conn: Connection, table: Any, key: str, rows: list[dict[str, Any]]
+    ) -> None:
+        """INSERT … ON CONFLICT DO NOTHING: what is there already stays as it is."""
+        conn.execute(self._dialect.insert(table).on_conflict_do_nothing(index_elements=[key]), rows)
+
     def _upsert(self, conn: Connection, table: Any, key: str, rows: list[dict[str, Any]]) -> None:
         """INSERT … ON CONFLICT DO UPDATE: safe when several processes write at once."""
         statement = self._dialect.insert(table)
@@ -274,7 +280,7 @@ class SqlStore:
             if changes:
                 conn.execute(changes_table.insert(), [_change_row(change) for change in changes])
             if alert is not None:
-                self._upsert(conn, pending_alerts, "key", [_alert_row(alert)])
+                self._insert_new(conn, pending_alerts, "key", [_alert_row(alert)])
 
     def set_promotion_ids(self, ids: dict[str, str]) -> None:
         with self.engine.begin() as conn:
@@ -296,7 +302,7 @@ class SqlStore:
 
     def queue_alert(self, alert: PendingAlert) -> None:
         with self.engine.begin() as conn:
-            self._upsert(conn, pending_alerts, "key", [_alert_row(alert)])
+            self._insert_new(conn, pending_alerts, "key", [_alert_row(alert)])
 
     def alert_delivered(self, key: str, now: datetime) -> None:
         with self.engine.begin() as conn:

@@ -1,0 +1,286 @@
+"""Syncing the promotion calendar: read, diff, guard, record, mirror, alert CX exactly once."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from typing import Protocol
+
+from cxbot.domain.calendar import BusinessCalendar
+from cxbot.domain.changes import Change, ChangeSource, diff_fields
+from cxbot.domain.promotions import (
+    CalendarDiff,
+    Promotion,
+    RowProblem,
+    SheetLayoutError,
+    diff_calendar,
+    is_mass_change,
+    read_sheet,
+)
+from cxbot.domain.reminders import Recipient
+from cxbot.service.delivery import ExactlyOnce, Message
+from cxbot.service.errors import InputError
+from cxbot.service.ports import (
+    PendingAlert,
+    Progress,
+    PromotionBoard,
+    PromotionSource,
+    PromotionStore,
+    ReminderEntry,
+    no_progress,
+)
+
+log = logging.getLogger(__name__)
+
+FINGERPRINT = "calendar.fingerprint"
+ACTOR = "sheet-sync"
+
+
+class CalendarComposer(Protocol):
+    def changes(
+        self, diff: CalendarDiff, *, source: str, problems: Sequence[RowProblem], lead_required: int
+    ) -> Message: ...
+
+    def guard(
+        self,
+        diff: CalendarDiff,
+        *,
+        source: str,
+        known: int,
+        threshold: float,
+        layout_error: str | None,
+    ) -> Message: ...
+
+    def brief(self, promotions: Sequence[Promotion], *, days: int, today: date) -> Message: ...
+
+
+class Cursors(Protocol):
+    def get_cursor(self, name: str) -> str | None: ...
+
+    def set_cursor(self, name: str, value: str) -> None: ...
+
+
+@dataclass(frozen=True, kw_only=True)
+class CalendarSettings:
+    lead_business_days: int = 5
+    guard_share: float = 0.3
+    brief_business_days: int = 3
+    headers: dict[str, tuple[str, ...]] | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class CalendarReport:
+    source: str
+    skipped: str | None = None
+    diff: CalendarDiff | None = None
+    problems: tuple[RowProblem, ...] = ()
+    layout_error: str | None = None
+    guarded: bool = False
+    identity: str = ""
+    written: int = 0
+    board_problems: tuple[str, ...] = ()
+    alerts: tuple[tuple[str, str], ...] = ()
+    dry_run: bool = False
+    preview: str = ""
+
+
+@dataclass(kw_only=True)
+class CalendarSync:
+    store: PromotionStore
+    cursors: Cursors
+    source: PromotionSource
+    board: PromotionBoard
+    delivery: ExactlyOnce
+    cx: Recipient
+    compose: CalendarComposer
+    calendar: BusinessCalendar
+    settings: CalendarSettings = field(default_factory=CalendarSettings)
+
+    def run(
+        self,
+        *,
+        now: datetime,
+        confirm: bool = False,
+        dry_run: bool = False,
+        force: bool = False,
+        progress: Progress = no_progress,
+    ) -> CalendarReport:
+        fingerprint = self.source.fingerprint()
+        unchanged = fingerprint is not None and fingerprint == self.cursors.get_cursor(FINGERPRINT)
+        if unchanged and not (force or confirm):
+            written, board_problems = (0, ()) if dry_run else self._mirror([], progress)
+            alerts = () if dry_run else self.deliver_alerts(now)
+            return CalendarReport(
+                source=self.source.name,
+                skipped="unchanged since the last sync",
+                written=written,
+                board_problems=board_problems,
+                alerts=alerts,
+            )
+        read = self.source.read()
+        known = self.store.promotions()
+        active = sum(1 for p in known.values() if not p.cancelled)
+        layout_error = None
+        try:
+            sheet = read_sheet(read.rows, today=now.date(), headers=self.settings.headers)
+            promotions, problems, identity = sheet.promotions, sheet.problems, sheet.identity
+        except SheetLayoutError as error:
+            if not active:
+                raise InputError(f"{self.source.name}: {error}") from None
+            promotions, problems, identity, layout_error = {}, [], "", str(error)
+        diff = diff_calendar(
+            known,
+            promotions,
+            noticed=now.date(),
+            calendar=self.calendar,
+            lead_required=self.settings.lead_business_days,
+        )
+        report = CalendarReport(
+            source=self.source.name,
+            diff=diff,
+            problems=tuple(problems),
+            layout_error=layout_error,
+            identity=identity,
+            dry_run=dry_run,
+        )
+        if not confirm and is_mass_change(diff, active, self.settings.guard_share):
+            message = self.compose.guard(
+                diff,
+                source=self.source.name,
+                known=active,
+                threshold=self.settings.guard_share,
+                layout_error=layout_error,
+            )
+            if dry_run:
+                return replace(report, guarded=True, preview=message.preview)
+            self.store.queue_alert(_alert(f"calendar-guard|{_digest(diff)}", message, now))
+            return replace(
+                report, guarded=True, preview=message.preview, alerts=self.deliver_alerts(now)
+            )
+        message = self.compose.changes(
+            diff,
+            source=self.source.name,
+            problems=problems,
+            lead_required=self.settings.lead_business_days,
+        )
+        if dry_run:
+            return replace(report, preview=message.preview if diff.changes else "")
+        event = f"calendar|{fingerprint or read.revision}|{_digest(diff)}"
+        alert = _alert(event, message, now) if diff.changes else None
+        changed = [c.promotion for c in diff.changes]
+        moved_rows = [
+            p
+            for key, p in promotions.items()
+            if key in known and p.row != known[key].row and p not in changed
+        ]
+        self.store.save_promotions(
+            changed + moved_rows, self._history(diff, now, read.revision), alert
+        )
+        if fingerprint is not None:
+            self.cursors.set_cursor(FINGERPRINT, fingerprint)
+        written, board_problems = self._mirror(changed, progress)
+        return replace(
+            report, written=written, board_problems=board_problems, alerts=self.deliver_alerts(now)
+        )
+
+    def _history(self, diff: CalendarDiff, now: datetime, revision: str) -> list[Change]:
+        note = f"{self.source.name} ({revision})"
+        history: list[Change] = []
+        for change in diff.changes:
+            history.extend(
+                diff_fields(
+                    entity="promotion",
+                    entity_id=change.promotion.key,
+                    old=change.before.tracked() if change.before else None,
+                    new=change.promotion.tracked(),
+                    actor=ACTOR,
+                    source=ChangeSource.SHEET,
+                    at=now,
+                    note=note,
+                )
+            )
+        return history
+
+    def _mirror(
+        self, changed: Sequence[Promotion], progress: Progress
+    ) -> tuple[int, tuple[str, ...]]:
+        """Writes changed promotions, and any an earlier run could not write, to the board."""
+        ids = self.store.promotion_ids()
+        everything = self.store.promotions()
+        todo = {p.key: everything.get(p.key, p) for p in changed}
+        todo.update({key: p for key, p in everything.items() if key not in ids})
+        if not todo:
+            return 0, ()
+        result = self.board.upsert(list(todo.values()), ids, progress)
+        self.store.set_promotion_ids(result.ids)
+        return len(result.ids), tuple(result.problems)
+
+    def deliver_alerts(self, now: datetime) -> tuple[tuple[str, str], ...]:
+        """Sends queued alerts to CX exactly once; undeliverable ones stay queued."""
+        outcomes = []
+        pending = self.store.pending_alerts()
+        if not pending:
+            return ()
+        self.delivery.recover(now)
+        destination = self.delivery.notifier.resolve(self.cx)
+        for alert in pending:
+            if destination is None:
+                outcomes.append((alert.key, "waiting: no CX channel configured"))
+                continue
+            entry = ReminderEntry(
+                reminder_key=alert.key,
+                recipient_key=self.cx.key,
+                kind="calendar",
+                business_date=now.date(),
+                launch_key="calendar",
+                item_key=None,
+            )
+            if not self.delivery.ledger.claim(alert.key, [entry], now):
+                continue  # another run is sending it, or it was sent
+            message = Message(
+                key=alert.key, text=alert.text, blocks=alert.blocks, preview=alert.preview
+            )
+            state, why = self.delivery.send(alert.key, destination, message, now)
+            if state == "sent":
+                self.store.alert_delivered(alert.key, now)
+            outcomes.append((alert.key, state if why is None else f"{state}: {why}"))
+        return tuple(outcomes)
+
+    def brief(self, *, now: datetime) -> tuple[tuple[str, str], ...]:
+        """The D-N reminder to brief agents before promotions start (exactly once a day)."""
+        today = now.date()
+        if not self.calendar.is_business_day(today):
+            return ()
+        days = self.settings.brief_business_days
+        starting = [
+            p
+            for p in self.store.promotions().values()
+            if not p.cancelled
+            and p.start >= today
+            and self.calendar.business_days_between(today, p.start) == days
+        ]
+        if not starting:
+            return ()
+        message = self.compose.brief(starting, days=days, today=today)
+        key = (
+            f"promo-brief|{today.isoformat()}|"
+            + hashlib.sha256("\n".join(sorted(p.key for p in starting)).encode()).hexdigest()[:12]
+        )
+        self.store.queue_alert(_alert(key, replace(message, key=key), now))
+        return self.deliver_alerts(now)
+
+
+def _alert(key: str, message: Message, now: datetime) -> PendingAlert:
+    return PendingAlert(
+        key=key, created_at=now, text=message.text, blocks=message.blocks, preview=message.preview
+    )
+
+
+def _digest(diff: CalendarDiff) -> str:
+    lines = sorted(
+        f"{c.kind}|{c.promotion.key}|{sorted(c.promotion.tracked().items())}" for c in diff.changes
+    )
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()[:16]
