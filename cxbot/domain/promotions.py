@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -101,6 +101,7 @@ class RowProblem:
     column: str
     raw: str
     message: str
+    key: str | None = None  # the promotion it belongs to, when its name or id could be read
 
     def __str__(self) -> str:
         where = f"row {self.row}" + (f", column {self.column}" if self.column else "")
@@ -198,6 +199,8 @@ def _parse_row(
     name = str(get("name") or "").strip()
     if not name:
         return None, RowProblem(row=row, column=labels["name"], raw="", message="no promotion name")
+    ident = str(get("id") or "").strip()
+    key = f"id:{normalize(ident)}" if ident else f"name:{normalize(name)}"
     dates: dict[str, date | None] = {}
     for column in ("start", "end", "send_date"):
         raw = get(column)
@@ -205,14 +208,21 @@ def _parse_row(
             dates[column] = parse_sheet_date(raw, today=today)
         except DateProblem as problem:
             return None, RowProblem(
-                row=row, column=labels.get(column, column), raw=str(raw), message=str(problem)
+                key=key,
+                row=row,
+                column=labels.get(column, column),
+                raw=str(raw),
+                message=str(problem),
             )
     start = dates["start"]
     if start is None:
-        return None, RowProblem(row=row, column=labels["start"], raw="", message="no start date")
+        return None, RowProblem(
+            key=key, row=row, column=labels["start"], raw="", message="no start date"
+        )
     end = dates["end"]
     if end is not None and end < start:
         return None, RowProblem(
+            key=key,
             row=row,
             column=labels["end"],
             raw=end.isoformat(),
@@ -222,9 +232,8 @@ def _parse_row(
     def text(column: str) -> str:
         return str(get(column) or "").strip()
 
-    ident = text("id")
     promotion = Promotion(
-        key=f"id:{normalize(ident)}" if ident else f"name:{normalize(name)}",
+        key=key,
         name=name,
         start=start,
         end=end,
@@ -312,6 +321,7 @@ def diff_calendar(
     noticed: date,
     calendar: BusinessCalendar,
     lead_required: int,
+    unreadable: Iterable[str] = (),
 ) -> CalendarDiff:
     """What a sync would change, with CX's lead time for each new or moved promotion."""
     changes: list[PromotionChange] = []
@@ -344,7 +354,10 @@ def diff_calendar(
         if kind == "restored" or change.moved:
             change = _with_lead(change, noticed, calendar, lead_required)
         changes.append(change)
+    kept = tuple(unreadable)
     for key, old in known.items():
+        if any(key == k or key.startswith(f"{k}@") for k in kept):
+            continue  # its row could not be read this time: keep it as it was
         if key not in read and not old.cancelled:
             gone = replace(old, cancelled=True)
             changes.append(

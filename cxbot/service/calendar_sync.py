@@ -137,6 +137,7 @@ class CalendarSync:
             noticed=now.date(),
             calendar=self.calendar,
             lead_required=self.settings.lead_business_days,
+            unreadable=[p.key for p in problems if p.key],
         )
         report = CalendarReport(
             source=self.source.name,
@@ -168,8 +169,8 @@ class CalendarSync:
         )
         if dry_run:
             return replace(report, preview=message.preview if diff.changes else "")
-        event = f"calendar|{fingerprint or read.revision}|{_digest(diff)}"
-        alert = _alert(event, message, now) if diff.changes else None
+        event = f"calendar|{fingerprint or read.revision}|{_digest(diff)}|{len(problems)}"
+        alert = _alert(event, message, now) if diff.changes or problems else None
         changed = [c.promotion for c in diff.changes]
         moved_rows = [
             p

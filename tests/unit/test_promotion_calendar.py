@@ -216,3 +216,21 @@ def test_the_guard_trips_on_mass_changes_and_empty_reads() -> None:
     assert is_mass_change(one_cancelled, len(known), 0.3)  # 1 of 3 is over 30%
     assert not is_mass_change(one_cancelled, len(known), 0.5)
     assert not is_mass_change(emptied, 0, 0.3)
+
+
+def test_an_unreadable_row_keeps_its_promotion() -> None:
+    known = read_sheet(_sheet(*ROWS), today=TODAY).promotions
+    broken = [list(r) for r in ROWS]
+    broken[1][1] = "미정"  # 연말 감사제's start can no longer be read
+    read = read_sheet(_sheet(*broken), today=TODAY)
+    (problem,) = read.problems
+    assert problem.key == "name:연말감사제"
+    diff = diff_calendar(
+        known,
+        read.promotions,
+        noticed=TODAY,
+        calendar=CAL,
+        lead_required=5,
+        unreadable=[problem.key],
+    )
+    assert diff.changes == []

@@ -1,0 +1,264 @@
+"""The promotion calendar end to end: gspread → Sheets emulator, Notion emulator, CX alerts."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import gspread
+import pytest
+
+from cxbot.adapters.calendar_sources import GoogleSheetSource, LocalFileSource
+from cxbot.adapters.holidays_kr import korean_calendar
+from cxbot.adapters.notion import promotions as P
+from cxbot.adapters.notion.api import NotionApi, plain_text
+from cxbot.adapters.notion.pacing import Pacer
+from cxbot.adapters.outbox import OutboxNotifier
+from cxbot.adapters.rendering import Renderer
+from cxbot.adapters.slack.calendar_messages import CalendarComposer
+from cxbot.adapters.store import SqlStore
+from cxbot.bootstrap import notion_client
+from cxbot.domain.reminders import Recipient
+from cxbot.emulators.http import Fault
+from cxbot.emulators.notion import NotionEmulator
+from cxbot.emulators.sheets import SheetDate, SheetsEmulator, routed_session
+from cxbot.service.calendar_sync import CalendarSync
+from cxbot.service.delivery import ExactlyOnce
+from cxbot.service.errors import RemoteError
+from cxbot.settings import PROJECT_ROOT, Settings
+
+NOW = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)  # Monday 10:00 in Seoul
+HEADER = [
+    "프로모션명",
+    "시작일",
+    "종료일",
+    "담당부서",
+    "담당자",
+    "채널",
+    "혜택",
+    "SMS/PUSH 발송일",
+    "상태",
+]
+SA = "cxbot@cx-project.iam.gserviceaccount.com"
+
+
+def _rows(n: int = 10) -> list[list[Any]]:
+    rows: list[list[Any]] = [["2026 프로모션 캘린더"], HEADER]
+    for i in range(n):
+        start = date(2026, 12, 7) + timedelta(days=7 * i)
+        rows.append(
+            [
+                f"기획전 {i:02d}",
+                SheetDate(start),
+                SheetDate(start + timedelta(days=6)),
+                "마케팅",
+                "이수민",
+                "앱",
+                f"{10 + i}% 할인",
+                "",
+                "",
+            ]
+        )
+    return rows
+
+
+class NoSleep:
+    def __init__(self) -> None:
+        self.calls: list[float] = []
+
+    def __call__(self, seconds: float) -> None:
+        self.calls.append(seconds)
+
+
+@pytest.fixture
+def world(tmp_path: Path, sqlite_store: SqlStore, notion: NotionEmulator) -> Any:
+    sheets = SheetsEmulator(tokens={"ya29.test": SA}).start()
+    sheet_id = sheets.add_spreadsheet("프로모션 캘린더", {"프로모션": _rows()})
+    client = gspread.Client(auth=None, session=routed_session(sheets.base_url, "ya29.test"))
+    sleep = NoSleep()
+    source = GoogleSheetSource(client, sheet_id, "프로모션", sleep=sleep)
+    parent = notion.workspace.add_page("CX 운영")
+    settings = Settings(
+        notion_token="secret_test",
+        notion_base_url=notion.base_url,  # type: ignore[arg-type]
+        notion_parent_page_id=parent,
+    )
+    pacer = Pacer(1000)
+    api = NotionApi(
+        notion_client(settings, pacer),
+        pacer=pacer,
+        parent_page_id=parent,
+        cursors=sqlite_store,
+        sleep=NoSleep(),
+    )
+    outbox = tmp_path / "outbox.jsonl"
+    sync = CalendarSync(
+        store=sqlite_store,
+        cursors=sqlite_store,
+        source=source,
+        board=P.NotionPromotionBoard(api),
+        delivery=ExactlyOnce(ledger=sqlite_store, notifier=OutboxNotifier(outbox)),
+        cx=Recipient(key="channel:cx", name="CX", channel="C_CX"),
+        compose=CalendarComposer(Renderer(PROJECT_ROOT / "templates", "ko")),
+        calendar=korean_calendar(range(2026, 2029)),
+    )
+
+    class World:
+        pass
+
+    w = World()
+    w.sheets, w.sheet_id, w.notion, w.sync, w.store = sheets, sheet_id, notion, sync, sqlite_store
+    w.outbox, w.source, w.sleep = outbox, source, sleep
+    w.alerts = lambda: outbox.read_text(encoding="utf-8").splitlines() if outbox.exists() else []
+    w.pages = lambda: [
+        p for p in notion.workspace.pages.values() if p.parent.get("type") == "data_source_id"
+    ]
+    w.sheet_requests = lambda: len(sheets.requests())
+    w.notion_writes = lambda: len(
+        [
+            r
+            for r in notion.requests()
+            if r.method in ("POST", "PATCH") and not r.path.endswith("/query")
+        ]
+    )
+    yield w
+    sheets.stop()
+
+
+def test_first_sync_mirrors_every_row_and_alerts_once(world: Any) -> None:
+    report = world.sync.run(now=NOW)
+    assert len(report.diff.of("new")) == 10 and report.problems == ()
+    assert report.written == 10 and len(world.pages()) == 10
+    assert len(world.alerts()) == 1
+    props = world.notion.workspace.page_response(world.pages()[0])["properties"]
+    assert props[P.STATE]["select"]["name"] == "진행"
+    history = world.store.changes(entity_id_prefix="name:기획전00")
+    assert history and all(c.actor == "sheet-sync" and "v1" in (c.note or "") for c in history)
+
+
+def test_a_no_change_sync_reads_once_and_writes_nothing(world: Any) -> None:
+    world.sync.run(now=NOW)
+    sheet_before, notion_before = world.sheet_requests(), world.notion_writes()
+    report = world.sync.run(now=NOW + timedelta(minutes=15))
+    assert report.skipped == "unchanged since the last sync"
+    assert world.sheet_requests() - sheet_before == 1  # the Drive modifiedTime/version check
+    assert world.notion_writes() == notion_before and len(world.alerts()) == 1
+
+
+def test_edits_moves_deletions_and_late_notice(world: Any) -> None:
+    world.sync.run(now=NOW)
+    rows = _rows()
+    rows[2][1] = SheetDate(date(2026, 11, 26))  # 기획전 00 moved to this Thursday: 3 business days
+    rows[3][6] = "50% 할인"  # benefit edited
+    del rows[4]  # 기획전 02's row deleted
+    rows.append(["긴급 타임딜", "11/25", "11/25", "마케팅", "", "앱", "1+1", "", ""])
+    world.sheets.edit(world.sheet_id, "프로모션", rows)
+    report = world.sync.run(now=NOW + timedelta(hours=1))
+    kinds = {c.promotion.name: c for c in report.diff.changes}
+    assert kinds["기획전 00"].kind == "changed" and kinds["기획전 00"].late_notice
+    assert kinds["기획전 00"].lead_days == 3
+    assert kinds["기획전 01"].kind == "changed" and not kinds["기획전 01"].late_notice
+    assert kinds["기획전 02"].kind == "cancelled"
+    assert kinds["긴급 타임딜"].kind == "new" and kinds["긴급 타임딜"].lead_days == 2
+    assert len(world.pages()) == 11  # cancelled ones are marked, not deleted
+    states = {
+        plain_text(
+            world.notion.workspace.page_response(p)["properties"][P.NAME]
+        ): world.notion.workspace.page_response(p)["properties"][P.STATE]["select"]["name"]
+        for p in world.pages()
+    }
+    assert states["기획전 02"] == "취소"
+    assert len(world.alerts()) == 2 and "늦은 공지 2건" in world.alerts()[1]
+
+
+def test_a_bad_row_is_reported_and_nothing_mirrored_is_lost(world: Any) -> None:
+    world.sync.run(now=NOW)
+    rows = _rows()
+    rows[5][1] = "다음 주쯤"  # 기획전 03's start is unreadable
+    world.sheets.edit(world.sheet_id, "프로모션", rows)
+    report = world.sync.run(now=NOW + timedelta(hours=1))
+    (problem,) = report.problems
+    assert problem.row == 6 and problem.column == "B (시작일)" and problem.raw == "다음 주쯤"
+    assert report.diff.changes == []  # its row could not be read: kept as it was
+    assert not world.store.promotions()["name:기획전03"].cancelled
+    assert len(world.pages()) == 10
+    assert "row 6, column B (시작일)" in world.alerts()[-1]  # CX is told once per sheet edit
+
+
+def test_the_guard_stops_a_mass_change_until_confirmed(world: Any) -> None:
+    world.sync.run(now=NOW)
+    world.sheets.edit(world.sheet_id, "프로모션", [["필터가 걸린 시트"], HEADER, *_rows()[2:4]])
+    writes = world.notion_writes()
+    stopped = world.sync.run(now=NOW + timedelta(hours=1))
+    assert stopped.guarded and len(stopped.diff.of("cancelled")) == 8
+    assert world.notion_writes() == writes
+    assert all(not p.cancelled for p in world.store.promotions().values())
+    assert "동기화를 멈췄습니다" in world.alerts()[-1]
+    again = world.sync.run(now=NOW + timedelta(hours=2))  # still stopped, alerted once only
+    assert again.guarded and len(world.alerts()) == 2
+    confirmed = world.sync.run(now=NOW + timedelta(hours=3), confirm=True)
+    assert not confirmed.guarded and len(confirmed.diff.of("cancelled")) == 8
+    assert sum(p.cancelled for p in world.store.promotions().values()) == 8
+
+
+def test_a_renamed_header_or_deleted_tab_is_a_guarded_empty_read(world: Any) -> None:
+    world.sync.run(now=NOW)
+    world.sheets.edit(world.sheet_id, "프로모션", [["이름", "날짜"], ["x", "12/1"]])
+    report = world.sync.run(now=NOW + timedelta(hours=1))
+    assert report.guarded and report.layout_error and "no header row" in report.layout_error
+    del world.sheets.spreadsheets[world.sheet_id].tabs["프로모션"]
+    world.sheets.spreadsheets[world.sheet_id].version += 1
+    with pytest.raises(RemoteError, match="CXBOT_CALENDAR_WORKSHEET"):
+        world.sync.run(now=NOW + timedelta(hours=2))
+    assert all(not p.cancelled for p in world.store.promotions().values())
+
+
+def test_quota_errors_are_waited_out(world: Any) -> None:
+    world.sheets.inject(Fault("rate_limit", "GET", r"/values/", times=2))
+    report = world.sync.run(now=NOW)
+    assert len(report.diff.of("new")) == 10
+    assert world.sleep.calls == [2.0, 4.0]
+
+
+def test_a_sheet_not_shared_says_how_to_share_it(world: Any) -> None:
+    world.sheets.spreadsheets[world.sheet_id].shared_with = set()
+    with pytest.raises(RemoteError, match="not shared with the service account"):
+        world.sync.run(now=NOW)
+
+
+def test_notion_being_down_loses_nothing(world: Any) -> None:
+    world.notion.inject(Fault("status", "POST", r"^/v1/databases$", times=10, status=503))
+    with pytest.raises(RemoteError):
+        world.sync.run(now=NOW)
+    assert len(world.store.promotions()) == 10  # recorded before mirroring
+    world.notion.clear_faults()
+    report = world.sync.run(now=NOW + timedelta(minutes=15))  # sheet unchanged: backlog only
+    assert report.skipped and report.written == 10 and len(world.pages()) == 10
+    assert len(world.alerts()) == 1
+
+
+def test_promotion_brief_reminder_goes_out_once(world: Any) -> None:
+    world.sync.run(now=NOW)
+    wednesday = datetime(2026, 12, 2, 1, 0, tzinfo=UTC)  # 기획전 00 starts Monday 12/7: D-3
+    first = world.sync.brief(now=wednesday)
+    second = world.sync.brief(now=wednesday + timedelta(hours=3))
+    assert [state for _key, state in first] == ["sent"] and second == ()
+    assert "기획전 00" in world.alerts()[-1] and "브리핑" in world.alerts()[-1]
+
+
+def test_local_files_csv_and_xlsx(tmp_path: Path) -> None:
+    from openpyxl import Workbook  # type: ignore[import-untyped]
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "프로모션"
+    sheet.append(["프로모션명", "시작일", "종료일"])
+    sheet.append(["엑셀 기획전", datetime(2026, 12, 1), "12/7"])
+    path = tmp_path / "calendar.xlsx"
+    book.save(path)
+    read = LocalFileSource(path, worksheet="프로모션").read()
+    assert read.rows[1][:2] == ["엑셀 기획전", "2026-12-01"]
+    csv_source = LocalFileSource(PROJECT_ROOT / "examples" / "promotions.csv")
+    assert csv_source.fingerprint() == csv_source.fingerprint()
+    assert csv_source.read().rows[2][0] == "프로모션명"
