@@ -160,3 +160,45 @@ def _cell(value: object) -> object:
     if isinstance(value, date):
         return value.isoformat()
     return value
+
+
+def check_calendar_source(
+    source: GoogleSheetSource | LocalFileSource, email: str | None = None
+) -> tuple[bool, list[str]]:
+    """For `cxbot doctor`: reachable, shared, the worksheet there, the header row found."""
+    from cxbot.domain.promotions import SheetLayoutError, read_sheet
+
+    lines: list[str] = []
+    if isinstance(source, GoogleSheetSource):
+        lines.append(f"· service account: {email} — share the sheet with this email (Viewer)")
+        try:
+            spreadsheet = source.client.open_by_key(source.spreadsheet_id)
+        except gspread.exceptions.SpreadsheetNotFound:
+            return False, [
+                *lines,
+                f"✗ sheet {source.spreadsheet_id}: not found, or not shared with {email}",
+            ]
+        except (PermissionError, APIError):
+            return False, [*lines, f"✗ sheet {source.spreadsheet_id}: not shared with {email}"]
+        tabs = [w.title for w in spreadsheet.worksheets()]
+        if source.worksheet not in tabs:
+            return False, [
+                *lines,
+                f"✗ worksheet {source.worksheet!r} not in the sheet (it has: "
+                f"{', '.join(tabs)}) — set CXBOT_CALENDAR_WORKSHEET",
+            ]
+        lines.append(f"✓ sheet {spreadsheet.title!r}: shared; worksheet {source.worksheet!r} found")
+    try:
+        rows = source.read().rows
+    except (RemoteError, NotFound, InputError) as error:
+        return False, [*lines, f"✗ calendar: {error}"]
+    try:
+        sheet = read_sheet(rows, today=date.today())
+    except SheetLayoutError as error:
+        return False, [*lines, f"✗ calendar header: {error}"]
+    lines.append(
+        f"✓ calendar {source.name}: header on row {sheet.header_row}, "
+        f"{len(sheet.promotions)} promotion(s), identity by {sheet.identity}"
+        + (f", {len(sheet.problems)} row(s) unreadable" if sheet.problems else "")
+    )
+    return True, lines

@@ -6,7 +6,14 @@ from typing import Any, cast
 
 from sqlalchemy import text
 
+from cxbot.adapters.calendar_sources import (
+    GoogleSheetSource,
+    LocalFileSource,
+    check_calendar_source,
+    service_account_client,
+)
 from cxbot.adapters.notion.board import NotionChecklistBoard
+from cxbot.adapters.notion.promotions import PROMOTIONS
 from cxbot.adapters.notion.schema import CHECKLIST
 from cxbot.adapters.slack.notifier import check_slack, web_clients
 from cxbot.adapters.yaml_files import load_reminder_settings, load_template
@@ -41,6 +48,17 @@ def doctor_report(app: App) -> tuple[bool, list[str]]:
         lines.append(
             f"{BAD} no templates in {settings.cxbot_checklists_dir}; set CXBOT_CHECKLISTS_DIR"
         )
+    for section in (_notion, _slack, _calendar):
+        section_ok, section_lines = section(app)
+        ok = ok and section_ok
+        lines.extend(section_lines)
+    return ok, lines
+
+
+def _notion(app: App) -> tuple[bool, list[str]]:
+    settings = app.settings
+    lines: list[str] = []
+    ok = True
     if not isinstance(app.board, NotionChecklistBoard):
         lines.append(
             f"{INFO} Notion: not configured (NOTION_TOKEN unset) — running on the "
@@ -106,6 +124,26 @@ def doctor_report(app: App) -> tuple[bool, list[str]]:
     except CxbotError as error:
         ok = False
         lines.append(f"{BAD} checklist data source: {error}")
+    if app.notion_api is not None:
+        try:
+            source, problems = app.notion_api.check(
+                PROMOTIONS, settings.notion_promotions_data_source_id
+            )
+            if source is None:
+                lines.append(
+                    f"{INFO} promotion calendar data source: not created yet (the first "
+                    "`cxbot calendar sync` creates it)"
+                )
+            elif problems:
+                ok = False
+                lines.append(
+                    f"{BAD} promotion calendar data source {source}: " + "; ".join(problems)
+                )
+            else:
+                lines.append(f"{OK} promotion calendar data source {source}: schema as expected")
+        except CxbotError as error:
+            ok = False
+            lines.append(f"{BAD} promotion calendar data source: {error}")
     return ok, lines
 
 
@@ -143,3 +181,24 @@ def _slack(app: App) -> tuple[bool, list[str]]:
 
 def _short(error: Exception) -> str:
     return f"{type(error).__name__}: {error}".splitlines()[0][:300]
+
+
+def _calendar(app: App) -> tuple[bool, list[str]]:
+    settings = app.settings
+    if not settings.sheets_enabled:
+        note = (
+            f"{INFO} Google Sheets: not configured (CXBOT_CALENDAR_SHEET and "
+            "GOOGLE_SERVICE_ACCOUNT_FILE) — the calendar is read from "
+            f"{settings.cxbot_calendar_file}"
+        )
+        ok, lines = check_calendar_source(LocalFileSource(settings.cxbot_calendar_file))
+        return ok, [note, *lines]
+    assert settings.google_service_account_file is not None and settings.sheet_id
+    try:
+        client, email = service_account_client(settings.google_service_account_file)
+    except CxbotError as error:
+        return False, [f"{BAD} service account: {error}"]
+    source = GoogleSheetSource(
+        client, settings.sheet_id, settings.cxbot_calendar_worksheet, attempts=2
+    )
+    return check_calendar_source(source, email)

@@ -266,3 +266,30 @@ def test_remind_sends_once_per_day(
     with time_machine.travel("2026-11-28 10:00 +0900", tick=False):  # a Saturday
         weekend = run("remind")
     assert "not a business day" in weekend.stdout
+
+
+def test_calendar_sync_from_a_file_with_the_guard(run: Any, tmp_path: Path) -> None:
+    calendar = tmp_path / "calendar.csv"
+    rows = [
+        "프로모션명,시작일,종료일",
+        "가을 세일,2026-12-01,2026-12-05",
+        "겨울 세일,2026-12-10,2026-12-20",
+        "연말 세일,2026-12-24,2026-12-31",
+        "오류,어제,",
+    ]
+    calendar.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    env = {"CXBOT_CALENDAR_FILE": str(calendar)}
+    preview = run("calendar", "sync", "--dry-run", env=env)
+    assert preview.exit_code == 0 and "would be new 3" in preview.stdout
+    assert "row 5, column B (시작일) (value '어제')" in preview.output
+    first = run("calendar", "sync", env=env)
+    assert "new 3, changed 0" in first.stdout and "alert sent" in first.stdout
+    assert run("calendar", "sync", env=env).stdout.count("unchanged since the last sync") == 1
+    calendar.write_text(
+        "프로모션명,시작일,종료일\n가을 세일,2026-12-01,2026-12-05\n", encoding="utf-8"
+    )
+    stopped = run("calendar", "sync", env=env)
+    assert stopped.exit_code == 3 and "--confirm" in stopped.output
+    assert len(run("calendar", "list", "--all").stdout.splitlines()) == 3
+    confirmed = run("calendar", "sync", "--confirm", env=env)
+    assert confirmed.exit_code == 0 and "cancelled 2" in confirmed.stdout
