@@ -6,12 +6,13 @@ import argparse
 import json
 import sys
 
-from bench import notion_checklist, notion_status_sync, reminders
+from bench import calendar_sync, notion_checklist, notion_status_sync, reminders
 
 BENCHMARKS = {
     "checklist": notion_checklist.run,
     "status-sync": notion_status_sync.run,
     "reminders": reminders.run,
+    "calendar-sync": calendar_sync.run,
 }
 
 
