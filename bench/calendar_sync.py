@@ -72,10 +72,11 @@ def _sheet(changed: int = 0) -> list[list[Any]]:
     return rows
 
 
-def _naive(api: NotionApi, source_id: str, rows: list[list[Any]]) -> int:
+def _naive(api: NotionApi, source_id: str, rows: list[list[object]]) -> int:
     """The no-code recipe: for every row, find its page by key, then update or create it."""
     before = api.pacer.requests
     read = read_sheet(rows, today=NOW.date())
+    assert len(read.promotions) == ROWS, read.problems[:3]
     for promotion in read.promotions.values():
         page = api.find_by_key(P.PROMOTIONS, source_id, promotion.key)
         properties = P.page_properties(promotion)
@@ -147,7 +148,7 @@ def run() -> dict[str, Any]:
             measure(f"{CHANGED} rows changed", NOW + timedelta(minutes=30))
             source_id = P.NotionPromotionBoard(api).data_source_id()
             started = time.perf_counter()
-            naive_requests = _naive(api, source_id, _sheet(changed=CHANGED))
+            naive_requests = _naive(api, source_id, source.read().rows)
             naive_wall = time.perf_counter() - started
             store.close()
         limited = notion.rate_limited
