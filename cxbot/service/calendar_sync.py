@@ -21,15 +21,14 @@ from cxbot.domain.promotions import (
     read_sheet,
 )
 from cxbot.domain.reminders import Recipient
+from cxbot.service.alerts import CxAlerts, pending
 from cxbot.service.delivery import ExactlyOnce, Message
 from cxbot.service.errors import InputError
 from cxbot.service.ports import (
-    PendingAlert,
     Progress,
     PromotionBoard,
     PromotionSource,
     PromotionStore,
-    ReminderEntry,
     no_progress,
 )
 
@@ -99,6 +98,10 @@ class CalendarSync:
     calendar: BusinessCalendar
     settings: CalendarSettings = field(default_factory=CalendarSettings)
 
+    @property
+    def alerts(self) -> CxAlerts:
+        return CxAlerts(store=self.store, delivery=self.delivery, cx=self.cx)
+
     def run(
         self,
         *,
@@ -157,7 +160,7 @@ class CalendarSync:
             )
             if dry_run:
                 return replace(report, guarded=True, preview=message.preview)
-            self.store.queue_alert(_alert(f"calendar-guard|{_digest(diff)}", message, now))
+            self.store.queue_alert(pending(f"calendar-guard|{_digest(diff)}", message, now))
             return replace(
                 report, guarded=True, preview=message.preview, alerts=self.deliver_alerts(now)
             )
@@ -170,7 +173,7 @@ class CalendarSync:
         if dry_run:
             return replace(report, preview=message.preview if diff.changes else "")
         event = f"calendar|{fingerprint or read.revision}|{_digest(diff)}|{len(problems)}"
-        alert = _alert(event, message, now) if diff.changes or problems else None
+        alert = pending(event, message, now) if diff.changes or problems else None
         changed = [c.promotion for c in diff.changes]
         moved_rows = [
             p
@@ -220,35 +223,7 @@ class CalendarSync:
         return len(result.ids), tuple(result.problems)
 
     def deliver_alerts(self, now: datetime) -> tuple[tuple[str, str], ...]:
-        """Sends queued alerts to CX exactly once; undeliverable ones stay queued."""
-        outcomes = []
-        pending = self.store.pending_alerts()
-        if not pending:
-            return ()
-        self.delivery.recover(now)
-        destination = self.delivery.notifier.resolve(self.cx)
-        for alert in pending:
-            if destination is None:
-                outcomes.append((alert.key, "waiting: no CX channel configured"))
-                continue
-            entry = ReminderEntry(
-                reminder_key=alert.key,
-                recipient_key=self.cx.key,
-                kind="calendar",
-                business_date=now.date(),
-                launch_key="calendar",
-                item_key=None,
-            )
-            if not self.delivery.ledger.claim(alert.key, [entry], now):
-                continue  # another run is sending it, or it was sent
-            message = Message(
-                key=alert.key, text=alert.text, blocks=alert.blocks, preview=alert.preview
-            )
-            state, why = self.delivery.send(alert.key, destination, message, now)
-            if state == "sent":
-                self.store.alert_delivered(alert.key, now)
-            outcomes.append((alert.key, state if why is None else f"{state}: {why}"))
-        return tuple(outcomes)
+        return self.alerts.deliver(now)
 
     def brief(self, *, now: datetime) -> tuple[tuple[str, str], ...]:
         """The D-N reminder to brief agents before promotions start (exactly once a day)."""
@@ -270,14 +245,8 @@ class CalendarSync:
             f"promo-brief|{today.isoformat()}|"
             + hashlib.sha256("\n".join(sorted(p.key for p in starting)).encode()).hexdigest()[:12]
         )
-        self.store.queue_alert(_alert(key, replace(message, key=key), now))
+        self.store.queue_alert(pending(key, replace(message, key=key), now))
         return self.deliver_alerts(now)
-
-
-def _alert(key: str, message: Message, now: datetime) -> PendingAlert:
-    return PendingAlert(
-        key=key, created_at=now, text=message.text, blocks=message.blocks, preview=message.preview
-    )
 
 
 def _digest(diff: CalendarDiff) -> str:

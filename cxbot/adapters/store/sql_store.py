@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, Row, create_engine, delete, event, select, update
+from sqlalchemy import Engine, Row, create_engine, delete, event, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
@@ -18,6 +18,7 @@ from cxbot.adapters.store.tables import changes as changes_table
 from cxbot.adapters.store.tables import (
     checklist_items,
     cursors,
+    job_runs,
     launches,
     pending_alerts,
     reminder_log,
@@ -29,7 +30,13 @@ from cxbot.domain.checklist import ChecklistItem, ItemStatus, Launch
 from cxbot.domain.dday import DayUnit
 from cxbot.domain.policy import PolicyOverride
 from cxbot.domain.promotions import Promotion
-from cxbot.service.ports import ClaimedMessage, PendingAlert, ReminderEntry, SlackUser
+from cxbot.service.ports import (
+    ClaimedMessage,
+    JobRun,
+    PendingAlert,
+    ReminderEntry,
+    SlackUser,
+)
 
 _MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -309,6 +316,89 @@ class SqlStore:
             conn.execute(
                 update(pending_alerts).where(pending_alerts.c.key == key).values(delivered_at=now)
             )
+
+    # job runs -------------------------------------------------------------------
+    def claim_run(
+        self, job: str, tick: datetime, *, worker: str, now: datetime, stale_before: datetime
+    ) -> bool:
+        row = {"job": job, "tick": tick, "worker": worker, "outcome": "running", "started_at": now}
+        statement = (
+            self._dialect.insert(job_runs)
+            .on_conflict_do_nothing(index_elements=["job", "tick"])
+            .returning(job_runs.c.job)
+        )
+        with self.engine.begin() as conn:
+            if conn.execute(statement, row).first() is not None:
+                return True
+            taken = conn.execute(
+                update(job_runs)
+                .where(job_runs.c.job == job, job_runs.c.tick == tick)
+                .where(
+                    (job_runs.c.outcome == "abandoned")
+                    | ((job_runs.c.outcome == "running") & (job_runs.c.started_at < stale_before))
+                )
+                .values(
+                    worker=worker, outcome="running", started_at=now, finished_at=None, error=None
+                )
+            )
+            return taken.rowcount == 1
+
+    def finish_run(
+        self,
+        job: str,
+        tick: datetime,
+        *,
+        outcome: str,
+        now: datetime,
+        summary: dict[str, object] | None = None,
+        error: str | None = None,
+    ) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(job_runs)
+                .where(job_runs.c.job == job, job_runs.c.tick == tick)
+                .values(
+                    outcome=outcome,
+                    finished_at=now,
+                    error=error,
+                    summary=json.dumps(summary, ensure_ascii=False, default=str)
+                    if summary is not None
+                    else None,
+                )
+            )
+
+    def runs_of(self, job: str, *, limit: int = 20) -> list[JobRun]:
+        query = (
+            select(job_runs)
+            .where(job_runs.c.job == job)
+            .order_by(job_runs.c.tick.desc())
+            .limit(limit)
+        )
+        with self.engine.connect() as conn:
+            return [
+                JobRun(
+                    job=row.job,
+                    tick=row.tick,
+                    worker=row.worker,
+                    outcome=row.outcome,
+                    started_at=row.started_at,
+                    finished_at=row.finished_at,
+                    summary=json.loads(row.summary) if row.summary else None,
+                    error=row.error,
+                )
+                for row in conn.execute(query)
+            ]
+
+    def last_tick(self, job: str) -> datetime | None:
+        with self.engine.connect() as conn:
+            value = conn.execute(
+                select(func.max(job_runs.c.tick)).where(job_runs.c.job == job)
+            ).scalar()
+        if isinstance(value, str):  # SQLite's max() returns the stored text
+            value = datetime.fromisoformat(value)
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value
 
     # Slack user cache ------------------------------------------------------------
     def cached_user(self, email: str) -> SlackUser | None:

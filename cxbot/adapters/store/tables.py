@@ -154,3 +154,17 @@ pending_alerts = Table(
     Column("message", Text, nullable=False),
     Column("delivered_at", UtcDateTime),
 )
+
+job_runs = Table(
+    "job_runs",
+    metadata,
+    Column("job", String(80), primary_key=True),
+    Column("tick", UtcDateTime, primary_key=True),
+    Column("worker", String(120), nullable=False),
+    Column("outcome", String(12), nullable=False),
+    Column("started_at", UtcDateTime, nullable=False),
+    Column("finished_at", UtcDateTime),
+    Column("summary", Text),
+    Column("error", Text),
+    Index("ix_job_runs_outcome", "job", "outcome"),
+)
