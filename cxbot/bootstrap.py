@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import socket
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -26,17 +28,25 @@ from cxbot.adapters.notion.pacing import Pacer
 from cxbot.adapters.notion.promotions import LocalPromotionBoard, NotionPromotionBoard
 from cxbot.adapters.outbox import OutboxNotifier
 from cxbot.adapters.rendering import Renderer
-from cxbot.adapters.slack.calendar_messages import CalendarComposer
+from cxbot.adapters.slack.calendar_messages import CalendarComposer, WeeklyComposer
 from cxbot.adapters.slack.messages import DigestComposer
 from cxbot.adapters.slack.notifier import SlackNotifier, web_clients
 from cxbot.adapters.store import SqlStore, open_store
-from cxbot.adapters.yaml_files import load_company_calendar, load_reminder_settings
+from cxbot.adapters.yaml_files import (
+    load_company_calendar,
+    load_reminder_settings,
+    load_schedules,
+)
 from cxbot.domain.calendar import BusinessCalendar
 from cxbot.service.calendar_sync import CalendarSettings, CalendarSync
 from cxbot.service.delivery import ExactlyOnce, Notifier
+from cxbot.service.jobs import JobFunction, JobRunner
 from cxbot.service.launches import Context
 from cxbot.service.ports import ChecklistBoard, PromotionBoard, PromotionSource
 from cxbot.service.reminders import Reminders
+from cxbot.service.schedule import Schedule
+from cxbot.service.status_sync import sync_status
+from cxbot.service.weekly import WeeklyDigest
 from cxbot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -143,6 +153,62 @@ class App:
                 brief_business_days=settings.cxbot_calendar_brief_days,
             ),
         )
+
+    def schedules(self) -> dict[str, Schedule]:
+        return load_schedules(self.settings.cxbot_schedule_file)
+
+    def job_runner(self) -> JobRunner:
+        """The scheduled jobs, wired to this app; the same functions run under any engine."""
+        schedules = self.schedules()
+        return JobRunner(
+            runs=self.store,
+            schedules=schedules,
+            functions=self.job_functions(),
+            calendar=self.calendar,
+            clock=self.now,
+            worker=f"{socket.gethostname()}:{os.getpid()}",
+        )
+
+    def job_functions(self) -> dict[str, JobFunction]:
+        def status_sync(tick: datetime) -> dict[str, object]:
+            report = sync_status(self.context())
+            return {"pages_read": report.seen, "changes": len(report.changes)}
+
+        def calendar_sync(tick: datetime) -> dict[str, object]:
+            report = self.calendar_sync().run(now=self.now())
+            diff = report.diff
+            return {
+                "changes": len(diff.changes) if diff else 0,
+                "guarded": report.guarded,
+                "unchanged": bool(report.skipped),
+            }
+
+        def reminders(tick: datetime) -> dict[str, object]:
+            report = self.reminders().run(now=self.now())
+            briefs = () if report.skipped else self.calendar_sync().brief(now=self.now())
+            states = [o.state for o in report.outcomes]
+            return {
+                "sent": states.count("sent"),
+                "failed": states.count("failed"),
+                "unknown": states.count("unknown"),
+                "skipped": report.skipped or "",
+                "late": any(o.late for o in report.outcomes),
+                "briefs": len(briefs),
+            }
+
+        def weekly_digest(tick: datetime) -> dict[str, object]:
+            sync = self.calendar_sync()
+            digest = WeeklyDigest(
+                store=self.store, alerts=sync.alerts, compose=WeeklyComposer(self.renderer)
+            )
+            return digest.run(tick=tick, now=self.now())
+
+        return {
+            "status-sync": status_sync,
+            "calendar-sync": calendar_sync,
+            "reminders": reminders,
+            "weekly-digest": weekly_digest,
+        }
 
     def close(self) -> None:
         self.store.close()

@@ -28,6 +28,7 @@ class Settings(BaseSettings):
     cxbot_actor: str = Field(default_factory=lambda: _login())
 
     cxbot_reminders_file: Path = PROJECT_ROOT / "jobs" / "reminders.yaml"
+    cxbot_schedule_file: Path = PROJECT_ROOT / "jobs" / "schedule.yaml"
     cxbot_outbox: Path = Path(".cxbot/outbox.jsonl")
 
     cxbot_calendar_file: Path = PROJECT_ROOT / "examples" / "promotions.csv"

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date, time, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import yaml
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, ValidationError
@@ -18,6 +19,7 @@ from cxbot.domain.policy import ReminderPolicy
 from cxbot.domain.reminders import Routing
 from cxbot.service.errors import InputError, NotFound
 from cxbot.service.reminders import ReminderSettings
+from cxbot.service.schedule import Schedule, ScheduleFile
 
 
 def read_yaml(path: Path) -> Any:
@@ -177,3 +179,16 @@ def load_reminder_settings(path: Path | None) -> ReminderSettings:
         quiet_end=parsed.quiet_hours.end,
         late_after=timedelta(minutes=parsed.late_after_minutes),
     )
+
+
+def load_schedules(path: Path) -> dict[str, Schedule]:
+    """The jobs and their schedules from jobs/schedule.yaml, validated."""
+    raw = read_yaml(path) or {}
+    try:
+        parsed = ScheduleFile.model_validate(raw)
+        tz = ZoneInfo(parsed.timezone)
+    except ValidationError as error:
+        raise InputError(describe_validation(path, raw, error)) from None
+    except (KeyError, ValueError):
+        raise InputError(f"{path}: unknown timezone {raw.get('timezone')!r}") from None
+    return {name: Schedule.of(name, spec, tz) for name, spec in parsed.jobs.items()}

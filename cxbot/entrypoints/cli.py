@@ -22,8 +22,9 @@ from cxbot.adapters.yaml_files import find_template, load_owners, load_template
 from cxbot.bootstrap import App, build_app
 from cxbot.domain.checklist import ItemStatus, launch_key
 from cxbot.domain.owners import OwnerDirectory, Person
-from cxbot.entrypoints import views
+from cxbot.entrypoints import logs, views
 from cxbot.entrypoints.doctor import doctor_report
+from cxbot.entrypoints.service import serve
 from cxbot.service import launches as launch_service
 from cxbot.service.calendar_sync import CalendarReport
 from cxbot.service.errors import CxbotError, InputError, NotFound
@@ -109,8 +110,9 @@ def progress_bar(enabled: bool) -> Iterator[Progress]:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
+@click.option("--log-json", is_flag=True, help="Log JSON lines (for log collectors).")
 @click.pass_context
-def cli(ctx: click.Context, verbose: int) -> None:
+def cli(ctx: click.Context, verbose: int, log_json: bool) -> None:
     """cxbot runs the operations side of CX launches.
 
     It turns a checklist template into dated items for every department (D-days on
@@ -125,9 +127,8 @@ def cli(ctx: click.Context, verbose: int) -> None:
       cxbot doctor                    check what is configured
     """
     level = logging.WARNING - 10 * verbose
-    logging.basicConfig(
-        level=max(level, logging.DEBUG), format="%(levelname)s %(name)s: %(message)s"
-    )
+    logs.configure(max(level, logging.DEBUG), json_lines=log_json)
+
     ctx.ensure_object(dict)
     ctx.obj.setdefault("settings", Settings)
     ctx.obj.setdefault("factory", build_app)
@@ -547,6 +548,58 @@ def _print_calendar(report: CalendarReport) -> None:
         click.echo("alert that would be sent:\n" + report.preview)
 
 
+# the service ----------------------------------------------------------------------------
+@cli.command()
+@click.option("--health-port", type=int, help="Serve GET /healthz on this port (0: any free).")
+@click.option(
+    "--health-host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address for the health endpoint (0.0.0.0 in a container).",
+)
+@click.pass_context
+@reports_errors
+def run(ctx: click.Context, health_port: int | None, health_host: str) -> None:
+    """Runs cxbot as a service: every job in jobs/schedule.yaml on its schedule.
+
+    At start it catches up what was missed while it was down (syncs once; reminders
+    only the same business day), then runs each job at its cron times in
+    CXBOT_TIMEZONE. Every run is recorded with its tick; a tick never runs twice, even
+    with several processes on one store. SIGTERM or Ctrl-C lets the running job
+    finish, then stops. Logs go to standard error (--log-json for JSON lines).
+
+    \b
+    Example:
+      cxbot run
+      cxbot --log-json run --health-port 8080 --health-host 0.0.0.0
+    """
+    with opened(ctx) as app:
+        if health_port is not None or logging.getLogger().level > logging.INFO:
+            logging.getLogger("cxbot").setLevel(logging.INFO)
+        serve(app.job_runner(), timezone=app.tz, health_port=health_port, health_host=health_host)
+
+
+@cli.command()
+@click.pass_context
+@reports_errors
+def health(ctx: click.Context) -> None:
+    """Fails (exit 1) when a job that should have run has not: a dead-man's switch.
+
+    The reminder job must have run successfully by its deadline on business days;
+    other jobs must have succeeded within three of their intervals.
+
+    \b
+    Example:
+      cxbot health || alert-someone
+    """
+    ctx.obj["quiet_mode"] = True
+    with opened(ctx) as app:
+        ok, lines = app.job_runner().health()
+        for line in lines:
+            click.echo(line)
+        sys.exit(0 if ok else 1)
+
+
 # status, history, templates, doctor ---------------------------------------------
 @cli.command()
 @click.option("--today", callback=iso_date, help="Pretend today is this date (planning).")
@@ -563,6 +616,8 @@ def status(ctx: click.Context, today: date | None, horizon: int) -> None:
     """
     with opened(ctx) as app:
         _print_status(app, today or app.today(), horizon=horizon)
+        click.echo()
+        _print_jobs(app)
 
 
 @cli.command()
@@ -740,6 +795,40 @@ def _print_reminders(report: ReminderReport, *, dry_run: bool, channel: str) -> 
     click.echo(
         f"{report.business_date}: {report.planned} reminder(s) due, "
         f"{report.already_sent} already sent earlier, {sent} message(s) {verb} via {channel}"
+    )
+
+
+def _print_jobs(app: App) -> None:
+    now = app.now()
+    click.echo("jobs (jobs/schedule.yaml):")
+    for name, schedule in app.schedules().items():
+        runs = app.store.runs_of(name, limit=20)
+        last = runs[0] if runs else None
+        failed = next((r for r in runs if r.outcome == "failed"), None)
+        upcoming = schedule.next_tick(now)
+        line = (
+            f"  {name:14} {schedule.spec.cron:18} next {upcoming:%m-%d %H:%M}"
+            if upcoming
+            else f"  {name:14} {schedule.spec.cron:18} next -"
+        )
+        if last is not None:
+            line += f" · last {last.tick.astimezone(app.tz):%m-%d %H:%M} {last.outcome}" + (
+                f" {last.summary}" if last.summary else ""
+            )
+        else:
+            line += " · never run"
+        click.echo(line)
+        if failed is not None:
+            click.echo(
+                f"  {'':14} last failure {failed.tick.astimezone(app.tz):%m-%d %H:%M}: "
+                f"{failed.error}"
+            )
+    unsettled = app.store.unsettled()
+    failed_today = [s for s in app.store.reminder_states(app.today()).values() if s == "failed"]
+    pending = app.store.pending_alerts()
+    click.echo(
+        f"backlog: {len(unsettled)} reminder message(s) unsettled, {len(failed_today)} "
+        f"reminder(s) failed today, {len(pending)} CX alert(s) waiting"
     )
 
 

@@ -1,0 +1,128 @@
+"""Running scheduled jobs: one run per (job, tick), recorded, caught up after downtime.
+
+The job functions take their scheduled tick and are idempotent, so the same functions
+run under any engine (APScheduler in `cxbot run`, or a distributed queue).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from cxbot.domain.calendar import BusinessCalendar
+from cxbot.service.ports import JobRun, JobRuns
+from cxbot.service.schedule import Schedule
+
+log = logging.getLogger(__name__)
+
+JobFunction = Callable[[datetime], Mapping[str, object]]
+STALE_AFTER = timedelta(minutes=30)
+
+
+@dataclass(frozen=True, kw_only=True)
+class RunResult:
+    job: str
+    tick: datetime
+    outcome: str  # ok, failed, skipped (another worker has it, or it ran)
+    summary: Mapping[str, object] = field(default_factory=dict)
+    error: str | None = None
+
+
+@dataclass(kw_only=True)
+class JobRunner:
+    runs: JobRuns
+    schedules: dict[str, Schedule]
+    functions: dict[str, JobFunction]
+    calendar: BusinessCalendar
+    clock: Callable[[], datetime]
+    worker: str
+    stale_after: timedelta = STALE_AFTER
+
+    def execute(self, name: str, tick: datetime) -> RunResult:
+        """Runs one tick of one job unless another worker has (or had) it."""
+        now = self.clock()
+        if not self.runs.claim_run(
+            name, tick, worker=self.worker, now=now, stale_before=now - self.stale_after
+        ):
+            return RunResult(job=name, tick=tick, outcome="skipped")
+        log.info("job %s: running tick %s", name, tick.isoformat())
+        try:
+            summary = dict(self.functions[name](tick))
+        except Exception as error:  # a job's failure is recorded, never the scheduler's
+            log.exception("job %s: tick %s failed", name, tick.isoformat())
+            self.runs.finish_run(
+                name,
+                tick,
+                outcome="failed",
+                now=self.clock(),
+                error=f"{type(error).__name__}: {error}",
+            )
+            return RunResult(job=name, tick=tick, outcome="failed", error=str(error))
+        self.runs.finish_run(name, tick, outcome="ok", now=self.clock(), summary=summary)
+        log.info("job %s: tick %s done %s", name, tick.isoformat(), summary)
+        return RunResult(job=name, tick=tick, outcome="ok", summary=summary)
+
+    def due(self, name: str) -> RunResult | None:
+        """Runs the job's latest tick (what the scheduler calls when the job fires)."""
+        tick = self.schedules[name].latest_tick(self.clock())
+        return None if tick is None else self.execute(name, tick)
+
+    def catch_up(self) -> list[RunResult]:
+        """At start-up: runs what was missed while down, per each job's policy."""
+        now = self.clock()
+        results = []
+        for name, schedule in self.schedules.items():
+            tick = schedule.missed(
+                last_tick=self.runs.last_tick(name), now=now, calendar=self.calendar
+            )
+            if tick is not None:
+                log.info("job %s: catching up tick %s", name, tick.isoformat())
+                results.append(self.execute(name, tick))
+        return results
+
+    def health(self) -> tuple[bool, list[str]]:
+        """A dead-man's switch: fails when a job that should have run has not."""
+        now = self.clock()
+        ok, lines = True, []
+        for name, schedule in self.schedules.items():
+            runs = self.runs.runs_of(name, limit=5)
+            last_ok = next((r for r in runs if r.outcome == "ok"), None)
+            latest = schedule.latest_tick(now)
+            problem = self._overdue(schedule, latest, last_ok, now)
+            if problem:
+                ok = False
+                lines.append(f"✗ {name}: {problem}")
+            else:
+                when = (
+                    last_ok.tick.astimezone(schedule.tz).strftime("%m-%d %H:%M") if last_ok else "-"
+                )
+                lines.append(f"✓ {name}: last ok run {when}")
+        return ok, lines
+
+    def _overdue(
+        self, schedule: Schedule, latest: datetime | None, last_ok: JobRun | None, now: datetime
+    ) -> str | None:
+        deadline = schedule.spec.deadline
+        local = now.astimezone(schedule.tz)
+        if deadline is not None:
+            today = local.date()
+            if not self.calendar.is_business_day(today) or local.time() < deadline:
+                return None
+            if latest is None or latest.astimezone(schedule.tz).date() != today:
+                return None  # not scheduled today
+            if last_ok is None or last_ok.tick.astimezone(schedule.tz).date() != today:
+                return f"no successful run today by {deadline:%H:%M}"
+            return None
+        if latest is None:
+            return None
+        previous = schedule.latest_tick(latest - timedelta(seconds=1))
+        if previous is None:
+            return None
+        interval = latest - previous
+        if last_ok is None or now - last_ok.tick > 3 * interval:
+            if last_ok is None:
+                return f"never succeeded (it runs every {interval})"
+            return f"no successful run since {last_ok.tick.isoformat()} (it runs every {interval})"
+        return None
