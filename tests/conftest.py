@@ -18,6 +18,23 @@ from cxbot.adapters.store import SqlStore, open_store
 from cxbot.emulators.notion import NotionEmulator
 from tests.fakes import InMemoryStore
 
+
+@pytest.fixture(scope="session", autouse=True)
+def utc_process_timezone() -> Iterator[None]:
+    """Tests run with TZ=UTC whatever the host says, so naive local times show up as bugs."""
+    import time
+
+    previous = os.environ.get("TZ")
+    os.environ["TZ"] = "UTC"
+    time.tzset()
+    yield
+    if previous is None:
+        os.environ.pop("TZ", None)
+    else:
+        os.environ["TZ"] = previous
+    time.tzset()
+
+
 PG_ADMIN_URL = os.environ.get(
     "CXBOT_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
