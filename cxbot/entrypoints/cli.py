@@ -580,6 +580,55 @@ def run(ctx: click.Context, health_port: int | None, health_host: str) -> None:
 
 
 @cli.command()
+@click.option("--name", help="This worker's name in logs (default: host:pid).")
+@click.option(
+    "--heartbeat", default=10.0, show_default=True, help="Seconds between this worker's heartbeats."
+)
+@click.option(
+    "--stalled-after",
+    default=30.0,
+    show_default=True,
+    help="Seconds without heartbeat after which a worker counts as dead.",
+)
+@click.option(
+    "--stalled-check",
+    default="* * * * * */15",
+    show_default=True,
+    help="How often (cron with seconds) to hand dead workers' jobs to live ones.",
+)
+@click.pass_context
+@reports_errors
+def worker(
+    ctx: click.Context, name: str | None, heartbeat: float, stalled_after: float, stalled_check: str
+) -> None:
+    """Runs the scheduled jobs as one of several workers sharing one PostgreSQL.
+
+    For high availability or many workspaces: start `cxbot worker` on several
+    machines with the same CXBOT_DATABASE_URL (PostgreSQL). Each job tick runs once
+    for the whole group (procrastinate); if a worker dies mid-run, another takes the
+    run over. Needs `pip install -e '.[postgres]'`. With one machine, `cxbot run` is
+    simpler.
+
+    \b
+    Example:
+      CXBOT_DATABASE_URL=postgresql+psycopg://cxbot@db/cxbot cxbot worker
+    """
+    try:
+        from cxbot.entrypoints import workers
+    except ImportError:
+        raise InputError("cxbot worker needs procrastinate: pip install -e '.[postgres]'") from None
+    with opened(ctx) as app:
+        logging.getLogger("cxbot").setLevel(logging.INFO)
+        dsn = workers.conninfo(app.settings.cxbot_database_url)
+        runner = app.job_runner()
+        queue = workers.build(runner, dsn, stalled_check=stalled_check, stalled_after=stalled_after)
+        workers.ensure_schema(queue, dsn)
+        workers.run_worker(
+            queue, name=name or runner.worker, heartbeat=heartbeat, stalled_after=stalled_after
+        )
+
+
+@cli.command()
 @click.pass_context
 @reports_errors
 def health(ctx: click.Context) -> None:

@@ -40,11 +40,16 @@ class JobRunner:
     worker: str
     stale_after: timedelta = STALE_AFTER
 
-    def execute(self, name: str, tick: datetime) -> RunResult:
-        """Runs one tick of one job unless another worker has (or had) it."""
+    def execute(self, name: str, tick: datetime, *, takeover: bool = False) -> RunResult:
+        """Runs one tick of one job unless another worker has (or had) it.
+
+        `takeover` is for a run handed over from a worker known to be dead: a run it
+        left 'running' is taken over at once instead of after `stale_after`.
+        """
         now = self.clock()
+        stale_before = now if takeover else now - self.stale_after
         if not self.runs.claim_run(
-            name, tick, worker=self.worker, now=now, stale_before=now - self.stale_after
+            name, tick, worker=self.worker, now=now, stale_before=stale_before
         ):
             return RunResult(job=name, tick=tick, outcome="skipped")
         log.info("job %s: running tick %s", name, tick.isoformat())

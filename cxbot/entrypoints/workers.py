@@ -1,0 +1,102 @@
+"""Scale-out: the same job functions as procrastinate tasks, one run per tick on PostgreSQL.
+
+Several `cxbot worker` processes, on several machines, share one PostgreSQL database.
+procrastinate defers each periodic task once per minute for the whole group (its
+periodic-defer table is unique per task and timestamp) and hands each job to one worker;
+the job run itself is claimed per (job, tick) in cxbot's store as in `cxbot run`. When a
+worker dies mid-run its heartbeat stops, the stalled-job check hands the job to another
+worker, and that worker takes the run over; reminders and alerts stay exactly-once.
+
+procrastinate's cron is UTC; cxbot's schedules are in CXBOT_TIMEZONE. So every job is a
+per-minute task that runs the job's tick when one falls in that minute.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import procrastinate
+import psycopg
+
+from cxbot.service.errors import InputError
+from cxbot.service.jobs import JobRunner
+
+log = logging.getLogger(__name__)
+
+
+def conninfo(database_url: str) -> str:
+    if not database_url.startswith(("postgresql", "postgres")):
+        raise InputError(
+            "cxbot worker needs PostgreSQL: set CXBOT_DATABASE_URL=postgresql+psycopg://…"
+            " (SQLite users run `cxbot run`)"
+        )
+    return database_url.replace("postgresql+psycopg://", "postgresql://", 1)
+
+
+def ensure_schema(app: procrastinate.App, dsn: str) -> None:
+    """procrastinate's tables, created once (applying the schema twice fails)."""
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute("SELECT pg_advisory_lock(4242001)")
+        try:
+            found = conn.execute("SELECT to_regclass('procrastinate_jobs')").fetchone()
+            if found is None or found[0] is None:
+                conn.execute(app.schema_manager.get_schema())
+                log.info("created procrastinate's tables")
+        finally:
+            conn.execute("SELECT pg_advisory_unlock(4242001)")
+
+
+def build(
+    runner: JobRunner,
+    dsn: str,
+    *,
+    stalled_check: str = "* * * * * */15",
+    stalled_after: float = 30.0,
+) -> procrastinate.App:
+    app = procrastinate.App(connector=procrastinate.PsycopgConnector(conninfo=dsn))
+
+    def per_minute(name: str) -> Callable[..., None]:
+        schedule = runner.schedules[name]
+
+        def run(context: Any, timestamp: int) -> None:
+            minute = datetime.fromtimestamp(timestamp, UTC)
+            tick = schedule.latest_tick(minute)
+            if tick is None or tick <= minute - timedelta(minutes=1):
+                return  # no tick of this job in this minute
+            retried = context.job.attempts > 0  # a stalled run handed to this worker
+            result = runner.execute(name, tick, takeover=retried)
+            log.info("%s %s: %s", name, tick.isoformat(), result.outcome)
+
+        return run
+
+    for name, schedule in runner.schedules.items():
+        if not schedule.spec.enabled:
+            continue
+        task = app.task(name=f"cxbot.{name}", pass_context=True, queueing_lock=f"cxbot.{name}")(
+            per_minute(name)
+        )
+        app.periodic(cron="* * * * *", periodic_id=name)(task)
+
+    @app.periodic(cron=stalled_check, periodic_id="stalled")
+    @app.task(name="cxbot.retry-stalled", queueing_lock="cxbot.retry-stalled")
+    async def retry_stalled(timestamp: int) -> None:
+        for job in await app.job_manager.get_stalled_jobs(seconds_since_heartbeat=stalled_after):
+            log.warning("job %s of a dead worker: handing it to a live one", job.id)
+            await app.job_manager.retry_job(job)
+
+    return app
+
+
+def run_worker(
+    app: procrastinate.App, *, name: str, heartbeat: float = 10.0, stalled_after: float = 30.0
+) -> None:
+    app.run_worker(
+        name=name,
+        install_signal_handlers=True,
+        concurrency=1,
+        update_heartbeat_interval=heartbeat,
+        stalled_worker_timeout=stalled_after,
+    )
