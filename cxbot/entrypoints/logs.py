@@ -13,8 +13,13 @@ _SECRETS = re.compile(
 )
 
 
+_EMAIL = re.compile(r"([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9.-]+\.[A-Za-z]{2,})")
+
+
 def redact(text: str) -> str:
-    return _SECRETS.sub(lambda m: m.group(0)[:5] + "…", text)
+    """Tokens cut to their prefix; email addresses reduced to a first letter and domain."""
+    text = _SECRETS.sub(lambda m: m.group(0)[:5] + "…", text)
+    return _EMAIL.sub(lambda m: f"{m.group(1)}…@{m.group(2)}", text)
 
 
 class RedactingFilter(logging.Filter):

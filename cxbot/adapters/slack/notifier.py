@@ -135,7 +135,7 @@ class SlackNotifier:
         if user_id is None:
             return None
         channel = self._dm(recipient.email or "", user_id)
-        return Destination(channel=channel, label=f"DM {recipient.name} ({user_id})")
+        return Destination(channel=channel, label=f"DM {user_id}")
 
     def _user_id(self, email: str) -> str | None:
         cached = self.cache.cached_user(email)
