@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, Row, create_engine, delete, event, func, select, update
+from sqlalchemy import Engine, Row, create_engine, delete, event, func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
@@ -25,6 +25,7 @@ from cxbot.adapters.store.tables import (
     slack_users,
 )
 from cxbot.adapters.store.tables import promotions as promotions_table
+from cxbot.domain.audit import GENESIS, ChainedEntry, chain_hash
 from cxbot.domain.changes import Change, ChangeSource
 from cxbot.domain.checklist import ChecklistItem, ItemStatus, Launch
 from cxbot.domain.dday import DayUnit
@@ -125,7 +126,42 @@ class SqlStore:
             if items:
                 self._upsert(conn, checklist_items, "key", [_item_row(item) for item in items])
             if changes:
-                conn.execute(changes_table.insert(), [_change_row(change) for change in changes])
+                self._append_changes(conn, changes)
+
+    def _append_changes(self, conn: Connection, changes: Sequence[Change]) -> None:
+        """Appends entries to the hash chain; one writer at a time extends it."""
+        if self.engine.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(4242002)"))
+        for change in changes:
+            entry_id = conn.execute(
+                changes_table.insert().values(**_change_row(change)).returning(changes_table.c.id)
+            ).scalar_one()
+            # On SQLite the insert holds the write lock, so the entry before is final.
+            previous = (
+                conn.execute(
+                    select(changes_table.c.hash)
+                    .where(changes_table.c.id < entry_id)
+                    .order_by(changes_table.c.id.desc())
+                    .limit(1)
+                ).scalar()
+                or GENESIS
+            )
+            conn.execute(
+                update(changes_table)
+                .where(changes_table.c.id == entry_id)
+                .values(prev_hash=previous, hash=chain_hash(previous, entry_id, change))
+            )
+
+    def chain(self) -> Iterator[ChainedEntry]:
+        """The whole change history with its hashes, oldest first."""
+        with self.engine.connect() as conn:
+            for row in conn.execute(select(changes_table).order_by(changes_table.c.id)):
+                yield ChainedEntry(
+                    id=row.id,
+                    change=_change(row),
+                    prev_hash=row.prev_hash or "",
+                    hash=row.hash or "",
+                )
 
     def _insert_new(
         self, conn: Connection, table: Any, key: str, rows: list[dict[str, Any]]
@@ -285,7 +321,7 @@ class SqlStore:
             if promotions:
                 self._upsert(conn, promotions_table, "key", [_promotion_row(p) for p in promotions])
             if changes:
-                conn.execute(changes_table.insert(), [_change_row(change) for change in changes])
+                self._append_changes(conn, changes)
             if alert is not None:
                 self._insert_new(conn, pending_alerts, "key", [_alert_row(alert)])
 

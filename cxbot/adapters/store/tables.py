@@ -90,6 +90,8 @@ changes = Table(
     Column("source", String(20), nullable=False),
     Column("at", UtcDateTime, nullable=False),
     Column("note", Text),
+    Column("prev_hash", String(64)),
+    Column("hash", String(64)),
     Index("ix_changes_entity", "entity", "entity_id"),
 )
 
