@@ -24,6 +24,7 @@ from cxbot.adapters.holidays_kr import korean_calendar
 from cxbot.adapters.local_board import LocalBoard
 from cxbot.adapters.notion.api import NotionApi
 from cxbot.adapters.notion.board import NotionChecklistBoard
+from cxbot.adapters.notion.decisions import NotionDecisionBoard
 from cxbot.adapters.notion.pacing import Pacer
 from cxbot.adapters.notion.promotions import LocalPromotionBoard, NotionPromotionBoard
 from cxbot.adapters.outbox import OutboxNotifier
@@ -39,10 +40,11 @@ from cxbot.adapters.yaml_files import (
 )
 from cxbot.domain.calendar import BusinessCalendar
 from cxbot.service.calendar_sync import CalendarSettings, CalendarSync
+from cxbot.service.decision_log import DecisionLog, LocalDecisionBoard
 from cxbot.service.delivery import ExactlyOnce, Notifier
 from cxbot.service.jobs import JobFunction, JobRunner
 from cxbot.service.launches import Context
-from cxbot.service.ports import ChecklistBoard, PromotionBoard, PromotionSource
+from cxbot.service.ports import ChecklistBoard, DecisionBoard, PromotionBoard, PromotionSource
 from cxbot.service.reminders import Reminders
 from cxbot.service.schedule import Schedule
 from cxbot.service.status_sync import sync_status
@@ -153,6 +155,14 @@ class App:
                 brief_business_days=settings.cxbot_calendar_brief_days,
             ),
         )
+
+    def decision_log(self) -> DecisionLog:
+        board: DecisionBoard = LocalDecisionBoard()
+        if self.notion_api is not None:
+            board = NotionDecisionBoard(
+                self.notion_api, data_source_id=self.settings.notion_decisions_data_source_id
+            )
+        return DecisionLog(store=self.store, board=board)
 
     def schedules(self) -> dict[str, Schedule]:
         return load_schedules(self.settings.cxbot_schedule_file)

@@ -46,6 +46,7 @@ class Settings(BaseSettings):
     notion_parent_page_id: str | None = None
     notion_checklist_data_source_id: str | None = None
     notion_promotions_data_source_id: str | None = None
+    notion_decisions_data_source_id: str | None = None
     notion_base_url: str = "https://api.notion.com"
     notion_requests_per_second: float = Field(default=3.0, gt=0, le=3.0)
     notion_timeout_seconds: float = Field(default=30.0, gt=0)

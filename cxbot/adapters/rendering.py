@@ -33,10 +33,16 @@ def cell(value: Any, width: int) -> str:
     return "".join(out) + " " * max(0, width - used)
 
 
+def markdown_cell(value: Any) -> str:
+    """Text safe inside a Markdown table cell: pipes escaped, lines joined."""
+    return str(value).replace("|", "\\|").replace("\n", " ")
+
+
 class Renderer:
     def __init__(self, folder: Path, locale: str) -> None:
         self.env = Environment(
-            loader=FileSystemLoader([str(folder / locale), str(folder)]),
+            # A template not yet written for the locale falls back to Korean, the default.
+            loader=FileSystemLoader([str(folder / locale), str(folder / "ko"), str(folder)]),
             undefined=StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
@@ -44,6 +50,7 @@ class Renderer:
             autoescape=select_autoescape(["html", "htm"], default=False),
         )
         self.env.filters["cell"] = cell
+        self.env.filters["md"] = markdown_cell
 
     def render(self, name: str, **context: Any) -> str:
         return self.env.get_template(name).render(**context)

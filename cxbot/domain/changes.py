@@ -49,6 +49,8 @@ def diff_fields(
         after = new.get(name)
         if old is not None and before == after:
             continue
+        if old is None and not after:
+            continue  # a new record's empty fields say nothing
         changes.append(
             Change(
                 entity=entity,

@@ -9,6 +9,7 @@ from typing import Protocol
 
 from cxbot.domain.changes import Change
 from cxbot.domain.checklist import ChecklistItem, Launch
+from cxbot.domain.decisions import Decision
 from cxbot.domain.promotions import Promotion
 
 Progress = Callable[[int, int, str], None]
@@ -284,3 +285,21 @@ class JobRuns(Protocol):
         ...
 
     def last_tick(self, job: str) -> datetime | None: ...
+
+
+class DecisionStore(Protocol):
+    def decisions(self, project: str | None = None) -> list[Decision]: ...
+
+    def get_decision(self, key: str) -> Decision | None: ...
+
+    def save_decisions(self, decisions: Sequence[Decision], changes: Sequence[Change]) -> None:
+        """Upserts decisions and appends their changes, atomically."""
+        ...
+
+
+class DecisionBoard(Protocol):
+    """Where decisions are shown (a Notion data source); the store stays the record."""
+
+    name: str
+
+    def mirror(self, decisions: Sequence[Decision]) -> PublishResult: ...

@@ -24,11 +24,13 @@ from cxbot.adapters.store.tables import (
     reminder_log,
     slack_users,
 )
+from cxbot.adapters.store.tables import decisions as decisions_table
 from cxbot.adapters.store.tables import promotions as promotions_table
 from cxbot.domain.audit import GENESIS, ChainedEntry, chain_hash
 from cxbot.domain.changes import Change, ChangeSource
 from cxbot.domain.checklist import ChecklistItem, ItemStatus, Launch
 from cxbot.domain.dday import DayUnit
+from cxbot.domain.decisions import Decision, DecisionStatus, Position
 from cxbot.domain.policy import PolicyOverride
 from cxbot.domain.promotions import Promotion
 from cxbot.service.ports import (
@@ -436,6 +438,25 @@ class SqlStore:
             value = value.replace(tzinfo=UTC)
         return value
 
+    # decisions ------------------------------------------------------------------
+    def decisions(self, project: str | None = None) -> list[Decision]:
+        query = select(decisions_table).order_by(decisions_table.c.key)
+        if project is not None:
+            query = query.where(decisions_table.c.project == project)
+        with self.engine.connect() as conn:
+            return [_decision(row) for row in conn.execute(query)]
+
+    def get_decision(self, key: str) -> Decision | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(decisions_table).where(decisions_table.c.key == key)).first()
+        return _decision(row) if row else None
+
+    def save_decisions(self, decisions: Sequence[Decision], changes: Sequence[Change]) -> None:
+        with self.engine.begin() as conn:
+            self._upsert(conn, decisions_table, "key", [_decision_row(d) for d in decisions])
+            if changes:
+                self._append_changes(conn, changes)
+
     # Slack user cache ------------------------------------------------------------
     def cached_user(self, email: str) -> SlackUser | None:
         with self.engine.connect() as conn:
@@ -514,6 +535,50 @@ def _alert_row(alert: PendingAlert) -> dict[str, Any]:
         "created_at": alert.created_at,
         "message": json.dumps(message, ensure_ascii=False),
         "delivered_at": None,
+    }
+
+
+def _decision(row: Row[Any]) -> Decision:
+    return Decision(
+        key=row.key,
+        project=row.project,
+        title=row.title,
+        decision=row.decision,
+        context=row.context,
+        decided_by=row.decided_by,
+        decided_on=row.decided_on,
+        participants=tuple(
+            Position(who=p["who"], position=p["position"]) for p in json.loads(row.participants)
+        ),
+        status=DecisionStatus(row.status),
+        links=tuple(json.loads(row.links)),
+        supersedes=row.supersedes,
+        superseded_by=row.superseded_by,
+        source=row.source,
+        recorded_at=row.recorded_at,
+        remote_id=row.remote_id,
+    )
+
+
+def _decision_row(d: Decision) -> dict[str, Any]:
+    return {
+        "key": d.key,
+        "project": d.project,
+        "title": d.title,
+        "decision": d.decision,
+        "context": d.context,
+        "decided_by": d.decided_by,
+        "decided_on": d.decided_on,
+        "participants": json.dumps(
+            [{"who": p.who, "position": p.position} for p in d.participants], ensure_ascii=False
+        ),
+        "status": d.status.value,
+        "links": json.dumps(list(d.links), ensure_ascii=False),
+        "supersedes": d.supersedes,
+        "superseded_by": d.superseded_by,
+        "source": d.source,
+        "recorded_at": d.recorded_at,
+        "remote_id": d.remote_id,
     }
 
 

@@ -170,3 +170,23 @@ job_runs = Table(
     Column("error", Text),
     Index("ix_job_runs_outcome", "job", "outcome"),
 )
+
+decisions = Table(
+    "decisions",
+    metadata,
+    Column("key", String(200), primary_key=True),
+    Column("project", String(200), nullable=False, index=True),
+    Column("title", String(300), nullable=False),
+    Column("decision", Text, nullable=False),
+    Column("context", Text, nullable=False),
+    Column("decided_by", String(300), nullable=False),
+    Column("decided_on", Date),
+    Column("participants", Text, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("links", Text, nullable=False),
+    Column("supersedes", String(200)),
+    Column("superseded_by", String(200)),
+    Column("source", String(20), nullable=False),
+    Column("recorded_at", UtcDateTime),
+    Column("remote_id", String(64)),
+)

@@ -1,0 +1,97 @@
+"""Audit reports: a project's decisions and change timeline, with the chain's verdict."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from cxbot.domain.audit import ChainedEntry, ChainReport, verify_chain
+from cxbot.domain.changes import Change
+from cxbot.domain.decisions import Decision, project_slug
+
+
+@dataclass(frozen=True, kw_only=True)
+class AuditReport:
+    subject: str
+    generated_at: datetime
+    since: date | None
+    until: date | None
+    decisions: list[Decision]
+    timeline: list[tuple[int, Change]]
+    chain: ChainReport
+
+
+def build_report(
+    *,
+    project: str | None,
+    launch: str | None,
+    decisions: list[Decision],
+    chain: Iterable[ChainedEntry],
+    since: date | None,
+    until: date | None,
+    now: datetime,
+    tz: object,
+) -> AuditReport:
+    """Everything recorded about a project (its decisions) or a launch (its items)."""
+    entries = list(chain)
+    prefixes = []
+    if project is not None:
+        prefixes.append(f"D-{project_slug(project)}-")
+    if launch is not None:
+        prefixes.append(launch)
+
+    def local_day(change: Change) -> date:
+        return change.at.astimezone(tz).date()  # type: ignore[arg-type]
+
+    timeline = [
+        (entry.id, entry.change)
+        for entry in entries
+        if any(entry.change.entity_id.startswith(p) for p in prefixes)
+        and (since is None or local_day(entry.change) >= since)
+        and (until is None or local_day(entry.change) <= until)
+    ]
+    chosen = [
+        d
+        for d in decisions
+        if project is not None
+        and d.project == project
+        and (since is None or d.decided_on is None or d.decided_on >= since)
+        and (until is None or d.decided_on is None or d.decided_on <= until)
+    ]
+    subject = " / ".join(x for x in (project, launch) if x)
+    return AuditReport(
+        subject=subject,
+        generated_at=now,
+        since=since,
+        until=until,
+        decisions=chosen,
+        timeline=timeline,
+        chain=verify_chain(entries),
+    )
+
+
+def to_csv(report: AuditReport, tz: object) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        ["entry", "at", "entity", "entity_id", "field", "old", "new", "actor", "source", "note"]
+    )
+    for entry_id, c in report.timeline:
+        writer.writerow(
+            [
+                entry_id,
+                c.at.astimezone(tz).isoformat(),  # type: ignore[arg-type]
+                c.entity,
+                c.entity_id,
+                c.field,
+                c.old or "",
+                c.new or "",
+                c.actor,
+                c.source.value,
+                c.note or "",
+            ]
+        )
+    return out.getvalue()
