@@ -137,7 +137,7 @@ def test_doctor_names_missing_scopes_and_channels(slack: SlackEmulator) -> None:
     ok, lines = check_slack(reader, {"cx": member, "dept:sales": outside})
     assert not ok
     assert any(f"channel dept:sales ({outside}): the bot is not a member" in line for line in lines)
-    assert any("✓ Slack scopes: all 9 granted" in line for line in lines)
+    assert any("✓ Slack scopes: all 10 granted" in line for line in lines)
     slack.scopes = "chat:write,users:read"
     ok, lines = check_slack(reader, {"cx": member})
     assert not ok and any("im:write (to open a DM" in line for line in lines)

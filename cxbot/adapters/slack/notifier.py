@@ -33,7 +33,8 @@ REQUIRED_SCOPES = {
     "groups:read": "check the bot is in the configured private channels (conversations.info)",
     "channels:history": "find a reminder already posted when an answer was lost",
     "groups:history": "the same in private channels",
-    "im:history": "the same in DMs",
+    "im:history": "the same in DMs; read a thread made into a decision (conversations.replies)",
+    "commands": "the 'record as decision' message shortcut and the /cxbot-decision command",
 }
 FATAL = {
     "invalid_auth",

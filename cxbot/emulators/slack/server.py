@@ -24,6 +24,7 @@ METHOD_TIERS = {
     "conversations.open": 3,
     "conversations.history": 3,
     "conversations.info": 3,
+    "conversations.replies": 3,
     "users.lookupByEmail": 3,
     "users.info": 4,
 }
@@ -33,7 +34,7 @@ MAX_HEADER_TEXT = 150
 MAX_MESSAGE_TEXT = 40000
 BOT_SCOPES = (  # what an install from slack-app-manifest.yaml grants
     "chat:write,im:write,users:read,users:read.email,channels:read,groups:read,"
-    "channels:history,groups:history,im:history"
+    "channels:history,groups:history,im:history,commands"
 )
 
 
@@ -83,6 +84,7 @@ class SlackEmulator(EmulatorServer):
         self._channel_buckets: dict[str, TokenBucket] = {}
         self.channel_rate, self.channel_burst = channel_rate, channel_burst
         self.rate_limited = 0
+        self.responses: list[dict[str, Any]] = []
 
     # seeding ---------------------------------------------------------------
     def add_user(self, name: str, email: str) -> str:
@@ -118,6 +120,10 @@ class SlackEmulator(EmulatorServer):
 
     # serving -----------------------------------------------------------------
     def handle(self, request: Request) -> Response:
+        if request.path.startswith("/response/"):  # a response_url Slack gave an app
+            with self.lock:
+                self.responses.append(request.body if isinstance(request.body, dict) else {})
+            return Response(200, {"ok": True})
         method = request.path.removeprefix("/api/")
         handler = getattr(self, "_" + method.replace(".", "_"), None)
         try:
@@ -265,6 +271,27 @@ class SlackEmulator(EmulatorServer):
             raise SlackError("message_not_found")
         link = f"https://cx-emulator.slack.com/archives/{channel.id}/p{ts.replace('.', '')}"
         return {"channel": channel.id, "permalink": link}
+
+    def _conversations_replies(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = self._member_channel(args.get("channel"))
+        ts = str(args.get("ts", ""))
+        with self.lock:
+            thread = [m for m in channel.messages if m["ts"] == ts or m.get("thread_ts") == ts]
+        if not thread:
+            raise SlackError("thread_not_found")
+        return {"messages": thread, "has_more": False, "response_metadata": {"next_cursor": ""}}
+
+    def add_message(
+        self, channel_id: str, user: str, text: str, thread_ts: str | None = None
+    ) -> str:
+        """A person posts in a channel (what a shortcut is later used on)."""
+        with self.lock:
+            ts = f"{int(self.clock())}.{next(self._ts):06d}"
+            message = {"type": "message", "user": user, "ts": ts, "text": text}
+            if thread_ts:
+                message["thread_ts"] = thread_ts
+            self.channels[channel_id].messages.append(message)
+        return ts
 
     def _conversations_info(self, args: dict[str, Any]) -> dict[str, Any]:
         channel = self._channel(args.get("channel"))
