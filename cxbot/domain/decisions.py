@@ -47,6 +47,12 @@ class Decision:
     recorded_at: datetime | None = field(default=None, compare=False)
     remote_id: str | None = field(default=None, compare=False)
 
+    @property
+    def number(self) -> int:
+        """The n of D-<project>-<n>, for ordering (D-x-10 after D-x-9)."""
+        tail = self.key.rsplit("-", 1)[-1]
+        return int(tail) if tail.isdigit() else 0
+
     def tracked(self) -> dict[str, str]:
         return {
             "title": self.title,

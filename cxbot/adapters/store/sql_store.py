@@ -444,7 +444,8 @@ class SqlStore:
         if project is not None:
             query = query.where(decisions_table.c.project == project)
         with self.engine.connect() as conn:
-            return [_decision(row) for row in conn.execute(query)]
+            found = [_decision(row) for row in conn.execute(query)]
+        return sorted(found, key=lambda d: (d.project, d.number, d.key))
 
     def get_decision(self, key: str) -> Decision | None:
         with self.engine.connect() as conn:
