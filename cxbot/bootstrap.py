@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 import httpx
 from notion_client import Client
 from notion_client.client import ClientOptions, RetryOptions
+from slack_sdk import WebClient
 
 from cxbot.adapters.calendar_sources import (
     GoogleSheetSource,
@@ -30,6 +31,7 @@ from cxbot.adapters.notion.promotions import LocalPromotionBoard, NotionPromotio
 from cxbot.adapters.outbox import OutboxNotifier
 from cxbot.adapters.rendering import Renderer
 from cxbot.adapters.slack.calendar_messages import CalendarComposer, WeeklyComposer
+from cxbot.adapters.slack.interactive import SlackWorkspace
 from cxbot.adapters.slack.messages import DigestComposer
 from cxbot.adapters.slack.notifier import SlackNotifier, web_clients
 from cxbot.adapters.store import SqlStore, open_store
@@ -40,8 +42,10 @@ from cxbot.adapters.yaml_files import (
 )
 from cxbot.domain.calendar import BusinessCalendar
 from cxbot.service.calendar_sync import CalendarSettings, CalendarSync
+from cxbot.service.decision_capture import DecisionCapture
 from cxbot.service.decision_log import DecisionLog, LocalDecisionBoard
 from cxbot.service.delivery import ExactlyOnce, Notifier
+from cxbot.service.errors import InputError
 from cxbot.service.jobs import JobFunction, JobRunner
 from cxbot.service.launches import Context
 from cxbot.service.ports import ChecklistBoard, DecisionBoard, PromotionBoard, PromotionSource
@@ -163,6 +167,18 @@ class App:
                 self.notion_api, data_source_id=self.settings.notion_decisions_data_source_id
             )
         return DecisionLog(store=self.store, board=board)
+
+    def decision_capture(self) -> DecisionCapture:
+        """Decisions from Slack (needs SLACK_BOT_TOKEN)."""
+        if self.settings.slack_bot_token is None:
+            raise InputError("SLACK_BOT_TOKEN is not set: capturing decisions needs the Slack app")
+        client = WebClient(
+            token=self.settings.slack_bot_token.get_secret_value(),
+            base_url=self.settings.slack_base_url,
+        )
+        return DecisionCapture(
+            log=self.decision_log(), slack=SlackWorkspace(client), clock=self.now
+        )
 
     def schedules(self) -> dict[str, Schedule]:
         return load_schedules(self.settings.cxbot_schedule_file)

@@ -41,6 +41,8 @@ class Settings(BaseSettings):
 
     slack_bot_token: SecretStr | None = None
     slack_base_url: str = "https://slack.com/api/"
+    slack_signing_secret: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
 
     notion_token: SecretStr | None = None
     notion_parent_page_id: str | None = None

@@ -6,6 +6,7 @@ import csv
 import functools
 import logging
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
@@ -18,6 +19,11 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
 from rich.progress import Progress as ProgressBar
 
+from cxbot.adapters.slack.interactive import (
+    SignedRequests,
+    SlackWorkspace,
+    socket_mode_listener,
+)
 from cxbot.adapters.yaml_files import find_template, load_owners, load_template
 from cxbot.bootstrap import App, build_app
 from cxbot.domain.audit import verify_chain
@@ -27,7 +33,7 @@ from cxbot.domain.decisions import DecisionStatus, Position
 from cxbot.domain.owners import OwnerDirectory, Person
 from cxbot.entrypoints import logs, views
 from cxbot.entrypoints.doctor import doctor_report
-from cxbot.entrypoints.service import serve
+from cxbot.entrypoints.service import serve, serve_slack_events
 from cxbot.service import launches as launch_service
 from cxbot.service.audit_report import build_report, to_csv
 from cxbot.service.calendar_sync import CalendarReport
@@ -825,6 +831,77 @@ def decision_show(ctx: click.Context, key: str) -> None:
                     f"  {c.at.astimezone(app.tz):%Y-%m-%d %H:%M} {c.actor} {c.field}: "
                     f"{c.old} → {c.new}"
                 )
+
+
+# Slack interactivity ------------------------------------------------------------------
+@cli.group()
+def slack() -> None:
+    """Receive Slack's decision shortcut and /cxbot-decision command."""
+
+
+@slack.command("serve")
+@click.option("--port", default=3000, show_default=True, help="Port for POST /slack/events.")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on (0.0.0.0 behind a reverse proxy or in a container).",
+)
+@click.pass_context
+@reports_errors
+def slack_serve(ctx: click.Context, port: int, host: str) -> None:
+    """Serves Slack's interactivity and slash-command requests, signature-checked.
+
+    Point the app's Interactivity request URL and the /cxbot-decision command at
+    https://<your host>/slack/events. Requests without a valid X-Slack-Signature, or
+    older than five minutes, are refused (401).
+
+    \b
+    Example:
+      SLACK_SIGNING_SECRET=… cxbot slack serve --host 0.0.0.0 --port 3000
+    """
+    with opened(ctx) as app:
+        if app.settings.slack_signing_secret is None:
+            raise InputError(
+                "SLACK_SIGNING_SECRET is not set (Basic Information → App "
+                "Credentials → Signing Secret)"
+            )
+        handler = SignedRequests(
+            app.decision_capture(), app.settings.slack_signing_secret.get_secret_value()
+        )
+        serve_slack_events(handler, host=host, port=port)
+
+
+@slack.command("socket")
+@click.pass_context
+@reports_errors
+def slack_socket(ctx: click.Context) -> None:
+    """Receives the same requests over Socket Mode, for workspaces without a public URL.
+
+    Needs an app-level token (xapp-…, scope connections:write) in SLACK_APP_TOKEN and
+    Socket Mode switched on in the app's settings.
+
+    \b
+    Example:
+      SLACK_APP_TOKEN=xapp-… cxbot slack socket
+    """
+    from slack_sdk.socket_mode import SocketModeClient
+
+    with opened(ctx) as app:
+        if app.settings.slack_app_token is None:
+            raise InputError(
+                "SLACK_APP_TOKEN is not set: create an app-level token with connections:write"
+            )
+        capture = app.decision_capture()
+        assert isinstance(capture.slack, SlackWorkspace)
+        client = SocketModeClient(
+            app_token=app.settings.slack_app_token.get_secret_value(),
+            web_client=capture.slack.client,
+        )
+        client.socket_mode_request_listeners.append(socket_mode_listener(capture))
+        client.connect()
+        click.echo("connected to Slack over Socket Mode; Ctrl-C stops")
+        threading.Event().wait()
 
 
 # audit --------------------------------------------------------------------------------

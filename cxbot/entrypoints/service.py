@@ -79,3 +79,37 @@ def _health_server(runner: JobRunner, host: str, port: int) -> ThreadingHTTPServ
     threading.Thread(target=server.serve_forever, daemon=True).start()
     log.info("health endpoint on http://%s:%d/healthz", host, server.server_address[1])
     return server
+
+
+def serve_slack_events(
+    handler: Callable[[bytes, dict[str, str]], tuple[int, dict[str, Any]]], *, host: str, port: int
+) -> None:
+    """POST /slack/events → the signed-request handler, until Ctrl-C or SIGTERM."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+        def do_POST(self) -> None:
+            if self.path != "/slack/events":
+                self.send_error(404)
+                return
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            status, answer = handler(body, dict(self.headers.items()))
+            payload = json.dumps(answer, ensure_ascii=False).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+    server = ThreadingHTTPServer((host, port), Handler)
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=server.shutdown).start())
+    log.info("Slack events on http://%s:%d/slack/events", host, server.server_address[1])
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
