@@ -293,3 +293,49 @@ def test_calendar_sync_from_a_file_with_the_guard(run: Any, tmp_path: Path) -> N
     assert len(run("calendar", "list", "--all").stdout.splitlines()) == 3
     confirmed = run("calendar", "sync", "--confirm", env=env)
     assert confirmed.exit_code == 0 and "cancelled 2" in confirmed.stdout
+
+
+def test_decisions_audit_verify_and_reports(run: Any, tmp_path: Path) -> None:
+    project = "자동취소 실패 주문 어드민"
+    added = run(
+        "decision",
+        "add",
+        "-p",
+        project,
+        "-t",
+        "실패 주문 조회 화면",
+        "-d",
+        "상담 어드민에 탭을 추가한다 | 1차",
+        "--participant",
+        "최민수: 반대",
+    )
+    assert "recorded D-자동취소-실패-주문-어드민-1" in added.stdout
+    run(
+        "decision",
+        "supersede",
+        "D-자동취소-실패-주문-어드민-1",
+        "-p",
+        project,
+        "-t",
+        "조회 화면",
+        "-d",
+        "PG 링크로 대신한다",
+    )
+    run("decision", "revert", "D-자동취소-실패-주문-어드민-2", "--note", "일정 문제")
+    listing = run("decision", "list", "-p", project).stdout.splitlines()
+    assert [line.split("\t")[2] for line in listing] == ["superseded", "reverted"]
+    assert "ok: " in run("audit", "verify").stdout
+    markdown = run("audit", "report", "-p", project).stdout
+    assert "∅ → 상담 어드민에 탭을 추가한다 \\| 1차" in markdown  # pipes escaped in the table
+    assert "정상 (해시 체인" in markdown and "일정 문제" in markdown
+    csv_text = run("audit", "report", "-p", project, "-f", "csv").stdout.splitlines()
+    assert csv_text[0].startswith("entry,at,entity,entity_id,field,old,new,actor")
+    assert any("reverted" in line for line in csv_text)
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / ".cxbot" / "cxbot.db") as db:
+        db.execute("UPDATE changes SET actor = '다른 사람' WHERE id = 2")
+    tampered = run("audit", "verify")
+    assert tampered.exit_code == 1 and "TAMPERED: entry 2 was changed" in tampered.stdout
+    assert "훼손됨" in run("audit", "report", "-p", project).stdout
+    assert run("audit", "report").exit_code == 2  # a project or a launch is required
