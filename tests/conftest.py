@@ -205,7 +205,6 @@ def notion_board(
     sleep: Any = None,
     rate: float = 1000.0,
     token: str = "secret_test",
-    retries: int = 6,
 ) -> Any:
     """The production board and SDK client, pointed at the emulator."""
     from pydantic import SecretStr

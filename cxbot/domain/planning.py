@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date
 
 from cxbot.domain.calendar import BusinessCalendar
 from cxbot.domain.checklist import ChecklistItem, ChecklistTemplate, Launch, item_key
@@ -77,7 +76,3 @@ def replan(plan: Plan, existing: dict[str, ChecklistItem]) -> tuple[ChecklistIte
             item = replace(item, status=old.status, remote_id=old.remote_id)
         merged.append(item)
     return tuple(merged)
-
-
-def reschedule(launch: Launch, open_date: date) -> Launch:
-    return replace(launch, open_date=open_date)

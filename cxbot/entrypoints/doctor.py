@@ -13,6 +13,7 @@ from cxbot.adapters.calendar_sources import (
     service_account_client,
 )
 from cxbot.adapters.notion.board import NotionChecklistBoard
+from cxbot.adapters.notion.decisions import DECISIONS
 from cxbot.adapters.notion.promotions import PROMOTIONS
 from cxbot.adapters.notion.schema import CHECKLIST
 from cxbot.adapters.slack.notifier import check_slack, web_clients
@@ -125,25 +126,27 @@ def _notion(app: App) -> tuple[bool, list[str]]:
         ok = False
         lines.append(f"{BAD} checklist data source: {error}")
     if app.notion_api is not None:
-        try:
-            source, problems = app.notion_api.check(
-                PROMOTIONS, settings.notion_promotions_data_source_id
-            )
+        others = [
+            (PROMOTIONS, settings.notion_promotions_data_source_id, "cxbot calendar sync"),
+            (DECISIONS, settings.notion_decisions_data_source_id, "cxbot decision add"),
+        ]
+        for spec, configured, first_use in others:
+            try:
+                source, problems = app.notion_api.check(spec, configured)
+            except CxbotError as error:
+                ok = False
+                lines.append(f"{BAD} {spec.label} data source: {error}")
+                continue
             if source is None:
                 lines.append(
-                    f"{INFO} promotion calendar data source: not created yet (the first "
-                    "`cxbot calendar sync` creates it)"
+                    f"{INFO} {spec.label} data source: not created yet (the first "
+                    f"`{first_use}` creates it)"
                 )
             elif problems:
                 ok = False
-                lines.append(
-                    f"{BAD} promotion calendar data source {source}: " + "; ".join(problems)
-                )
+                lines.append(f"{BAD} {spec.label} data source {source}: " + "; ".join(problems))
             else:
-                lines.append(f"{OK} promotion calendar data source {source}: schema as expected")
-        except CxbotError as error:
-            ok = False
-            lines.append(f"{BAD} promotion calendar data source: {error}")
+                lines.append(f"{OK} {spec.label} data source {source}: schema as expected")
     return ok, lines
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
@@ -219,10 +218,3 @@ def _launch_changes(ctx: Context, old: Launch | None, new: Launch) -> list[Chang
         source=ChangeSource.CLI,
         at=ctx.now,
     )
-
-
-def status_counts(items: Sequence[ChecklistItem]) -> dict[ItemStatus, int]:
-    counts = dict.fromkeys(ItemStatus, 0)
-    for item in items:
-        counts[item.status] += 1
-    return counts
