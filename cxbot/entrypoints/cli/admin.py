@@ -1,0 +1,160 @@
+"""Status, history, templates, doctor."""
+
+from __future__ import annotations
+
+import csv
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+from cxbot.adapters.yaml_files import load_template
+from cxbot.entrypoints.cli.app import cli
+from cxbot.entrypoints.cli.common import (
+    err,
+    iso_date,
+    opened,
+    reports_errors,
+)
+from cxbot.entrypoints.cli.launches import print_status
+from cxbot.entrypoints.cli.service import print_jobs
+from cxbot.entrypoints.doctor import doctor_report
+from cxbot.service.errors import CxbotError
+from cxbot.settings import Settings
+
+
+# status, history, templates, doctor ---------------------------------------------
+@cli.command()
+@click.option("--today", callback=iso_date, help="Pretend today is this date (planning).")
+@click.option("--horizon", default=5, show_default=True, help="Business days ahead to list.")
+@click.pass_context
+@reports_errors
+def status(ctx: click.Context, today: date | None, horizon: int) -> None:
+    """Shows every launch's progress, overdue items and items due soon.
+
+    \b
+    Example:
+      cxbot status
+      cxbot status --today 2027-02-10 --horizon 3
+    """
+    with opened(ctx) as app:
+        print_status(app, today or app.today(), horizon=horizon)
+        click.echo()
+        print_jobs(app)
+
+
+@cli.command()
+@click.option("--launch", "launch_key", help="Only this launch's changes.")
+@click.option("--limit", type=int, help="At most this many entries.")
+@click.option("--csv", "as_csv", is_flag=True, help="CSV on standard output.")
+@click.pass_context
+@reports_errors
+def history(ctx: click.Context, launch_key: str | None, limit: int | None, as_csv: bool) -> None:
+    """Shows the change history: who changed what, old → new, when, through what.
+
+    \b
+    Example:
+      cxbot history --launch partner-mall-1a2b3c4d
+      cxbot history --csv > changes.csv
+    """
+    with opened(ctx) as app:
+        entries = app.store.changes(entity_id_prefix=launch_key, limit=limit)
+        if as_csv:
+            writer = csv.writer(sys.stdout)
+            writer.writerow(
+                ["at", "entity", "entity_id", "field", "old", "new", "actor", "source", "note"]
+            )
+            for c in entries:
+                writer.writerow(
+                    [
+                        c.at.isoformat(),
+                        c.entity,
+                        c.entity_id,
+                        c.field,
+                        c.old,
+                        c.new,
+                        c.actor,
+                        c.source.value,
+                        c.note or "",
+                    ]
+                )
+            return
+        for c in entries:
+            when = c.at.astimezone(app.tz).strftime("%Y-%m-%d %H:%M")
+            click.echo(
+                f"{when}\t{c.source.value}\t{c.actor}\t{c.entity_id}\t{c.field}: "
+                f"{c.old} → {c.new}" + (f"\t({c.note})" if c.note else "")
+            )
+
+
+@cli.group()
+def templates() -> None:
+    """List and check checklist templates in checklists/."""
+
+
+@templates.command("list")
+@click.pass_context
+@reports_errors
+def templates_list(ctx: click.Context) -> None:
+    """Lists the templates with their item counts.
+
+    \b
+    Example:
+      cxbot templates list
+    """
+    ctx.obj["quiet_mode"] = True
+    folder = Settings().cxbot_checklists_dir
+    for path in sorted(folder.glob("*.y*ml")):
+        try:
+            template = load_template(path)
+            click.echo(f"{template.key}\t{len(template.items)} items\t{template.name}")
+        except CxbotError as error:
+            err.print(f"[red]{error}[/]", highlight=False)
+
+
+@templates.command("check")
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@reports_errors
+def templates_check(files: tuple[Path, ...]) -> None:
+    """Validates templates and names every problem by file, item and field.
+
+    With no FILES, checks every template in checklists/.
+
+    \b
+    Example:
+      cxbot templates check checklists/partner-mall.yaml
+    """
+    paths = list(files) or sorted(Settings().cxbot_checklists_dir.glob("*.y*ml"))
+    failed = 0
+    for path in paths:
+        try:
+            template = load_template(path)
+            click.echo(f"ok\t{path}\t{len(template.items)} items")
+        except CxbotError as error:
+            failed += 1
+            click.echo(str(error))
+    if failed:
+        sys.exit(1)
+
+
+@cli.command()
+@click.pass_context
+@reports_errors
+def doctor(ctx: click.Context) -> None:
+    """Checks what is configured and says exactly what to fix.
+
+    Checks the store, the templates and, when NOTION_TOKEN is set, the token, the
+    parent page and the checklist data source's schema.
+
+    \b
+    Example:
+      cxbot doctor
+    """
+    ctx.obj["quiet_mode"] = True
+    with opened(ctx) as app:
+        ok, lines = doctor_report(app)
+        for line in lines:
+            click.echo(line)
+        if not ok:
+            sys.exit(1)

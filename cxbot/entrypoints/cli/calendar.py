@@ -1,0 +1,133 @@
+"""The promotion calendar."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from cxbot.entrypoints.cli.app import cli
+from cxbot.entrypoints.cli.common import (
+    err,
+    opened,
+    progress_bar,
+    reports_errors,
+)
+from cxbot.service.calendar_sync import CalendarReport
+
+
+# promotion calendar -----------------------------------------------------------------
+@cli.group()
+def calendar() -> None:
+    """The promotion calendar: sync it from Google Sheets (or a file) and list it."""
+
+
+@calendar.command("sync")
+@click.option("--dry-run", is_flag=True, help="Show what would change; record and send nothing.")
+@click.option(
+    "--confirm",
+    is_flag=True,
+    help="Apply a sync that was stopped because it would change too much at once.",
+)
+@click.option("--force", is_flag=True, help="Read the sheet even if it looks unchanged.")
+@click.option(
+    "--file",
+    "local_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Read this CSV/XLSX file instead of the configured sheet.",
+)
+@click.pass_context
+@reports_errors
+def calendar_sync_command(
+    ctx: click.Context, dry_run: bool, confirm: bool, force: bool, local_file: Path | None
+) -> None:
+    """Reads the promotion calendar and mirrors what changed; alerts CX about late notice.
+
+    Rows that cannot be read are reported by row, column and value; every other row
+    still syncs. A promotion added or moved with less lead time than CX needs
+    (CXBOT_CALENDAR_LEAD_DAYS business days) is flagged as late notice. A sync that
+    would cancel or change more than CXBOT_CALENDAR_GUARD of the known promotions
+    writes nothing and asks for --confirm. Without a sheet configured it reads
+    CXBOT_CALENDAR_FILE (examples/promotions.csv).
+
+    \b
+    Example:
+      cxbot calendar sync --dry-run
+      cxbot calendar sync
+      cxbot calendar sync --confirm
+    """
+    with opened(ctx) as app:
+        sync = app.calendar_sync(echo=click.echo, local_file=local_file)
+        with progress_bar(app.notion_api is not None and not dry_run) as progress:
+            report = sync.run(
+                now=app.now(), confirm=confirm, dry_run=dry_run, force=force, progress=progress
+            )
+        print_calendar(report)
+        if report.guarded:
+            sys.exit(3)
+
+
+@calendar.command("list")
+@click.option("--all", "show_all", is_flag=True, help="Include past and cancelled promotions.")
+@click.pass_context
+@reports_errors
+def calendar_list(ctx: click.Context, show_all: bool) -> None:
+    """Lists the mirrored promotions with their dates and CX's lead time.
+
+    \b
+    Example:
+      cxbot calendar list
+    """
+    with opened(ctx) as app:
+        today = app.today()
+        for promo in app.store.promotions().values():
+            finished = (promo.end or promo.start) < today
+            if not show_all and (promo.cancelled or finished):
+                continue
+            lead = app.calendar.business_days_between(today, promo.first_day)
+            state = "cancelled" if promo.cancelled else (f"D-{lead}" if lead > 0 else "running")
+            click.echo(f"{promo.start}\t{promo.end or ''}\t{state}\t{promo.channel}\t{promo.name}")
+
+
+def print_calendar(report: CalendarReport) -> None:
+    click.echo(f"source: {report.source}")
+    if report.skipped:
+        click.echo(f"nothing read: {report.skipped}")
+    diff = report.diff
+    if diff is not None:
+        counts = {kind: len(diff.of(kind)) for kind in ("new", "changed", "cancelled", "restored")}
+        late = sum(1 for c in diff.changes if c.late_notice)
+        verb = "would be" if report.dry_run or report.guarded else ""
+        click.echo(
+            f"{verb + ' ' if verb else ''}new {counts['new']}, changed {counts['changed']}, "
+            f"cancelled {counts['cancelled']}, restored {counts['restored']}, "
+            f"unchanged {diff.unchanged}; late notice {late}"
+            + (f" (identity by {report.identity})" if report.identity else "")
+        )
+        for change in diff.changes:
+            lead = (
+                f", lead {change.lead_days} business day(s)" if change.lead_days is not None else ""
+            )
+            flag = " LATE NOTICE" if change.late_notice else ""
+            click.echo(
+                f"  {change.kind:9} {change.promotion.name} ({change.promotion.start}){lead}{flag}"
+            )
+    for row_problem in report.problems:
+        err.print(f"[yellow]row skipped:[/] {row_problem}", highlight=False)
+    if report.layout_error:
+        err.print(f"[red]sheet layout:[/] {report.layout_error}", highlight=False)
+    if report.guarded:
+        err.print(
+            "[red]stopped: this sync would change too much at once; nothing was "
+            "recorded. Check the sheet, then run `cxbot calendar sync --confirm`.[/]",
+            highlight=False,
+        )
+    if report.written:
+        click.echo(f"mirrored {report.written} promotion(s)")
+    for problem in report.board_problems:
+        err.print(f"[yellow]not mirrored:[/] {problem}", highlight=False)
+    for key, state in report.alerts:
+        click.echo(f"alert {state}: {key}")
+    if report.dry_run and report.preview:
+        click.echo("alert that would be sent:\n" + report.preview)

@@ -1,0 +1,392 @@
+"""The decision log, Slack capture, and audit."""
+
+from __future__ import annotations
+
+import sys
+import threading
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+from cxbot.adapters.slack.interactive import (
+    SignedRequests,
+    SlackWorkspace,
+    socket_mode_listener,
+)
+from cxbot.domain.audit import verify_chain
+from cxbot.domain.changes import ChangeSource
+from cxbot.domain.decisions import DecisionStatus, Position
+from cxbot.entrypoints import views
+from cxbot.entrypoints.cli.app import cli
+from cxbot.entrypoints.cli.common import (
+    F,
+    iso_date,
+    opened,
+    reports_errors,
+)
+from cxbot.entrypoints.service import serve_slack_events
+from cxbot.service.audit_report import build_report, to_csv
+from cxbot.service.decision_log import DecisionDraft
+from cxbot.service.errors import InputError, NotFound
+
+
+# decisions ------------------------------------------------------------------------
+@cli.group()
+def decision() -> None:
+    """The decision log of admin projects: who decided what, when, why, and who said what."""
+
+
+def _decision_options(func: F) -> F:
+    options = [
+        click.option("-p", "--project", required=True, help="The admin project."),
+        click.option("-t", "--title", required=True, help="What the decision is about."),
+        click.option("-d", "--decision", "text", required=True, help="What was decided."),
+        click.option("--context", default="", help="Why: the background and the reason."),
+        click.option("--by", "decided_by", default="", help="Who decided (default: you)."),
+        click.option("--on", "decided_on", callback=iso_date, help="When (default: today)."),
+        click.option(
+            "--participant",
+            "participants",
+            multiple=True,
+            help='A participant and their position: "개발팀 최민수: 2021년에 공유함".',
+        ),
+        click.option(
+            "--link",
+            "links",
+            multiple=True,
+            help="A Slack permalink, Notion page or meeting notes (repeatable).",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _draft(
+    project: str,
+    title: str,
+    text: str,
+    context: str,
+    decided_by: str,
+    decided_on: date | None,
+    participants: tuple[str, ...],
+    links: tuple[str, ...],
+    status: DecisionStatus = DecisionStatus.DECIDED,
+) -> DecisionDraft:
+    return DecisionDraft(
+        project=project,
+        title=title,
+        decision=text,
+        context=context,
+        decided_by=decided_by,
+        decided_on=decided_on,
+        participants=tuple(Position.parse(p) for p in participants),
+        links=links,
+        status=status,
+    )
+
+
+@decision.command("add")
+@_decision_options
+@click.option("--proposed", is_flag=True, help="Record it as proposed, not yet decided.")
+@click.pass_context
+@reports_errors
+def decision_add(ctx: click.Context, /, proposed: bool, **fields: Any) -> None:
+    """Records a decision; every field goes into the tamper-evident change history.
+
+    \b
+    Example:
+      cxbot decision add -p "자동취소 실패 주문 어드민" -t "실패 주문 조회 화면" \
+          -d "상담 어드민에 실패 주문 탭을 추가한다" --context "상담사가 PG 어드민을 못 봄" \
+          --participant "개발팀 최민수: 2021년 화면으로 충분" \
+          --participant "CX 김지현: 상담 어드민에 필요" \
+          --link https://cx.slack.com/archives/C1/p1700000000000100
+    """
+    status = DecisionStatus.PROPOSED if proposed else DecisionStatus.DECIDED
+    with opened(ctx) as app:
+        recorded = app.decision_log().add(
+            _draft(**fields, status=status),
+            actor=app.settings.cxbot_actor,
+            source=ChangeSource.CLI,
+            now=app.now(),
+        )
+        click.echo(f"recorded {recorded.key}: {recorded.title} ({recorded.status.value})")
+
+
+@decision.command("supersede")
+@click.argument("old_key")
+@_decision_options
+@click.pass_context
+@reports_errors
+def decision_supersede(ctx: click.Context, /, old_key: str, **fields: Any) -> None:
+    """Records a new decision that replaces an earlier one; both point at each other.
+
+    \b
+    Example:
+      cxbot decision supersede D-자동취소-실패-주문-어드민-1 -p "자동취소 실패 주문 어드민" \
+          -t "실패 주문 조회 화면" -d "조회 화면은 PG 어드민 링크로 대신한다"
+    """
+    with opened(ctx) as app:
+        recorded = app.decision_log().add(
+            _draft(**fields),
+            actor=app.settings.cxbot_actor,
+            source=ChangeSource.CLI,
+            now=app.now(),
+            supersedes=old_key,
+        )
+        click.echo(f"recorded {recorded.key}, superseding {old_key}")
+
+
+@decision.command("revert")
+@click.argument("key")
+@click.option("--note", help="Why, for the change history.")
+@click.pass_context
+@reports_errors
+def decision_revert(ctx: click.Context, key: str, note: str | None) -> None:
+    """Marks a decision as reverted (it stays in the log).
+
+    \b
+    Example:
+      cxbot decision revert D-자동취소-실패-주문-어드민-2 --note "개발 일정 문제로 보류"
+    """
+    with opened(ctx) as app:
+        app.decision_log().set_status(
+            key,
+            DecisionStatus.REVERTED,
+            actor=app.settings.cxbot_actor,
+            source=ChangeSource.CLI,
+            now=app.now(),
+            note=note,
+        )
+        click.echo(f"{key} reverted")
+
+
+@decision.command("list")
+@click.option("-p", "--project", help="Only this project's decisions.")
+@click.pass_context
+@reports_errors
+def decision_list(ctx: click.Context, project: str | None) -> None:
+    """Lists decisions with their status and date.
+
+    \b
+    Example:
+      cxbot decision list -p "자동취소 실패 주문 어드민"
+    """
+    with opened(ctx) as app:
+        for d in app.store.decisions(project):
+            click.echo(f"{d.key}\t{d.decided_on or ''}\t{d.status.value}\t{d.project}\t{d.title}")
+
+
+@decision.command("show")
+@click.argument("key")
+@click.pass_context
+@reports_errors
+def decision_show(ctx: click.Context, key: str) -> None:
+    """Shows one decision in full, with its change history.
+
+    \b
+    Example:
+      cxbot decision show D-자동취소-실패-주문-어드민-1
+    """
+    with opened(ctx) as app:
+        found = app.store.get_decision(key)
+        if found is None:
+            raise NotFound(f"no decision {key!r}; `cxbot decision list` shows the keys")
+        for name, value in found.tracked().items():
+            if value:
+                click.echo(f"{name:13} {value}")
+        for c in app.store.changes(entity_id_prefix=key):
+            if c.entity_id == key:
+                click.echo(
+                    f"  {c.at.astimezone(app.tz):%Y-%m-%d %H:%M} {c.actor} {c.field}: "
+                    f"{c.old} → {c.new}"
+                )
+
+
+# Slack interactivity ------------------------------------------------------------------
+@cli.group()
+def slack() -> None:
+    """Receive Slack's decision shortcut and /cxbot-decision command."""
+
+
+@slack.command("serve")
+@click.option("--port", default=3000, show_default=True, help="Port for POST /slack/events.")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on (0.0.0.0 behind a reverse proxy or in a container).",
+)
+@click.pass_context
+@reports_errors
+def slack_serve(ctx: click.Context, port: int, host: str) -> None:
+    """Serves Slack's interactivity and slash-command requests, signature-checked.
+
+    Point the app's Interactivity request URL and the /cxbot-decision command at
+    https://<your host>/slack/events. Requests without a valid X-Slack-Signature, or
+    older than five minutes, are refused (401).
+
+    \b
+    Example:
+      SLACK_SIGNING_SECRET=… cxbot slack serve --host 0.0.0.0 --port 3000
+    """
+    with opened(ctx) as app:
+        if app.settings.slack_signing_secret is None:
+            raise InputError(
+                "SLACK_SIGNING_SECRET is not set (Basic Information → App "
+                "Credentials → Signing Secret)"
+            )
+        handler = SignedRequests(
+            app.decision_capture(), app.settings.slack_signing_secret.get_secret_value()
+        )
+        serve_slack_events(handler, host=host, port=port)
+
+
+@slack.command("socket")
+@click.pass_context
+@reports_errors
+def slack_socket(ctx: click.Context) -> None:
+    """Receives the same requests over Socket Mode, for workspaces without a public URL.
+
+    Needs an app-level token (xapp-…, scope connections:write) in SLACK_APP_TOKEN and
+    Socket Mode switched on in the app's settings.
+
+    \b
+    Example:
+      SLACK_APP_TOKEN=xapp-… cxbot slack socket
+    """
+    from slack_sdk.socket_mode import SocketModeClient
+
+    with opened(ctx) as app:
+        if app.settings.slack_app_token is None:
+            raise InputError(
+                "SLACK_APP_TOKEN is not set: create an app-level token with connections:write"
+            )
+        capture = app.decision_capture()
+        assert isinstance(capture.slack, SlackWorkspace)
+        client = SocketModeClient(
+            app_token=app.settings.slack_app_token.get_secret_value(),
+            web_client=capture.slack.client,
+        )
+        client.socket_mode_request_listeners.append(socket_mode_listener(capture))
+        client.connect()
+        click.echo("connected to Slack over Socket Mode; Ctrl-C stops")
+        threading.Event().wait()
+
+
+# audit --------------------------------------------------------------------------------
+@cli.group()
+def audit() -> None:
+    """Verify the tamper-evident change history and write audit reports."""
+
+
+@audit.command("verify")
+@click.pass_context
+@reports_errors
+def audit_verify(ctx: click.Context) -> None:
+    """Recomputes the change history's hash chain; names the first entry that does not match.
+
+    Exit 1 when an entry was edited, removed or inserted behind cxbot's back.
+
+    \b
+    Example:
+      cxbot audit verify
+    """
+    ctx.obj["quiet_mode"] = True
+    with opened(ctx) as app:
+        report = verify_chain(app.store.chain())
+        if report.ok:
+            click.echo(f"ok: {report.checked} change history entries, hash chain intact")
+            return
+        click.echo(f"TAMPERED: {report.problem} ({report.checked} entries verified before it)")
+        sys.exit(1)
+
+
+@audit.command("report")
+@click.option("-p", "--project", help="An admin project: its decisions and their history.")
+@click.option("-l", "--launch", "launch_key", help="A launch: its checklist's history.")
+@click.option("--since", callback=iso_date, help="From this day (YYYY-MM-DD).")
+@click.option("--until", callback=iso_date, help="Up to this day (YYYY-MM-DD).")
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(["md", "html", "csv"]),
+    default="md",
+    show_default=True,
+    help="Markdown, a standalone printable HTML page, or CSV.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file instead of standard output.",
+)
+@click.pass_context
+@reports_errors
+def audit_report(
+    ctx: click.Context,
+    project: str | None,
+    launch_key: str | None,
+    since: date | None,
+    until: date | None,
+    fmt: str,
+    output: Path | None,
+) -> None:
+    """Writes the decisions and the change timeline of a project or a launch.
+
+    The report says whether the hash chain verifies, so a reader knows the record was
+    not altered.
+
+    \b
+    Example:
+      cxbot audit report -p "자동취소 실패 주문 어드민" -f html -o report.html
+      cxbot audit report -l partner-mall-1a2b3c4d --since 2027-01-01 -f csv > changes.csv
+    """
+    if not project and not launch_key:
+        raise click.UsageError("name a --project or a --launch")
+    ctx.obj["quiet_mode"] = True
+    with opened(ctx) as app:
+        report = build_report(
+            project=project,
+            launch=launch_key,
+            decisions=app.store.decisions(project) if project else [],
+            chain=app.store.chain(),
+            since=since,
+            until=until,
+            now=app.now(),
+            tz=app.tz,
+        )
+        if fmt == "csv":
+            text = to_csv(report, app.tz)
+        else:
+            helpers = views.helpers(app.settings.cxbot_locale)
+            text = app.renderer.render(
+                f"reports/audit.{fmt}.j2",
+                report=report,
+                status=lambda s: DECISION_STATUS[app.settings.cxbot_locale][s.value],
+                local=lambda moment: moment.astimezone(app.tz).strftime("%Y-%m-%d %H:%M"),
+                **{k: v for k, v in helpers.items() if k not in ("status",)},
+            )
+        if output is None:
+            click.echo(text, nl=False)
+        else:
+            output.write_text(text, encoding="utf-8")
+            click.echo(
+                f"wrote {output} ({len(report.decisions)} decisions, "
+                f"{len(report.timeline)} changes; chain "
+                f"{'intact' if report.chain.ok else 'TAMPERED'})"
+            )
+
+
+DECISION_STATUS = {
+    "ko": {"proposed": "제안", "decided": "결정", "superseded": "대체됨", "reverted": "철회"},
+    "en": {
+        "proposed": "proposed",
+        "decided": "decided",
+        "superseded": "superseded",
+        "reverted": "reverted",
+    },
+}

@@ -1,0 +1,353 @@
+"""Launch checklists: the demo, launches, items, reading status back."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+
+import click
+
+from cxbot.adapters.yaml_files import find_template, load_owners, load_template
+from cxbot.bootstrap import App
+from cxbot.domain.checklist import ItemStatus, launch_key
+from cxbot.domain.owners import OwnerDirectory, Person
+from cxbot.entrypoints import views
+from cxbot.entrypoints.cli.app import cli
+from cxbot.entrypoints.cli.calendar import print_calendar
+from cxbot.entrypoints.cli.common import (
+    DEMO_CALENDAR,
+    DEMO_NAME,
+    DEMO_OWNERS,
+    err,
+    iso_date,
+    opened,
+    progress_bar,
+    reports_errors,
+)
+from cxbot.entrypoints.cli.reminders import print_reminders
+from cxbot.service import launches as launch_service
+from cxbot.service.errors import NotFound
+from cxbot.service.status_sync import sync_status
+
+
+# demo --------------------------------------------------------------------------
+@cli.command()
+@click.option("--open-date", callback=iso_date, help="Opening day; default: 30 days from today.")
+@click.pass_context
+@reports_errors
+def demo(ctx: click.Context, open_date: date | None) -> None:
+    """Creates a demo launch from the partner-mall template and shows today's status.
+
+    Always runs on the embedded default, even when Notion is configured: nothing
+    leaves this machine. Running it again changes nothing (the launch is idempotent).
+
+    \b
+    Example:
+      cxbot demo
+      cxbot demo --open-date 2027-02-15
+    """
+    with opened(ctx, embedded=True) as app:
+        template = load_template(find_template(app.settings.cxbot_checklists_dir, "partner-mall"))
+        owners = load_owners(DEMO_OWNERS)
+        opening = open_date or app.today() + timedelta(days=30)
+        key = launch_key(template.key, DEMO_NAME)
+        existing = app.store.get_launch(key)
+        service_ctx = app.context()
+        if existing is not None and existing.open_date != opening:
+            result = launch_service.reschedule_launch(
+                service_ctx, key=key, open_date=opening, template=template, owners=owners
+            )
+        else:
+            result = launch_service.create_launch(
+                service_ctx, template=template, name=DEMO_NAME, open_date=opening, owners=owners
+            )
+        print_plan(app, result)
+        click.echo()
+        print_status(app, app.today(), horizon=5)
+        click.echo()
+        click.echo("오늘 보낼 알림 (미리보기, `cxbot remind --dry-run`):")
+        report = app.reminders().run(now=app.now(), dry_run=True)
+        print_reminders(report, dry_run=True, channel="outbox")
+        click.echo()
+        click.echo(f"프로모션 캘린더 동기화 (`cxbot calendar sync`, {DEMO_CALENDAR.name}):")
+        sync = app.calendar_sync(local_file=DEMO_CALENDAR)
+        print_calendar(sync.run(now=app.now()))
+
+
+# launch ------------------------------------------------------------------------
+@cli.group()
+def launch() -> None:
+    """Plan, show and re-plan launches (a checklist per launch)."""
+
+
+@launch.command("create")
+@click.option(
+    "-t",
+    "--template",
+    "template_name",
+    required=True,
+    help="Template key in checklists/ (e.g. partner-mall) or a path to a YAML file.",
+)
+@click.option("-n", "--name", required=True, help='Launch name, e.g. "11번가 입점".')
+@click.option(
+    "-d", "--open-date", required=True, callback=iso_date, help="Opening day (D-day), YYYY-MM-DD."
+)
+@click.option(
+    "-o",
+    "--owners",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="YAML file mapping departments to owners (see examples/owners.yaml).",
+)
+@click.option("--dry-run", is_flag=True, help="Show the plan; record and send nothing.")
+@click.pass_context
+@reports_errors
+def launch_create(
+    ctx: click.Context,
+    template_name: str,
+    name: str,
+    open_date: date,
+    owners: Path | None,
+    dry_run: bool,
+) -> None:
+    """Creates a launch checklist from a template.
+
+    Every item gets its due date from its D-offset (business or calendar days, on the
+    Korean public-holiday calendar plus company closures), its department and owner.
+    Running the same command again creates nothing twice; to move the opening day use
+    `cxbot launch reschedule`.
+
+    \b
+    Example:
+      cxbot launch create --template partner-mall --name "11번가 입점" \\
+          --open-date 2027-02-15 --owners owners.yaml --dry-run
+    """
+    with opened(ctx) as app:
+        template = load_template(find_template(app.settings.cxbot_checklists_dir, template_name))
+        directory = load_owners(owners)
+        with progress_bar(app.settings.notion_enabled and not dry_run) as progress:
+            result = launch_service.create_launch(
+                app.context(),
+                template=template,
+                name=name,
+                open_date=open_date,
+                owners=directory,
+                dry_run=dry_run,
+                progress=progress,
+            )
+        print_plan(app, result)
+        exit_if_unpublished(result)
+
+
+@launch.command("reschedule")
+@click.argument("key")
+@click.option("-d", "--open-date", required=True, callback=iso_date, help="The new opening day.")
+@click.option(
+    "-o",
+    "--owners",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Owners file; give it again to keep owners (or to change them).",
+)
+@click.option("--dry-run", is_flag=True, help="Show the new plan; record and send nothing.")
+@click.pass_context
+@reports_errors
+def launch_reschedule(
+    ctx: click.Context, key: str, open_date: date, owners: Path | None, dry_run: bool
+) -> None:
+    """Moves a launch's opening day and re-plans every due date.
+
+    Items keep their status; every changed due date is recorded in the change history.
+
+    \b
+    Example:
+      cxbot launch reschedule partner-mall-1a2b3c4d --open-date 2027-03-02 --owners owners.yaml
+    """
+    with opened(ctx) as app:
+        existing = app.store.get_launch(key)
+        if existing is None:
+            raise NotFound(f"no launch {key!r}; `cxbot launch list` shows the keys")
+        template = load_template(
+            find_template(app.settings.cxbot_checklists_dir, existing.template_key)
+        )
+        directory = load_owners(owners) if owners else owners_from_items(app, key)
+        with progress_bar(app.settings.notion_enabled and not dry_run) as progress:
+            result = launch_service.reschedule_launch(
+                app.context(),
+                key=key,
+                open_date=open_date,
+                template=template,
+                owners=directory,
+                dry_run=dry_run,
+                progress=progress,
+            )
+        print_plan(app, result)
+        exit_if_unpublished(result)
+
+
+@launch.command("list")
+@click.pass_context
+@reports_errors
+def launch_list(ctx: click.Context) -> None:
+    """Lists launches with their opening day and progress.
+
+    \b
+    Example:
+      cxbot launch list
+    """
+    with opened(ctx) as app:
+        for item in app.store.list_launches():
+            items = app.store.items_of(item.key)
+            done = sum(1 for i in items if i.status is ItemStatus.DONE)
+            click.echo(f"{item.key}\t{item.open_date}\t{done}/{len(items)}\t{item.name}")
+
+
+@launch.command("show")
+@click.argument("key")
+@click.pass_context
+@reports_errors
+def launch_show(ctx: click.Context, key: str) -> None:
+    """Shows one launch's items with item keys, due dates and status.
+
+    \b
+    Example:
+      cxbot launch show partner-mall-1a2b3c4d
+    """
+    with opened(ctx) as app:
+        found = app.store.get_launch(key)
+        if found is None:
+            raise NotFound(f"no launch {key!r}; `cxbot launch list` shows the keys")
+        for item in app.store.items_of(key):
+            click.echo(f"{item.due}\t{item.label}\t{item.status.value}\t{item.key}\t{item.title}")
+
+
+# items ---------------------------------------------------------------------------
+@cli.group()
+def item() -> None:
+    """Tick checklist items (on the embedded default; in Notion people tick directly)."""
+
+
+@item.command("set-status")
+@click.argument("key")
+@click.argument("status", type=click.Choice([s.value for s in ItemStatus]))
+@click.option("--note", help="Why, for the change history.")
+@click.pass_context
+@reports_errors
+def item_set_status(ctx: click.Context, key: str, status: str, note: str | None) -> None:
+    """Sets an item's status and records who changed it.
+
+    \b
+    Example:
+      cxbot item set-status partner-mall-1a2b3c4d/cs-phone-number done --note "ARS 개통 완료"
+    """
+    with opened(ctx) as app:
+        _item, changes = launch_service.set_item_status(
+            app.context(), key=key, status=ItemStatus(status), note=note
+        )
+        if not changes:
+            click.echo(f"{key} is already {status}; nothing recorded")
+        for change in changes:
+            click.echo(
+                f"{change.entity_id}: {change.field} {change.old} → {change.new} ({change.actor})"
+            )
+
+
+# sync ------------------------------------------------------------------------------
+@cli.group()
+def sync() -> None:
+    """Read back what changed outside cxbot."""
+
+
+@sync.command("status")
+@click.option("--dry-run", is_flag=True, help="Show what changed; record nothing.")
+@click.pass_context
+@reports_errors
+def sync_status_command(ctx: click.Context, dry_run: bool) -> None:
+    """Reads item edits made in Notion since the last sync and records each change.
+
+    Only pages edited since the last cursor are read (one query page per 100 edited
+    items). Each changed field is recorded with who edited it and when.
+
+    \b
+    Example:
+      cxbot sync status
+    """
+    with opened(ctx) as app:
+        report = sync_status(app.context(), dry_run=dry_run)
+        if report.board == "local":
+            click.echo(
+                "embedded default: items are ticked with `cxbot item set-status`; "
+                "nothing to read back"
+            )
+            return
+        click.echo(
+            f"read {report.seen} edited page(s) in {report.requests} request(s); "
+            f"{report.changed_items} item(s) changed"
+        )
+        for change in report.changes:
+            click.echo(
+                f"  {change.at:%Y-%m-%d %H:%M} {change.entity_id}: {change.field} "
+                f"{change.old} → {change.new} by {change.actor}"
+            )
+        for problem in (*report.unknown, *report.problems):
+            err.print(f"[yellow]warning:[/] {problem}", highlight=False)
+
+
+def print_plan(app: App, result: launch_service.LaunchResult) -> None:
+    text = app.renderer.render(
+        "plan.txt.j2",
+        launch=result.plan.launch,
+        items=result.items,
+        warnings=[*result.plan.warnings, *result.problems],
+        dry_run=result.dry_run,
+        created=result.created,
+        added=result.added,
+        updated=result.updated,
+        published=result.published,
+        board=app.board.name,
+        **views.helpers(app.settings.cxbot_locale),
+    )
+    click.echo(text, nl=False)
+
+
+def print_status(app: App, today: date, *, horizon: int) -> None:
+    rows = views.launch_status_rows(
+        app.store.list_launches(),
+        app.store.items_of,
+        today=today,
+        calendar=app.calendar,
+        horizon=horizon,
+    )
+    click.echo(
+        app.renderer.render(
+            "status.txt.j2",
+            today=today,
+            business_day=app.calendar.is_business_day(today),
+            launches=rows,
+            horizon=horizon,
+            **views.helpers(app.settings.cxbot_locale, today),
+        ),
+        nl=False,
+    )
+
+
+def exit_if_unpublished(result: launch_service.LaunchResult) -> None:
+    if not result.dry_run and result.unpublished:
+        err.print(
+            f"[red]{result.unpublished} item(s) are recorded but not yet on the board; "
+            "run the same command again to finish[/]",
+            highlight=False,
+        )
+        sys.exit(2)
+
+
+def owners_from_items(app: App, key: str) -> OwnerDirectory:
+    """The owners a launch was planned with, when no owners file is given again."""
+    launch = app.store.get_launch(key)
+    owners = {}
+    for entry in app.store.items_of(key):
+        if entry.owner_name:
+            owners[entry.department] = Person(name=entry.owner_name, email=entry.owner_email)
+    planner = None
+    if launch and launch.planner_name:
+        planner = Person(name=launch.planner_name, email=launch.planner_email)
+    return OwnerDirectory(owners=owners, planner=planner)

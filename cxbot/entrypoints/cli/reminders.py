@@ -1,0 +1,76 @@
+"""Reminders."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+
+import click
+
+from cxbot.entrypoints.cli.app import cli
+from cxbot.entrypoints.cli.common import (
+    iso_date,
+    opened,
+    reports_errors,
+)
+from cxbot.service.reminders import ReminderReport
+
+
+# reminders ---------------------------------------------------------------------------
+@cli.command()
+@click.option(
+    "--dry-run", is_flag=True, help="Show exactly what would be sent to whom; send nothing."
+)
+@click.option("--today", callback=iso_date, help="Plan for this business day (with --dry-run).")
+@click.pass_context
+@reports_errors
+def remind(ctx: click.Context, dry_run: bool, today: date | None) -> None:
+    """Sends today's reminders: one digest per person and per channel, exactly once.
+
+    Owners get a DM (found by email); overdue items escalate to the department's
+    channel and the launch's CX planner; on opening day the planner and the CX
+    channel get a summary. Only on business days, from the configured hour
+    (jobs/reminders.yaml), never in quiet hours. Running it again sends nothing twice;
+    a run missed in the morning is caught up later the same business day.
+    Without SLACK_BOT_TOKEN, messages go to the console and .cxbot/outbox.jsonl.
+
+    \b
+    Example:
+      cxbot remind --dry-run
+      cxbot remind --dry-run --today 2027-02-10
+      cxbot remind
+    """
+    if today is not None and not dry_run:
+        raise click.UsageError("--today plans ahead: use it with --dry-run")
+    with opened(ctx) as app:
+        reminders = app.reminders(echo=None if dry_run else click.echo)
+        report = reminders.run(now=app.now(), today=today, dry_run=dry_run)
+        print_reminders(report, dry_run=dry_run, channel=reminders.notifier.name)
+        if not dry_run and report.skipped is None:
+            for key, state in app.calendar_sync(echo=click.echo).brief(now=app.now()):
+                click.echo(f"promotion brief {state}: {key}")
+        if any(o.state in ("failed", "unknown") for o in report.outcomes):
+            sys.exit(1)
+
+
+def print_reminders(report: ReminderReport, *, dry_run: bool, channel: str) -> None:
+    if report.skipped:
+        click.echo(f"no reminders sent: {report.skipped}")
+        return
+    for key in report.recovered:
+        click.echo(f"recovered: {key} had been posted; recorded as sent")
+    for key in report.released:
+        click.echo(f"released: {key} was never posted; planned again")
+    verb = "would send" if dry_run else "sent"
+    for outcome in report.outcomes:
+        late = " (late)" if outcome.late else ""
+        click.echo(f"{outcome.state:8} {outcome.items:3} item(s) → {outcome.destination}{late}")
+        if outcome.note:
+            click.echo(f"         note: {outcome.note}")
+        if dry_run:
+            click.echo("         " + outcome.text.replace("\n", "\n         "))
+    sent = sum(1 for o in report.outcomes if o.state in ("sent", "planned"))
+    click.echo(
+        f"{report.business_date}: {report.planned} reminder(s) due, "
+        f"{report.already_sent} already sent earlier, {sent} message(s) {verb} via {channel}"
+    )
