@@ -1,0 +1,143 @@
+"""The reminder ledger (claimed once, ever) and the Slack user cache."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Row, delete, select, update
+
+from cxbot.adapters.store.base import SqlBase
+from cxbot.adapters.store.tables import (
+    reminder_log,
+    slack_users,
+)
+from cxbot.service.ports import (
+    ClaimedMessage,
+    ReminderEntry,
+    SlackUser,
+)
+
+
+class SqlLedger(SqlBase):
+    # reminder ledger ----------------------------------------------------------
+    def recorded(self, keys: Iterable[str]) -> set[str]:
+        wanted = list(dict.fromkeys(keys))
+        found: set[str] = set()
+        column = reminder_log.c.reminder_key
+        with self.engine.connect() as conn:
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                found.update(conn.execute(select(column).where(column.in_(chunk))).scalars())
+        return found
+
+    def claim(self, message_key: str, entries: Sequence[ReminderEntry], now: datetime) -> set[str]:
+        if not entries:
+            return set()
+        rows = [
+            {
+                "reminder_key": e.reminder_key,
+                "message_key": message_key,
+                "recipient_key": e.recipient_key,
+                "kind": e.kind,
+                "business_date": e.business_date,
+                "launch_key": e.launch_key,
+                "item_key": e.item_key,
+                "state": "claimed",
+                "late": e.late,
+                "claimed_at": now,
+                "updated_at": now,
+            }
+            for e in entries
+        ]
+        statement = (
+            self._dialect.insert(reminder_log)
+            .on_conflict_do_nothing(index_elements=["reminder_key"])
+            .returning(reminder_log.c.reminder_key)
+        )
+        claimed: set[str] = set()
+        with self.engine.begin() as conn:
+            for row in rows:  # one statement per row: RETURNING with executemany is uneven
+                claimed.update(conn.execute(statement, row).scalars())
+        return claimed
+
+    def mark(
+        self,
+        message_key: str,
+        state: str,
+        *,
+        now: datetime,
+        channel: str | None = None,
+        ts: str | None = None,
+        error: str | None = None,
+    ) -> None:
+        values: dict[str, Any] = {"state": state, "updated_at": now, "error": error}
+        if channel is not None:
+            values["channel"] = channel
+        if ts is not None:
+            values["ts"] = ts
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(reminder_log)
+                .where(reminder_log.c.message_key == message_key)
+                .values(**values)
+            )
+
+    def unsettled(self) -> list[ClaimedMessage]:
+        query = (
+            select(reminder_log)
+            .where(reminder_log.c.state.in_(["claimed", "posting", "unknown"]))
+            .order_by(reminder_log.c.message_key, reminder_log.c.reminder_key)
+        )
+        grouped: dict[str, list[Row[Any]]] = {}
+        with self.engine.connect() as conn:
+            for row in conn.execute(query):
+                grouped.setdefault(row.message_key, []).append(row)
+        return [
+            ClaimedMessage(
+                message_key=key,
+                recipient_key=rows[0].recipient_key,
+                state=rows[0].state,
+                channel=rows[0].channel,
+                claimed_at=rows[0].claimed_at,
+                reminder_keys=tuple(r.reminder_key for r in rows),
+            )
+            for key, rows in grouped.items()
+        ]
+
+    def release(self, message_key: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(delete(reminder_log).where(reminder_log.c.message_key == message_key))
+
+    def reminder_states(self, business_date: date) -> dict[str, str]:
+        query = select(reminder_log.c.reminder_key, reminder_log.c.state).where(
+            reminder_log.c.business_date == business_date
+        )
+        with self.engine.connect() as conn:
+            return {key: state for key, state in conn.execute(query)}
+
+    # Slack user cache ------------------------------------------------------------
+    def cached_user(self, email: str) -> SlackUser | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(slack_users).where(slack_users.c.email == email.lower())
+            ).first()
+        if row is None:
+            return None
+        return SlackUser(
+            email=row.email,
+            user_id=row.user_id,
+            dm_channel=row.dm_channel,
+            checked_at=row.checked_at,
+        )
+
+    def cache_user(self, user: SlackUser) -> None:
+        row = {
+            "email": user.email.lower(),
+            "user_id": user.user_id,
+            "dm_channel": user.dm_channel,
+            "checked_at": user.checked_at,
+        }
+        with self.engine.begin() as conn:
+            self._upsert(conn, slack_users, "email", [row])
