@@ -41,8 +41,12 @@ def test_demo_runs_on_the_embedded_default_and_is_idempotent(run: Any, tmp_path:
     assert "오늘 " in first.output
     assert "embedded default" in first.output
     assert (tmp_path / ".cxbot" / "cxbot.db").exists()
+    # The sample calendar is dated around today, so its first promotion is always late notice.
+    assert "주말 특가" in first.stdout and "LATE NOTICE" in first.stdout
+    assert "row 10, column B (시작일)" in first.output
     again = run("demo", "--open-date", "2027-02-15")
     assert "이미 있는 런칭" in again.output and "새로 0개" in again.output
+    assert "nothing read: unchanged since the last sync" in again.stdout
 
 
 def test_status_lists_overdue_and_due_soon_items(run: Any) -> None:

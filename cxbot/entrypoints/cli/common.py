@@ -24,7 +24,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 err = Console(stderr=True, soft_wrap=True)
 DEMO_NAME = "데모 제휴몰 입점"
 DEMO_OWNERS = PROJECT_ROOT / "examples" / "owners.yaml"
-DEMO_CALENDAR = PROJECT_ROOT / "examples" / "promotions.csv"
+DEMO_CALENDAR = PROJECT_ROOT / "examples" / "promotions-demo.csv.j2"
 
 
 def iso_date(_ctx: Any, _param: Any, value: str | None) -> date | None:

@@ -70,8 +70,11 @@ def demo(ctx: click.Context, open_date: date | None) -> None:
         report = app.reminders().run(now=app.now(), dry_run=True)
         print_reminders(report, dry_run=True, channel="outbox")
         click.echo()
-        click.echo(f"프로모션 캘린더 동기화 (`cxbot calendar sync`, {DEMO_CALENDAR.name}):")
-        sync = app.calendar_sync(local_file=DEMO_CALENDAR)
+        click.echo(
+            f"프로모션 캘린더 동기화 (`cxbot calendar sync`, {DEMO_CALENDAR.name}, "
+            "dated around today):"
+        )
+        sync = app.calendar_sync(local_file=demo_calendar(app.today()))
         print_calendar(sync.run(now=app.now()))
 
 
@@ -351,3 +354,34 @@ def owners_from_items(app: App, key: str) -> OwnerDirectory:
     if launch and launch.planner_name:
         planner = Person(name=launch.planner_name, email=launch.planner_email)
     return OwnerDirectory(owners=owners, planner=planner)
+
+
+def demo_calendar(today: date) -> Path:
+    """The demo's sample calendar, its dates written the ways real sheets hold them."""
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+    from cxbot.domain.sheet_dates import SHEETS_EPOCH
+
+    env = Environment(
+        loader=FileSystemLoader(str(DEMO_CALENDAR.parent)),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(
+        {
+            "iso": lambda d: d.isoformat(),
+            "dots": lambda d: f"{d:%Y.%m.%d}",
+            "spaced": lambda d: f"{d.year}. {d.month}. {d.day}.",
+            "slash": lambda d: f"{d.month}/{d.day}",
+            "korean": lambda d: f"{d.month}월 {d.day}일",
+            "serial": lambda d: str((d - SHEETS_EPOCH).days),
+        }
+    )
+    text = env.get_template(DEMO_CALENDAR.name).render(
+        today=today, day=lambda n: today + timedelta(days=n)
+    )
+    target = Path(".cxbot") / "demo-promotions.csv"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    return target
