@@ -7,6 +7,8 @@ run under any engine (APScheduler in `cxbot run`, or a distributed queue).
 from __future__ import annotations
 
 import logging
+import os
+import socket
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -79,12 +81,27 @@ class JobRunner:
         now = self.clock()
         results = []
         for name, schedule in self.schedules.items():
-            tick = schedule.missed(
-                last_tick=self.runs.last_tick(name), now=now, calendar=self.calendar
+            runs = self.runs.runs_of(name, limit=10)
+            last_ok = next((r.tick for r in runs if r.outcome == "ok"), None)
+            tick = schedule.missed(last_tick=last_ok, now=now, calendar=self.calendar)
+            if tick is None:
+                continue
+            earlier = next((r for r in runs if r.tick == tick), None)
+            # A run this machine started before it crashed can be taken over at once.
+            takeover = (
+                earlier is not None
+                and earlier.outcome == "running"
+                and worker_is_gone(earlier.worker)
             )
-            if tick is not None:
-                log.info("job %s: catching up tick %s", name, tick.isoformat())
-                results.append(self.execute(name, tick))
+            log.info(
+                "job %s: catching up tick %s%s",
+                name,
+                tick.isoformat(),
+                f" (taking over from {earlier.worker}, which is gone)"
+                if takeover and earlier is not None
+                else "",
+            )
+            results.append(self.execute(name, tick, takeover=takeover))
         return results
 
     def health(self) -> tuple[bool, list[str]]:
@@ -131,3 +148,17 @@ class JobRunner:
                 return f"never succeeded (it runs every {interval})"
             return f"no successful run since {last_ok.tick.isoformat()} (it runs every {interval})"
         return None
+
+
+def worker_is_gone(worker: str) -> bool:
+    """True for a worker id (host:pid) of this host whose process no longer exists."""
+    host, _, pid = worker.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False

@@ -265,7 +265,8 @@ class JobRuns(Protocol):
     ) -> bool:
         """Starts the tick's run; False when another worker has it (or it is done).
 
-        A run still 'running' since before `stale_before`, or 'abandoned', is taken over.
+        A run still 'running' since before `stale_before`, 'abandoned' or 'failed' is
+        taken over (a failed tick is retried).
         """
         ...
 

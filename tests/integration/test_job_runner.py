@@ -198,3 +198,33 @@ def test_schedule_spec_validation() -> None:
         )
         is None
     )
+
+
+def test_a_run_this_machine_left_behind_is_taken_over_at_restart(sqlite_store: SqlStore) -> None:
+    import socket
+
+    tick = datetime(2027, 2, 10, 9, 30, tzinfo=SEOUL)
+    crashed = f"{socket.gethostname()}:999999"  # no such process
+    started = datetime(2027, 2, 10, 9, 30, 1, tzinfo=SEOUL)
+    sqlite_store.claim_run(
+        "reminders", tick, worker=crashed, now=started, stale_before=started - timedelta(minutes=30)
+    )
+    calls: list[tuple[str, datetime]] = []
+    clock = Clock(datetime(2027, 2, 10, 9, 40, tzinfo=SEOUL))  # restarted 10 minutes later
+    runner = _runner(sqlite_store, clock, calls)
+    runner.schedules = {"reminders": SCHEDULES["reminders"]}
+    (result,) = runner.catch_up()
+    assert result.outcome == "ok" and calls == [("reminders", tick)]
+
+
+def test_a_failed_tick_is_retried_at_restart(sqlite_store: SqlStore) -> None:
+    calls: list[tuple[str, datetime]] = []
+    clock = Clock(datetime(2027, 2, 10, 9, 31, tzinfo=SEOUL))
+    runner = _runner(sqlite_store, clock, calls, fail={"reminders"})
+    runner.schedules = {"reminders": SCHEDULES["reminders"]}
+    assert runner.due("reminders").outcome == "failed"
+    clock.now = datetime(2027, 2, 10, 11, 0, tzinfo=SEOUL)
+    retry = _runner(sqlite_store, clock, calls)
+    retry.schedules = runner.schedules
+    (result,) = retry.catch_up()
+    assert result.outcome == "ok" and len(calls) == 2

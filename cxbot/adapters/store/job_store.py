@@ -34,7 +34,7 @@ class SqlJobRuns(SqlBase):
                 update(job_runs)
                 .where(job_runs.c.job == job, job_runs.c.tick == tick)
                 .where(
-                    (job_runs.c.outcome == "abandoned")
+                    job_runs.c.outcome.in_(["abandoned", "failed"])
                     | ((job_runs.c.outcome == "running") & (job_runs.c.started_at < stale_before))
                 )
                 .values(
