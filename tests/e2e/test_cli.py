@@ -343,3 +343,24 @@ def test_decisions_audit_verify_and_reports(run: Any, tmp_path: Path) -> None:
     assert tampered.exit_code == 1 and "TAMPERED: entry 2 was changed" in tampered.stdout
     assert "훼손됨" in run("audit", "report", "-p", project).stdout
     assert run("audit", "report").exit_code == 2  # a project or a launch is required
+
+
+def test_the_audit_report_in_english(run: Any) -> None:
+    run(
+        "decision",
+        "add",
+        "-p",
+        "Admin",
+        "-t",
+        "Failed orders tab",
+        "-d",
+        "Add the tab",
+        "--participant",
+        "Dev: enough already",
+    )
+    english = {"CXBOT_LOCALE": "en"}
+    markdown = run("audit", "report", "-p", "Admin", env=english).stdout
+    assert "# Audit report: Admin" in markdown and "Participants and positions" in markdown
+    assert "intact (hash chain of" in markdown and "감사" not in markdown
+    html = run("audit", "report", "-p", "Admin", "-f", "html", env=english).stdout
+    assert '<html lang="en">' in html and "<th>Old → New</th>" in html
