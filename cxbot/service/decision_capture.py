@@ -115,30 +115,28 @@ class DecisionCapture:
     def _confirm(self, payload: dict[str, Any]) -> dict[str, Any] | None:
         user = (payload.get("user") or {}).get("id", "")
         for action in payload.get("actions") or []:
+            outcome = _BUTTONS.get(action.get("action_id", ""))
+            if outcome is None:
+                continue
+            status, note, reply = outcome
             key = action.get("value", "")
-            if action.get("action_id") == CONFIRM:
-                self.log.set_status(
-                    key,
-                    DecisionStatus.DECIDED,
-                    actor=f"slack:{user}",
-                    source=ChangeSource.SLACK,
-                    now=self.clock(),
-                    note="confirmed in Slack",
-                )
-                self.slack.acknowledge(payload.get("response_url"), f"{key}을(를) 기록했습니다.")
-                return {}
-            if action.get("action_id") == DISCARD:
-                self.log.set_status(
-                    key,
-                    DecisionStatus.REVERTED,
-                    actor=f"slack:{user}",
-                    source=ChangeSource.SLACK,
-                    now=self.clock(),
-                    note="draft discarded in Slack",
-                )
-                self.slack.acknowledge(payload.get("response_url"), f"{key} 초안을 버렸습니다.")
-                return {}
+            self.log.set_status(
+                key,
+                status,
+                actor=f"slack:{user}",
+                source=ChangeSource.SLACK,
+                now=self.clock(),
+                note=note,
+            )
+            self.slack.acknowledge(payload.get("response_url"), reply.format(key=key))
+            return {}
         return None
+
+
+_BUTTONS = {  # action id → (new status, history note, reply to the person)
+    CONFIRM: (DecisionStatus.DECIDED, "confirmed in Slack", "{key}을(를) 기록했습니다."),
+    DISCARD: (DecisionStatus.REVERTED, "draft discarded in Slack", "{key} 초안을 버렸습니다."),
+}
 
 
 def _title(text: str) -> str:

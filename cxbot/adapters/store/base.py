@@ -26,25 +26,30 @@ class SqlBase:
         """Appends entries to the hash chain; one writer at a time extends it."""
         if self.engine.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(4242002)"))
+        previous: str | None = None
         for change in changes:
             entry_id = conn.execute(
                 changes_table.insert().values(**change_to_row(change)).returning(changes_table.c.id)
             ).scalar_one()
-            # On SQLite the insert holds the write lock, so the entry before is final.
-            previous = (
-                conn.execute(
-                    select(changes_table.c.hash)
-                    .where(changes_table.c.id < entry_id)
-                    .order_by(changes_table.c.id.desc())
-                    .limit(1)
-                ).scalar()
-                or GENESIS
-            )
+            if previous is None:
+                # Read once: after this insert the writer holds SQLite's write lock (or the
+                # advisory lock on PostgreSQL), so the entry before it is final.
+                previous = (
+                    conn.execute(
+                        select(changes_table.c.hash)
+                        .where(changes_table.c.id < entry_id)
+                        .order_by(changes_table.c.id.desc())
+                        .limit(1)
+                    ).scalar()
+                    or GENESIS
+                )
+            digest = chain_hash(previous, entry_id, change)
             conn.execute(
                 update(changes_table)
                 .where(changes_table.c.id == entry_id)
-                .values(prev_hash=previous, hash=chain_hash(previous, entry_id, change))
+                .values(prev_hash=previous, hash=digest)
             )
+            previous = digest
 
     def chain(self) -> Iterator[ChainedEntry]:
         """The whole change history with its hashes, oldest first."""
