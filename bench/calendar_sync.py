@@ -14,26 +14,25 @@ from pathlib import Path
 from typing import Any
 
 import gspread
-from pydantic import SecretStr
 
 from bench.harness import table
 from cxbot.adapters.calendar_sources import GoogleSheetSource
 from cxbot.adapters.holidays_kr import korean_calendar
 from cxbot.adapters.notion import promotions as P
 from cxbot.adapters.notion.api import NotionApi
+from cxbot.adapters.notion.client import notion_client
 from cxbot.adapters.notion.pacing import Pacer
 from cxbot.adapters.outbox import OutboxNotifier
 from cxbot.adapters.rendering import Renderer
 from cxbot.adapters.slack.calendar_messages import CalendarComposer
-from cxbot.adapters.store import open_store
-from cxbot.bootstrap import notion_client
+from cxbot.adapters.store.sql_store import open_store
 from cxbot.domain.promotions import read_sheet
 from cxbot.domain.reminders import Recipient
 from cxbot.emulators.notion import NotionEmulator
 from cxbot.emulators.sheets import SheetDate, SheetsEmulator, routed_session
 from cxbot.service.calendar_sync import CalendarSync
 from cxbot.service.delivery import ExactlyOnce
-from cxbot.settings import PROJECT_ROOT, Settings
+from cxbot.settings import PROJECT_ROOT
 
 ROWS, CHANGED, SCALE = 2000, 20, 10
 NOTION_RATE = 3.0 * SCALE
@@ -96,25 +95,21 @@ def run() -> dict[str, Any]:
         session = routed_session(sheets.base_url, "ya29.bench")
         client = gspread.Client(auth=None, session=session)  # type: ignore[arg-type]
         parent = notion.workspace.add_page("CX 운영")
-        settings = Settings(
-            notion_token=SecretStr("secret_bench"),
-            notion_base_url=notion.base_url,
-            notion_parent_page_id=parent,
-        )
         with tempfile.TemporaryDirectory() as folder:
             store = open_store(f"sqlite:///{Path(folder) / 'bench.db'}")
             pacer = Pacer(NOTION_RATE)
-            api = NotionApi(
-                notion_client(settings, pacer), pacer=pacer, parent_page_id=parent, cursors=store
+            notion_sdk = notion_client(
+                token="secret_bench", base_url=notion.base_url, timeout_seconds=30, pacer=pacer
             )
+            api = NotionApi(notion_sdk, pacer=pacer, parent_page_id=parent, cursors=store.cursors)
             source = GoogleSheetSource(client, sheet_id, "프로모션")
             sync = CalendarSync(
-                store=store,
-                cursors=store,
+                store=store.promotions,
+                cursors=store.cursors,
                 source=source,
                 board=P.NotionPromotionBoard(api),
                 delivery=ExactlyOnce(
-                    ledger=store, notifier=OutboxNotifier(Path(folder) / "outbox.jsonl")
+                    ledger=store.ledger, notifier=OutboxNotifier(Path(folder) / "outbox.jsonl")
                 ),
                 cx=Recipient(key="channel:cx", name="CX", channel="C1"),
                 compose=CalendarComposer(Renderer(PROJECT_ROOT / "templates", "ko")),

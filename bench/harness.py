@@ -11,17 +11,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from pydantic import SecretStr
-
 from cxbot.adapters.holidays_kr import korean_calendar
 from cxbot.adapters.notion.api import NotionApi
 from cxbot.adapters.notion.board import NotionChecklistBoard
+from cxbot.adapters.notion.client import notion_client
 from cxbot.adapters.notion.pacing import Pacer
-from cxbot.adapters.store import SqlStore, open_store
-from cxbot.bootstrap import notion_client
+from cxbot.adapters.store.sql_store import SqlStore, open_store
 from cxbot.emulators.notion import NotionEmulator
 from cxbot.service.launches import Context
-from cxbot.settings import Settings
 
 NOTION_RATE = 3.0  # Notion's documented average
 
@@ -33,23 +30,17 @@ class Rig:
     parent: str
 
     def board(self) -> NotionChecklistBoard:
-        settings = Settings(
-            notion_token=SecretStr("secret_bench"),
-            notion_base_url=self.emulator.base_url,
-            notion_parent_page_id=self.parent,
-        )
         pacer = Pacer(NOTION_RATE)
-        api = NotionApi(
-            notion_client(settings, pacer),
-            pacer=pacer,
-            parent_page_id=self.parent,
-            cursors=self.store,
+        client = notion_client(
+            token="secret_bench", base_url=self.emulator.base_url, timeout_seconds=30, pacer=pacer
         )
+        api = NotionApi(client, pacer=pacer, parent_page_id=self.parent, cursors=self.store.cursors)
         return NotionChecklistBoard(api)
 
     def context(self, board: NotionChecklistBoard, now: datetime | None = None) -> Context:
         return Context(
-            store=self.store,
+            store=self.store.launches,
+            cursors=self.store.cursors,
             board=board,
             calendar=korean_calendar(range(2026, 2029)),
             actor="bench",

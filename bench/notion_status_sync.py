@@ -60,7 +60,7 @@ def run() -> dict[str, Any]:
                 }
             )
             seeded.append(item.__class__(**{**item.__dict__, "remote_id": page["id"]}))
-        r.store.apply(launch=launch, items=seeded)
+        r.store.launches.apply(launch=launch, items=seeded)
         phases: list[dict[str, Any]] = []
 
         def measure(name: str) -> None:

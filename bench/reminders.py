@@ -16,7 +16,7 @@ from cxbot.adapters.holidays_kr import korean_calendar
 from cxbot.adapters.rendering import Renderer
 from cxbot.adapters.slack.messages import DigestComposer
 from cxbot.adapters.slack.notifier import SlackNotifier, web_clients
-from cxbot.adapters.store import open_store
+from cxbot.adapters.store.sql_store import open_store
 from cxbot.domain.checklist import ChecklistItem, ItemStatus, Launch
 from cxbot.domain.dday import DayUnit, DOffset, due_date
 from cxbot.domain.reminders import Routing, digests, reminders_for
@@ -118,12 +118,12 @@ def run() -> dict[str, Any]:
             cx = emulator.add_channel("cx")
             routing = Routing(department_channels=channels, cx_channel=cx)
             for launch in launches:
-                store.apply(launch=launch, items=items[launch.key])
+                store.launches.apply(launch=launch, items=items[launch.key])
             reader, poster = web_clients("xoxb-bench", emulator.api_url)
-            notifier = SlackNotifier(reader, poster, store, clock=lambda: NOW)
+            notifier = SlackNotifier(reader, poster, store.slack_directory, clock=lambda: NOW)
             use_case = Reminders(
-                store=store,
-                ledger=store,
+                store=store.launches,
+                ledger=store.ledger,
                 notifier=notifier,
                 compose=DigestComposer(Renderer(PROJECT_ROOT / "templates", "ko")),
                 calendar=calendar,

@@ -1,4 +1,10 @@
-"""The composition root: the only place that reads settings and builds real clients."""
+"""The composition root: the only place that reads settings and builds clients.
+
+`build()` runs once, when a command starts (never at import: `cxbot --help` loads no
+SDK). It opens one store engine, one Notion client with one rate budget, one pair of
+Slack clients with one per-channel pacer, reads the YAML files once, and hands back a
+`CxBot` of ready use cases. Job ticks then build nothing.
+"""
 
 from __future__ import annotations
 
@@ -6,285 +12,382 @@ import logging
 import os
 import socket
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
-import httpx
-from notion_client import Client
-from notion_client.client import ClientOptions, RetryOptions
-from slack_sdk import WebClient
-
 from cxbot.adapters.calendar_sources import (
+    CalendarSourceCheck,
     GoogleSheetSource,
     LocalFileSource,
+    StaticFindings,
     service_account_client,
 )
+from cxbot.adapters.demo_calendar import write_demo_calendar
 from cxbot.adapters.holidays_kr import korean_calendar
-from cxbot.adapters.local_board import LocalBoard
-from cxbot.adapters.notion.api import NotionApi
-from cxbot.adapters.notion.board import NotionChecklistBoard
-from cxbot.adapters.notion.decisions import NotionDecisionBoard
-from cxbot.adapters.notion.pacing import Pacer
-from cxbot.adapters.notion.promotions import LocalPromotionBoard, NotionPromotionBoard
+from cxbot.adapters.local_board import LocalBoard, LocalDecisionBoard, LocalPromotionBoard
 from cxbot.adapters.outbox import OutboxNotifier
 from cxbot.adapters.rendering import Renderer
 from cxbot.adapters.slack.calendar_messages import CalendarComposer, WeeklyComposer
-from cxbot.adapters.slack.interactive import SlackWorkspace
+from cxbot.adapters.slack.inbound import SlackInboundAdapter
 from cxbot.adapters.slack.messages import DigestComposer
-from cxbot.adapters.slack.notifier import SlackNotifier, web_clients
-from cxbot.adapters.store import SqlStore, open_store
+from cxbot.adapters.store.sql_store import SqlStore, open_store
 from cxbot.adapters.yaml_files import (
+    YamlTemplates,
     load_company_calendar,
     load_reminder_settings,
     load_schedules,
 )
 from cxbot.domain.calendar import BusinessCalendar
+from cxbot.ports.checklists import ChecklistBoard
+from cxbot.ports.common import Checkable, Finding
+from cxbot.ports.decisions import DecisionBoard
+from cxbot.ports.promotions import PromotionBoard, PromotionSource
+from cxbot.service.audit_report import Audit
 from cxbot.service.calendar_sync import CalendarSettings, CalendarSync
+from cxbot.service.clock import Clock
 from cxbot.service.decision_capture import DecisionCapture
-from cxbot.service.decision_log import DecisionLog, LocalDecisionBoard
+from cxbot.service.decision_log import DecisionLog
 from cxbot.service.delivery import ExactlyOnce, Notifier
+from cxbot.service.demo import Demo
+from cxbot.service.doctor import Doctor
 from cxbot.service.errors import InputError
-from cxbot.service.jobs import JobFunction, JobRunner
-from cxbot.service.launches import Context
-from cxbot.service.ports import ChecklistBoard, DecisionBoard, PromotionBoard, PromotionSource
+from cxbot.service.jobs import JobRunner
+from cxbot.service.launches import Launches
 from cxbot.service.reminders import Reminders
-from cxbot.service.schedule import Schedule
-from cxbot.service.status_sync import sync_status
+from cxbot.service.scheduled_jobs import job_functions
+from cxbot.service.service_status import ServiceStatus
+from cxbot.service.status_sync import StatusSync
+from cxbot.service.usecases import CxBot, Mode
 from cxbot.service.weekly import WeeklyDigest
-from cxbot.settings import Settings
+from cxbot.settings import PROJECT_ROOT, Settings
 
 log = logging.getLogger(__name__)
 
 CALENDAR_YEARS_BACK = 1
 CALENDAR_YEARS_AHEAD = 4
+DEMO_OWNERS = PROJECT_ROOT / "examples" / "owners.yaml"
 
 
-@dataclass
-class App:
-    settings: Settings
-    store: SqlStore
-    board: ChecklistBoard
-    renderer: Renderer
-    tz: ZoneInfo
-    clock: Callable[[], datetime]
-    pacer: Pacer | None = None
-    notion_api: NotionApi | None = None
-    _calendar: BusinessCalendar | None = field(default=None, repr=False)
-
-    def now(self) -> datetime:
-        return self.clock().astimezone(self.tz)
-
-    def today(self) -> date:
-        return self.now().date()
-
-    @property
-    def calendar(self) -> BusinessCalendar:
-        if self._calendar is None:
-            year = self.today().year
-            closures, extra = load_company_calendar(self.settings.cxbot_company_calendar)
-            self._calendar = korean_calendar(
-                range(year - CALENDAR_YEARS_BACK, year + CALENDAR_YEARS_AHEAD + 1),
-                closures=closures,
-                extra_workdays=extra,
-            )
-        return self._calendar
-
-    def context(self) -> Context:
-        return Context(
-            store=self.store,
-            board=self.board,
-            calendar=self.calendar,
-            actor=self.settings.cxbot_actor,
-            now=self.now(),
-        )
-
-    def notifier(self, *, echo: Callable[[str], None] | None = None) -> Notifier:
-        """Slack when SLACK_BOT_TOKEN is set, else the console and the local outbox."""
-        settings = self.settings
-        if settings.slack_enabled:
-            assert settings.slack_bot_token is not None
-            reader, poster = web_clients(
-                settings.slack_bot_token.get_secret_value(), settings.slack_base_url
-            )
-            return SlackNotifier(reader, poster, self.store, clock=self.clock)
-        return OutboxNotifier(settings.cxbot_outbox, echo=echo, clock=self.clock)
-
-    def reminders(self, *, echo: Callable[[str], None] | None = None) -> Reminders:
-        """The reminder use case."""
-        settings = self.settings
-        notifier = self.notifier(echo=echo)
-        return Reminders(
-            store=self.store,
-            ledger=self.store,
-            notifier=notifier,
-            compose=DigestComposer(self.renderer),
-            calendar=self.calendar,
-            settings=load_reminder_settings(settings.cxbot_reminders_file),
-        )
-
-    def calendar_sync(
-        self, *, echo: Callable[[str], None] | None = None, local_file: Path | None = None
-    ) -> CalendarSync:
-        """The promotion calendar: Google Sheets when configured, else a local CSV/XLSX file."""
-        settings = self.settings
-        source: PromotionSource
-        if settings.sheets_enabled and local_file is None:
-            assert settings.google_service_account_file is not None and settings.sheet_id
-            client, _email = service_account_client(settings.google_service_account_file)
-            source = GoogleSheetSource(client, settings.sheet_id, settings.cxbot_calendar_worksheet)
-        else:
-            source = LocalFileSource(local_file or settings.cxbot_calendar_file)
-        board: PromotionBoard = LocalPromotionBoard()
-        if self.notion_api is not None:
-            board = NotionPromotionBoard(
-                self.notion_api, data_source_id=settings.notion_promotions_data_source_id
-            )
-        reminder_settings = load_reminder_settings(settings.cxbot_reminders_file)
-        return CalendarSync(
-            store=self.store,
-            cursors=self.store,
-            source=source,
-            board=board,
-            delivery=ExactlyOnce(
-                ledger=self.store, notifier=self.notifier(echo=echo), lease=reminder_settings.lease
-            ),
-            cx=reminder_settings.routing.cx(),
-            compose=CalendarComposer(self.renderer),
-            calendar=self.calendar,
-            settings=CalendarSettings(
-                lead_business_days=settings.cxbot_calendar_lead_days,
-                guard_share=settings.cxbot_calendar_guard,
-                brief_business_days=settings.cxbot_calendar_brief_days,
-            ),
-        )
-
-    def decision_log(self) -> DecisionLog:
-        board: DecisionBoard = LocalDecisionBoard()
-        if self.notion_api is not None:
-            board = NotionDecisionBoard(
-                self.notion_api, data_source_id=self.settings.notion_decisions_data_source_id
-            )
-        return DecisionLog(store=self.store, board=board)
-
-    def decision_capture(self) -> DecisionCapture:
-        """Decisions from Slack (needs SLACK_BOT_TOKEN)."""
-        if self.settings.slack_bot_token is None:
-            raise InputError("SLACK_BOT_TOKEN is not set: capturing decisions needs the Slack app")
-        client = WebClient(
-            token=self.settings.slack_bot_token.get_secret_value(),
-            base_url=self.settings.slack_base_url,
-        )
-        return DecisionCapture(
-            log=self.decision_log(), slack=SlackWorkspace(client), clock=self.now
-        )
-
-    def schedules(self) -> dict[str, Schedule]:
-        return load_schedules(self.settings.cxbot_schedule_file)
-
-    def job_runner(self) -> JobRunner:
-        """The scheduled jobs, wired to this app; the same functions run under any engine."""
-        schedules = self.schedules()
-        return JobRunner(
-            runs=self.store,
-            schedules=schedules,
-            functions=self.job_functions(),
-            calendar=self.calendar,
-            clock=self.now,
-            worker=f"{socket.gethostname()}:{os.getpid()}",
-        )
-
-    def job_functions(self) -> dict[str, JobFunction]:
-        def status_sync(tick: datetime) -> dict[str, object]:
-            report = sync_status(self.context())
-            return {"pages_read": report.seen, "changes": len(report.changes)}
-
-        def calendar_sync(tick: datetime) -> dict[str, object]:
-            report = self.calendar_sync().run(now=self.now())
-            diff = report.diff
-            return {
-                "changes": len(diff.changes) if diff else 0,
-                "guarded": report.guarded,
-                "unchanged": bool(report.skipped),
-            }
-
-        def reminders(tick: datetime) -> dict[str, object]:
-            report = self.reminders().run(now=self.now())
-            briefs = () if report.skipped else self.calendar_sync().brief(now=self.now())
-            states = [o.state for o in report.outcomes]
-            return {
-                "sent": states.count("sent"),
-                "failed": states.count("failed"),
-                "unknown": states.count("unknown"),
-                "skipped": report.skipped or "",
-                "late": any(o.late for o in report.outcomes),
-                "briefs": len(briefs),
-            }
-
-        def weekly_digest(tick: datetime) -> dict[str, object]:
-            sync = self.calendar_sync()
-            digest = WeeklyDigest(
-                store=self.store, alerts=sync.alerts, compose=WeeklyComposer(self.renderer)
-            )
-            return digest.run(tick=tick, now=self.now())
-
-        return {
-            "status-sync": status_sync,
-            "calendar-sync": calendar_sync,
-            "reminders": reminders,
-            "weekly-digest": weekly_digest,
-        }
-
-    def close(self) -> None:
-        self.store.close()
-        if isinstance(self.board, NotionChecklistBoard):
-            self.board.client.close()
-
-
-def build_app(
+def build(
     settings: Settings | None = None,
     *,
     clock: Callable[[], datetime] | None = None,
-) -> App:
-    settings = settings or Settings()
+    embedded: bool = False,
+    echo: Callable[[str], None] | None = None,
+) -> CxBot:
+    """Every use case, wired once. `embedded` ignores Notion credentials (the demo);
+    `echo` shows what the embedded default's outbox sends."""
+    settings = settings or read_settings()
+    if embedded:
+        settings = settings.model_copy(update={"notion_token": None})
+    tz = ZoneInfo(settings.cxbot_timezone)
+    wall = Clock(clock or (lambda: datetime.now(UTC)), tz)
     store = open_store(settings.cxbot_database_url)
-    board: ChecklistBoard
-    pacer = None
-    api = None
+    try:
+        return _wire(settings, store, wall, echo)
+    except BaseException:
+        store.close()
+        raise
+
+
+def _wire(
+    settings: Settings, store: SqlStore, clock: Clock, echo: Callable[[str], None] | None
+) -> CxBot:
+    calendar = _business_calendar(settings, clock.today())
+    reminder_settings = load_reminder_settings(settings.cxbot_reminders_file)
+    renderer = Renderer(settings.cxbot_templates_dir, settings.cxbot_locale, clock.tz)
+    templates = YamlTemplates(settings.cxbot_checklists_dir)
+    checks: list[Checkable] = [store, templates]
+    closers: list[Callable[[], None]] = [store.close]
+
+    checklist_board: ChecklistBoard = LocalBoard()
+    promotion_board: PromotionBoard = LocalPromotionBoard()
+    decision_board: DecisionBoard = LocalDecisionBoard()
     if settings.notion_enabled:
+        from cxbot.adapters.notion.api import NotionApi
+        from cxbot.adapters.notion.board import NotionChecklistBoard
+        from cxbot.adapters.notion.checks import NotionCheck
+        from cxbot.adapters.notion.client import notion_client
+        from cxbot.adapters.notion.decisions import NotionDecisionBoard
+        from cxbot.adapters.notion.pacing import Pacer
+        from cxbot.adapters.notion.promotions import NotionPromotionBoard
+
+        assert settings.notion_token is not None
         pacer = Pacer(settings.notion_requests_per_second)
+        client = notion_client(
+            token=settings.notion_token.get_secret_value(),
+            base_url=settings.notion_base_url,
+            timeout_seconds=settings.notion_timeout_seconds,
+            pacer=pacer,
+        )
+        closers.append(client.close)
         api = NotionApi(
-            notion_client(settings, pacer),
+            client,
             pacer=pacer,
             parent_page_id=settings.notion_parent_page_id,
-            cursors=store,
+            cursors=store.cursors,
         )
-        board = NotionChecklistBoard(api, data_source_id=settings.notion_checklist_data_source_id)
+        notion_board = NotionChecklistBoard(
+            api, data_source_id=settings.notion_checklist_data_source_id
+        )
+        checklist_board = notion_board
+        promotion_board = NotionPromotionBoard(
+            api, data_source_id=settings.notion_promotions_data_source_id
+        )
+        decision_board = NotionDecisionBoard(
+            api, data_source_id=settings.notion_decisions_data_source_id
+        )
+        checks.append(
+            NotionCheck(
+                notion_board,
+                api,
+                parent_page_id=settings.notion_parent_page_id,
+                checklist_data_source_id=settings.notion_checklist_data_source_id,
+                promotions_data_source_id=settings.notion_promotions_data_source_id,
+                decisions_data_source_id=settings.notion_decisions_data_source_id,
+                cursors=store.cursors,
+            )
+        )
     else:
-        board = LocalBoard()
-    return App(
-        settings=settings,
-        store=store,
-        board=board,
-        renderer=Renderer(settings.cxbot_templates_dir, settings.cxbot_locale),
-        tz=ZoneInfo(settings.cxbot_timezone),
-        clock=clock or (lambda: datetime.now(UTC)),
-        pacer=pacer,
-        notion_api=api,
+        checks.append(
+            _info(
+                "notion",
+                "Notion: not configured (NOTION_TOKEN unset) — running on the embedded "
+                "default; see README 'Connecting to Notion'",
+            )
+        )
+
+    checks.append(
+        StaticFindings(
+            Finding(
+                name="reminders",
+                state="ok",
+                detail=f"reminders file: {settings.cxbot_reminders_file}",
+            )
+        )
+    )
+    notifier: Notifier
+    slack_client: Callable[[], Any] = _no_slack
+    if settings.slack_enabled:
+        from cxbot.adapters.slack.checks import SlackCheck
+        from cxbot.adapters.slack.notifier import ChannelPacer, SlackNotifier, web_clients
+
+        assert settings.slack_bot_token is not None
+        reader, poster = web_clients(
+            settings.slack_bot_token.get_secret_value(), settings.slack_base_url
+        )
+        notifier = SlackNotifier(
+            reader, poster, store.slack_directory, clock=clock.source, pacer=ChannelPacer()
+        )
+        checks.append(
+            SlackCheck(reader, reminder_settings.routing, str(settings.cxbot_reminders_file))
+        )
+
+        def slack_client() -> Any:
+            return reader
+
+    else:
+        notifier = OutboxNotifier(settings.cxbot_outbox, echo=echo, clock=clock.source)
+        checks.append(
+            _info(
+                "slack",
+                "Slack: not configured (SLACK_BOT_TOKEN unset) — reminders go to "
+                f"{settings.cxbot_outbox}; see README 'Connecting to Slack'",
+            )
+        )
+
+    delivery = ExactlyOnce(ledger=store.ledger, notifier=notifier, lease=reminder_settings.lease)
+    calendar_settings = CalendarSettings(
+        lead_business_days=settings.cxbot_calendar_lead_days,
+        guard_share=settings.cxbot_calendar_guard,
+        brief_business_days=settings.cxbot_calendar_brief_days,
+    )
+    calendar_composer = CalendarComposer(renderer)
+
+    def calendar_sync(source: PromotionSource, board: PromotionBoard) -> CalendarSync:
+        return CalendarSync(
+            store=store.promotions,
+            cursors=store.cursors,
+            source=source,
+            board=board,
+            delivery=delivery,
+            cx=reminder_settings.routing.cx(),
+            compose=calendar_composer,
+            calendar=calendar,
+            settings=calendar_settings,
+            clock=clock,
+        )
+
+    source, source_check = _calendar_source(settings)
+    checks.append(source_check)
+    promotions = calendar_sync(source, promotion_board)
+
+    def calendar_from_file(path: str) -> CalendarSync:
+        return calendar_sync(LocalFileSource(Path(path)), promotion_board)
+
+    launches = Launches(
+        store=store.launches,
+        cursors=store.cursors,
+        board=checklist_board,
+        calendar=calendar,
+        templates=templates,
+        actor=settings.cxbot_actor,
+        clock=clock,
+    )
+    reminders = Reminders(
+        store=store.launches,
+        ledger=store.ledger,
+        notifier=notifier,
+        compose=DigestComposer(renderer),
+        calendar=calendar,
+        settings=reminder_settings,
+        clock=clock,
+    )
+    status_sync = StatusSync(launches=launches)
+    weekly = WeeklyDigest(
+        store=store.launches,
+        alerts=promotions.alerts,
+        compose=WeeklyComposer(renderer),
+        clock=clock,
+    )
+    decisions = DecisionLog(store=store.decisions, board=decision_board, history=store.history)
+    jobs = JobRunner(
+        runs=store.job_runs,
+        schedules=load_schedules(settings.cxbot_schedule_file),
+        functions=job_functions(
+            status_sync=status_sync, calendar=promotions, reminders=reminders, weekly=weekly
+        ),
+        calendar=calendar,
+        clock=clock,
+        worker=f"{socket.gethostname()}:{os.getpid()}",
+    )
+    capture: list[DecisionCapture] = []
+
+    def decision_capture() -> DecisionCapture:
+        """Decisions from Slack (needs SLACK_BOT_TOKEN); made on first use, once."""
+        if not capture:
+            from cxbot.adapters.slack.workspace import SlackWorkspace
+
+            capture.append(
+                DecisionCapture(log=decisions, slack=SlackWorkspace(slack_client()), clock=clock)
+            )
+        return capture[0]
+
+    def worker_database() -> str:
+        from cxbot.adapters.store.queue import conninfo, ensure_queue_schema
+
+        dsn = conninfo(settings.cxbot_database_url)
+        ensure_queue_schema(dsn)
+        return dsn
+
+    def close() -> None:
+        for closer in reversed(closers):
+            closer()
+
+    return CxBot(
+        clock=clock,
+        actor=settings.cxbot_actor,
+        mode=Mode(
+            notion=settings.notion_enabled,
+            slack=settings.slack_enabled,
+            sheets=settings.sheets_enabled,
+            store=store.label,
+            outbox=str(settings.cxbot_outbox),
+            notifier=notifier.name,
+        ),
+        render=renderer,
+        templates=templates,
+        launches=launches,
+        status_sync=status_sync,
+        reminders=reminders,
+        calendar=promotions,
+        calendar_from_file=calendar_from_file,
+        decisions=decisions,
+        capture=decision_capture,
+        slack_inbound=SlackInboundAdapter(
+            signing_secret=_secret(settings.slack_signing_secret),
+            app_token=_secret(settings.slack_app_token),
+            web_client=slack_client,
+        ),
+        audit=Audit(history=store.history, decisions=store.decisions, clock=clock),
+        weekly=weekly,
+        jobs=jobs,
+        service_status=ServiceStatus(
+            runner=jobs, ledger=store.ledger, outbox=store.promotions, clock=clock
+        ),
+        doctor=Doctor(checks=checks),
+        demo=Demo(
+            launches=launches,
+            reminders=reminders,
+            calendar_from_file=calendar_from_file,
+            write_calendar=lambda today: str(write_demo_calendar(today)),
+            owners_file=str(DEMO_OWNERS),
+            clock=clock,
+        ),
+        worker_database=worker_database,
+        close=close,
     )
 
 
-def notion_client(settings: Settings, pacer: Pacer) -> Client:
-    """The official SDK client, paced, retrying 429s with Retry-After."""
-    assert settings.notion_token is not None
-    http = httpx.Client(event_hooks={"request": [pacer.hook]})
-    options = ClientOptions(
-        auth=settings.notion_token.get_secret_value(),
-        base_url=settings.notion_base_url.rstrip("/"),
-        timeout_ms=int(settings.notion_timeout_seconds * 1000),
-        notion_version="2025-09-03",
-        retry=RetryOptions(max_retries=6, initial_retry_delay_ms=500, max_retry_delay_ms=30_000),
-        log_level=logging.ERROR,
+def read_settings() -> Settings:
+    """Settings from the environment and .env; a wrong value is an InputError naming it."""
+    from pydantic import ValidationError
+
+    try:
+        return Settings()
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{'.'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in error.errors()
+        )
+        raise InputError(f"settings (environment or .env): {problems}") from None
+
+
+def _business_calendar(settings: Settings, today: date) -> BusinessCalendar:
+    closures, extra = load_company_calendar(settings.cxbot_company_calendar)
+    return korean_calendar(
+        range(today.year - CALENDAR_YEARS_BACK, today.year + CALENDAR_YEARS_AHEAD + 1),
+        closures=closures,
+        extra_workdays=extra,
     )
-    return Client(options, client=http)
+
+
+def _calendar_source(settings: Settings) -> tuple[PromotionSource, Checkable]:
+    """Google Sheets when configured (its client made on first use), else a local file."""
+    if not settings.sheets_enabled:
+        local = LocalFileSource(settings.cxbot_calendar_file)
+        note = (
+            "· Google Sheets: not configured (CXBOT_CALENDAR_SHEET and "
+            "GOOGLE_SERVICE_ACCOUNT_FILE) — the calendar is read from "
+            f"{settings.cxbot_calendar_file}"
+        )
+        return local, CalendarSourceCheck(local, note=note)
+    key_file, sheet_id = settings.google_service_account_file, settings.sheet_id
+    assert key_file is not None and sheet_id is not None
+    made: list[tuple[Any, str]] = []
+
+    def account() -> tuple[Any, str]:
+        if not made:
+            made.append(service_account_client(key_file))
+        return made[0]
+
+    source = GoogleSheetSource(
+        lambda: account()[0], sheet_id, settings.cxbot_calendar_worksheet
+    )
+    checked = GoogleSheetSource(
+        lambda: account()[0], sheet_id, settings.cxbot_calendar_worksheet, attempts=2
+    )
+    return source, CalendarSourceCheck(checked, email=lambda: account()[1])
+
+
+def _info(name: str, detail: str) -> Checkable:
+    return StaticFindings(Finding(name=name, state="info", detail=detail))
+
+
+def _secret(value: Any) -> str | None:
+    return value.get_secret_value() if value is not None else None
+
+
+def _no_slack() -> Any:
+    raise InputError("SLACK_BOT_TOKEN is not set: capturing decisions needs the Slack app")

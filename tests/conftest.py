@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
-from cxbot.adapters.store import SqlStore, open_store
+from cxbot.adapters.store.sql_store import SqlStore, open_store
 from cxbot.emulators.notion import NotionEmulator
-from tests.fakes import InMemoryStore
+from tests.fakes import InMemoryStore, NoSleep
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -141,16 +141,6 @@ def notion(clock: ManualClock) -> Iterator[NotionEmulator]:
     emulator.stop()
 
 
-class NoSleep:
-    """Records the back-off delays the code under test asked for, without waiting."""
-
-    def __init__(self) -> None:
-        self.calls: list[float] = []
-
-    def __call__(self, seconds: float) -> None:
-        self.calls.append(seconds)
-
-
 @pytest.fixture
 def notion_setup(notion: NotionEmulator, sqlite_store: SqlStore, clock: ManualClock) -> Any:
     """A Notion-backed Context: parent page, people, the real SDK client over loopback."""
@@ -176,7 +166,8 @@ def notion_setup(notion: NotionEmulator, sqlite_store: SqlStore, clock: ManualCl
 
     def context(board_: Any = None) -> Context:
         return Context(
-            store=sqlite_store,
+            store=sqlite_store.launches,
+            cursors=sqlite_store.cursors,
             board=board_ or board,
             calendar=korean_calendar(range(2026, 2029)),
             actor="cli:tester",
@@ -207,23 +198,16 @@ def notion_board(
     token: str = "secret_test",
 ) -> Any:
     """The production board and SDK client, pointed at the emulator."""
-    from pydantic import SecretStr
-
     from cxbot.adapters.notion.api import NotionApi
     from cxbot.adapters.notion.board import NotionChecklistBoard
+    from cxbot.adapters.notion.client import notion_client
     from cxbot.adapters.notion.pacing import Pacer
-    from cxbot.bootstrap import notion_client
-    from cxbot.settings import Settings
 
-    settings = Settings(
-        notion_token=SecretStr(token),
-        notion_base_url=emulator.base_url,
-        notion_parent_page_id=parent,
-        notion_timeout_seconds=5,
-    )
     pacer = Pacer(rate)
-    client = notion_client(settings, pacer)
+    client = notion_client(
+        token=token, base_url=emulator.base_url, timeout_seconds=5, pacer=pacer
+    )
     api = NotionApi(
-        client, pacer=pacer, parent_page_id=parent, cursors=store, sleep=sleep or NoSleep()
+        client, pacer=pacer, parent_page_id=parent, cursors=store.cursors, sleep=sleep or NoSleep()
     )
     return NotionChecklistBoard(api)

@@ -10,7 +10,7 @@ from cxbot.adapters.local_board import LocalBoard
 from cxbot.adapters.rendering import Renderer
 from cxbot.adapters.slack.messages import DigestComposer
 from cxbot.adapters.slack.notifier import ChannelPacer, SlackNotifier, web_clients
-from cxbot.adapters.store import SqlStore, open_store
+from cxbot.adapters.store.sql_store import SqlStore, open_store
 from cxbot.adapters.yaml_files import load_template
 from cxbot.domain.owners import OwnerDirectory, Person
 from cxbot.domain.reminders import Routing
@@ -43,7 +43,14 @@ SLACK_PEOPLE = [
 
 def seed_launch(store: SqlStore, now: datetime) -> str:
     template = load_template(PROJECT_ROOT / "checklists" / "partner-mall.yaml")
-    ctx = Context(store=store, board=LocalBoard(), calendar=CALENDAR, actor="test", now=now)
+    ctx = Context(
+        store=store.launches,
+        cursors=store.cursors,
+        board=LocalBoard(),
+        calendar=CALENDAR,
+        actor="test",
+        now=now,
+    )
     result = create_launch(
         ctx, template=template, name="11번가 입점", open_date=date(2027, 2, 15), owners=OWNERS
     )
@@ -65,13 +72,13 @@ def reminders(
     notifier = SlackNotifier(
         reader,
         poster,
-        store,
+        store.slack_directory,
         clock=clock or (lambda: datetime.now(UTC)),
         pacer=ChannelPacer(sleep=lambda _s: None),
     )
     return Reminders(
-        store=store,
-        ledger=ledger or store,
+        store=store.launches,
+        ledger=ledger or store.ledger,
         notifier=notifier,
         compose=DigestComposer(Renderer(PROJECT_ROOT / "templates", locale)),
         calendar=CALENDAR,

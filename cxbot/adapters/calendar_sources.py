@@ -14,8 +14,10 @@ from typing import Any
 import gspread
 from gspread.exceptions import APIError
 
-from cxbot.service.errors import InputError, NotFound, RemoteError
-from cxbot.service.ports import SourceRead
+from cxbot.adapters.findings import as_findings
+from cxbot.ports.common import Finding
+from cxbot.ports.promotions import SourceRead
+from cxbot.service.errors import CxbotError, InputError, NotFound, RemoteError
 
 log = logging.getLogger(__name__)
 
@@ -35,18 +37,27 @@ class GoogleSheetSource:
 
     def __init__(
         self,
-        client: gspread.Client,
+        client: gspread.Client | Callable[[], gspread.Client],
         spreadsheet_id: str,
         worksheet: str,
         *,
         attempts: int = 6,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        self.client, self.spreadsheet_id, self.worksheet = client, spreadsheet_id, worksheet
+        """`client` may be a function that makes it: it is then made on first use, once
+        (a broken key file fails the calendar, not every command)."""
+        self._client = client
+        self.spreadsheet_id, self.worksheet = spreadsheet_id, worksheet
         self.attempts, self.sleep = attempts, sleep
         self.name = f"Google Sheet {spreadsheet_id} / {worksheet}"
         self.requests = 0
         self._revision = ""
+
+    @property
+    def client(self) -> gspread.Client:
+        if not isinstance(self._client, gspread.Client):
+            self._client = self._client()
+        return self._client
 
     def fingerprint(self) -> str | None:
         url = f"{gspread.urls.DRIVE_FILES_API_V3_URL}/{self.spreadsheet_id}"
@@ -202,3 +213,35 @@ def check_calendar_source(
         + (f", {len(sheet.problems)} row(s) unreadable" if sheet.problems else "")
     )
     return True, lines
+
+
+class CalendarSourceCheck:
+    """`cxbot doctor`'s calendar section, for the configured source."""
+
+    def __init__(
+        self,
+        source: GoogleSheetSource | LocalFileSource,
+        *,
+        note: str | None = None,
+        email: Callable[[], str] | None = None,
+    ) -> None:
+        self.source, self.note, self.email = source, note, email
+
+    def check(self) -> list[Finding]:
+        lines = [self.note] if self.note else []
+        try:
+            email = self.email() if self.email else None
+        except CxbotError as error:
+            return as_findings("calendar", [*lines, f"✗ service account: {error}"])
+        _ok, found = check_calendar_source(self.source, email)
+        return as_findings("calendar", [*lines, *found])
+
+
+class StaticFindings:
+    """Findings known at start-up (what is not configured, and where to read about it)."""
+
+    def __init__(self, *findings: Finding) -> None:
+        self.findings = list(findings)
+
+    def check(self) -> list[Finding]:
+        return list(self.findings)

@@ -1,4 +1,4 @@
-"""The embedded default: no outside board; the local store is where items are ticked."""
+"""The embedded default: no outside boards; the local store is the record and the view."""
 
 from __future__ import annotations
 
@@ -6,7 +6,10 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from cxbot.domain.checklist import ChecklistItem, Launch
-from cxbot.service.ports import Progress, PublishResult, PullResult
+from cxbot.domain.decisions import Decision
+from cxbot.domain.promotions import Promotion
+from cxbot.ports.checklists import PullResult
+from cxbot.ports.common import Progress, PublishResult
 
 
 class LocalBoard:
@@ -29,3 +32,25 @@ class LocalBoard:
 
     def pull(self, cursor: str | None, *, settled_before: datetime) -> PullResult:
         return PullResult(items=[], cursor=cursor, unknown=[])
+
+
+class LocalPromotionBoard:
+    """The embedded default: the store is the calendar; nothing to write elsewhere."""
+
+    name = "local"
+
+    def upsert(
+        self, promotions: Sequence[Promotion], ids: dict[str, str], progress: Progress
+    ) -> PublishResult:
+        for done, promotion in enumerate(promotions, start=1):
+            progress(done, len(promotions), promotion.name)
+        return PublishResult(
+            ids={p.key: ids.get(p.key) or f"local:{p.key}" for p in promotions}, problems=[]
+        )
+
+
+class LocalDecisionBoard:
+    name = "local"
+
+    def mirror(self, decisions: Sequence[Decision]) -> PublishResult:
+        return PublishResult(ids={}, problems=[])

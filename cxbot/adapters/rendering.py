@@ -5,8 +5,12 @@ from __future__ import annotations
 import unicodedata
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
+import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from cxbot.domain.dday import days_label
 
 
 def display_width(text: str) -> int:
@@ -39,7 +43,12 @@ def markdown_cell(value: Any) -> str:
 
 
 class Renderer:
-    def __init__(self, folder: Path, locale: str) -> None:
+    """One jinja2 environment for every template, with the locale's labels as helpers:
+    weekday(day), status(item status), decision_status(status), days(due, today),
+    local(moment) in the configured timezone."""
+
+    def __init__(self, folder: Path, locale: str, tz: ZoneInfo | None = None) -> None:
+        self.locale = locale
         self.env = Environment(
             # A template not yet written for the locale falls back to Korean, the default.
             loader=FileSystemLoader([str(folder / locale), str(folder / "ko"), str(folder)]),
@@ -51,6 +60,23 @@ class Renderer:
         )
         self.env.filters["cell"] = cell
         self.env.filters["md"] = markdown_cell
+        labels = _labels(folder, locale)
+        zone = tz or ZoneInfo("Asia/Seoul")
+        self.env.globals.update(
+            weekday=lambda day: labels["weekdays"][day.weekday()],
+            status=lambda value: labels["item_status"][getattr(value, "value", value)],
+            decision_status=lambda value: labels["decision_status"][getattr(value, "value", value)],
+            days=lambda due, today: days_label(today, due) if today else "",
+            local=lambda moment: moment.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
+        )
 
     def render(self, name: str, **context: Any) -> str:
         return self.env.get_template(name).render(**context)
+
+
+def _labels(folder: Path, locale: str) -> dict[str, Any]:
+    path = folder / locale / "labels.yaml"
+    if not path.exists():
+        path = folder / "ko" / "labels.yaml"
+    loaded: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return loaded

@@ -5,6 +5,7 @@ Every error names the file, the entry and the field at fault.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -13,11 +14,14 @@ from zoneinfo import ZoneInfo
 import yaml
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, ValidationError
 
+from cxbot.adapters.cron import cron_trigger
 from cxbot.domain.checklist import ChecklistTemplate
 from cxbot.domain.owners import OwnerDirectory, Person
 from cxbot.domain.policy import ReminderPolicy
 from cxbot.domain.reminders import Routing
-from cxbot.service.errors import InputError, NotFound
+from cxbot.ports.checklists import TemplateCheck
+from cxbot.ports.common import Finding
+from cxbot.service.errors import CxbotError, InputError, NotFound
 from cxbot.service.reminders import ReminderSettings
 from cxbot.service.schedule import Schedule, ScheduleFile
 
@@ -191,4 +195,56 @@ def load_schedules(path: Path) -> dict[str, Schedule]:
         raise InputError(describe_validation(path, raw, error)) from None
     except (KeyError, ValueError):
         raise InputError(f"{path}: unknown timezone {raw.get('timezone')!r}") from None
-    return {name: Schedule.of(name, spec, tz) for name, spec in parsed.jobs.items()}
+    return {
+        name: Schedule(name, spec, cron_trigger(spec.cron, tz), tz)
+        for name, spec in parsed.jobs.items()
+    }
+
+
+class YamlTemplates:
+    """The TemplateCatalog over `checklists/*.yaml` and owners files."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def find(self, name: str) -> ChecklistTemplate:
+        return load_template(find_template(self.folder, name))
+
+    def check_all(self, paths: Sequence[str] = ()) -> list[TemplateCheck]:
+        files = [Path(p) for p in paths] or sorted(self.folder.glob("*.y*ml"))
+        checked = []
+        for path in files:
+            try:
+                template = load_template(path)
+                checked.append(TemplateCheck(path=str(path), template=template, error=None))
+            except CxbotError as error:
+                checked.append(TemplateCheck(path=str(path), template=None, error=str(error)))
+        return checked
+
+    def owners(self, path: str | None) -> OwnerDirectory:
+        return load_owners(Path(path) if path else None)
+
+    def check(self) -> list[Finding]:
+        checked = self.check_all()
+        if not checked:
+            return [
+                Finding(
+                    name="templates",
+                    state="bad",
+                    detail=f"no templates in {self.folder}; set CXBOT_CHECKLISTS_DIR",
+                )
+            ]
+        return [
+            Finding(
+                name=f"template {Path(c.path).name}",
+                state="ok",
+                detail=f"template {c.template.key}: {len(c.template.items)} items",
+            )
+            if c.template is not None
+            else Finding(
+                name=f"template {Path(c.path).name}",
+                state="bad",
+                detail=f"template {Path(c.path).name}: {c.error}",
+            )
+            for c in checked
+        ]

@@ -19,34 +19,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import procrastinate
-import psycopg
 
-from cxbot.service.errors import InputError
 from cxbot.service.jobs import JobRunner
 
 log = logging.getLogger(__name__)
-
-
-def conninfo(database_url: str) -> str:
-    if not database_url.startswith(("postgresql", "postgres")):
-        raise InputError(
-            "cxbot worker needs PostgreSQL: set CXBOT_DATABASE_URL=postgresql+psycopg://…"
-            " (SQLite users run `cxbot run`)"
-        )
-    return database_url.replace("postgresql+psycopg://", "postgresql://", 1)
-
-
-def ensure_schema(app: procrastinate.App, dsn: str) -> None:
-    """procrastinate's tables, created once (applying the schema twice fails)."""
-    with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute("SELECT pg_advisory_lock(4242001)")
-        try:
-            found = conn.execute("SELECT to_regclass('procrastinate_jobs')").fetchone()
-            if found is None or found[0] is None:
-                conn.execute(app.schema_manager.get_schema())
-                log.info("created procrastinate's tables")
-        finally:
-            conn.execute("SELECT pg_advisory_unlock(4242001)")
 
 
 def build(

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from cxbot.domain.reminders import Recipient
+from cxbot.ports.promotions import PendingAlert, PromotionRepository
+from cxbot.ports.reminders import ReminderEntry
 from cxbot.service.delivery import ExactlyOnce, Message
-from cxbot.service.ports import PendingAlert, PromotionStore, ReminderEntry
 
 
 def pending(key: str, message: Message, now: datetime) -> PendingAlert:
@@ -18,7 +19,7 @@ def pending(key: str, message: Message, now: datetime) -> PendingAlert:
 
 @dataclass(frozen=True, kw_only=True)
 class CxAlerts:
-    store: PromotionStore
+    store: PromotionRepository
     delivery: ExactlyOnce
     cx: Recipient
 

@@ -11,6 +11,9 @@ from datetime import date, datetime
 from cxbot.domain.audit import ChainedEntry, ChainReport, verify_chain
 from cxbot.domain.changes import Change
 from cxbot.domain.decisions import Decision, project_slug
+from cxbot.ports.checklists import ChangeHistory
+from cxbot.ports.decisions import DecisionRepository
+from cxbot.service.clock import Clock
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -95,3 +98,39 @@ def to_csv(report: AuditReport, tz: object) -> str:
             ]
         )
     return out.getvalue()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Audit:
+    """The change history for auditors: query it, verify its chain, write reports."""
+
+    history: ChangeHistory
+    decisions: DecisionRepository
+    clock: Clock
+
+    def entries(
+        self, *, entity_id_prefix: str | None = None, limit: int | None = None
+    ) -> list[Change]:
+        return self.history.changes(entity_id_prefix=entity_id_prefix, limit=limit)
+
+    def verify(self) -> ChainReport:
+        return verify_chain(self.history.chain())
+
+    def report(
+        self,
+        *,
+        project: str | None,
+        launch: str | None,
+        since: date | None = None,
+        until: date | None = None,
+    ) -> AuditReport:
+        return build_report(
+            project=project,
+            launch=launch,
+            decisions=self.decisions.decisions(project) if project else [],
+            chain=self.history.chain(),
+            since=since,
+            until=until,
+            now=self.clock.now(),
+            tz=self.clock.tz,
+        )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Protocol
@@ -21,16 +21,11 @@ from cxbot.domain.promotions import (
     read_sheet,
 )
 from cxbot.domain.reminders import Recipient
+from cxbot.ports.common import Cursors, Progress, no_progress
+from cxbot.ports.promotions import PromotionBoard, PromotionRepository, PromotionSource
 from cxbot.service.alerts import CxAlerts, pending
 from cxbot.service.delivery import ExactlyOnce, Message
 from cxbot.service.errors import InputError
-from cxbot.service.ports import (
-    Progress,
-    PromotionBoard,
-    PromotionSource,
-    PromotionStore,
-    no_progress,
-)
 
 log = logging.getLogger(__name__)
 
@@ -55,11 +50,6 @@ class CalendarComposer(Protocol):
 
     def brief(self, promotions: Sequence[Promotion], *, days: int, today: date) -> Message: ...
 
-
-class Cursors(Protocol):
-    def get_cursor(self, name: str) -> str | None: ...
-
-    def set_cursor(self, name: str, value: str) -> None: ...
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -88,7 +78,7 @@ class CalendarReport:
 
 @dataclass(kw_only=True)
 class CalendarSync:
-    store: PromotionStore
+    store: PromotionRepository
     cursors: Cursors
     source: PromotionSource
     board: PromotionBoard
@@ -97,10 +87,15 @@ class CalendarSync:
     compose: CalendarComposer
     calendar: BusinessCalendar
     settings: CalendarSettings = field(default_factory=CalendarSettings)
+    clock: Callable[[], datetime] | None = None
+    """The wall clock, for alert and history timestamps; `now` when not given."""
 
     @property
     def alerts(self) -> CxAlerts:
         return CxAlerts(store=self.store, delivery=self.delivery, cx=self.cx)
+
+    def _stamp(self, now: datetime) -> datetime:
+        return self.clock().astimezone(now.tzinfo) if self.clock else now
 
     def run(
         self,
@@ -111,11 +106,12 @@ class CalendarSync:
         force: bool = False,
         progress: Progress = no_progress,
     ) -> CalendarReport:
+        stamp = self._stamp(now)
         fingerprint = self.source.fingerprint()
         unchanged = fingerprint is not None and fingerprint == self.cursors.get_cursor(FINGERPRINT)
         if unchanged and not (force or confirm):
             written, board_problems = (0, ()) if dry_run else self._mirror([], progress)
-            alerts = () if dry_run else self.deliver_alerts(now)
+            alerts = () if dry_run else self.deliver_alerts(stamp)
             return CalendarReport(
                 source=self.source.name,
                 skipped="unchanged since the last sync",
@@ -160,9 +156,9 @@ class CalendarSync:
             )
             if dry_run:
                 return replace(report, guarded=True, preview=message.preview)
-            self.store.queue_alert(pending(f"calendar-guard|{_digest(diff)}", message, now))
+            self.store.queue_alert(pending(f"calendar-guard|{_digest(diff)}", message, stamp))
             return replace(
-                report, guarded=True, preview=message.preview, alerts=self.deliver_alerts(now)
+                report, guarded=True, preview=message.preview, alerts=self.deliver_alerts(stamp)
             )
         message = self.compose.changes(
             diff,
@@ -173,7 +169,7 @@ class CalendarSync:
         if dry_run:
             return replace(report, preview=message.preview if diff.changes else "")
         event = f"calendar|{fingerprint or read.revision}|{_digest(diff)}|{len(problems)}"
-        alert = pending(event, message, now) if diff.changes or problems else None
+        alert = pending(event, message, stamp) if diff.changes or problems else None
         changed = [c.promotion for c in diff.changes]
         moved_rows = [
             p
@@ -181,13 +177,16 @@ class CalendarSync:
             if key in known and p.row != known[key].row and p not in changed
         ]
         self.store.save_promotions(
-            changed + moved_rows, self._history(diff, now, read.revision), alert
+            changed + moved_rows, self._history(diff, stamp, read.revision), alert
         )
         if fingerprint is not None:
             self.cursors.set_cursor(FINGERPRINT, fingerprint)
         written, board_problems = self._mirror(changed, progress)
         return replace(
-            report, written=written, board_problems=board_problems, alerts=self.deliver_alerts(now)
+            report,
+            written=written,
+            board_problems=board_problems,
+            alerts=self.deliver_alerts(stamp),
         )
 
     def _history(self, diff: CalendarDiff, now: datetime, revision: str) -> list[Change]:
@@ -222,12 +221,20 @@ class CalendarSync:
         self.store.set_promotion_ids(result.ids)
         return len(result.ids), tuple(result.problems)
 
+    def listing(self, *, today: date) -> list[tuple[Promotion, int]]:
+        """Every mirrored promotion with CX's lead time in business days from `today`."""
+        return [
+            (p, self.calendar.business_days_between(today, p.first_day))
+            for p in self.store.promotions().values()
+        ]
+
     def deliver_alerts(self, now: datetime) -> tuple[tuple[str, str], ...]:
         return self.alerts.deliver(now)
 
     def brief(self, *, now: datetime) -> tuple[tuple[str, str], ...]:
         """The D-N reminder to brief agents before promotions start (exactly once a day)."""
         today = now.date()
+        stamp = self._stamp(now)
         if not self.calendar.is_business_day(today):
             return ()
         days = self.settings.brief_business_days
@@ -245,8 +252,8 @@ class CalendarSync:
             f"promo-brief|{today.isoformat()}|"
             + hashlib.sha256("\n".join(sorted(p.key for p in starting)).encode()).hexdigest()[:12]
         )
-        self.store.queue_alert(pending(key, replace(message, key=key), now))
-        return self.deliver_alerts(now)
+        self.store.queue_alert(pending(key, replace(message, key=key), stamp))
+        return self.deliver_alerts(stamp)
 
 
 def _digest(diff: CalendarDiff) -> str:

@@ -8,8 +8,9 @@ from datetime import date, datetime
 
 from cxbot.domain.changes import Change, ChangeSource, diff_fields
 from cxbot.domain.decisions import Decision, DecisionStatus, Position, next_key, supersede
+from cxbot.ports.checklists import ChangeHistory
+from cxbot.ports.decisions import DecisionBoard, DecisionRepository
 from cxbot.service.errors import ConflictError, InputError, NotFound
-from cxbot.service.ports import DecisionBoard, DecisionStore, PublishResult
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -27,8 +28,21 @@ class DecisionDraft:
 
 @dataclass(frozen=True, kw_only=True)
 class DecisionLog:
-    store: DecisionStore
+    store: DecisionRepository
     board: DecisionBoard
+    history: ChangeHistory | None = None
+
+    def find(self, project: str | None = None) -> list[Decision]:
+        return self.store.decisions(project)
+
+    def get(self, key: str) -> Decision:
+        return self._get(key)
+
+    def changes_of(self, key: str) -> list[Change]:
+        """The decision's own entries in the change history, oldest first."""
+        if self.history is None:
+            return []
+        return [c for c in self.history.changes(entity_id_prefix=key) if c.entity_id == key]
 
     def add(
         self,
@@ -131,9 +145,3 @@ class DecisionLog:
             note=note,
         )
 
-
-class LocalDecisionBoard:
-    name = "local"
-
-    def mirror(self, decisions: Sequence[Decision]) -> PublishResult:
-        return PublishResult(ids={}, problems=[])

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from cxbot.domain.reminders import Recipient
-from cxbot.service.ports import ReminderLedger
+from cxbot.ports.reminders import ReminderLedger
 
 log = logging.getLogger(__name__)
 

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from cxbot.domain.calendar import BusinessCalendar
 from cxbot.domain.changes import Change, ChangeSource, diff_fields
 from cxbot.domain.checklist import ChecklistItem, ChecklistTemplate, ItemStatus, Launch, launch_key
-from cxbot.domain.owners import OwnerDirectory
+from cxbot.domain.dday import days_label
+from cxbot.domain.owners import OwnerDirectory, Person
 from cxbot.domain.planning import Plan, plan_launch, replan
+from cxbot.ports.checklists import ChecklistBoard, LaunchRepository, TemplateCatalog
+from cxbot.ports.common import Cursors, Progress, no_progress
 from cxbot.service.errors import ConflictError, NotFound, RemoteError
-from cxbot.service.ports import ChecklistBoard, LaunchStore, Progress, no_progress
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -35,7 +38,8 @@ class LaunchResult:
 class Context:
     """What every use case needs: where things are kept and who is acting when."""
 
-    store: LaunchStore
+    store: LaunchRepository
+    cursors: Cursors
     board: ChecklistBoard
     calendar: BusinessCalendar
     actor: str
@@ -122,7 +126,7 @@ def set_item_status(
     return updated, changes
 
 
-def _launch(store: LaunchStore, key: str) -> Launch:
+def _launch(store: LaunchRepository, key: str) -> Launch:
     launch = store.get_launch(key)
     if launch is None:
         known = ", ".join(f"{x.key} ({x.name})" for x in store.list_launches()) or "none yet"
@@ -218,3 +222,142 @@ def _launch_changes(ctx: Context, old: Launch | None, new: Launch) -> list[Chang
         source=ChangeSource.CLI,
         at=ctx.now,
     )
+
+
+@dataclass(frozen=True, kw_only=True)
+class LaunchProgress:
+    """One launch as `cxbot status` shows it."""
+
+    launch: Launch
+    dday: str
+    counts: dict[str, int]
+    overdue: list[ChecklistItem]
+    due_soon: list[ChecklistItem]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Launches:
+    """The launch-checklist use cases, wired to their ports."""
+
+    store: LaunchRepository
+    cursors: Cursors
+    board: ChecklistBoard
+    calendar: BusinessCalendar
+    templates: TemplateCatalog
+    actor: str
+    clock: Callable[[], datetime]
+
+    @property
+    def board_name(self) -> str:
+        return self.board.name
+
+    def context(self, now: datetime | None = None) -> Context:
+        return Context(
+            store=self.store,
+            cursors=self.cursors,
+            board=self.board,
+            calendar=self.calendar,
+            actor=self.actor,
+            now=now or self.clock(),
+        )
+
+    def create(
+        self,
+        *,
+        template: str,
+        name: str,
+        open_date: date,
+        owners: str | None = None,
+        dry_run: bool = False,
+        progress: Progress = no_progress,
+    ) -> LaunchResult:
+        return create_launch(
+            self.context(),
+            template=self.templates.find(template),
+            name=name,
+            open_date=open_date,
+            owners=self.templates.owners(owners),
+            dry_run=dry_run,
+            progress=progress,
+        )
+
+    def create_or_move(
+        self, *, template: str, name: str, open_date: date, owners: str | None
+    ) -> LaunchResult:
+        """Creates the launch, or moves it to `open_date` when it exists (the demo)."""
+        found = self.templates.find(template)
+        existing = self.store.get_launch(launch_key(found.key, name))
+        if existing is not None and existing.open_date != open_date:
+            return self.reschedule(key=existing.key, open_date=open_date, owners=owners)
+        return self.create(template=template, name=name, open_date=open_date, owners=owners)
+
+    def reschedule(
+        self,
+        *,
+        key: str,
+        open_date: date,
+        owners: str | None = None,
+        dry_run: bool = False,
+        progress: Progress = no_progress,
+    ) -> LaunchResult:
+        existing = self.get(key)
+        directory = self.templates.owners(owners) if owners else self._owners_of(existing)
+        return reschedule_launch(
+            self.context(),
+            key=key,
+            open_date=open_date,
+            template=self.templates.find(existing.template_key),
+            owners=directory,
+            dry_run=dry_run,
+            progress=progress,
+        )
+
+    def set_item_status(
+        self, *, key: str, status: ItemStatus, note: str | None = None
+    ) -> tuple[ChecklistItem, list[Change]]:
+        return set_item_status(self.context(), key=key, status=status, note=note)
+
+    def all(self) -> list[Launch]:
+        return self.store.list_launches()
+
+    def get(self, key: str) -> Launch:
+        found = self.store.get_launch(key)
+        if found is None:
+            raise NotFound(f"no launch {key!r}; `cxbot launch list` shows the keys")
+        return found
+
+    def items(self, key: str) -> list[ChecklistItem]:
+        return self.store.items_of(key)
+
+    def progress(self, *, today: date, horizon: int) -> list[LaunchProgress]:
+        """Per launch: counts, overdue open items, open items due within `horizon` business
+        days."""
+        limit = self.calendar.shift_business_days(today, horizon)
+        rows = []
+        for launch in self.store.list_launches():
+            items = self.store.items_of(launch.key)
+            counts = {status.value: 0 for status in ItemStatus}
+            for item in items:
+                counts[item.status.value] += 1
+            open_items = [i for i in items if i.status.is_open]
+            rows.append(
+                LaunchProgress(
+                    launch=launch,
+                    dday=days_label(today, launch.open_date),
+                    counts=counts,
+                    overdue=[i for i in open_items if i.due < today],
+                    due_soon=[i for i in open_items if today <= i.due <= limit],
+                )
+            )
+        return rows
+
+    def _owners_of(self, launch: Launch) -> OwnerDirectory:
+        """The owners a launch was planned with, when no owners file is given again."""
+        owners = {}
+        for entry in self.store.items_of(launch.key):
+            if entry.owner_name:
+                owners[entry.department] = Person(name=entry.owner_name, email=entry.owner_email)
+        planner = None
+        if launch.planner_name:
+            planner = Person(name=launch.planner_name, email=launch.planner_email)
+        return OwnerDirectory(owners=owners, planner=planner)

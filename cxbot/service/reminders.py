@@ -12,8 +12,9 @@ from cxbot.domain.calendar import BusinessCalendar
 from cxbot.domain.checklist import ChecklistItem
 from cxbot.domain.policy import ReminderPolicy
 from cxbot.domain.reminders import Digest, Routing, digests, reminders_for
+from cxbot.ports.checklists import LaunchRepository
+from cxbot.ports.reminders import ReminderEntry, ReminderLedger
 from cxbot.service.delivery import DeliveryFailed, ExactlyOnce, Message, Notifier
-from cxbot.service.ports import LaunchStore, ReminderEntry, ReminderLedger
 
 log = logging.getLogger(__name__)
 
@@ -76,22 +77,30 @@ class ReminderReport:
 class Reminders:
     """The reminder use case, wired to its ports."""
 
-    store: LaunchStore
+    store: LaunchRepository
     ledger: ReminderLedger
     notifier: Notifier
     compose: Composer
     calendar: BusinessCalendar
     settings: ReminderSettings
     policy_of: Callable[[ChecklistItem], ReminderPolicy] | None = None
+    clock: Callable[[], datetime] | None = None
+    """The wall clock, for the ledger's timestamps and leases; `now` when not given."""
 
     def run(
         self, *, now: datetime, today: date | None = None, dry_run: bool = False
     ) -> ReminderReport:
-        """One reminder run for `now`'s business day (or `today` when planning a dry run)."""
+        """One reminder run for `now`'s business day (or `today` when planning a dry run).
+
+        `now` is the moment planned for (the scheduler's tick); messages are stamped, and
+        judged late or in quiet hours, by the wall clock: a 09:30 run caught up at 17:52
+        plans 09:30's reminders and says they are late.
+        """
         day = today or now.date()
         if today is not None and today != now.date() and not dry_run:
             raise ValueError("--today is for planning: use it with --dry-run")
-        skipped = self._skip_reason(now, day, dry_run)
+        stamp = self.clock().astimezone(now.tzinfo) if self.clock else now
+        skipped = self._skip_reason(stamp, day, dry_run)
         if skipped:
             return ReminderReport(
                 business_date=day,
@@ -102,7 +111,7 @@ class Reminders:
                 planned=0,
                 already_sent=0,
             )
-        recovered, released = ((), ()) if dry_run else self.delivery.recover(now)
+        recovered, released = ((), ()) if dry_run else self.delivery.recover(stamp)
         launches = self.store.list_launches()
         planned = reminders_for(
             launches=launches,
@@ -120,9 +129,9 @@ class Reminders:
             for launch in launches
             if any(r.item is None and r.launch.key == launch.key for r in fresh)
         }
-        late = not dry_run and now.time() > _plus(self.settings.send_at, self.settings.late_after)
+        late = not dry_run and stamp.time() > _plus(self.settings.send_at, self.settings.late_after)
         outcomes = [
-            self._deliver(digest, now=now, late=late, dry_run=dry_run, launch_items=launch_items)
+            self._deliver(digest, now=stamp, late=late, dry_run=dry_run, launch_items=launch_items)
             for digest in digests(fresh)
         ]
         return ReminderReport(

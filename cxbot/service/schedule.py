@@ -9,10 +9,10 @@ from datetime import datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from apscheduler.triggers.cron import CronTrigger
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from cxbot.domain.calendar import BusinessCalendar
+from cxbot.ports.jobs import Trigger
 
 LOOKBACK = timedelta(days=8)
 
@@ -56,16 +56,8 @@ class ScheduleFile(BaseModel):
 class Schedule:
     name: str
     spec: JobSpec
-    trigger: CronTrigger
+    trigger: Trigger
     tz: ZoneInfo
-
-    @classmethod
-    def of(cls, name: str, spec: JobSpec, tz: ZoneInfo) -> Schedule:
-        minute, hour, day, month, weekday = spec.cron.split()
-        trigger = CronTrigger(
-            minute=minute, hour=hour, day=day, month=month, day_of_week=weekday, timezone=tz
-        )
-        return cls(name, spec, trigger, tz)
 
     def ticks(self, after: datetime, until: datetime) -> Iterator[datetime]:
         """Fire times in (after, until]."""

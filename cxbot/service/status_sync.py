@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from cxbot.domain.changes import Change, ChangeSource, diff_fields
 from cxbot.domain.checklist import ChecklistItem, ItemStatus
-from cxbot.service.launches import Context
+from cxbot.service.launches import Context, Launches
 
 CURSOR = "status_sync"
 SYNCED_FIELDS = ("title", "status", "due", "scenario")
@@ -34,7 +34,7 @@ def sync_status(ctx: Context, *, dry_run: bool = False) -> SyncReport:
     the minute), so an edit already mirrored compares equal and is not recorded
     twice.
     """
-    cursor = ctx.store.get_cursor(CURSOR)
+    cursor = ctx.cursors.get_cursor(CURSOR)
     pulled = ctx.board.pull(cursor, settled_before=ctx.now - SETTLE)
     known = ctx.store.items_by_key(state.key for state in pulled.items)
     changes: list[Change] = []
@@ -66,7 +66,7 @@ def sync_status(ctx: Context, *, dry_run: bool = False) -> SyncReport:
     if not dry_run:
         ctx.store.apply(items=updated, changes=changes)
         if pulled.cursor is not None:
-            ctx.store.set_cursor(CURSOR, pulled.cursor)
+            ctx.cursors.set_cursor(CURSOR, pulled.cursor)
     return SyncReport(
         board=ctx.board.name,
         seen=len(pulled.items),
@@ -90,3 +90,13 @@ def _apply(item: ChecklistItem, remote: dict[str, str], remote_id: str) -> Check
     if "scenario" in remote:
         updated = replace(updated, scenario=remote["scenario"])
     return updated
+
+
+@dataclass(frozen=True, kw_only=True)
+class StatusSync:
+    """Reading back what departments ticked, as a ready use case."""
+
+    launches: Launches
+
+    def run(self, *, now: datetime | None = None, dry_run: bool = False) -> SyncReport:
+        return sync_status(self.launches.context(now), dry_run=dry_run)

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Protocol
 
 from cxbot.domain.checklist import ChecklistItem, ItemStatus, Launch
+from cxbot.ports.checklists import LaunchRepository
 from cxbot.service.alerts import CxAlerts
 from cxbot.service.delivery import Message
-from cxbot.service.ports import LaunchStore
 
 WINDOW_BEFORE = timedelta(days=60)
 WINDOW_AFTER = timedelta(days=21)
@@ -30,12 +31,15 @@ class WeeklyComposer(Protocol):
 
 @dataclass(frozen=True, kw_only=True)
 class WeeklyDigest:
-    store: LaunchStore
+    store: LaunchRepository
     alerts: CxAlerts
     compose: WeeklyComposer
+    clock: Callable[[], datetime] | None = None
+    """The wall clock, for the alert's timestamps; the tick when not given."""
 
-    def run(self, *, tick: datetime, now: datetime) -> dict[str, object]:
+    def run(self, *, tick: datetime, now: datetime | None = None) -> dict[str, object]:
         today = tick.date()
+        now = now or (self.clock() if self.clock else tick)
         weeks = []
         for launch in self.store.list_launches():
             if not today - WINDOW_AFTER <= launch.open_date <= today + WINDOW_BEFORE:

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from cxbot.adapters.store import open_store
+from cxbot.adapters.store.sql_store import open_store
 from cxbot.settings import PROJECT_ROOT
 
 
@@ -97,7 +97,7 @@ def test_two_processes_send_once_and_stop_cleanly_on_sigterm(tmp_path: Path) -> 
     keys = [message["key"] for message in outbox]
     assert keys and len(keys) == len(set(keys))  # sent, and nothing twice
     store = open_store(env["CXBOT_DATABASE_URL"])
-    runs = store.runs_of("reminders")
+    runs = store.job_runs.runs_of("reminders")
     store.close()
     assert runs and all(run.outcome == "ok" for run in runs)
     assert len({run.tick for run in runs}) == len(runs)  # each tick run by one worker only

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from cxbot.adapters.store import open_store
+from cxbot.adapters.store.sql_store import open_store
 from cxbot.emulators.http import Fault
 from cxbot.emulators.slack import SlackEmulator
 from cxbot.settings import PROJECT_ROOT
@@ -128,7 +128,7 @@ def test_each_tick_once_and_a_killed_workers_run_is_finished(pg_url: str, tmp_pa
         store = open_store(pg_url)
         try:
             running = _wait(
-                lambda: [r for r in store.runs_of("reminders") if r.outcome == "running"],
+                lambda: [r for r in store.job_runs.runs_of("reminders") if r.outcome == "running"],
                 90,
                 "a worker to start the reminder run",
             )[0]
@@ -140,7 +140,7 @@ def test_each_tick_once_and_a_killed_workers_run_is_finished(pg_url: str, tmp_pa
             finished = _wait(
                 lambda: [
                     r
-                    for r in store.runs_of("reminders")
+                    for r in store.job_runs.runs_of("reminders")
                     if r.tick == running.tick and r.outcome == "ok"
                 ],
                 90,
@@ -152,7 +152,7 @@ def test_each_tick_once_and_a_killed_workers_run_is_finished(pg_url: str, tmp_pa
             assert len(keys) == len(set(keys)) == expected, [
                 log.read_text()[-2000:] for log in logs
             ]
-            ticks = [r.tick for r in store.runs_of("reminders")]
+            ticks = [r.tick for r in store.job_runs.runs_of("reminders")]
             assert len(ticks) == len(set(ticks))
         finally:
             store.close()

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from cxbot.adapters.store import SqlStore, open_store
+from cxbot.adapters.store.sql_store import SqlStore, open_store
 from cxbot.domain.audit import verify_chain
 from cxbot.domain.changes import Change, ChangeSource
 
@@ -40,7 +40,7 @@ def store(request: pytest.FixtureRequest, tmp_path: Any) -> Any:
         else request.getfixturevalue("pg_url")
     )
     opened = open_store(url)
-    opened.apply(changes=_changes(6))
+    opened.launches.apply(changes=_changes(6))
     yield opened
     opened.close()
 
@@ -51,21 +51,21 @@ def _sql(store: SqlStore, statement: str, **params: Any) -> None:
 
 
 def test_an_untouched_history_verifies(store: SqlStore) -> None:
-    report = verify_chain(store.chain())
+    report = verify_chain(store.history.chain())
     assert report.ok and report.checked == 6
-    store.apply(changes=_changes(2))  # appending later continues the chain
-    assert verify_chain(store.chain()).checked == 8
+    store.launches.apply(changes=_changes(2))  # appending later continues the chain
+    assert verify_chain(store.history.chain()).checked == 8
 
 
 def test_an_edited_entry_is_found(store: SqlStore) -> None:
     _sql(store, "UPDATE changes SET new = 'reverted' WHERE id = 3")
-    report = verify_chain(store.chain())
+    report = verify_chain(store.history.chain())
     assert report.first_bad_id == 3 and "changed after it was recorded" in (report.problem or "")
 
 
 def test_a_deleted_entry_is_found(store: SqlStore) -> None:
     _sql(store, "DELETE FROM changes WHERE id = 4")
-    report = verify_chain(store.chain())
+    report = verify_chain(store.history.chain())
     assert report.first_bad_id == 5 and "removed before it" in (report.problem or "")
 
 
@@ -76,7 +76,7 @@ def test_an_inserted_entry_is_found(store: SqlStore) -> None:
         "note, prev_hash, hash) SELECT 100, entity, entity_id, field, old, 'x', actor, "
         "source, at, note, prev_hash, hash FROM changes WHERE id = 2",
     )
-    report = verify_chain(store.chain())
+    report = verify_chain(store.history.chain())
     assert report.first_bad_id == 100
 
 
@@ -85,7 +85,7 @@ def test_a_rewritten_tail_with_recomputed_hashes_still_breaks_at_the_edit(store:
     _sql(
         store, "UPDATE changes SET actor = '다른 사람', hash = 'f' || substr(hash, 2) WHERE id = 2"
     )
-    assert verify_chain(store.chain()).first_bad_id == 2
+    assert verify_chain(store.history.chain()).first_bad_id == 2
 
 
 def test_concurrent_appends_keep_one_chain(tmp_path: Any) -> None:
@@ -98,14 +98,14 @@ def test_concurrent_appends_keep_one_chain(tmp_path: Any) -> None:
     def append(store: SqlStore) -> None:
         barrier.wait()
         for change in _changes(5):
-            store.apply(changes=[change])
+            store.launches.apply(changes=[change])
 
     threads = [threading.Thread(target=append, args=(s,)) for s in stores]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    report = verify_chain(stores[0].chain())
+    report = verify_chain(stores[0].history.chain())
     assert report.ok and report.checked == 15
     for store in stores:
         store.close()

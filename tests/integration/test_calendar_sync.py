@@ -13,12 +13,12 @@ from cxbot.adapters.calendar_sources import GoogleSheetSource, LocalFileSource
 from cxbot.adapters.holidays_kr import korean_calendar
 from cxbot.adapters.notion import promotions as P
 from cxbot.adapters.notion.api import NotionApi, plain_text
+from cxbot.adapters.notion.client import notion_client
 from cxbot.adapters.notion.pacing import Pacer
 from cxbot.adapters.outbox import OutboxNotifier
 from cxbot.adapters.rendering import Renderer
 from cxbot.adapters.slack.calendar_messages import CalendarComposer
-from cxbot.adapters.store import SqlStore
-from cxbot.bootstrap import notion_client
+from cxbot.adapters.store.sql_store import SqlStore
 from cxbot.domain.reminders import Recipient
 from cxbot.emulators.http import Fault
 from cxbot.emulators.notion import NotionEmulator
@@ -26,7 +26,8 @@ from cxbot.emulators.sheets import SheetDate, SheetsEmulator, routed_session
 from cxbot.service.calendar_sync import CalendarSync
 from cxbot.service.delivery import ExactlyOnce
 from cxbot.service.errors import RemoteError
-from cxbot.settings import PROJECT_ROOT, Settings
+from cxbot.settings import PROJECT_ROOT
+from tests.fakes import NoSleep
 
 NOW = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)  # Monday 10:00 in Seoul
 HEADER = [
@@ -63,14 +64,6 @@ def _rows(n: int = 10) -> list[list[Any]]:
     return rows
 
 
-class NoSleep:
-    def __init__(self) -> None:
-        self.calls: list[float] = []
-
-    def __call__(self, seconds: float) -> None:
-        self.calls.append(seconds)
-
-
 @pytest.fixture
 def world(tmp_path: Path, sqlite_store: SqlStore, notion: NotionEmulator) -> Any:
     sheets = SheetsEmulator(tokens={"ya29.test": SA}).start()
@@ -79,26 +72,23 @@ def world(tmp_path: Path, sqlite_store: SqlStore, notion: NotionEmulator) -> Any
     sleep = NoSleep()
     source = GoogleSheetSource(client, sheet_id, "프로모션", sleep=sleep)
     parent = notion.workspace.add_page("CX 운영")
-    settings = Settings(
-        notion_token="secret_test",
-        notion_base_url=notion.base_url,  # type: ignore[arg-type]
-        notion_parent_page_id=parent,
-    )
     pacer = Pacer(1000)
     api = NotionApi(
-        notion_client(settings, pacer),
+        notion_client(
+            token="secret_test", base_url=notion.base_url, timeout_seconds=30, pacer=pacer
+        ),
         pacer=pacer,
         parent_page_id=parent,
-        cursors=sqlite_store,
+        cursors=sqlite_store.cursors,
         sleep=NoSleep(),
     )
     outbox = tmp_path / "outbox.jsonl"
     sync = CalendarSync(
-        store=sqlite_store,
-        cursors=sqlite_store,
+        store=sqlite_store.promotions,
+        cursors=sqlite_store.cursors,
         source=source,
         board=P.NotionPromotionBoard(api),
-        delivery=ExactlyOnce(ledger=sqlite_store, notifier=OutboxNotifier(outbox)),
+        delivery=ExactlyOnce(ledger=sqlite_store.ledger, notifier=OutboxNotifier(outbox)),
         cx=Recipient(key="channel:cx", name="CX", channel="C_CX"),
         compose=CalendarComposer(Renderer(PROJECT_ROOT / "templates", "ko")),
         calendar=korean_calendar(range(2026, 2029)),
@@ -133,7 +123,7 @@ def test_first_sync_mirrors_every_row_and_alerts_once(world: Any) -> None:
     assert len(world.alerts()) == 1
     props = world.notion.workspace.page_response(world.pages()[0])["properties"]
     assert props[P.STATE]["select"]["name"] == "진행"
-    history = world.store.changes(entity_id_prefix="name:기획전00")
+    history = world.store.history.changes(entity_id_prefix="name:기획전00")
     assert history and all(c.actor == "sheet-sync" and "v1" in (c.note or "") for c in history)
 
 
@@ -181,7 +171,7 @@ def test_a_bad_row_is_reported_and_nothing_mirrored_is_lost(world: Any) -> None:
     (problem,) = report.problems
     assert problem.row == 6 and problem.column == "B (시작일)" and problem.raw == "다음 주쯤"
     assert report.diff.changes == []  # its row could not be read: kept as it was
-    assert not world.store.promotions()["name:기획전03"].cancelled
+    assert not world.store.promotions.promotions()["name:기획전03"].cancelled
     assert len(world.pages()) == 10
     assert "row 6, column B (시작일)" in world.alerts()[-1]  # CX is told once per sheet edit
 
@@ -193,13 +183,13 @@ def test_the_guard_stops_a_mass_change_until_confirmed(world: Any) -> None:
     stopped = world.sync.run(now=NOW + timedelta(hours=1))
     assert stopped.guarded and len(stopped.diff.of("cancelled")) == 8
     assert world.notion_writes() == writes
-    assert all(not p.cancelled for p in world.store.promotions().values())
+    assert all(not p.cancelled for p in world.store.promotions.promotions().values())
     assert "동기화를 멈췄습니다" in world.alerts()[-1]
     again = world.sync.run(now=NOW + timedelta(hours=2))  # still stopped, alerted once only
     assert again.guarded and len(world.alerts()) == 2
     confirmed = world.sync.run(now=NOW + timedelta(hours=3), confirm=True)
     assert not confirmed.guarded and len(confirmed.diff.of("cancelled")) == 8
-    assert sum(p.cancelled for p in world.store.promotions().values()) == 8
+    assert sum(p.cancelled for p in world.store.promotions.promotions().values()) == 8
 
 
 def test_a_renamed_header_or_deleted_tab_is_a_guarded_empty_read(world: Any) -> None:
@@ -211,7 +201,7 @@ def test_a_renamed_header_or_deleted_tab_is_a_guarded_empty_read(world: Any) -> 
     world.sheets.spreadsheets[world.sheet_id].version += 1
     with pytest.raises(RemoteError, match="CXBOT_CALENDAR_WORKSHEET"):
         world.sync.run(now=NOW + timedelta(hours=2))
-    assert all(not p.cancelled for p in world.store.promotions().values())
+    assert all(not p.cancelled for p in world.store.promotions.promotions().values())
 
 
 def test_quota_errors_are_waited_out(world: Any) -> None:
@@ -231,7 +221,7 @@ def test_notion_being_down_loses_nothing(world: Any) -> None:
     world.notion.inject(Fault("status", "POST", r"^/v1/databases$", times=10, status=503))
     with pytest.raises(RemoteError):
         world.sync.run(now=NOW)
-    assert len(world.store.promotions()) == 10  # recorded before mirroring
+    assert len(world.store.promotions.promotions()) == 10  # recorded before mirroring
     world.notion.clear_faults()
     report = world.sync.run(now=NOW + timedelta(minutes=15))  # sheet unchanged: backlog only
     assert report.skipped and report.written == 10 and len(world.pages()) == 10

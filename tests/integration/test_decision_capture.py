@@ -13,13 +13,16 @@ from urllib.parse import urlencode
 import pytest
 from slack_sdk import WebClient
 
-from cxbot.adapters.slack.interactive import SignedRequests, SlackWorkspace, socket_mode_listener
-from cxbot.adapters.store import SqlStore
+from cxbot.adapters.local_board import LocalDecisionBoard
+from cxbot.adapters.slack.inbound import SlackInboundAdapter, socket_listener
+from cxbot.adapters.slack.workspace import SlackWorkspace
+from cxbot.adapters.store.sql_store import SqlStore
 from cxbot.domain.audit import verify_chain
 from cxbot.domain.decisions import DecisionStatus
 from cxbot.emulators.slack import SlackEmulator
+from cxbot.entrypoints.slack_requests import SignedRequests, socket_requests
 from cxbot.service.decision_capture import CONFIRM, DISCARD, DecisionCapture
-from cxbot.service.decision_log import DecisionLog, LocalDecisionBoard
+from cxbot.service.decision_log import DecisionLog
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 NOW = 1_795_400_000.0
@@ -47,13 +50,13 @@ def rig(sqlite_store: SqlStore) -> Any:
     decided = slack.add_message(
         channel, kim, "상담 어드민에 실패 주문 탭을 추가하기로 합니다", thread_ts=root
     )
-    log = DecisionLog(store=sqlite_store, board=LocalDecisionBoard())
+    log = DecisionLog(store=sqlite_store.decisions, board=LocalDecisionBoard())
     capture = DecisionCapture(
         log=log,
         slack=SlackWorkspace(WebClient(token="xoxb-test", base_url=slack.api_url)),
         clock=lambda: datetime(2026, 11, 23, 1, 0, tzinfo=UTC),
     )
-    handler = SignedRequests(capture, SECRET, clock=lambda: NOW + 30)
+    handler = SignedRequests(capture, _inbound(clock=lambda: NOW + 30))
 
     class Rig:
         pass
@@ -87,7 +90,7 @@ def _shortcut(r: Any) -> str:
 def test_a_signed_shortcut_makes_a_draft_then_confirmation_records_it(rig: Any) -> None:
     status, _ = rig.handler(*_signed(_shortcut(rig)))
     assert status == 200
-    (draft,) = rig.store.decisions()
+    (draft,) = rig.store.decisions.decisions()
     assert draft.status is DecisionStatus.PROPOSED and draft.project == "자동취소-어드민"
     assert [p.who for p in draft.participants] == ["김지현", "최민수"]  # the thread's speakers
     assert draft.links[0].startswith("https://cx-emulator.slack.com/archives/")
@@ -103,26 +106,28 @@ def test_a_signed_shortcut_makes_a_draft_then_confirmation_records_it(rig: Any) 
     }
     status, _ = rig.handler(*_signed(urlencode({"payload": json.dumps(confirm)})))
     assert status == 200
-    recorded = rig.store.get_decision(draft.key)
+    recorded = rig.store.decisions.get_decision(draft.key)
     assert recorded.status is DecisionStatus.DECIDED
-    history = [c for c in rig.store.changes(entity_id_prefix=draft.key) if c.field == "status"]
+    history = [
+        c for c in rig.store.history.changes(entity_id_prefix=draft.key) if c.field == "status"
+    ]
     assert [(c.old, c.new, c.actor, c.source.value) for c in history] == [
         (None, "proposed", f"slack:{rig.kim}", "slack"),
         ("proposed", "decided", f"slack:{rig.kim}", "slack"),
     ]
-    assert verify_chain(rig.store.chain()).ok
+    assert verify_chain(rig.store.history.chain()).ok
 
 
 def test_discarding_a_draft_keeps_it_as_reverted(rig: Any) -> None:
     rig.handler(*_signed(_shortcut(rig)))
-    (draft,) = rig.store.decisions()
+    (draft,) = rig.store.decisions.decisions()
     discard = {
         "type": "block_actions",
         "user": {"id": rig.kim},
         "actions": [{"action_id": DISCARD, "value": draft.key}],
     }
     rig.handler(*_signed(urlencode({"payload": json.dumps(discard)})))
-    assert rig.store.get_decision(draft.key).status is DecisionStatus.REVERTED
+    assert rig.store.decisions.get_decision(draft.key).status is DecisionStatus.REVERTED
 
 
 @pytest.mark.parametrize("tamper", ["wrong secret", "edited body", "replayed", "unsigned"])
@@ -139,7 +144,7 @@ def test_bad_or_stale_signatures_are_refused(rig: Any, tamper: str) -> None:
         raw, headers = body.encode(), {}
     status, answer = rig.handler(raw, headers)
     assert status == 401 and answer == {"error": "invalid signature"}
-    assert rig.store.decisions() == []
+    assert rig.store.decisions.decisions() == []
 
 
 def test_the_slash_command(rig: Any) -> None:
@@ -153,7 +158,7 @@ def test_the_slash_command(rig: Any) -> None:
     )
     status, answer = rig.handler(*_signed(form))
     assert status == 200 and answer["response_type"] == "ephemeral"
-    (draft,) = rig.store.decisions()
+    (draft,) = rig.store.decisions.decisions()
     assert draft.project == "자동취소 실패 주문 어드민" and draft.decided_by == "최민수"
     usage = urlencode({"command": "/cxbot-decision", "user_id": rig.choi, "text": ""})
     assert "사용법" in rig.handler(*_signed(usage))[1]["text"]
@@ -176,12 +181,18 @@ def test_socket_mode_uses_the_same_capture(rig: Any) -> None:
         "message": {"user": rig.kim, "ts": rig.root, "text": "소켓 모드에서 만든 결정"},
     }
     request = SocketModeRequest(type="interactive", envelope_id="env-1", payload=message_action)
-    socket_mode_listener(rig.capture)(FakeSocketClient(), request)
+    socket_listener(socket_requests(rig.capture))(FakeSocketClient(), request)
     assert [a.envelope_id for a in acks] == ["env-1"]
-    assert [d.title for d in rig.store.decisions()] == ["소켓 모드에서 만든 결정"]
+    assert [d.title for d in rig.store.decisions.decisions()] == ["소켓 모드에서 만든 결정"]
 
 
 def test_signature_clock_is_real_time_by_default(rig: Any) -> None:
-    handler = SignedRequests(rig.capture, SECRET)
+    handler = SignedRequests(rig.capture, _inbound())
     status, _ = handler(*_signed(_shortcut(rig), at=time.time()))
     assert status == 200
+
+
+def _inbound(**clock: Any) -> SlackInboundAdapter:
+    return SlackInboundAdapter(
+        signing_secret=SECRET, app_token=None, web_client=lambda: None, **clock
+    )

@@ -16,7 +16,7 @@ NOW = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
 
 def test_decisions_are_mirrored_and_superseding_updates_both(notion_setup: Any) -> None:
     board = N.NotionDecisionBoard(notion_setup.board.api)
-    log = DecisionLog(store=notion_setup.store, board=board)
+    log = DecisionLog(store=notion_setup.store.decisions, board=board)
     draft = DecisionDraft(
         project="자동취소 실패 주문 어드민",
         title="실패 주문 조회 화면",
@@ -45,5 +45,5 @@ def test_decisions_are_mirrored_and_superseding_updates_both(notion_setup: Any) 
     assert f"대체됨: {second.key}" in plain_text(pages[first.key][N.CHAIN])
     assert "최민수: 2021년 화면으로 충분" in plain_text(pages[first.key][N.PARTIES])
     assert pages[second.key][N.STATUS]["select"]["name"] == "결정"
-    stored = notion_setup.store.get_decision(first.key)
+    stored = notion_setup.store.decisions.get_decision(first.key)
     assert stored.remote_id and stored.superseded_by == second.key

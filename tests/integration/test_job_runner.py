@@ -10,8 +10,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from cxbot.adapters.cron import cron_trigger
 from cxbot.adapters.holidays_kr import korean_calendar
-from cxbot.adapters.store import SqlStore, open_store
+from cxbot.adapters.store.sql_store import SqlStore, open_store
 from cxbot.adapters.yaml_files import load_schedules
 from cxbot.service.errors import InputError
 from cxbot.service.jobs import JobRunner
@@ -48,7 +49,7 @@ def _runner(
         return job
 
     return JobRunner(
-        runs=store,
+        runs=store.job_runs,
         schedules=SCHEDULES,
         functions={name: make(name) for name in SCHEDULES},
         calendar=CAL,
@@ -129,7 +130,7 @@ def test_a_tick_runs_once_even_with_two_workers_at_once(tmp_path: Path) -> None:
 def test_a_run_cut_short_is_taken_over_once_stale(sqlite_store: SqlStore) -> None:
     tick = datetime(2027, 2, 10, 9, 30, tzinfo=SEOUL)
     started = datetime(2027, 2, 10, 9, 30, 1, tzinfo=SEOUL)
-    assert sqlite_store.claim_run(
+    assert sqlite_store.job_runs.claim_run(
         "reminders",
         tick,
         worker="crashed",
@@ -143,7 +144,7 @@ def test_a_run_cut_short_is_taken_over_once_stale(sqlite_store: SqlStore) -> Non
     clock.now = started + timedelta(minutes=31)
     assert runner.execute("reminders", tick).outcome == "ok"
     assert calls == [("reminders", tick)]
-    (run,) = sqlite_store.runs_of("reminders")
+    (run,) = sqlite_store.job_runs.runs_of("reminders")
     assert run.worker == "restarted" and run.outcome == "ok" and run.summary == {"ran": "reminders"}
 
 
@@ -153,7 +154,7 @@ def test_failures_are_recorded_and_do_not_stop_other_jobs(sqlite_store: SqlStore
     results = _runner(sqlite_store, clock, calls, fail={"status-sync"}).catch_up()
     assert {r.job: r.outcome for r in results}["status-sync"] == "failed"
     assert {r.job: r.outcome for r in results}["calendar-sync"] == "ok"
-    (run,) = sqlite_store.runs_of("status-sync")
+    (run,) = sqlite_store.job_runs.runs_of("status-sync")
     assert run.outcome == "failed" and "Notion is down" in (run.error or "")
 
 
@@ -191,7 +192,7 @@ def test_schedule_spec_validation() -> None:
     with pytest.raises(ValueError, match="five fields"):
         JobSpec(cron="*/5 * * *")
     spec = JobSpec(cron="0 9 * * mon", catch_up=CatchUp.SKIP, deadline=time(9, 15))
-    schedule = Schedule.of("weekly", spec, SEOUL)
+    schedule = Schedule("weekly", spec, cron_trigger(spec.cron, SEOUL), SEOUL)
     assert (
         schedule.missed(
             last_tick=None, now=datetime(2027, 2, 15, 10, 0, tzinfo=SEOUL), calendar=CAL
@@ -206,7 +207,7 @@ def test_a_run_this_machine_left_behind_is_taken_over_at_restart(sqlite_store: S
     tick = datetime(2027, 2, 10, 9, 30, tzinfo=SEOUL)
     crashed = f"{socket.gethostname()}:999999"  # no such process
     started = datetime(2027, 2, 10, 9, 30, 1, tzinfo=SEOUL)
-    sqlite_store.claim_run(
+    sqlite_store.job_runs.claim_run(
         "reminders", tick, worker=crashed, now=started, stale_before=started - timedelta(minutes=30)
     )
     calls: list[tuple[str, datetime]] = []

@@ -6,8 +6,9 @@ import threading
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from cxbot.adapters.store import open_store
-from cxbot.service.ports import ReminderEntry, SlackUser
+from cxbot.adapters.slack.directory import SlackUser
+from cxbot.adapters.store.sql_store import open_store
+from cxbot.ports.reminders import ReminderEntry
 
 NOW = datetime(2027, 1, 4, 0, 30, tzinfo=UTC)
 DAY = date(2027, 1, 4)
@@ -29,40 +30,41 @@ def _entries(n: int, recipient: str = "person:kim@example.com") -> list[Reminder
 
 def test_a_key_is_claimed_once(any_store: Any) -> None:
     entries = _entries(3)
-    assert any_store.claim("m1", entries, NOW) == {e.reminder_key for e in entries}
-    assert any_store.claim("m2", entries[1:] + _entries(5)[3:], NOW) == {
+    assert any_store.ledger.claim("m1", entries, NOW) == {e.reminder_key for e in entries}
+    assert any_store.ledger.claim("m2", entries[1:] + _entries(5)[3:], NOW) == {
         e.reminder_key for e in _entries(5)[3:]
     }
-    assert any_store.recorded([e.reminder_key for e in _entries(6)]) == {
+    assert any_store.ledger.recorded([e.reminder_key for e in _entries(6)]) == {
         e.reminder_key for e in _entries(5)
     }
 
 
 def test_outcomes_and_unsettled_messages(any_store: Any) -> None:
-    any_store.claim("m1", _entries(2), NOW)
-    any_store.claim("m2", _entries(4)[2:], NOW)
-    any_store.mark("m1", "posting", now=NOW, channel="D123")
-    unsettled = {m.message_key: m for m in any_store.unsettled()}
+    any_store.ledger.claim("m1", _entries(2), NOW)
+    any_store.ledger.claim("m2", _entries(4)[2:], NOW)
+    any_store.ledger.mark("m1", "posting", now=NOW, channel="D123")
+    unsettled = {m.message_key: m for m in any_store.ledger.unsettled()}
     assert set(unsettled) == {"m1", "m2"}
     assert unsettled["m1"].state == "posting" and unsettled["m1"].channel == "D123"
     assert len(unsettled["m1"].reminder_keys) == 2
-    any_store.mark("m1", "sent", now=NOW + timedelta(seconds=1), ts="1700000000.000100")
-    any_store.release("m2")
-    assert [m.message_key for m in any_store.unsettled()] == []
-    states = any_store.reminder_states(DAY)
+    any_store.ledger.mark("m1", "sent", now=NOW + timedelta(seconds=1), ts="1700000000.000100")
+    any_store.ledger.release("m2")
+    assert [m.message_key for m in any_store.ledger.unsettled()] == []
+    states = any_store.ledger.reminder_states(DAY)
     assert sorted(states.values()) == ["sent", "sent"]
-    assert any_store.claim("m3", _entries(4)[2:], NOW) != set()  # released keys can be claimed
+    # released keys can be claimed
+    assert any_store.ledger.claim("m3", _entries(4)[2:], NOW) != set()
 
 
 def test_slack_user_cache(any_store: Any) -> None:
-    assert any_store.cached_user("kim@example.com") is None
-    any_store.cache_user(
+    assert any_store.slack_directory.cached_user("kim@example.com") is None
+    any_store.slack_directory.cache_user(
         SlackUser(email="Kim@Example.com", user_id="U1", dm_channel=None, checked_at=NOW)
     )
-    any_store.cache_user(
+    any_store.slack_directory.cache_user(
         SlackUser(email="kim@example.com", user_id="U1", dm_channel="D1", checked_at=NOW)
     )
-    cached = any_store.cached_user("KIM@example.com")
+    cached = any_store.slack_directory.cached_user("KIM@example.com")
     assert cached is not None and (cached.user_id, cached.dm_channel) == ("U1", "D1")
     assert cached.checked_at == NOW
 
@@ -74,7 +76,7 @@ def _race(url: str) -> list[set[str]]:
 
     def claim(index: int) -> None:
         barrier.wait()
-        results[index] = stores[index].claim(f"m{index}", _entries(30), NOW)
+        results[index] = stores[index].ledger.claim(f"m{index}", _entries(30), NOW)
 
     threads = [threading.Thread(target=claim, args=(i,)) for i in range(len(stores))]
     for thread in threads:

@@ -80,7 +80,7 @@ def test_first_launch_creates_the_database_and_one_page_per_item(notion_setup: A
     assert training[S.OWNER]["people"] == []
     assert "haeun.jung@example.com" in training[S.OWNER_TEXT]["rich_text"][0]["plain_text"]
     assert any("haeun.jung@example.com is not a member" in p for p in result.problems)
-    stored = notion_setup.store.items_of(launch_key)
+    stored = notion_setup.store.launches.items_of(launch_key)
     assert {item.remote_id for item in stored} == {p.id for p in pages}
 
 
@@ -133,8 +133,8 @@ def test_an_interrupted_run_is_finished_without_duplicates(notion_setup: Any) ->
     # Simulate a crash after some pages were created but before their ids were recorded.
     from dataclasses import replace
 
-    items = notion_setup.store.items_of(launch_key)
-    notion_setup.store.apply(items=[replace(i, remote_id=None) for i in items[:5]])
+    items = notion_setup.store.launches.items_of(launch_key)
+    notion_setup.store.launches.apply(items=[replace(i, remote_id=None) for i in items[:5]])
     again = _create(notion_setup, board=notion_setup.make_board())
     assert again.published == 5
     assert len(_pages(notion_setup)) == N
@@ -147,7 +147,7 @@ def test_a_revoked_token_stops_with_a_clear_message(notion_setup: Any) -> None:
         _create(notion_setup, board=bad)
     assert "secret_revoked" not in str(caught.value)
     # The plan was recorded before publishing: nothing is lost.
-    assert len(notion_setup.store.list_launches()) == 1
+    assert len(notion_setup.store.launches.list_launches()) == 1
 
 
 def test_an_unshared_parent_page_says_how_to_share_it(notion_setup: Any) -> None:
@@ -204,7 +204,9 @@ def test_status_sync_reads_back_edits_with_who_and_when(notion_setup: Any) -> No
     setup.clock.advance(minutes=3)
     junho = setup.people["junho.park@example.com"]
     page = next(
-        i.remote_id for i in setup.store.items_of(launch_key) if i.key.endswith("/agent-channel")
+        i.remote_id
+        for i in setup.store.launches.items_of(launch_key)
+        if i.key.endswith("/agent-channel")
     )
     setup.clock.advance(seconds=17)
     setup.ws.edit_as(
@@ -221,7 +223,7 @@ def test_status_sync_reads_back_edits_with_who_and_when(notion_setup: Any) -> No
     assert by_field["status"].at == setup.clock().replace(
         second=0, microsecond=0
     )  # Notion's minute
-    item = setup.store.get_item(f"{launch_key}/agent-channel")
+    item = setup.store.launches.get_item(f"{launch_key}/agent-channel")
     assert item.status is ItemStatus.DONE and item.due == date(2027, 1, 22)
     # Same minute, nothing new: the overlapping read records nothing twice, in one request.
     before = len(setup.emulator.requests())
@@ -234,7 +236,7 @@ def test_status_sync_reads_back_edits_with_who_and_when(notion_setup: Any) -> No
     assert [(c.field, c.new) for c in third.changes] == [("status", "blocked")]
     assert [
         c.field
-        for c in setup.store.changes(entity_id_prefix=f"{launch_key}/agent-channel")
+        for c in setup.store.history.changes(entity_id_prefix=f"{launch_key}/agent-channel")
         if c.source.value == "notion"
     ] == ["due", "status", "status"]
 
@@ -255,7 +257,7 @@ def test_unknown_status_names_are_reported_not_recorded(notion_setup: Any) -> No
     setup = notion_setup
     sync_status(setup.context())
     setup.clock.advance(minutes=2)
-    item = setup.store.items_of(created.plan.launch.key)[0]
+    item = setup.store.launches.items_of(created.plan.launch.key)[0]
     setup.ws.edit_as(
         setup.people["jihyun.kim@example.com"],
         item.remote_id,

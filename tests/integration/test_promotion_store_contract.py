@@ -8,7 +8,7 @@ from typing import Any
 
 from cxbot.domain.changes import Change, ChangeSource
 from cxbot.domain.promotions import Promotion
-from cxbot.service.ports import PendingAlert
+from cxbot.ports.promotions import PendingAlert
 
 NOW = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
 PROMO = Promotion(
@@ -45,26 +45,26 @@ def test_promotions_changes_and_alert_are_saved_together(any_store: Any) -> None
         at=NOW,
         note="revision rev-1",
     )
-    any_store.save_promotions([PROMO], [change], ALERT)
-    assert any_store.promotions() == {PROMO.key: PROMO}
-    assert any_store.changes(entity_id_prefix="name:")[-1].note == "revision rev-1"
-    (pending,) = any_store.pending_alerts()
+    any_store.promotions.save_promotions([PROMO], [change], ALERT)
+    assert any_store.promotions.promotions() == {PROMO.key: PROMO}
+    assert any_store.history.changes(entity_id_prefix="name:")[-1].note == "revision rev-1"
+    (pending,) = any_store.promotions.pending_alerts()
     assert pending.blocks == ALERT.blocks and pending.preview == ALERT.preview
-    any_store.alert_delivered(ALERT.key, NOW)
-    assert any_store.pending_alerts() == []
+    any_store.promotions.alert_delivered(ALERT.key, NOW)
+    assert any_store.promotions.pending_alerts() == []
 
 
 def test_promotions_are_upserted_and_ids_kept(any_store: Any) -> None:
-    any_store.save_promotions([PROMO], [], None)
-    any_store.set_promotion_ids({PROMO.key: "page-1"})
+    any_store.promotions.save_promotions([PROMO], [], None)
+    any_store.promotions.set_promotion_ids({PROMO.key: "page-1"})
     cancelled = replace(PROMO, cancelled=True, start=date(2026, 11, 28))
-    any_store.save_promotions([cancelled], [], None)
-    assert any_store.promotions()[PROMO.key] == cancelled
-    assert any_store.promotion_ids() == {PROMO.key: "page-1"}
+    any_store.promotions.save_promotions([cancelled], [], None)
+    assert any_store.promotions.promotions()[PROMO.key] == cancelled
+    assert any_store.promotions.promotion_ids() == {PROMO.key: "page-1"}
 
 
 def test_an_alert_is_queued_once(any_store: Any) -> None:
-    any_store.queue_alert(ALERT)
-    any_store.alert_delivered(ALERT.key, NOW)
-    any_store.queue_alert(ALERT)  # the same event again: stays delivered
-    assert any_store.pending_alerts() == []
+    any_store.promotions.queue_alert(ALERT)
+    any_store.promotions.alert_delivered(ALERT.key, NOW)
+    any_store.promotions.queue_alert(ALERT)  # the same event again: stays delivered
+    assert any_store.promotions.pending_alerts() == []

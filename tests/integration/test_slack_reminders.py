@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from cxbot.adapters.store import SqlStore, open_store
+from cxbot.adapters.store.sql_store import SqlStore, open_store
 from cxbot.domain.reminders import Routing
 from cxbot.emulators.http import Fault
 from cxbot.emulators.slack import SlackEmulator
@@ -94,7 +94,7 @@ def test_one_digest_per_recipient_with_escalations_and_unknown_owners(rig: Any) 
     sales = rig.emulator.posted(rig.channels["sales"])
     assert len(sales) == 1 and "영업일 지연" in str(sales[0]["blocks"])
     # Owners got DMs, found by email and cached: a second lookup costs nothing.
-    assert rig.store.cached_user("junho.park@example.com").dm_channel  # type: ignore[union-attr]
+    assert rig.store.slack_directory.cached_user("junho.park@example.com").dm_channel  # type: ignore[union-attr]
 
 
 def test_rerunning_posts_nothing_twice(rig: Any) -> None:
@@ -121,20 +121,20 @@ class CrashingLedger:
         self.store, self.state, self.crashed = store, state, False
 
     def __getattr__(self, name: str) -> Any:
-        return getattr(self.store, name)
+        return getattr(self.store.ledger, name)
 
     def mark(self, message_key: str, state: str, **kw: Any) -> None:
         if state == self.state and not self.crashed:
             self.crashed = True
             raise KeyboardInterrupt("the process died here")
-        self.store.mark(message_key, state, **kw)
+        self.store.ledger.mark(message_key, state, **kw)
 
 
 def test_a_crash_between_post_and_record_is_recovered_without_reposting(rig: Any) -> None:
     with pytest.raises(KeyboardInterrupt):
         rig.run(ledger=CrashingLedger(rig.store, "sent"))
     assert len(rig.emulator.posted()) == 1  # posted, but not recorded
-    (stuck,) = rig.store.unsettled()
+    (stuck,) = rig.store.ledger.unsettled()
     assert stuck.state == "posting"
     soon = rig.run(now=THURSDAY + timedelta(minutes=1))  # within the lease: left alone
     assert stuck.message_key not in soon.recovered
@@ -142,7 +142,7 @@ def test_a_crash_between_post_and_record_is_recovered_without_reposting(rig: Any
     assert later.recovered == (stuck.message_key,)  # found in Slack by its metadata
     keys = _keys(rig.emulator)
     assert len(keys) == len(set(keys))  # nothing posted twice
-    assert rig.store.unsettled() == []
+    assert rig.store.ledger.unsettled() == []
 
 
 def test_a_crash_before_posting_is_released_and_sent_once(rig: Any) -> None:
@@ -225,7 +225,7 @@ def test_a_429_is_waited_out_not_reposted(rig: Any) -> None:
 def test_dry_run_shows_everything_and_sends_nothing(rig: Any) -> None:
     preview = rig.run(dry_run=True)
     assert preview.outcomes and all(o.state == "planned" for o in preview.outcomes)
-    assert rig.emulator.posted() == [] and rig.store.unsettled() == []
+    assert rig.emulator.posted() == [] and rig.store.ledger.unsettled() == []
     ahead = rig.run(now=THURSDAY, today=THURSDAY.date() + timedelta(days=1), dry_run=True)
     assert all("2027-02-12" in o.message_key for o in ahead.outcomes)
 

@@ -42,36 +42,39 @@ def _item(n: int, **changes: Any) -> ChecklistItem:
 
 def test_launch_and_items_round_trip(any_store: Any) -> None:
     items = [_item(n) for n in range(3)]
-    any_store.apply(launch=LAUNCH, items=items)
-    assert any_store.get_launch(LAUNCH.key) == LAUNCH
-    assert any_store.list_launches() == [LAUNCH]
-    assert any_store.items_of(LAUNCH.key) == items
-    assert any_store.get_item(items[1].key) == items[1]
-    assert any_store.get_launch("missing") is None and any_store.get_item("missing") is None
+    any_store.launches.apply(launch=LAUNCH, items=items)
+    assert any_store.launches.get_launch(LAUNCH.key) == LAUNCH
+    assert any_store.launches.list_launches() == [LAUNCH]
+    assert any_store.launches.items_of(LAUNCH.key) == items
+    assert any_store.launches.get_item(items[1].key) == items[1]
+    assert (
+        any_store.launches.get_launch("missing") is None
+        and any_store.launches.get_item("missing") is None
+    )
 
 
 def test_upsert_replaces_items_by_key(any_store: Any) -> None:
-    any_store.apply(launch=LAUNCH, items=[_item(1), _item(2)])
+    any_store.launches.apply(launch=LAUNCH, items=[_item(1), _item(2)])
     done = _item(1, status=ItemStatus.DONE, remote_id="page-1")
-    any_store.apply(items=[done])
-    assert any_store.get_item(done.key) == done
-    assert len(any_store.items_of(LAUNCH.key)) == 2
+    any_store.launches.apply(items=[done])
+    assert any_store.launches.get_item(done.key) == done
+    assert len(any_store.launches.items_of(LAUNCH.key)) == 2
     moved = replace(LAUNCH, open_date=date(2027, 3, 2))
-    any_store.apply(launch=moved)
-    assert any_store.get_launch(LAUNCH.key) == moved
+    any_store.launches.apply(launch=moved)
+    assert any_store.launches.get_launch(LAUNCH.key) == moved
 
 
 def test_items_by_key_finds_many(any_store: Any) -> None:
     items = [_item(n) for n in range(12)]
-    any_store.apply(launch=LAUNCH, items=items)
-    found = any_store.items_by_key([i.key for i in items[::2]] + ["nope"])
+    any_store.launches.apply(launch=LAUNCH, items=items)
+    found = any_store.launches.items_by_key([i.key for i in items[::2]] + ["nope"])
     assert set(found) == {i.key for i in items[::2]}
 
 
 def test_changes_keep_order_timezone_and_filter_by_prefix(any_store: Any) -> None:
     seoul = timezone(timedelta(hours=9))
     at = datetime(2026, 11, 23, 9, 30, tzinfo=seoul)
-    any_store.apply(launch=LAUNCH, items=[_item(1)])
+    any_store.launches.apply(launch=LAUNCH, items=[_item(1)])
     entries = [
         Change(
             entity="checklist_item",
@@ -95,19 +98,19 @@ def test_changes_keep_order_timezone_and_filter_by_prefix(any_store: Any) -> Non
             note="처음 생성",
         ),
     ]
-    any_store.apply(changes=entries)
-    stored = any_store.changes()
+    any_store.launches.apply(changes=entries)
+    stored = any_store.history.changes()
     assert [c.field for c in stored] == ["status", "open_date"]
     assert stored[0].at == at and stored[0].at.utcoffset() is not None
     assert stored[1].note == "처음 생성" and stored[1].old is None
-    assert [c.entity_id for c in any_store.changes(entity_id_prefix=LAUNCH.key)] == [
+    assert [c.entity_id for c in any_store.history.changes(entity_id_prefix=LAUNCH.key)] == [
         entries[0].entity_id
     ]
-    assert len(any_store.changes(limit=1)) == 1
+    assert len(any_store.history.changes(limit=1)) == 1
 
 
 def test_changes_with_like_characters_in_the_prefix(any_store: Any) -> None:
-    any_store.apply(
+    any_store.launches.apply(
         changes=[
             Change(
                 entity="x",
@@ -131,17 +134,17 @@ def test_changes_with_like_characters_in_the_prefix(any_store: Any) -> None:
             ),
         ]
     )
-    assert [c.entity_id for c in any_store.changes(entity_id_prefix="a_b")] == ["a_b/1"]
+    assert [c.entity_id for c in any_store.history.changes(entity_id_prefix="a_b")] == ["a_b/1"]
 
 
 def test_cursors(any_store: Any) -> None:
-    assert any_store.get_cursor("status_sync") is None
-    any_store.set_cursor("status_sync", "2026-11-23T00:00:00.000Z")
-    any_store.set_cursor("status_sync", "2026-11-23T00:05:00.000Z")
-    assert any_store.get_cursor("status_sync") == "2026-11-23T00:05:00.000Z"
+    assert any_store.cursors.get_cursor("status_sync") is None
+    any_store.cursors.set_cursor("status_sync", "2026-11-23T00:00:00.000Z")
+    any_store.cursors.set_cursor("status_sync", "2026-11-23T00:05:00.000Z")
+    assert any_store.cursors.get_cursor("status_sync") == "2026-11-23T00:05:00.000Z"
 
 
 def test_items_need_their_launch(any_store: Any) -> None:
     with pytest.raises(Exception):  # noqa: B017 - each backend raises its own integrity error
-        any_store.apply(items=[_item(1)])
-    assert any_store.items_of(LAUNCH.key) == []
+        any_store.launches.apply(items=[_item(1)])
+    assert any_store.launches.items_of(LAUNCH.key) == []

@@ -10,9 +10,9 @@ from cxbot.adapters.holidays_kr import korean_calendar
 from cxbot.adapters.yaml_files import load_template
 from cxbot.domain.checklist import ItemStatus
 from cxbot.domain.owners import OwnerDirectory, Person
+from cxbot.ports.checklists import RemoteItemState
 from cxbot.service.errors import ConflictError, NotFound
 from cxbot.service.launches import Context, create_launch, reschedule_launch, set_item_status
-from cxbot.service.ports import RemoteItemState
 from cxbot.service.status_sync import sync_status
 from cxbot.settings import PROJECT_ROOT
 from tests.fakes import FakeBoard, InMemoryStore
@@ -32,8 +32,14 @@ OWNERS = OwnerDirectory(
 
 @pytest.fixture
 def ctx() -> Context:
+    memory = InMemoryStore()
     return Context(
-        store=InMemoryStore(), board=FakeBoard(), calendar=CAL, actor="cli:tester", now=NOW
+        store=memory.launches,
+        cursors=memory.cursors,
+        board=FakeBoard(),
+        calendar=CAL,
+        actor="cli:tester",
+        now=NOW,
     )
 
 
@@ -57,14 +63,14 @@ def test_running_it_again_creates_nothing_twice(ctx: Context) -> None:
     first = create_launch(
         ctx, template=TEMPLATE, name="11번가 입점", open_date=date(2027, 2, 15), owners=OWNERS
     )
-    history = len(ctx.store.changes())
+    history = len(ctx.store.history.changes())
     again = create_launch(
         ctx, template=TEMPLATE, name="11번가 입점 ", open_date=date(2027, 2, 15), owners=OWNERS
     )
     assert again.plan.launch.key == first.plan.launch.key
     assert not again.created and again.added == 0 and again.published == 0
     assert len(ctx.board.published) == len(TEMPLATE.items)  # type: ignore[attr-defined]
-    assert len(ctx.store.changes()) == history
+    assert len(ctx.store.history.changes()) == history
 
 
 def test_a_different_open_date_points_to_reschedule(ctx: Context) -> None:
@@ -87,7 +93,7 @@ def test_dry_run_records_and_publishes_nothing(ctx: Context) -> None:
         dry_run=True,
     )
     assert result.dry_run and len(result.items) == len(TEMPLATE.items)
-    assert ctx.store.list_launches() == [] and ctx.store.changes() == []
+    assert ctx.store.list_launches() == [] and ctx.store.history.changes() == []
     assert ctx.board.published == []  # type: ignore[attr-defined]
 
 
@@ -98,7 +104,7 @@ def test_reschedule_moves_due_dates_keeps_status_and_records_changes(ctx: Contex
     key = created.plan.launch.key
     training = f"{key}/agent-training"
     set_item_status(ctx, key=training, status=ItemStatus.DONE)
-    before = len(ctx.store.changes())
+    before = len(ctx.store.history.changes())
     moved = reschedule_launch(
         ctx, key=key, open_date=date(2027, 3, 2), template=TEMPLATE, owners=OWNERS
     )
@@ -106,7 +112,7 @@ def test_reschedule_moves_due_dates_keeps_status_and_records_changes(ctx: Contex
     assert item is not None and item.status is ItemStatus.DONE
     assert item.due == date(2027, 2, 22)  # D-5 from Tue 3/2 skips the 3/1 holiday
     assert ctx.store.get_launch(key).open_date == date(2027, 3, 2)  # type: ignore[union-attr]
-    new = ctx.store.changes()[before:]
+    new = ctx.store.history.changes()[before:]
     assert any(
         c.entity == "launch"
         and c.field == "open_date"

@@ -9,24 +9,20 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any
 
 import httpx
 from notion_client import Client
 from notion_client.errors import HTTPResponseError, RequestTimeoutError
 
 from cxbot.adapters.notion.pacing import Pacer
+from cxbot.ports.common import Cursors
 from cxbot.service.errors import RemoteError
 
 log = logging.getLogger(__name__)
 
 _TRANSIENT_STATUS = {409, 500, 502, 503, 504, 529}
 
-
-class Cursors(Protocol):
-    def get_cursor(self, name: str) -> str | None: ...
-
-    def set_cursor(self, name: str, value: str) -> None: ...
 
 
 @dataclass(frozen=True, kw_only=True)

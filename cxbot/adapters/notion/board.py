@@ -12,8 +12,9 @@ from cxbot.adapters.notion import schema as S
 from cxbot.adapters.notion.api import NotionApi, status_of
 from cxbot.adapters.notion.pacing import Pacer
 from cxbot.domain.checklist import ChecklistItem, Launch
+from cxbot.ports.checklists import PullResult, RemoteItemState
+from cxbot.ports.common import Progress, PublishResult
 from cxbot.service.errors import RemoteError
-from cxbot.service.ports import Progress, PublishResult, PullResult, RemoteItemState
 
 DATA_SOURCE_CURSOR = S.CHECKLIST.cursor
 

@@ -7,8 +7,8 @@ from typing import Any
 
 from cxbot.adapters.notion.api import NotionApi, SourceSpec, rich, select_name, status_of
 from cxbot.domain.promotions import Promotion
+from cxbot.ports.common import Progress, PublishResult
 from cxbot.service.errors import RemoteError
-from cxbot.service.ports import Progress, PublishResult
 
 NAME = "프로모션"
 KEY = "프로모션 키"
@@ -119,19 +119,4 @@ class NotionPromotionBoard:
             progress(done, len(promotions), promotion.name)
         return PublishResult(
             ids=written, problems=problems, requests=self.api.pacer.requests - before
-        )
-
-
-class LocalPromotionBoard:
-    """The embedded default: the store is the calendar; nothing to write elsewhere."""
-
-    name = "local"
-
-    def upsert(
-        self, promotions: Sequence[Promotion], ids: dict[str, str], progress: Progress
-    ) -> PublishResult:
-        for done, promotion in enumerate(promotions, start=1):
-            progress(done, len(promotions), promotion.name)
-        return PublishResult(
-            ids={p.key: ids.get(p.key) or f"local:{p.key}" for p in promotions}, problems=[]
         )

@@ -16,10 +16,10 @@ from slack_sdk.http_retry.builtin_handlers import (
     RateLimitErrorRetryHandler,
 )
 
+from cxbot.adapters.slack.directory import SlackDirectoryCache, SlackUser
 from cxbot.domain.reminders import Recipient
 from cxbot.service.delivery import DeliveryFailed, DeliveryUnknown, Destination, Message
 from cxbot.service.errors import RemoteError
-from cxbot.service.ports import SlackDirectoryCache, SlackUser
 
 log = logging.getLogger(__name__)
 

@@ -1,5 +1,1 @@
-"""The relational store: SQLite by default, PostgreSQL by URL."""
-
-from cxbot.adapters.store.sql_store import SqlStore, open_store
-
-__all__ = ["SqlStore", "open_store"]
+"""The relational store: SQLite by default, PostgreSQL by URL; and its in-memory twin."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Engine, Row, select, text, update
@@ -10,7 +10,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from cxbot.adapters.store.tables import changes as changes_table
-from cxbot.domain.audit import GENESIS, ChainedEntry, chain_hash
+from cxbot.domain.audit import GENESIS, chain_hash
 from cxbot.domain.changes import Change, ChangeSource
 
 
@@ -18,9 +18,6 @@ class SqlBase:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._dialect: Any = postgresql if engine.dialect.name == "postgresql" else sqlite
-
-    def close(self) -> None:
-        self.engine.dispose()
 
     def _append_changes(self, conn: Connection, changes: Sequence[Change]) -> None:
         """Appends entries to the hash chain; one writer at a time extends it."""
@@ -50,17 +47,6 @@ class SqlBase:
                 .values(prev_hash=previous, hash=digest)
             )
             previous = digest
-
-    def chain(self) -> Iterator[ChainedEntry]:
-        """The whole change history with its hashes, oldest first."""
-        with self.engine.connect() as conn:
-            for row in conn.execute(select(changes_table).order_by(changes_table.c.id)):
-                yield ChainedEntry(
-                    id=row.id,
-                    change=change_from_row(row),
-                    prev_hash=row.prev_hash or "",
-                    hash=row.hash or "",
-                )
 
     def _insert_new(
         self, conn: Connection, table: Any, key: str, rows: list[dict[str, Any]]

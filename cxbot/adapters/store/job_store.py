@@ -11,9 +11,7 @@ from cxbot.adapters.store.base import SqlBase
 from cxbot.adapters.store.tables import (
     job_runs,
 )
-from cxbot.service.ports import (
-    JobRun,
-)
+from cxbot.ports.jobs import JobRun
 
 
 class SqlJobRuns(SqlBase):

@@ -8,20 +8,16 @@ from typing import Any
 
 from sqlalchemy import Row, delete, select, update
 
+from cxbot.adapters.slack.directory import SlackUser
 from cxbot.adapters.store.base import SqlBase
 from cxbot.adapters.store.tables import (
     reminder_log,
     slack_users,
 )
-from cxbot.service.ports import (
-    ClaimedMessage,
-    ReminderEntry,
-    SlackUser,
-)
+from cxbot.ports.reminders import ClaimedMessage, ReminderEntry
 
 
 class SqlLedger(SqlBase):
-    # reminder ledger ----------------------------------------------------------
     def recorded(self, keys: Iterable[str]) -> set[str]:
         wanted = list(dict.fromkeys(keys))
         found: set[str] = set()
@@ -117,7 +113,10 @@ class SqlLedger(SqlBase):
         with self.engine.connect() as conn:
             return {key: state for key, state in conn.execute(query)}
 
-    # Slack user cache ------------------------------------------------------------
+
+class SqlSlackDirectory(SqlBase):
+    """The Slack adapter's directory cache."""
+
     def cached_user(self, email: str) -> SlackUser | None:
         with self.engine.connect() as conn:
             row = conn.execute(

@@ -16,9 +16,7 @@ from cxbot.adapters.store.tables import (
 from cxbot.adapters.store.tables import promotions as promotions_table
 from cxbot.domain.changes import Change
 from cxbot.domain.promotions import Promotion
-from cxbot.service.ports import (
-    PendingAlert,
-)
+from cxbot.ports.promotions import PendingAlert
 
 
 class SqlPromotions(SqlBase):

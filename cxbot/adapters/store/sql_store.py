@@ -1,19 +1,19 @@
-"""The LaunchStore on SQLAlchemy 2: SQLite file by default, PostgreSQL by URL."""
+"""The SQL store on SQLAlchemy 2: one repository per port over a shared engine."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, Row, create_engine, event, select
+from sqlalchemy import Engine, Row, create_engine, event, select, text
 
-from cxbot.adapters.store.base import change_from_row
+from cxbot.adapters.store.base import SqlBase, change_from_row
 from cxbot.adapters.store.decision_store import SqlDecisions
 from cxbot.adapters.store.job_store import SqlJobRuns
-from cxbot.adapters.store.ledger import SqlLedger
+from cxbot.adapters.store.ledger import SqlLedger, SqlSlackDirectory
 from cxbot.adapters.store.promotion_store import SqlPromotions
 from cxbot.adapters.store.tables import changes as changes_table
 from cxbot.adapters.store.tables import (
@@ -21,10 +21,12 @@ from cxbot.adapters.store.tables import (
     cursors,
     launches,
 )
+from cxbot.domain.audit import ChainedEntry
 from cxbot.domain.changes import Change
 from cxbot.domain.checklist import ChecklistItem, ItemStatus, Launch
 from cxbot.domain.dday import DayUnit
 from cxbot.domain.policy import PolicyOverride
+from cxbot.ports.common import Finding
 
 _MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -58,10 +60,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-class SqlStore(SqlLedger, SqlPromotions, SqlJobRuns, SqlDecisions):
-    """The LaunchStore and every other port cxbot keeps in SQL."""
+class SqlLaunches(SqlBase):
+    """Launches and their items; `apply` appends their changes in the same transaction."""
 
-    # launches -------------------------------------------------------------
     def get_launch(self, key: str) -> Launch | None:
         with self.engine.connect() as conn:
             row = conn.execute(select(launches).where(launches.c.key == key)).first()
@@ -72,7 +73,6 @@ class SqlStore(SqlLedger, SqlPromotions, SqlJobRuns, SqlDecisions):
             rows = conn.execute(select(launches).order_by(launches.c.open_date, launches.c.key))
             return [_launch(row) for row in rows]
 
-    # items ----------------------------------------------------------------
     def items_of(self, launch_key: str) -> list[ChecklistItem]:
         query = (
             select(checklist_items)
@@ -110,7 +110,10 @@ class SqlStore(SqlLedger, SqlPromotions, SqlJobRuns, SqlDecisions):
             if changes:
                 self._append_changes(conn, changes)
 
-    # change history -------------------------------------------------------
+
+class SqlChangeHistory(SqlBase):
+    """The hash-chained change history, read back."""
+
     def changes(
         self, *, entity_id_prefix: str | None = None, limit: int | None = None
     ) -> list[Change]:
@@ -124,15 +127,62 @@ class SqlStore(SqlLedger, SqlPromotions, SqlJobRuns, SqlDecisions):
         with self.engine.connect() as conn:
             return [change_from_row(row) for row in conn.execute(query)]
 
-    # cursors --------------------------------------------------------------
+    def chain(self) -> Iterator[ChainedEntry]:
+        with self.engine.connect() as conn:
+            for row in conn.execute(select(changes_table).order_by(changes_table.c.id)):
+                yield ChainedEntry(
+                    id=row.id,
+                    change=change_from_row(row),
+                    prev_hash=row.prev_hash or "",
+                    hash=row.hash or "",
+                )
+
+
+class SqlCursors(SqlBase):
     def get_cursor(self, name: str) -> str | None:
         with self.engine.connect() as conn:
             value = conn.execute(select(cursors.c.value).where(cursors.c.name == name)).scalar()
-        return value
+        return None if value is None else str(value)
 
     def set_cursor(self, name: str, value: str) -> None:
         with self.engine.begin() as conn:
             self._upsert(conn, cursors, "name", [{"name": name, "value": value}])
+
+
+class SqlStore:
+    """Every repository, over one engine: SQLite by default, PostgreSQL by URL."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.launches = SqlLaunches(engine)
+        self.history = SqlChangeHistory(engine)
+        self.cursors = SqlCursors(engine)
+        self.ledger = SqlLedger(engine)
+        self.slack_directory = SqlSlackDirectory(engine)
+        self.promotions = SqlPromotions(engine)
+        self.job_runs = SqlJobRuns(engine)
+        self.decisions = SqlDecisions(engine)
+
+    @property
+    def label(self) -> str:
+        return self.engine.url.render_as_string(hide_password=True)
+
+    def check(self) -> list[Finding]:
+        try:
+            with self.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+        except Exception as error:  # any driver error is a finding, not a crash
+            return [
+                Finding(
+                    name="store",
+                    state="bad",
+                    detail=f"cannot connect ({error}); check CXBOT_DATABASE_URL",
+                )
+            ]
+        return [Finding(name="store", state="ok", detail=self.label)]
+
+    def close(self) -> None:
+        self.engine.dispose()
 
 
 def _launch(row: Row[Any]) -> Launch:

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import click
 
-from cxbot.adapters.yaml_files import load_template
 from cxbot.entrypoints.cli.app import cli
 from cxbot.entrypoints.cli.common import (
     err,
@@ -19,9 +18,8 @@ from cxbot.entrypoints.cli.common import (
 )
 from cxbot.entrypoints.cli.launches import print_status
 from cxbot.entrypoints.cli.service import print_jobs
-from cxbot.entrypoints.doctor import doctor_report
-from cxbot.service.errors import CxbotError
-from cxbot.settings import Settings
+
+MARKS = {"ok": "✓", "bad": "✗", "info": "·"}
 
 
 # status, history, templates, doctor ---------------------------------------------
@@ -38,10 +36,10 @@ def status(ctx: click.Context, today: date | None, horizon: int) -> None:
       cxbot status
       cxbot status --today 2027-02-10 --horizon 3
     """
-    with opened(ctx) as app:
-        print_status(app, today or app.today(), horizon=horizon)
+    with opened(ctx) as cases:
+        print_status(cases, today or cases.clock.today(), horizon=horizon)
         click.echo()
-        print_jobs(app)
+        print_jobs(cases)
 
 
 @cli.command()
@@ -58,8 +56,8 @@ def history(ctx: click.Context, launch_key: str | None, limit: int | None, as_cs
       cxbot history --launch partner-mall-1a2b3c4d
       cxbot history --csv > changes.csv
     """
-    with opened(ctx) as app:
-        entries = app.store.changes(entity_id_prefix=launch_key, limit=limit)
+    with opened(ctx) as cases:
+        entries = cases.audit.entries(entity_id_prefix=launch_key, limit=limit)
         if as_csv:
             writer = csv.writer(sys.stdout)
             writer.writerow(
@@ -81,7 +79,7 @@ def history(ctx: click.Context, launch_key: str | None, limit: int | None, as_cs
                 )
             return
         for c in entries:
-            when = c.at.astimezone(app.tz).strftime("%Y-%m-%d %H:%M")
+            when = c.at.astimezone(cases.clock.tz).strftime("%Y-%m-%d %H:%M")
             click.echo(
                 f"{when}\t{c.source.value}\t{c.actor}\t{c.entity_id}\t{c.field}: "
                 f"{c.old} → {c.new}" + (f"\t({c.note})" if c.note else "")
@@ -104,19 +102,20 @@ def templates_list(ctx: click.Context) -> None:
       cxbot templates list
     """
     ctx.obj["quiet_mode"] = True
-    folder = Settings().cxbot_checklists_dir
-    for path in sorted(folder.glob("*.y*ml")):
-        try:
-            template = load_template(path)
-            click.echo(f"{template.key}\t{len(template.items)} items\t{template.name}")
-        except CxbotError as error:
-            err.print(f"[red]{error}[/]", highlight=False)
+    with opened(ctx) as cases:
+        for checked in cases.templates.check_all():
+            template = checked.template
+            if template is not None:
+                click.echo(f"{template.key}\t{len(template.items)} items\t{template.name}")
+            else:
+                err.print(f"[red]{checked.error}[/]", highlight=False)
 
 
 @templates.command("check")
 @click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.pass_context
 @reports_errors
-def templates_check(files: tuple[Path, ...]) -> None:
+def templates_check(ctx: click.Context, files: tuple[Path, ...]) -> None:
     """Validates templates and names every problem by file, item and field.
 
     With no FILES, checks every template in checklists/.
@@ -125,15 +124,15 @@ def templates_check(files: tuple[Path, ...]) -> None:
     Example:
       cxbot templates check checklists/partner-mall.yaml
     """
-    paths = list(files) or sorted(Settings().cxbot_checklists_dir.glob("*.y*ml"))
+    ctx.obj["quiet_mode"] = True
     failed = 0
-    for path in paths:
-        try:
-            template = load_template(path)
-            click.echo(f"ok\t{path}\t{len(template.items)} items")
-        except CxbotError as error:
-            failed += 1
-            click.echo(str(error))
+    with opened(ctx) as cases:
+        for checked in cases.templates.check_all([str(f) for f in files]):
+            if checked.template is not None:
+                click.echo(f"ok\t{checked.path}\t{len(checked.template.items)} items")
+            else:
+                failed += 1
+                click.echo(str(checked.error))
     if failed:
         sys.exit(1)
 
@@ -152,9 +151,9 @@ def doctor(ctx: click.Context) -> None:
       cxbot doctor
     """
     ctx.obj["quiet_mode"] = True
-    with opened(ctx) as app:
-        ok, lines = doctor_report(app)
-        for line in lines:
-            click.echo(line)
-        if not ok:
+    with opened(ctx) as cases:
+        findings = cases.doctor.run()
+        for finding in findings:
+            click.echo(f"{MARKS[finding.state]} {finding.detail}")
+        if not all(f.ok for f in findings):
             sys.exit(1)

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import click
 
-from cxbot.bootstrap import build_app
 from cxbot.entrypoints import logs
-from cxbot.settings import Settings
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -36,5 +35,11 @@ def cli(ctx: click.Context, verbose: int, log_json: bool) -> None:
     logs.configure(max(level, logging.DEBUG), json_lines=log_json)
 
     ctx.ensure_object(dict)
-    ctx.obj.setdefault("settings", Settings)
-    ctx.obj.setdefault("factory", build_app)
+    ctx.obj.setdefault("factory", _build)
+
+
+def _build(**options: Any) -> Any:
+    """The composition root, imported only when a command runs (`--help` stays instant)."""
+    from cxbot.bootstrap import build
+
+    return build(**options)

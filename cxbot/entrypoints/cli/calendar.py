@@ -57,11 +57,15 @@ def calendar_sync_command(
       cxbot calendar sync
       cxbot calendar sync --confirm
     """
-    with opened(ctx) as app:
-        sync = app.calendar_sync(echo=click.echo, local_file=local_file)
-        with progress_bar(app.notion_api is not None and not dry_run) as progress:
+    with opened(ctx, echo=True) as cases:
+        sync = cases.calendar_from_file(str(local_file)) if local_file else cases.calendar
+        with progress_bar(cases.mode.notion and not dry_run) as progress:
             report = sync.run(
-                now=app.now(), confirm=confirm, dry_run=dry_run, force=force, progress=progress
+                now=cases.clock.now(),
+                confirm=confirm,
+                dry_run=dry_run,
+                force=force,
+                progress=progress,
             )
         print_calendar(report)
         if report.guarded:
@@ -79,13 +83,12 @@ def calendar_list(ctx: click.Context, show_all: bool) -> None:
     Example:
       cxbot calendar list
     """
-    with opened(ctx) as app:
-        today = app.today()
-        for promo in app.store.promotions().values():
+    with opened(ctx) as cases:
+        today = cases.clock.today()
+        for promo, lead in cases.calendar.listing(today=today):
             finished = (promo.end or promo.start) < today
             if not show_all and (promo.cancelled or finished):
                 continue
-            lead = app.calendar.business_days_between(today, promo.first_day)
             state = "cancelled" if promo.cancelled else (f"D-{lead}" if lead > 0 else "running")
             click.echo(f"{promo.start}\t{promo.end or ''}\t{state}\t{promo.channel}\t{promo.name}")
 

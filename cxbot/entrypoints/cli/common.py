@@ -1,4 +1,4 @@
-"""What every command shares: dates, errors shown as messages, the app, progress."""
+"""What every command shares: dates, errors shown as messages, the use cases, progress."""
 
 from __future__ import annotations
 
@@ -7,24 +7,19 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
-from pydantic import ValidationError
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
-from rich.progress import Progress as ProgressBar
 
-from cxbot.bootstrap import App
-from cxbot.service.errors import CxbotError, InputError
-from cxbot.service.ports import Progress, no_progress
-from cxbot.settings import PROJECT_ROOT, Settings
+from cxbot.ports.common import Progress, no_progress
+from cxbot.service.errors import CxbotError
+
+if TYPE_CHECKING:
+    from cxbot.service.usecases import CxBot
 
 F = TypeVar("F", bound=Callable[..., Any])
 err = Console(stderr=True, soft_wrap=True)
-DEMO_NAME = "데모 제휴몰 입점"
-DEMO_OWNERS = PROJECT_ROOT / "examples" / "owners.yaml"
-DEMO_CALENDAR = PROJECT_ROOT / "examples" / "promotions-demo.csv.j2"
 
 
 def iso_date(_ctx: Any, _param: Any, value: str | None) -> date | None:
@@ -51,28 +46,24 @@ def reports_errors(func: F) -> F:
 
 
 @contextmanager
-def opened(ctx: click.Context, *, embedded: bool = False) -> Iterator[App]:
-    """The application, built from settings; `embedded` ignores any Notion credentials."""
-    try:
-        settings: Settings = ctx.obj["settings"]()
-    except ValidationError as error:
-        problems = "; ".join(
-            f"{'.'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in error.errors()
-        )
-        raise InputError(f"settings (environment or .env): {problems}") from None
-    if embedded:
-        settings = settings.model_copy(update={"notion_token": None})
-    app: App = ctx.obj["factory"](settings)
-    if not app.settings.notion_enabled and not ctx.obj.get("quiet_mode"):
+def opened(ctx: click.Context, *, embedded: bool = False, echo: bool = False) -> Iterator[CxBot]:
+    """The use cases, built once for this command by the composition root.
+
+    `embedded` ignores any Notion credentials; `echo` shows what the embedded default's
+    outbox sends.
+    """
+    factory = ctx.obj["factory"]
+    cases: CxBot = factory(embedded=embedded, echo=click.echo if echo else None)
+    if not cases.mode.notion and not ctx.obj.get("quiet_mode"):
         err.print(
             "[dim]embedded default: no NOTION_TOKEN, so checklists live in the local store "
-            f"({app.settings.cxbot_database_url})[/]",
+            f"({cases.mode.store})[/]",
             highlight=False,
         )
     try:
-        yield app
+        yield cases
     finally:
-        app.close()
+        cases.close()
 
 
 @contextmanager
@@ -80,6 +71,9 @@ def progress_bar(enabled: bool) -> Iterator[Progress]:
     if not enabled:
         yield no_progress
         return
+    from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
+    from rich.progress import Progress as ProgressBar
+
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),

@@ -3,22 +3,14 @@
 from __future__ import annotations
 
 import sys
-import threading
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import click
 
-from cxbot.adapters.slack.interactive import (
-    SignedRequests,
-    SlackWorkspace,
-    socket_mode_listener,
-)
-from cxbot.domain.audit import verify_chain
 from cxbot.domain.changes import ChangeSource
 from cxbot.domain.decisions import DecisionStatus, Position
-from cxbot.entrypoints import views
 from cxbot.entrypoints.cli.app import cli
 from cxbot.entrypoints.cli.common import (
     F,
@@ -26,10 +18,8 @@ from cxbot.entrypoints.cli.common import (
     opened,
     reports_errors,
 )
-from cxbot.entrypoints.service import serve_slack_events
-from cxbot.service.audit_report import build_report, to_csv
+from cxbot.service.audit_report import to_csv
 from cxbot.service.decision_log import DecisionDraft
-from cxbot.service.errors import InputError, NotFound
 
 
 # decisions ------------------------------------------------------------------------
@@ -105,12 +95,12 @@ def decision_add(ctx: click.Context, /, proposed: bool, **fields: Any) -> None:
           --link https://cx.slack.com/archives/C1/p1700000000000100
     """
     status = DecisionStatus.PROPOSED if proposed else DecisionStatus.DECIDED
-    with opened(ctx) as app:
-        recorded = app.decision_log().add(
+    with opened(ctx) as cases:
+        recorded = cases.decisions.add(
             _draft(**fields, status=status),
-            actor=app.settings.cxbot_actor,
+            actor=cases.actor,
             source=ChangeSource.CLI,
-            now=app.now(),
+            now=cases.clock.now(),
         )
         click.echo(f"recorded {recorded.key}: {recorded.title} ({recorded.status.value})")
 
@@ -128,12 +118,12 @@ def decision_supersede(ctx: click.Context, /, old_key: str, **fields: Any) -> No
       cxbot decision supersede D-자동취소-실패-주문-어드민-1 -p "자동취소 실패 주문 어드민" \
           -t "실패 주문 조회 화면" -d "조회 화면은 PG 어드민 링크로 대신한다"
     """
-    with opened(ctx) as app:
-        recorded = app.decision_log().add(
+    with opened(ctx) as cases:
+        recorded = cases.decisions.add(
             _draft(**fields),
-            actor=app.settings.cxbot_actor,
+            actor=cases.actor,
             source=ChangeSource.CLI,
-            now=app.now(),
+            now=cases.clock.now(),
             supersedes=old_key,
         )
         click.echo(f"recorded {recorded.key}, superseding {old_key}")
@@ -151,13 +141,13 @@ def decision_revert(ctx: click.Context, key: str, note: str | None) -> None:
     Example:
       cxbot decision revert D-자동취소-실패-주문-어드민-2 --note "개발 일정 문제로 보류"
     """
-    with opened(ctx) as app:
-        app.decision_log().set_status(
+    with opened(ctx) as cases:
+        cases.decisions.set_status(
             key,
             DecisionStatus.REVERTED,
-            actor=app.settings.cxbot_actor,
+            actor=cases.actor,
             source=ChangeSource.CLI,
-            now=app.now(),
+            now=cases.clock.now(),
             note=note,
         )
         click.echo(f"{key} reverted")
@@ -174,8 +164,8 @@ def decision_list(ctx: click.Context, project: str | None) -> None:
     Example:
       cxbot decision list -p "자동취소 실패 주문 어드민"
     """
-    with opened(ctx) as app:
-        for d in app.store.decisions(project):
+    with opened(ctx) as cases:
+        for d in cases.decisions.find(project):
             click.echo(f"{d.key}\t{d.decided_on or ''}\t{d.status.value}\t{d.project}\t{d.title}")
 
 
@@ -190,19 +180,16 @@ def decision_show(ctx: click.Context, key: str) -> None:
     Example:
       cxbot decision show D-자동취소-실패-주문-어드민-1
     """
-    with opened(ctx) as app:
-        found = app.store.get_decision(key)
-        if found is None:
-            raise NotFound(f"no decision {key!r}; `cxbot decision list` shows the keys")
+    with opened(ctx) as cases:
+        found = cases.decisions.get(key)
         for name, value in found.tracked().items():
             if value:
                 click.echo(f"{name:13} {value}")
-        for c in app.store.changes(entity_id_prefix=key):
-            if c.entity_id == key:
-                click.echo(
-                    f"  {c.at.astimezone(app.tz):%Y-%m-%d %H:%M} {c.actor} {c.field}: "
-                    f"{c.old} → {c.new}"
-                )
+        for c in cases.decisions.changes_of(key):
+            click.echo(
+                f"  {c.at.astimezone(cases.clock.tz):%Y-%m-%d %H:%M} {c.actor} {c.field}: "
+                f"{c.old} → {c.new}"
+            )
 
 
 # Slack interactivity ------------------------------------------------------------------
@@ -232,15 +219,12 @@ def slack_serve(ctx: click.Context, port: int, host: str) -> None:
     Example:
       SLACK_SIGNING_SECRET=… cxbot slack serve --host 0.0.0.0 --port 3000
     """
-    with opened(ctx) as app:
-        if app.settings.slack_signing_secret is None:
-            raise InputError(
-                "SLACK_SIGNING_SECRET is not set (Basic Information → App "
-                "Credentials → Signing Secret)"
-            )
-        handler = SignedRequests(
-            app.decision_capture(), app.settings.slack_signing_secret.get_secret_value()
-        )
+    from cxbot.entrypoints.service import serve_slack_events
+    from cxbot.entrypoints.slack_requests import SignedRequests
+
+    with opened(ctx) as cases:
+        cases.slack_inbound.verify(b"", {})  # says at once when the signing secret is missing
+        handler = SignedRequests(cases.capture(), cases.slack_inbound)
         serve_slack_events(handler, host=host, port=port)
 
 
@@ -257,23 +241,12 @@ def slack_socket(ctx: click.Context) -> None:
     Example:
       SLACK_APP_TOKEN=xapp-… cxbot slack socket
     """
-    from slack_sdk.socket_mode import SocketModeClient
+    from cxbot.entrypoints.slack_requests import socket_requests
 
-    with opened(ctx) as app:
-        if app.settings.slack_app_token is None:
-            raise InputError(
-                "SLACK_APP_TOKEN is not set: create an app-level token with connections:write"
-            )
-        capture = app.decision_capture()
-        assert isinstance(capture.slack, SlackWorkspace)
-        client = SocketModeClient(
-            app_token=app.settings.slack_app_token.get_secret_value(),
-            web_client=capture.slack.client,
-        )
-        client.socket_mode_request_listeners.append(socket_mode_listener(capture))
-        client.connect()
-        click.echo("connected to Slack over Socket Mode; Ctrl-C stops")
-        threading.Event().wait()
+    with opened(ctx) as cases:
+        handle = socket_requests(cases.capture())
+        click.echo("connecting to Slack over Socket Mode; Ctrl-C stops")
+        cases.slack_inbound.serve_socket(handle)
 
 
 # audit --------------------------------------------------------------------------------
@@ -295,8 +268,8 @@ def audit_verify(ctx: click.Context) -> None:
       cxbot audit verify
     """
     ctx.obj["quiet_mode"] = True
-    with opened(ctx) as app:
-        report = verify_chain(app.store.chain())
+    with opened(ctx) as cases:
+        report = cases.audit.verify()
         if report.ok:
             click.echo(f"ok: {report.checked} change history entries, hash chain intact")
             return
@@ -348,28 +321,12 @@ def audit_report(
     if not project and not launch_key:
         raise click.UsageError("name a --project or a --launch")
     ctx.obj["quiet_mode"] = True
-    with opened(ctx) as app:
-        report = build_report(
-            project=project,
-            launch=launch_key,
-            decisions=app.store.decisions(project) if project else [],
-            chain=app.store.chain(),
-            since=since,
-            until=until,
-            now=app.now(),
-            tz=app.tz,
-        )
+    with opened(ctx) as cases:
+        report = cases.audit.report(project=project, launch=launch_key, since=since, until=until)
         if fmt == "csv":
-            text = to_csv(report, app.tz)
+            text = to_csv(report, cases.clock.tz)
         else:
-            helpers = views.helpers(app.settings.cxbot_locale)
-            text = app.renderer.render(
-                f"reports/audit.{fmt}.j2",
-                report=report,
-                status=lambda s: DECISION_STATUS[app.settings.cxbot_locale][s.value],
-                local=lambda moment: moment.astimezone(app.tz).strftime("%Y-%m-%d %H:%M"),
-                **{k: v for k, v in helpers.items() if k not in ("status",)},
-            )
+            text = cases.render.render(f"reports/audit.{fmt}.j2", report=report)
         if output is None:
             click.echo(text, nl=False)
         else:
@@ -380,13 +337,3 @@ def audit_report(
                 f"{'intact' if report.chain.ok else 'TAMPERED'})"
             )
 
-
-DECISION_STATUS = {
-    "ko": {"proposed": "제안", "decided": "결정", "superseded": "대체됨", "reverted": "철회"},
-    "en": {
-        "proposed": "proposed",
-        "decided": "decided",
-        "superseded": "superseded",
-        "reverted": "reverted",
-    },
-}

@@ -3,22 +3,16 @@
 from __future__ import annotations
 
 import sys
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from cxbot.adapters.yaml_files import find_template, load_owners, load_template
-from cxbot.bootstrap import App
-from cxbot.domain.checklist import ItemStatus, launch_key
-from cxbot.domain.owners import OwnerDirectory, Person
-from cxbot.entrypoints import views
+from cxbot.domain.checklist import ItemStatus
 from cxbot.entrypoints.cli.app import cli
 from cxbot.entrypoints.cli.calendar import print_calendar
 from cxbot.entrypoints.cli.common import (
-    DEMO_CALENDAR,
-    DEMO_NAME,
-    DEMO_OWNERS,
     err,
     iso_date,
     opened,
@@ -26,9 +20,10 @@ from cxbot.entrypoints.cli.common import (
     reports_errors,
 )
 from cxbot.entrypoints.cli.reminders import print_reminders
-from cxbot.service import launches as launch_service
-from cxbot.service.errors import NotFound
-from cxbot.service.status_sync import sync_status
+
+if TYPE_CHECKING:
+    from cxbot.service.launches import LaunchResult
+    from cxbot.service.usecases import CxBot
 
 
 # demo --------------------------------------------------------------------------
@@ -47,35 +42,20 @@ def demo(ctx: click.Context, open_date: date | None) -> None:
       cxbot demo
       cxbot demo --open-date 2027-02-15
     """
-    with opened(ctx, embedded=True) as app:
-        template = load_template(find_template(app.settings.cxbot_checklists_dir, "partner-mall"))
-        owners = load_owners(DEMO_OWNERS)
-        opening = open_date or app.today() + timedelta(days=30)
-        key = launch_key(template.key, DEMO_NAME)
-        existing = app.store.get_launch(key)
-        service_ctx = app.context()
-        if existing is not None and existing.open_date != opening:
-            result = launch_service.reschedule_launch(
-                service_ctx, key=key, open_date=opening, template=template, owners=owners
-            )
-        else:
-            result = launch_service.create_launch(
-                service_ctx, template=template, name=DEMO_NAME, open_date=opening, owners=owners
-            )
-        print_plan(app, result)
+    with opened(ctx, embedded=True) as cases:
+        shown = cases.demo.run(open_date=open_date)
+        print_plan(cases, shown.plan)
         click.echo()
-        print_status(app, app.today(), horizon=5)
+        print_status(cases, shown.today, horizon=5)
         click.echo()
         click.echo("오늘 보낼 알림 (미리보기, `cxbot remind --dry-run`):")
-        report = app.reminders().run(now=app.now(), dry_run=True)
-        print_reminders(report, dry_run=True, channel="outbox")
+        print_reminders(shown.reminders, dry_run=True, channel="outbox")
         click.echo()
         click.echo(
-            f"프로모션 캘린더 동기화 (`cxbot calendar sync`, {DEMO_CALENDAR.name}, "
+            f"프로모션 캘린더 동기화 (`cxbot calendar sync`, {Path(shown.calendar_file).name}, "
             "dated around today):"
         )
-        sync = app.calendar_sync(local_file=demo_calendar(app.today()))
-        print_calendar(sync.run(now=app.now()))
+        print_calendar(shown.calendar)
 
 
 # launch ------------------------------------------------------------------------
@@ -125,20 +105,17 @@ def launch_create(
       cxbot launch create --template partner-mall --name "11번가 입점" \\
           --open-date 2027-02-15 --owners owners.yaml --dry-run
     """
-    with opened(ctx) as app:
-        template = load_template(find_template(app.settings.cxbot_checklists_dir, template_name))
-        directory = load_owners(owners)
-        with progress_bar(app.settings.notion_enabled and not dry_run) as progress:
-            result = launch_service.create_launch(
-                app.context(),
-                template=template,
+    with opened(ctx) as cases:
+        with progress_bar(cases.mode.notion and not dry_run) as progress:
+            result = cases.launches.create(
+                template=template_name,
                 name=name,
                 open_date=open_date,
-                owners=directory,
+                owners=str(owners) if owners else None,
                 dry_run=dry_run,
                 progress=progress,
             )
-        print_plan(app, result)
+        print_plan(cases, result)
         exit_if_unpublished(result)
 
 
@@ -165,25 +142,16 @@ def launch_reschedule(
     Example:
       cxbot launch reschedule partner-mall-1a2b3c4d --open-date 2027-03-02 --owners owners.yaml
     """
-    with opened(ctx) as app:
-        existing = app.store.get_launch(key)
-        if existing is None:
-            raise NotFound(f"no launch {key!r}; `cxbot launch list` shows the keys")
-        template = load_template(
-            find_template(app.settings.cxbot_checklists_dir, existing.template_key)
-        )
-        directory = load_owners(owners) if owners else owners_from_items(app, key)
-        with progress_bar(app.settings.notion_enabled and not dry_run) as progress:
-            result = launch_service.reschedule_launch(
-                app.context(),
+    with opened(ctx) as cases:
+        with progress_bar(cases.mode.notion and not dry_run) as progress:
+            result = cases.launches.reschedule(
                 key=key,
                 open_date=open_date,
-                template=template,
-                owners=directory,
+                owners=str(owners) if owners else None,
                 dry_run=dry_run,
                 progress=progress,
             )
-        print_plan(app, result)
+        print_plan(cases, result)
         exit_if_unpublished(result)
 
 
@@ -197,9 +165,9 @@ def launch_list(ctx: click.Context) -> None:
     Example:
       cxbot launch list
     """
-    with opened(ctx) as app:
-        for item in app.store.list_launches():
-            items = app.store.items_of(item.key)
+    with opened(ctx) as cases:
+        for item in cases.launches.all():
+            items = cases.launches.items(item.key)
             done = sum(1 for i in items if i.status is ItemStatus.DONE)
             click.echo(f"{item.key}\t{item.open_date}\t{done}/{len(items)}\t{item.name}")
 
@@ -215,11 +183,9 @@ def launch_show(ctx: click.Context, key: str) -> None:
     Example:
       cxbot launch show partner-mall-1a2b3c4d
     """
-    with opened(ctx) as app:
-        found = app.store.get_launch(key)
-        if found is None:
-            raise NotFound(f"no launch {key!r}; `cxbot launch list` shows the keys")
-        for item in app.store.items_of(key):
+    with opened(ctx) as cases:
+        cases.launches.get(key)
+        for item in cases.launches.items(key):
             click.echo(f"{item.due}\t{item.label}\t{item.status.value}\t{item.key}\t{item.title}")
 
 
@@ -242,9 +208,9 @@ def item_set_status(ctx: click.Context, key: str, status: str, note: str | None)
     Example:
       cxbot item set-status partner-mall-1a2b3c4d/cs-phone-number done --note "ARS 개통 완료"
     """
-    with opened(ctx) as app:
-        _item, changes = launch_service.set_item_status(
-            app.context(), key=key, status=ItemStatus(status), note=note
+    with opened(ctx) as cases:
+        _item, changes = cases.launches.set_item_status(
+            key=key, status=ItemStatus(status), note=note
         )
         if not changes:
             click.echo(f"{key} is already {status}; nothing recorded")
@@ -274,8 +240,8 @@ def sync_status_command(ctx: click.Context, dry_run: bool) -> None:
     Example:
       cxbot sync status
     """
-    with opened(ctx) as app:
-        report = sync_status(app.context(), dry_run=dry_run)
+    with opened(ctx) as cases:
+        report = cases.status_sync.run(dry_run=dry_run)
         if report.board == "local":
             click.echo(
                 "embedded default: items are ticked with `cxbot item set-status`; "
@@ -295,8 +261,8 @@ def sync_status_command(ctx: click.Context, dry_run: bool) -> None:
             err.print(f"[yellow]warning:[/] {problem}", highlight=False)
 
 
-def print_plan(app: App, result: launch_service.LaunchResult) -> None:
-    text = app.renderer.render(
+def print_plan(cases: CxBot, result: LaunchResult) -> None:
+    text = cases.render.render(
         "plan.txt.j2",
         launch=result.plan.launch,
         items=result.items,
@@ -306,34 +272,25 @@ def print_plan(app: App, result: launch_service.LaunchResult) -> None:
         added=result.added,
         updated=result.updated,
         published=result.published,
-        board=app.board.name,
-        **views.helpers(app.settings.cxbot_locale),
+        board=cases.launches.board_name,
     )
     click.echo(text, nl=False)
 
 
-def print_status(app: App, today: date, *, horizon: int) -> None:
-    rows = views.launch_status_rows(
-        app.store.list_launches(),
-        app.store.items_of,
-        today=today,
-        calendar=app.calendar,
-        horizon=horizon,
-    )
+def print_status(cases: CxBot, today: date, *, horizon: int) -> None:
     click.echo(
-        app.renderer.render(
+        cases.render.render(
             "status.txt.j2",
             today=today,
-            business_day=app.calendar.is_business_day(today),
-            launches=rows,
+            business_day=cases.launches.calendar.is_business_day(today),
+            launches=cases.launches.progress(today=today, horizon=horizon),
             horizon=horizon,
-            **views.helpers(app.settings.cxbot_locale, today),
         ),
         nl=False,
     )
 
 
-def exit_if_unpublished(result: launch_service.LaunchResult) -> None:
+def exit_if_unpublished(result: LaunchResult) -> None:
     if not result.dry_run and result.unpublished:
         err.print(
             f"[red]{result.unpublished} item(s) are recorded but not yet on the board; "
@@ -341,47 +298,3 @@ def exit_if_unpublished(result: launch_service.LaunchResult) -> None:
             highlight=False,
         )
         sys.exit(2)
-
-
-def owners_from_items(app: App, key: str) -> OwnerDirectory:
-    """The owners a launch was planned with, when no owners file is given again."""
-    launch = app.store.get_launch(key)
-    owners = {}
-    for entry in app.store.items_of(key):
-        if entry.owner_name:
-            owners[entry.department] = Person(name=entry.owner_name, email=entry.owner_email)
-    planner = None
-    if launch and launch.planner_name:
-        planner = Person(name=launch.planner_name, email=launch.planner_email)
-    return OwnerDirectory(owners=owners, planner=planner)
-
-
-def demo_calendar(today: date) -> Path:
-    """The demo's sample calendar, its dates written the ways real sheets hold them."""
-    from jinja2 import Environment, FileSystemLoader, StrictUndefined
-
-    from cxbot.domain.sheet_dates import SHEETS_EPOCH
-
-    env = Environment(
-        loader=FileSystemLoader(str(DEMO_CALENDAR.parent)),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        keep_trailing_newline=True,
-    )
-    env.filters.update(
-        {
-            "iso": lambda d: d.isoformat(),
-            "dots": lambda d: f"{d:%Y.%m.%d}",
-            "spaced": lambda d: f"{d.year}. {d.month}. {d.day}.",
-            "slash": lambda d: f"{d.month}/{d.day}",
-            "korean": lambda d: f"{d.month}월 {d.day}일",
-            "serial": lambda d: str((d - SHEETS_EPOCH).days),
-        }
-    )
-    text = env.get_template(DEMO_CALENDAR.name).render(
-        today=today, day=lambda n: today + timedelta(days=n)
-    )
-    target = Path(".cxbot") / "demo-promotions.csv"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8")
-    return target

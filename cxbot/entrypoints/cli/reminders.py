@@ -42,12 +42,11 @@ def remind(ctx: click.Context, dry_run: bool, today: date | None) -> None:
     """
     if today is not None and not dry_run:
         raise click.UsageError("--today plans ahead: use it with --dry-run")
-    with opened(ctx) as app:
-        reminders = app.reminders(echo=None if dry_run else click.echo)
-        report = reminders.run(now=app.now(), today=today, dry_run=dry_run)
-        print_reminders(report, dry_run=dry_run, channel=reminders.notifier.name)
+    with opened(ctx, echo=not dry_run) as cases:
+        report = cases.reminders.run(now=cases.clock.now(), today=today, dry_run=dry_run)
+        print_reminders(report, dry_run=dry_run, channel=cases.mode.notifier)
         if not dry_run and report.skipped is None:
-            for key, state in app.calendar_sync(echo=click.echo).brief(now=app.now()):
+            for key, state in cases.calendar.brief(now=cases.clock.now()):
                 click.echo(f"promotion brief {state}: {key}")
         if any(o.state in ("failed", "unknown") for o in report.outcomes):
             sys.exit(1)

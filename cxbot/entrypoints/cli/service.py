@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import logging
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
-from cxbot.bootstrap import App
 from cxbot.entrypoints.cli.app import cli
 from cxbot.entrypoints.cli.common import (
     opened,
     reports_errors,
 )
-from cxbot.entrypoints.service import serve
 from cxbot.service.errors import InputError
+
+if TYPE_CHECKING:
+    from cxbot.service.usecases import CxBot
 
 
 # the service ----------------------------------------------------------------------------
@@ -42,10 +44,12 @@ def run(ctx: click.Context, health_port: int | None, health_host: str) -> None:
       cxbot run
       cxbot --log-json run --health-port 8080 --health-host 0.0.0.0
     """
-    with opened(ctx) as app:
+    from cxbot.entrypoints.service import serve
+
+    with opened(ctx) as cases:
         if health_port is not None or logging.getLogger().level > logging.INFO:
             logging.getLogger("cxbot").setLevel(logging.INFO)
-        serve(app.job_runner(), timezone=app.tz, health_port=health_port, health_host=health_host)
+        serve(cases.jobs, timezone=cases.clock.tz, health_port=health_port, health_host=health_host)
 
 
 @cli.command()
@@ -86,12 +90,11 @@ def worker(
         from cxbot.entrypoints import workers
     except ImportError:
         raise InputError("cxbot worker needs procrastinate: pip install -e '.[postgres]'") from None
-    with opened(ctx) as app:
+    with opened(ctx) as cases:
         logging.getLogger("cxbot").setLevel(logging.INFO)
-        dsn = workers.conninfo(app.settings.cxbot_database_url)
-        runner = app.job_runner()
+        dsn = cases.worker_database()
+        runner = cases.jobs
         queue = workers.build(runner, dsn, stalled_check=stalled_check, stalled_after=stalled_after)
-        workers.ensure_schema(queue, dsn)
         workers.run_worker(
             queue, name=name or runner.worker, heartbeat=heartbeat, stalled_after=stalled_after
         )
@@ -111,42 +114,36 @@ def health(ctx: click.Context) -> None:
       cxbot health || alert-someone
     """
     ctx.obj["quiet_mode"] = True
-    with opened(ctx) as app:
-        ok, lines = app.job_runner().health()
+    with opened(ctx) as cases:
+        ok, lines = cases.jobs.health()
         for line in lines:
             click.echo(line)
         sys.exit(0 if ok else 1)
 
 
-def print_jobs(app: App) -> None:
-    now = app.now()
+def print_jobs(cases: CxBot) -> None:
+    tz = cases.clock.tz
     click.echo("jobs (jobs/schedule.yaml):")
-    for name, schedule in app.schedules().items():
-        runs = app.store.runs_of(name, limit=20)
-        last = runs[0] if runs else None
-        failed = next((r for r in runs if r.outcome == "failed"), None)
-        upcoming = schedule.next_tick(now)
-        line = (
-            f"  {name:14} {schedule.spec.cron:18} next {upcoming:%m-%d %H:%M}"
-            if upcoming
-            else f"  {name:14} {schedule.spec.cron:18} next -"
-        )
+    for job in cases.service_status.jobs():
+        upcoming = f"{job.next_tick:%m-%d %H:%M}" if job.next_tick else "-"
+        line = f"  {job.name:14} {job.cron:18} next {upcoming}"
+        if not job.enabled:
+            line += " (disabled)"
+        last = job.last
         if last is not None:
-            line += f" · last {last.tick.astimezone(app.tz):%m-%d %H:%M} {last.outcome}" + (
+            line += f" · last {last.tick.astimezone(tz):%m-%d %H:%M} {last.outcome}" + (
                 f" {last.summary}" if last.summary else ""
             )
         else:
             line += " · never run"
         click.echo(line)
+        failed = job.last_failure
         if failed is not None:
             click.echo(
-                f"  {'':14} last failure {failed.tick.astimezone(app.tz):%m-%d %H:%M}: "
-                f"{failed.error}"
+                f"  {'':14} last failure {failed.tick.astimezone(tz):%m-%d %H:%M}: {failed.error}"
             )
-    unsettled = app.store.unsettled()
-    failed_today = [s for s in app.store.reminder_states(app.today()).values() if s == "failed"]
-    pending = app.store.pending_alerts()
+    backlog = cases.service_status.backlog()
     click.echo(
-        f"backlog: {len(unsettled)} reminder message(s) unsettled, {len(failed_today)} "
-        f"reminder(s) failed today, {len(pending)} CX alert(s) waiting"
+        f"backlog: {backlog.unsettled} reminder message(s) unsettled, {backlog.failed_today} "
+        f"reminder(s) failed today, {backlog.alerts_waiting} CX alert(s) waiting"
     )

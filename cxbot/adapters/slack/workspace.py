@@ -1,20 +1,15 @@
-"""Slack interactivity: signed requests over HTTP, or Socket Mode, into DecisionCapture."""
+"""DecisionCapture's view of Slack (threads, names, permalinks, DMs) on the real WebClient."""
 
 from __future__ import annotations
 
-import json
 import logging
-import time
-from collections.abc import Callable
 from typing import Any
-from urllib.parse import parse_qs
 
 from slack_sdk import WebClient
-from slack_sdk.signature import Clock, SignatureVerifier
 from slack_sdk.webhook import WebhookClient
 
 from cxbot.domain.decisions import Decision
-from cxbot.service.decision_capture import CONFIRM, DISCARD, DecisionCapture
+from cxbot.service.decision_capture import CONFIRM, DISCARD
 
 log = logging.getLogger(__name__)
 
@@ -79,47 +74,3 @@ class SlackWorkspace:
     def acknowledge(self, response_url: str | None, text: str) -> None:
         if response_url:
             WebhookClient(response_url).send(text=text, response_type="ephemeral")
-
-
-class SignedRequests:
-    """Checks X-Slack-Signature (with the 5-minute replay window) and dispatches the body."""
-
-    def __init__(
-        self, capture: DecisionCapture, signing_secret: str, clock: Callable[[], float] = time.time
-    ) -> None:
-        class _Clock(Clock):
-            def now(self) -> float:
-                return clock()
-
-        self.capture = capture
-        self.verifier = SignatureVerifier(signing_secret, clock=_Clock())
-
-    def __call__(self, body: bytes, headers: dict[str, str]) -> tuple[int, dict[str, Any]]:
-        lowered = {k.lower(): v for k, v in headers.items()}
-        if not self.verifier.is_valid_request(body, lowered):
-            log.warning("refused a Slack request with a missing, wrong or stale signature")
-            return 401, {"error": "invalid signature"}
-        form = {k: v[0] for k, v in parse_qs(body.decode("utf-8")).items()}
-        if "payload" in form:
-            answer = self.capture.handle(json.loads(form["payload"]))
-            return 200, answer or {}
-        if "command" in form:
-            return 200, self.capture.slash_command(form)
-        return 400, {"error": "not an interactivity payload or a slash command"}
-
-
-def socket_mode_listener(capture: DecisionCapture) -> Callable[[Any, Any], None]:
-    """A SocketModeClient listener: the same capture, for workspaces without a public URL."""
-    from slack_sdk.socket_mode.response import SocketModeResponse
-
-    def listener(client: Any, request: Any) -> None:
-        answer: dict[str, Any] | None = None
-        if request.type == "interactive":
-            answer = capture.handle(request.payload)
-        elif request.type == "slash_commands":
-            answer = capture.slash_command(request.payload)
-        client.send_socket_mode_response(
-            SocketModeResponse(envelope_id=request.envelope_id, payload=answer or None)
-        )
-
-    return listener

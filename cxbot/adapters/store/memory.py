@@ -1,0 +1,306 @@
+"""Every repository in memory: a real, supported store for tests and one-off previews.
+
+The same contract tests run against it, SQLite and PostgreSQL. Repositories that record
+changes share one `MemoryHistory`, as the SQL ones share one table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from typing import Any
+
+from cxbot.adapters.slack.directory import SlackUser
+from cxbot.domain.audit import GENESIS, ChainedEntry, chain_hash
+from cxbot.domain.changes import Change
+from cxbot.domain.checklist import ChecklistItem, Launch
+from cxbot.domain.decisions import Decision
+from cxbot.domain.promotions import Promotion
+from cxbot.ports.common import Finding
+from cxbot.ports.jobs import JobRun
+from cxbot.ports.promotions import PendingAlert
+from cxbot.ports.reminders import ClaimedMessage, ReminderEntry
+
+
+class MemoryHistory:
+    def __init__(self) -> None:
+        self.entries: list[ChainedEntry] = []
+
+    def append(self, changes: Sequence[Change]) -> None:
+        for change in changes:
+            previous = self.entries[-1].hash if self.entries else GENESIS
+            entry_id = len(self.entries) + 1
+            self.entries.append(
+                ChainedEntry(
+                    id=entry_id,
+                    change=change,
+                    prev_hash=previous,
+                    hash=chain_hash(previous, entry_id, change),
+                )
+            )
+
+    def changes(
+        self, *, entity_id_prefix: str | None = None, limit: int | None = None
+    ) -> list[Change]:
+        found = [
+            e.change
+            for e in self.entries
+            if entity_id_prefix is None or e.change.entity_id.startswith(entity_id_prefix)
+        ]
+        return found[:limit] if limit is not None else found
+
+    def chain(self) -> Iterator[ChainedEntry]:
+        return iter(list(self.entries))
+
+
+class MemoryLaunches:
+    def __init__(self, history: MemoryHistory) -> None:
+        self.history = history
+        self.launches: dict[str, Launch] = {}
+        self.items: dict[str, ChecklistItem] = {}
+
+    def get_launch(self, key: str) -> Launch | None:
+        return self.launches.get(key)
+
+    def list_launches(self) -> list[Launch]:
+        return sorted(self.launches.values(), key=lambda launch: (launch.open_date, launch.key))
+
+    def items_of(self, launch_key: str) -> list[ChecklistItem]:
+        found = [item for item in self.items.values() if item.launch_key == launch_key]
+        return sorted(found, key=lambda item: (item.due, item.key))
+
+    def get_item(self, key: str) -> ChecklistItem | None:
+        return self.items.get(key)
+
+    def items_by_key(self, keys: Iterable[str]) -> dict[str, ChecklistItem]:
+        return {key: self.items[key] for key in keys if key in self.items}
+
+    def apply(
+        self,
+        *,
+        launch: Launch | None = None,
+        items: Sequence[ChecklistItem] = (),
+        changes: Sequence[Change] = (),
+    ) -> None:
+        launches = dict(self.launches)
+        if launch is not None:
+            launches[launch.key] = launch
+        for item in items:
+            if item.launch_key not in launches:
+                raise KeyError(f"item {item.key} of unknown launch {item.launch_key}")
+        self.launches = launches
+        self.items.update((item.key, item) for item in items)
+        self.history.append(changes)
+
+
+class MemoryCursors:
+    def __init__(self) -> None:
+        self.values: dict[str, str] = {}
+
+    def get_cursor(self, name: str) -> str | None:
+        return self.values.get(name)
+
+    def set_cursor(self, name: str, value: str) -> None:
+        self.values[name] = value
+
+
+class MemoryLedger:
+    def __init__(self) -> None:
+        self.rows: dict[str, dict[str, Any]] = {}
+
+    def recorded(self, keys: Iterable[str]) -> set[str]:
+        return {key for key in keys if key in self.rows}
+
+    def claim(self, message_key: str, entries: Sequence[ReminderEntry], now: datetime) -> set[str]:
+        claimed = set()
+        for entry in entries:
+            if entry.reminder_key not in self.rows:
+                self.rows[entry.reminder_key] = {
+                    "entry": entry,
+                    "message_key": message_key,
+                    "state": "claimed",
+                    "channel": None,
+                    "ts": None,
+                    "claimed_at": now,
+                    "error": None,
+                }
+                claimed.add(entry.reminder_key)
+        return claimed
+
+    def mark(
+        self,
+        message_key: str,
+        state: str,
+        *,
+        now: datetime,
+        channel: str | None = None,
+        ts: str | None = None,
+        error: str | None = None,
+    ) -> None:
+        for row in self.rows.values():
+            if row["message_key"] == message_key:
+                row.update(state=state, error=error)
+                if channel is not None:
+                    row["channel"] = channel
+                if ts is not None:
+                    row["ts"] = ts
+
+    def unsettled(self) -> list[ClaimedMessage]:
+        grouped: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+        for key, row in sorted(self.rows.items()):
+            if row["state"] in ("claimed", "posting", "unknown"):
+                grouped.setdefault(row["message_key"], []).append((key, row))
+        return [
+            ClaimedMessage(
+                message_key=m,
+                recipient_key=rows[0][1]["entry"].recipient_key,
+                state=rows[0][1]["state"],
+                channel=rows[0][1]["channel"],
+                claimed_at=rows[0][1]["claimed_at"],
+                reminder_keys=tuple(k for k, _ in rows),
+            )
+            for m, rows in sorted(grouped.items())
+        ]
+
+    def release(self, message_key: str) -> None:
+        for key in [k for k, row in self.rows.items() if row["message_key"] == message_key]:
+            del self.rows[key]
+
+    def reminder_states(self, business_date: date) -> dict[str, str]:
+        return {
+            k: row["state"]
+            for k, row in self.rows.items()
+            if row["entry"].business_date == business_date
+        }
+
+
+class MemorySlackDirectory:
+    def __init__(self) -> None:
+        self.users: dict[str, SlackUser] = {}
+
+    def cached_user(self, email: str) -> SlackUser | None:
+        return self.users.get(email.lower())
+
+    def cache_user(self, user: SlackUser) -> None:
+        self.users[user.email.lower()] = user
+
+
+class MemoryPromotions:
+    def __init__(self, history: MemoryHistory) -> None:
+        self.history = history
+        self.promos: dict[str, Promotion] = {}
+        self.promo_ids: dict[str, str] = {}
+        self.alerts: dict[str, tuple[PendingAlert, datetime | None]] = {}
+
+    def promotions(self) -> dict[str, Promotion]:
+        return dict(sorted(self.promos.items(), key=lambda kv: kv[1].start))
+
+    def promotion_ids(self) -> dict[str, str]:
+        return dict(self.promo_ids)
+
+    def save_promotions(
+        self, promotions: Sequence[Promotion], changes: Sequence[Change], alert: PendingAlert | None
+    ) -> None:
+        self.promos.update((p.key, p) for p in promotions)
+        self.history.append(changes)
+        if alert is not None:
+            self.alerts.setdefault(alert.key, (alert, None))
+
+    def set_promotion_ids(self, ids: dict[str, str]) -> None:
+        self.promo_ids.update((k, v) for k, v in ids.items() if k in self.promos)
+
+    def pending_alerts(self) -> list[PendingAlert]:
+        waiting = [alert for alert, delivered in self.alerts.values() if delivered is None]
+        return sorted(waiting, key=lambda a: (a.created_at, a.key))
+
+    def queue_alert(self, alert: PendingAlert) -> None:
+        self.alerts.setdefault(alert.key, (alert, None))
+
+    def alert_delivered(self, key: str, now: datetime) -> None:
+        if key in self.alerts:
+            self.alerts[key] = (self.alerts[key][0], now)
+
+
+class MemoryJobRuns:
+    def __init__(self) -> None:
+        self.runs: dict[tuple[str, datetime], JobRun] = {}
+
+    def claim_run(
+        self, job: str, tick: datetime, *, worker: str, now: datetime, stale_before: datetime
+    ) -> bool:
+        run = JobRun(job=job, tick=tick, worker=worker, outcome="running", started_at=now)
+        earlier = self.runs.get((job, tick))
+        if earlier is not None and not (
+            earlier.outcome in ("abandoned", "failed")
+            or (earlier.outcome == "running" and earlier.started_at < stale_before)
+        ):
+            return False
+        self.runs[(job, tick)] = run
+        return True
+
+    def finish_run(
+        self,
+        job: str,
+        tick: datetime,
+        *,
+        outcome: str,
+        now: datetime,
+        summary: dict[str, object] | None = None,
+        error: str | None = None,
+    ) -> None:
+        run = self.runs.get((job, tick))
+        if run is not None:
+            self.runs[(job, tick)] = replace(
+                run, outcome=outcome, finished_at=now, summary=summary, error=error
+            )
+
+    def runs_of(self, job: str, *, limit: int = 20) -> list[JobRun]:
+        found = sorted((r for r in self.runs.values() if r.job == job), key=lambda r: r.tick)
+        return list(reversed(found))[:limit]
+
+    def last_tick(self, job: str) -> datetime | None:
+        return max((r.tick for r in self.runs.values() if r.job == job), default=None)
+
+
+class MemoryDecisions:
+    def __init__(self, history: MemoryHistory) -> None:
+        self.history = history
+        self.by_key: dict[str, Decision] = {}
+
+    def decisions(self, project: str | None = None) -> list[Decision]:
+        found = [d for d in self.by_key.values() if project is None or d.project == project]
+        return sorted(found, key=lambda d: (d.project, d.number, d.key))
+
+    def get_decision(self, key: str) -> Decision | None:
+        return self.by_key.get(key)
+
+    def save_decisions(self, decisions: Sequence[Decision], changes: Sequence[Change]) -> None:
+        self.by_key.update((d.key, d) for d in decisions)
+        self.history.append(changes)
+
+
+@dataclass
+class MemoryStore:
+    """Every repository in memory, sharing one change history."""
+
+    history: MemoryHistory = field(default_factory=MemoryHistory)
+    cursors: MemoryCursors = field(default_factory=MemoryCursors)
+    ledger: MemoryLedger = field(default_factory=MemoryLedger)
+    slack_directory: MemorySlackDirectory = field(default_factory=MemorySlackDirectory)
+    job_runs: MemoryJobRuns = field(default_factory=MemoryJobRuns)
+    launches: MemoryLaunches = field(init=False)
+    promotions: MemoryPromotions = field(init=False)
+    decisions: MemoryDecisions = field(init=False)
+    label: str = "memory"
+
+    def __post_init__(self) -> None:
+        self.launches = MemoryLaunches(self.history)
+        self.promotions = MemoryPromotions(self.history)
+        self.decisions = MemoryDecisions(self.history)
+
+    def check(self) -> list[Finding]:
+        return [Finding(name="store", state="ok", detail="in memory (nothing is kept)")]
+
+    def close(self) -> None:
+        pass

@@ -1,0 +1,123 @@
+"""Launch checklists: the launch and item repository, the change history, the board."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from cxbot.domain.audit import ChainedEntry
+from cxbot.domain.changes import Change
+from cxbot.domain.checklist import ChecklistItem, ChecklistTemplate, Launch
+from cxbot.domain.owners import OwnerDirectory
+from cxbot.ports.common import Progress, PublishResult
+
+
+class LaunchRepository(Protocol):
+    """cxbot's own record of launches and their items."""
+
+    def get_launch(self, key: str) -> Launch | None: ...
+
+    def list_launches(self) -> list[Launch]: ...
+
+    def items_of(self, launch_key: str) -> list[ChecklistItem]: ...
+
+    def get_item(self, key: str) -> ChecklistItem | None: ...
+
+    def items_by_key(self, keys: Iterable[str]) -> dict[str, ChecklistItem]: ...
+
+    def apply(
+        self,
+        *,
+        launch: Launch | None = None,
+        items: Sequence[ChecklistItem] = (),
+        changes: Sequence[Change] = (),
+    ) -> None:
+        """Saves a launch, upserts items and appends changes in one transaction."""
+        ...
+
+
+class ChangeHistory(Protocol):
+    """Every change cxbot recorded, oldest first, hash-chained."""
+
+    def changes(
+        self, *, entity_id_prefix: str | None = None, limit: int | None = None
+    ) -> list[Change]: ...
+
+    def chain(self) -> Iterator[ChainedEntry]:
+        """The whole history with its hashes, oldest first."""
+        ...
+
+
+@dataclass(frozen=True, kw_only=True)
+class RemoteItemState:
+    """An item as the board shows it after people edited it."""
+
+    key: str
+    remote_id: str
+    fields: dict[str, str]
+    edited_by: str
+    edited_at: datetime
+
+
+@dataclass(frozen=True, kw_only=True)
+class PullResult:
+    items: list[RemoteItemState]
+    cursor: str | None
+    unknown: list[str]
+    requests: int = 0
+
+
+class ChecklistBoard(Protocol):
+    """Where departments see and tick their items (Notion, or nothing on the embedded default)."""
+
+    name: str
+
+    def publish(
+        self,
+        launch: Launch,
+        items: Sequence[ChecklistItem],
+        progress: Progress,
+        *,
+        maybe_exist: bool,
+    ) -> PublishResult:
+        """Creates or updates one page per item; returns item key → remote id.
+
+        `maybe_exist` says an earlier run may have created pages for items that
+        have no remote id yet: the board must find those instead of duplicating.
+        """
+        ...
+
+    def pull(self, cursor: str | None, *, settled_before: datetime) -> PullResult:
+        """Items edited since the cursor (inclusive, overlapping), and the next cursor.
+
+        Edits made before `settled_before` are taken to be visible to a query by now,
+        so the next cursor may move up to it even when nothing was edited.
+        """
+        ...
+
+
+@dataclass(frozen=True, kw_only=True)
+class TemplateCheck:
+    """One template file as read: the template, or what is wrong with it."""
+
+    path: str
+    template: ChecklistTemplate | None
+    error: str | None
+
+
+class TemplateCatalog(Protocol):
+    """The checklist templates (checklists/) and owners files."""
+
+    def find(self, name: str) -> ChecklistTemplate:
+        """A template by key or by path; InputError naming what is wrong."""
+        ...
+
+    def check_all(self, paths: Sequence[str] = ()) -> list[TemplateCheck]:
+        """Every template (or these files), each read and validated."""
+        ...
+
+    def owners(self, path: str | None) -> OwnerDirectory:
+        """The departments' owners from a YAML file (an empty directory for None)."""
+        ...

@@ -1,0 +1,56 @@
+"""What several features share: progress callbacks, publish results, checks, rendering."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+Progress = Callable[[int, int, str], None]
+"""Called as progress(done, total, what) during long work."""
+
+
+def no_progress(done: int, total: int, what: str) -> None:
+    """A progress callback that reports nothing."""
+
+
+class Cursors(Protocol):
+    """Small named values a sync keeps between runs (cursors, remote ids)."""
+
+    def get_cursor(self, name: str) -> str | None: ...
+
+    def set_cursor(self, name: str, value: str) -> None: ...
+
+
+@dataclass(frozen=True, kw_only=True)
+class PublishResult:
+    ids: dict[str, str]
+    problems: list[str]
+    requests: int = 0
+
+
+@dataclass(frozen=True, kw_only=True)
+class Finding:
+    """One line of `cxbot doctor`: what was checked and what to do about it."""
+
+    name: str
+    state: str  # ok, bad, info
+    detail: str
+
+    @property
+    def ok(self) -> bool:
+        return self.state != "bad"
+
+
+class Checkable(Protocol):
+    """An adapter that can say whether it is set up right (for `cxbot doctor`)."""
+
+    def check(self) -> list[Finding]: ...
+
+
+class TextRenderer(Protocol):
+    """User-facing text from the templates in `templates/` (Korean or English)."""
+
+    locale: str
+
+    def render(self, name: str, **context: Any) -> str: ...

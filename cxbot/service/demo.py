@@ -1,0 +1,53 @@
+"""The demo: a partner-mall launch 30 days out, today's reminders, a sample calendar."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from cxbot.service.calendar_sync import CalendarReport, CalendarSync
+from cxbot.service.clock import Clock
+from cxbot.service.launches import Launches, LaunchResult
+from cxbot.service.reminders import ReminderReport, Reminders
+
+DEMO_NAME = "데모 제휴몰 입점"
+
+
+@dataclass(frozen=True, kw_only=True)
+class DemoResult:
+    plan: LaunchResult
+    today: date
+    reminders: ReminderReport
+    calendar: CalendarReport
+    calendar_file: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Demo:
+    launches: Launches
+    reminders: Reminders
+    calendar_from_file: Callable[[str], CalendarSync]
+    write_calendar: Callable[[date], str]
+    owners_file: str
+    clock: Clock
+
+    def run(self, *, open_date: date | None = None) -> DemoResult:
+        """Idempotent: running it again changes nothing (or moves the opening day)."""
+        today = self.clock.today()
+        plan = self.launches.create_or_move(
+            template="partner-mall",
+            name=DEMO_NAME,
+            open_date=open_date or today + timedelta(days=30),
+            owners=self.owners_file,
+        )
+        reminders = self.reminders.run(now=self.clock.now(), dry_run=True)
+        calendar_file = self.write_calendar(today)
+        calendar = self.calendar_from_file(calendar_file).run(now=self.clock.now())
+        return DemoResult(
+            plan=plan,
+            today=today,
+            reminders=reminders,
+            calendar=calendar,
+            calendar_file=calendar_file,
+        )

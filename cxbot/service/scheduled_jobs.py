@@ -1,0 +1,59 @@
+"""The scheduled jobs as functions of their tick: the tick is the `now` each plans with.
+
+The same functions run under `cxbot run` (APScheduler), `cxbot worker` (procrastinate)
+and the catch-up at start-up; none of them builds anything.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from cxbot.service.calendar_sync import CalendarSync
+from cxbot.service.jobs import JobFunction
+from cxbot.service.reminders import Reminders
+from cxbot.service.status_sync import StatusSync
+from cxbot.service.weekly import WeeklyDigest
+
+
+def job_functions(
+    *,
+    status_sync: StatusSync,
+    calendar: CalendarSync,
+    reminders: Reminders,
+    weekly: WeeklyDigest,
+) -> dict[str, JobFunction]:
+    def status_sync_job(tick: datetime) -> dict[str, object]:
+        report = status_sync.run(now=tick)
+        return {"pages_read": report.seen, "changes": len(report.changes)}
+
+    def calendar_sync_job(tick: datetime) -> dict[str, object]:
+        report = calendar.run(now=tick)
+        diff = report.diff
+        return {
+            "changes": len(diff.changes) if diff else 0,
+            "guarded": report.guarded,
+            "unchanged": bool(report.skipped),
+        }
+
+    def reminders_job(tick: datetime) -> dict[str, object]:
+        report = reminders.run(now=tick)
+        briefs = () if report.skipped else calendar.brief(now=tick)
+        states = [o.state for o in report.outcomes]
+        return {
+            "sent": states.count("sent"),
+            "failed": states.count("failed"),
+            "unknown": states.count("unknown"),
+            "skipped": report.skipped or "",
+            "late": any(o.late for o in report.outcomes),
+            "briefs": len(briefs),
+        }
+
+    def weekly_job(tick: datetime) -> dict[str, object]:
+        return weekly.run(tick=tick)
+
+    return {
+        "status-sync": status_sync_job,
+        "calendar-sync": calendar_sync_job,
+        "reminders": reminders_job,
+        "weekly-digest": weekly_job,
+    }

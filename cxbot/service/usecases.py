@@ -1,0 +1,65 @@
+"""The ready use cases the composition root hands to every entrypoint.
+
+Entrypoints (CLI, service, workers, Slack/HTTP) receive one `CxBot` and nothing else:
+no store, no settings, no SDK client.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from cxbot.ports.checklists import TemplateCatalog
+from cxbot.ports.common import TextRenderer
+from cxbot.ports.slack import SlackInbound
+from cxbot.service.audit_report import Audit
+from cxbot.service.calendar_sync import CalendarSync
+from cxbot.service.clock import Clock
+from cxbot.service.decision_capture import DecisionCapture
+from cxbot.service.decision_log import DecisionLog
+from cxbot.service.demo import Demo
+from cxbot.service.doctor import Doctor
+from cxbot.service.jobs import JobRunner
+from cxbot.service.launches import Launches
+from cxbot.service.reminders import Reminders
+from cxbot.service.service_status import ServiceStatus
+from cxbot.service.status_sync import StatusSync
+from cxbot.service.weekly import WeeklyDigest
+
+
+@dataclass(frozen=True, kw_only=True)
+class Mode:
+    """What the bot is connected to, for messages to the user (never a secret)."""
+
+    notion: bool
+    slack: bool
+    sheets: bool
+    store: str
+    outbox: str
+    notifier: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class CxBot:
+    clock: Clock
+    actor: str
+    mode: Mode
+    render: TextRenderer
+    templates: TemplateCatalog
+    launches: Launches
+    status_sync: StatusSync
+    reminders: Reminders
+    calendar: CalendarSync
+    calendar_from_file: Callable[[str], CalendarSync]
+    decisions: DecisionLog
+    capture: Callable[[], DecisionCapture]
+    slack_inbound: SlackInbound
+    audit: Audit
+    weekly: WeeklyDigest
+    jobs: JobRunner
+    service_status: ServiceStatus
+    doctor: Doctor
+    demo: Demo
+    worker_database: Callable[[], str]
+    """The PostgreSQL conninfo for `cxbot worker`, its queue tables created."""
+    close: Callable[[], None]
