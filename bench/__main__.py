@@ -6,13 +6,14 @@ import argparse
 import json
 import sys
 
-from bench import calendar_sync, notion_checklist, notion_status_sync, reminders
+from bench import calendar_sync, notion_checklist, notion_status_sync, reminders, startup
 
 BENCHMARKS = {
     "checklist": notion_checklist.run,
     "status-sync": notion_status_sync.run,
     "reminders": reminders.run,
     "calendar-sync": calendar_sync.run,
+    "startup": startup.run,
 }
 
 

@@ -65,6 +65,9 @@ def test_promotions_are_upserted_and_ids_kept(any_store: Any) -> None:
 
 def test_an_alert_is_queued_once(any_store: Any) -> None:
     any_store.promotions.queue_alert(ALERT)
+    any_store.promotions.queue_alert(ALERT)
+    assert [a.key for a in any_store.promotions.pending_alerts()] == [ALERT.key]
+    assert any_store.promotions.pending_alerts()[0].text == ALERT.text
     any_store.promotions.alert_delivered(ALERT.key, NOW)
     any_store.promotions.queue_alert(ALERT)  # the same event again: stays delivered
     assert any_store.promotions.pending_alerts() == []

@@ -140,3 +140,10 @@ def test_owners_file_problems_are_named(tmp_path: Path) -> None:
     owners = load_owners(path)
     person = owners.owner_of("cx")
     assert person is not None and person.email == "kim@example.com"
+
+
+def test_the_cli_lists_every_item_status() -> None:
+    from cxbot.domain.checklist import ItemStatus
+    from cxbot.entrypoints.cli.launches import ITEM_STATUSES
+
+    assert tuple(s.value for s in ItemStatus) == ITEM_STATUSES

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -14,7 +15,9 @@ from cxbot.entrypoints.cli.common import (
     progress_bar,
     reports_errors,
 )
-from cxbot.service.calendar_sync import CalendarReport
+
+if TYPE_CHECKING:
+    from cxbot.service.calendar_sync import CalendarReport
 
 
 # promotion calendar -----------------------------------------------------------------

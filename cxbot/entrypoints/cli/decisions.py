@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -18,8 +18,9 @@ from cxbot.entrypoints.cli.common import (
     opened,
     reports_errors,
 )
-from cxbot.service.audit_report import to_csv
-from cxbot.service.decision_log import DecisionDraft
+
+if TYPE_CHECKING:
+    from cxbot.service.decision_log import DecisionDraft
 
 
 # decisions ------------------------------------------------------------------------
@@ -65,6 +66,8 @@ def _draft(
     links: tuple[str, ...],
     status: DecisionStatus = DecisionStatus.DECIDED,
 ) -> DecisionDraft:
+    from cxbot.service.decision_log import DecisionDraft
+
     return DecisionDraft(
         project=project,
         title=title,
@@ -324,6 +327,8 @@ def audit_report(
     with opened(ctx) as cases:
         report = cases.audit.report(project=project, launch=launch_key, since=since, until=until)
         if fmt == "csv":
+            from cxbot.service.audit_report import to_csv
+
             text = to_csv(report, cases.clock.tz)
         else:
             text = cases.render.render(f"reports/audit.{fmt}.j2", report=report)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from datetime import date
+from typing import TYPE_CHECKING
 
 import click
 
@@ -13,7 +14,9 @@ from cxbot.entrypoints.cli.common import (
     opened,
     reports_errors,
 )
-from cxbot.service.reminders import ReminderReport
+
+if TYPE_CHECKING:
+    from cxbot.service.reminders import ReminderReport
 
 
 # reminders ---------------------------------------------------------------------------
