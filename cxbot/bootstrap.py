@@ -21,10 +21,10 @@ from cxbot.adapters.calendar_sources import (
     CalendarSourceCheck,
     GoogleSheetSource,
     LocalFileSource,
-    StaticFindings,
     service_account_client,
 )
 from cxbot.adapters.demo_calendar import write_demo_calendar
+from cxbot.adapters.findings import StaticFindings
 from cxbot.adapters.holidays_kr import korean_calendar
 from cxbot.adapters.local_board import LocalBoard, LocalDecisionBoard, LocalPromotionBoard
 from cxbot.adapters.outbox import OutboxNotifier

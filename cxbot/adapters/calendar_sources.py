@@ -236,12 +236,3 @@ class CalendarSourceCheck:
         _ok, found = check_calendar_source(self.source, email)
         return as_findings("calendar", [*lines, *found])
 
-
-class StaticFindings:
-    """Findings known at start-up (what is not configured, and where to read about it)."""
-
-    def __init__(self, *findings: Finding) -> None:
-        self.findings = list(findings)
-
-    def check(self) -> list[Finding]:
-        return list(self.findings)

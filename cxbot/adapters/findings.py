@@ -15,3 +15,13 @@ def as_findings(name: str, lines: Iterable[str]) -> list[Finding]:
         mark, _, detail = line.partition(" ")
         found.append(Finding(name=name, state=STATES.get(mark, "info"), detail=detail or line))
     return found
+
+
+class StaticFindings:
+    """Findings known at start-up (what is not configured, and where to read about it)."""
+
+    def __init__(self, *findings: Finding) -> None:
+        self.findings = list(findings)
+
+    def check(self) -> list[Finding]:
+        return list(self.findings)

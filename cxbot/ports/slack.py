@@ -10,6 +10,10 @@ SocketHandler = Callable[[str, dict[str, Any]], "dict[str, Any] | None"]
 
 
 class SlackInbound(Protocol):
+    def require_signing_secret(self) -> None:
+        """Raises InputError, saying where to find it, when no signing secret is set."""
+        ...
+
     def verify(self, body: bytes, headers: Mapping[str, str]) -> bool:
         """True for a request signed with the app's signing secret within five minutes."""
         ...

@@ -41,12 +41,10 @@ class NotionCheck:
         self.decisions_data_source_id = decisions_data_source_id
 
     def check(self) -> list[Finding]:
-        _ok, lines = self._lines()
-        return as_findings("notion", lines)
+        return as_findings("notion", self._lines())
 
-    def _lines(self) -> tuple[bool, list[str]]:
+    def _lines(self) -> list[str]:
         lines: list[str] = []
-        ok = True
         board = self.board
         try:
             me = cast(dict[str, Any], board.client.users.me())
@@ -56,19 +54,17 @@ class NotionCheck:
                 f"{BAD} Notion token: {_short(error)} — create an internal integration "
                 "secret and set NOTION_TOKEN"
             )
-            return False, lines
+            return lines
         if self.parent_page_id:
             try:
                 board.client.pages.retrieve(self.parent_page_id)
                 lines.append(f"{OK} parent page {self.parent_page_id}: reachable")
             except Exception as error:
-                ok = False
                 lines.append(
                     f"{BAD} parent page {self.parent_page_id}: {_short(error)} — "
                     "share it with the integration ('…' → Connections)"
                 )
         elif not self.checklist_data_source_id:
-            ok = False
             lines.append(
                 f"{BAD} NOTION_PARENT_PAGE_ID is not set: cxbot needs a page to create its "
                 "checklist database under"
@@ -82,9 +78,7 @@ class NotionCheck:
                     f"{BAD} users: no email addresses visible — give the integration the "
                     "'Read user information including email addresses' capability"
                 )
-                ok = False
         except CxbotError as error:
-            ok = False
             lines.append(f"{BAD} users: {error}")
         try:
             problems = board.check()
@@ -95,7 +89,6 @@ class NotionCheck:
                     "`cxbot launch create` creates it)"
                 )
             elif problems:
-                ok = False
                 lines.append(
                     f"{BAD} checklist data source {source}: "
                     + "; ".join(problems)
@@ -104,7 +97,6 @@ class NotionCheck:
             else:
                 lines.append(f"{OK} checklist data source {source}: schema as expected")
         except CxbotError as error:
-            ok = False
             lines.append(f"{BAD} checklist data source: {error}")
         others = [
             (PROMOTIONS, self.promotions_data_source_id, "cxbot calendar sync"),
@@ -114,7 +106,6 @@ class NotionCheck:
             try:
                 source, problems = self.api.check(spec, configured)
             except CxbotError as error:
-                ok = False
                 lines.append(f"{BAD} {spec.label} data source: {error}")
                 continue
             if source is None:
@@ -123,8 +114,7 @@ class NotionCheck:
                     f"`{first_use}` creates it)"
                 )
             elif problems:
-                ok = False
                 lines.append(f"{BAD} {spec.label} data source {source}: " + "; ".join(problems))
             else:
                 lines.append(f"{OK} {spec.label} data source {source}: schema as expected")
-        return ok, lines
+        return lines

@@ -29,13 +29,17 @@ class SlackInboundAdapter:
         self._clock = clock
         self._verifier: Any = None
 
+    def require_signing_secret(self) -> None:
+        if not self._secret:
+            raise InputError(
+                "SLACK_SIGNING_SECRET is not set (Basic Information → App "
+                "Credentials → Signing Secret)"
+            )
+
     def verify(self, body: bytes, headers: Mapping[str, str]) -> bool:
         if self._verifier is None:
-            if not self._secret:
-                raise InputError(
-                    "SLACK_SIGNING_SECRET is not set (Basic Information → App "
-                    "Credentials → Signing Secret)"
-                )
+            self.require_signing_secret()
+            assert self._secret is not None
             from slack_sdk.signature import Clock, SignatureVerifier
 
             clock = self._clock

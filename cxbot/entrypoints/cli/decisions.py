@@ -226,7 +226,7 @@ def slack_serve(ctx: click.Context, port: int, host: str) -> None:
     from cxbot.entrypoints.slack_requests import SignedRequests
 
     with opened(ctx) as cases:
-        cases.slack_inbound.verify(b"", {})  # says at once when the signing secret is missing
+        cases.slack_inbound.require_signing_secret()
         handler = SignedRequests(cases.capture(), cases.slack_inbound)
         serve_slack_events(handler, host=host, port=port)
 
