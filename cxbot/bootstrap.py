@@ -40,11 +40,13 @@ from cxbot.adapters.yaml_files import (
     load_schedules,
 )
 from cxbot.domain.calendar import BusinessCalendar
+from cxbot.domain.checklist import ChecklistItem, Launch
 from cxbot.ports.checklists import ChecklistBoard
 from cxbot.ports.common import Checkable, Finding
 from cxbot.ports.decisions import DecisionBoard
 from cxbot.ports.promotions import PromotionBoard, PromotionSource
 from cxbot.service.audit_report import Audit
+from cxbot.service.board_outbox import BoardOutbox
 from cxbot.service.calendar_sync import CalendarSettings, CalendarSync
 from cxbot.service.clock import Clock
 from cxbot.service.decision_capture import DecisionCapture
@@ -53,6 +55,7 @@ from cxbot.service.delivery import ExactlyOnce, Notifier
 from cxbot.service.demo import Demo
 from cxbot.service.doctor import Doctor
 from cxbot.service.errors import InputError
+from cxbot.service.item_actions import ItemActions
 from cxbot.service.jobs import JobRunner
 from cxbot.service.launches import Launches
 from cxbot.service.reminders import Reminders
@@ -170,6 +173,9 @@ def _wire(
     )
     notifier: Notifier
     slack_client: Callable[[], Any] = _no_slack
+    on_landed: Callable[[ChecklistItem, Launch], None] | None = None
+    item_views: list[Any] = []
+    views: Callable[[], Any] = _no_slack
     if settings.slack_enabled:
         from cxbot.adapters.slack.checks import SlackCheck
         from cxbot.adapters.slack.notifier import ChannelPacer, SlackNotifier, web_clients
@@ -187,6 +193,28 @@ def _wire(
 
         def slack_client() -> Any:
             return reader
+
+        def slack_views() -> Any:
+            if not item_views:
+                from cxbot.adapters.slack.item_blocks import ItemBlocks
+                from cxbot.adapters.slack.item_views import SlackItemViews
+
+                item_views.append(
+                    SlackItemViews(
+                        reader,
+                        ItemBlocks(renderer),
+                        store.slack_messages,
+                        notifier,
+                        clock=clock,
+                        launch_item=store.launches.get_item,
+                    )
+                )
+            return item_views[0]
+
+        views = slack_views
+
+        def on_landed(item: ChecklistItem, launch: Launch) -> None:
+            slack_views().landed(item, launch)
 
     else:
         notifier = OutboxNotifier(settings.cxbot_outbox, echo=echo, clock=clock.source)
@@ -245,7 +273,8 @@ def _wire(
         settings=reminder_settings,
         clock=clock,
     )
-    status_sync = StatusSync(launches=launches)
+    outbox = BoardOutbox(store=store.launches, board=checklist_board, on_landed=on_landed)
+    status_sync = StatusSync(launches=launches, outbox=outbox)
     weekly = WeeklyDigest(
         store=store.launches,
         alerts=promotions.alerts,
@@ -274,6 +303,29 @@ def _wire(
                 DecisionCapture(log=decisions, slack=SlackWorkspace(slack_client()), clock=clock)
             )
         return capture[0]
+
+    actions: list[ItemActions] = []
+
+    def item_actions() -> ItemActions:
+        """Ticking items from Slack (needs SLACK_BOT_TOKEN); made on first use, once."""
+        if not actions:
+            from cxbot.adapters.slack.item_views import SlackPeopleDirectory
+
+            reader = slack_client()
+            actions.append(
+                ItemActions(
+                    store=store.launches,
+                    outbox=outbox,
+                    people=SlackPeopleDirectory(reader),
+                    views=views(),
+                    owners=templates.owners(
+                        str(settings.cxbot_owners_file) if settings.cxbot_owners_file else None
+                    ),
+                    calendar=calendar,
+                    clock=clock,
+                )
+            )
+        return actions[0]
 
     def worker_database() -> str:
         from cxbot.adapters.store.queue import conninfo, ensure_queue_schema
@@ -306,9 +358,12 @@ def _wire(
         calendar_from_file=calendar_from_file,
         decisions=decisions,
         capture=decision_capture,
+        item_actions=item_actions,
+        outbox=outbox,
         slack_inbound=SlackInboundAdapter(
             signing_secret=_secret(settings.slack_signing_secret),
             app_token=_secret(settings.slack_app_token),
+            bot_token=_secret(settings.slack_bot_token),
             web_client=slack_client,
         ),
         audit=Audit(history=store.history, decisions=store.decisions, clock=clock),
@@ -372,9 +427,7 @@ def _calendar_source(settings: Settings) -> tuple[PromotionSource, Checkable]:
             made.append(service_account_client(key_file))
         return made[0]
 
-    source = GoogleSheetSource(
-        lambda: account()[0], sheet_id, settings.cxbot_calendar_worksheet
-    )
+    source = GoogleSheetSource(lambda: account()[0], sheet_id, settings.cxbot_calendar_worksheet)
     checked = GoogleSheetSource(
         lambda: account()[0], sheet_id, settings.cxbot_calendar_worksheet, attempts=2
     )
@@ -390,4 +443,7 @@ def _secret(value: Any) -> str | None:
 
 
 def _no_slack() -> Any:
-    raise InputError("SLACK_BOT_TOKEN is not set: capturing decisions needs the Slack app")
+    raise InputError(
+        "SLACK_BOT_TOKEN is not set: acting from Slack (item buttons, App Home, decisions) "
+        "needs the Slack app; see README 'Connecting to Slack'"
+    )

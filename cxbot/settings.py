@@ -23,6 +23,10 @@ class Settings(BaseSettings):
     cxbot_checklists_dir: Path = PROJECT_ROOT / "checklists"
     cxbot_templates_dir: Path = PROJECT_ROOT / "templates"
     cxbot_company_calendar: Path | None = None
+    cxbot_owners_file: Path | None = Field(
+        default=None,
+        description="owners YAML: who may tick a department's items from Slack (members)",
+    )
     cxbot_locale: Literal["ko", "en"] = "ko"
     cxbot_timezone: str = "Asia/Seoul"
     cxbot_actor: str = Field(default_factory=lambda: _login())

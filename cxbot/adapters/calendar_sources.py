@@ -235,4 +235,3 @@ class CalendarSourceCheck:
             return as_findings("calendar", [*lines, f"✗ service account: {error}"])
         _ok, found = check_calendar_source(self.source, email)
         return as_findings("calendar", [*lines, *found])
-

@@ -102,10 +102,17 @@ class _PersonFile(BaseModel):
     slack_id: str | None = Field(default=None, pattern=r"^[UW][A-Z0-9]{2,}$")
 
 
+class _DepartmentFile(_PersonFile):
+    members: list[EmailStr] = Field(
+        default_factory=list,
+        description="others who may tick the department's items from Slack (emails)",
+    )
+
+
 class _OwnersFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
     planner: _PersonFile | None = None
-    departments: dict[str, _PersonFile] = Field(default_factory=dict)
+    departments: dict[str, _DepartmentFile] = Field(default_factory=dict)
 
 
 def load_owners(path: Path | None) -> OwnerDirectory:
@@ -123,6 +130,11 @@ def load_owners(path: Path | None) -> OwnerDirectory:
     return OwnerDirectory(
         owners={key: person(entry) for key, entry in parsed.departments.items()},
         planner=person(parsed.planner) if parsed.planner else None,
+        members={
+            key: tuple(str(email) for email in entry.members)
+            for key, entry in parsed.departments.items()
+            if entry.members
+        },
     )
 
 

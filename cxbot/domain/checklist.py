@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -139,6 +139,8 @@ class ChecklistItem:
     remote_id: str | None = None
     owner_slack_id: str | None = None
     reminders: PolicyOverride | None = None
+    board_behind_since: datetime | None = None
+    """When a change made in cxbot (a Slack click) has not reached the board yet."""
 
     def tracked_fields(self) -> dict[str, str]:
         """The fields whose changes go into the change history, as text."""

@@ -20,6 +20,7 @@ MAX_ITEMS_PER_MESSAGE = 20
 MAX_BLOCKS = 50  # Slack's limit per message
 BLOCKS_PER_MESSAGE = 2  # header and intro
 BLOCKS_PER_LAUNCH = 2  # divider and launch heading
+BLOCKS_PER_ITEM = 3  # the item, its state line, its buttons
 
 
 class ReminderKind(StrEnum):
@@ -212,13 +213,15 @@ class Digest:
         """The most urgent reminders shown in full (grouped by launch), the rest summarised.
 
         In full: at most 20, and few enough that the message stays within 50 blocks
-        (header, intro, per launch a divider and a heading, one per item, one summary).
+        (header, intro, per launch a divider and a heading, three per item, one summary).
         """
         detail: list[Reminder] = []
         launches: set[str] = set()
         blocks = BLOCKS_PER_MESSAGE + 1  # the summary of the rest, if any
         for reminder in sorted(self.reminders, key=_urgency):
-            cost = 1 + (0 if reminder.launch.key in launches else BLOCKS_PER_LAUNCH)
+            cost = (BLOCKS_PER_ITEM if reminder.item is not None else 1) + (
+                0 if reminder.launch.key in launches else BLOCKS_PER_LAUNCH
+            )
             if len(detail) >= MAX_ITEMS_PER_MESSAGE or blocks + cost > MAX_BLOCKS:
                 continue
             detail.append(reminder)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import signal
@@ -12,6 +13,7 @@ from typing import Any
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from cxbot.ports.slack import HttpAnswer
 from cxbot.service.jobs import JobRunner
 
 log = logging.getLogger(__name__)
@@ -81,35 +83,87 @@ def _health_server(runner: JobRunner, host: str, port: int) -> ThreadingHTTPServ
     return server
 
 
-def serve_slack_events(
-    handler: Callable[[bytes, dict[str, str]], tuple[int, dict[str, Any]]], *, host: str, port: int
+MAX_BODY = 1 << 20
+"""Slack's requests are a few kilobytes; anything over a megabyte is refused unread."""
+READ_TIMEOUT = 10.0
+
+
+def serve_requests(
+    slack: Callable[[bytes, dict[str, str]], HttpAnswer],
+    health: Callable[[], tuple[bool, dict[str, Any]]],
+    *,
+    host: str,
+    port: int,
+    stop: threading.Event | None = None,
+    on_ready: Callable[[int], None] | None = None,
 ) -> None:
-    """POST /slack/events → the signed-request handler, until Ctrl-C or SIGTERM."""
+    """POST /slack/events → the Slack app; GET /healthz → health; until SIGTERM or `stop`."""
 
     class Handler(BaseHTTPRequestHandler):
+        timeout = READ_TIMEOUT
+
         def log_message(self, format: str, *args: Any) -> None:
             pass
 
+        def do_GET(self) -> None:
+            if self.path not in ("/healthz", "/health"):
+                self._send(HttpAnswer(404, b'{"error": "not found"}'))
+                return
+            ok, detail = health()
+            body = json.dumps({"ok": ok, **detail}, ensure_ascii=False).encode()
+            self._send(HttpAnswer(200 if ok else 503, body))
+
         def do_POST(self) -> None:
             if self.path != "/slack/events":
-                self.send_error(404)
+                self._send(HttpAnswer(404, b'{"error": "not found"}'))
                 return
-            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            status, answer = handler(body, dict(self.headers.items()))
-            payload = json.dumps(answer, ensure_ascii=False).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json; charset=utf-8")
-            self.send_header("Content-Length", str(len(payload)))
+            try:
+                length = int(self.headers.get("Content-Length") or "")
+            except ValueError:
+                self._send(HttpAnswer(411, b'{"error": "Content-Length required"}'))
+                return
+            if not 0 <= length <= MAX_BODY:
+                self.close_connection = True
+                self._send(HttpAnswer(413, b'{"error": "request body too large"}'))
+                return
+            try:
+                body = self.rfile.read(length)
+            except TimeoutError:
+                self.close_connection = True
+                return
+            if len(body) != length:
+                self._send(HttpAnswer(400, b'{"error": "incomplete body"}'))
+                return
+            try:
+                answer = slack(body, dict(self.headers.items()))
+            except Exception:
+                log.exception("a Slack request failed")
+                answer = HttpAnswer(500, b'{"error": "internal error"}')
+            self._send(answer)
+
+        def _send(self, answer: HttpAnswer) -> None:
+            self.send_response(answer.status)
+            headers = {"content-type": "application/json; charset=utf-8"}
+            headers.update((k.lower(), v) for k, v in answer.headers.items())
+            headers.pop("content-length", None)
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(answer.body)))
             self.end_headers()
-            self.wfile.write(payload)
+            with contextlib.suppress(OSError):  # Slack may have hung up already
+                self.wfile.write(answer.body)
 
     server = ThreadingHTTPServer((host, port), Handler)
+    server.daemon_threads = True
+    stop = stop or threading.Event()
     if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=server.shutdown).start())
-    log.info("Slack events on http://%s:%d/slack/events", host, server.server_address[1])
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
+        for number in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(number, lambda *_: stop.set())
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    bound = int(server.server_address[1])
+    log.info("Slack requests on http://%s:%d/slack/events, health on /healthz", host, bound)
+    if on_ready is not None:
+        on_ready(bound)
+    stop.wait()
+    server.shutdown()
+    server.server_close()

@@ -1,47 +1,113 @@
-"""Slack's interactivity and slash-command requests, dispatched to DecisionCapture."""
+"""Slack's requests to cxbot, as listeners on a slack-bolt App: the item buttons, the
+blocked-reason modal, the App Home tab, the decision shortcut and /cxbot-decision.
+
+Every listener acknowledges at once (Slack waits three seconds at most); the work runs in
+bolt's lazy listeners, on its thread pool, after the answer has gone.
+"""
 
 from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable
 from typing import Any
-from urllib.parse import parse_qs
 
-from cxbot.ports.slack import SlackInbound
-from cxbot.service.decision_capture import DecisionCapture
+from cxbot.ports.item_actions import (
+    ACTION_IDS,
+    REASON_BLOCK,
+    REASON_INPUT,
+    REASON_VIEW,
+    MessageRef,
+    action_of,
+)
+from cxbot.service.decision_capture import CONFIRM, DISCARD, SHORTCUT, DecisionCapture
+from cxbot.service.item_actions import ItemActions
 
 log = logging.getLogger(__name__)
 
-
-class SignedRequests:
-    """Checks X-Slack-Signature (with the 5-minute replay window) and dispatches the body."""
-
-    def __init__(self, capture: DecisionCapture, inbound: SlackInbound) -> None:
-        self.capture = capture
-        self.inbound = inbound
-
-    def __call__(self, body: bytes, headers: Mapping[str, str]) -> tuple[int, dict[str, Any]]:
-        if not self.inbound.verify(body, headers):
-            log.warning("refused a Slack request with a missing, wrong or stale signature")
-            return 401, {"error": "invalid signature"}
-        form = {k: v[0] for k, v in parse_qs(body.decode("utf-8")).items()}
-        if "payload" in form:
-            answer = self.capture.handle(json.loads(form["payload"]))
-            return 200, answer or {}
-        if "command" in form:
-            return 200, self.capture.slash_command(form)
-        return 400, {"error": "not an interactivity payload or a slash command"}
+COMMAND = "/cxbot-decision"
 
 
-def socket_requests(capture: DecisionCapture) -> Any:
-    """The Socket Mode handler: the same capture, for workspaces without a public URL."""
+def register(
+    app: Any,
+    *,
+    actions: ItemActions,
+    capture: Callable[[], DecisionCapture],
+    reason_missing: str,
+) -> Any:
+    """Adds cxbot's listeners to a slack-bolt App and returns it."""
 
-    def handle(kind: str, payload: dict[str, Any]) -> dict[str, Any] | None:
-        if kind == "interactive":
-            return capture.handle(payload)
-        if kind == "slash_commands":
-            return capture.slash_command(payload)
+    def ack_now(ack: Any) -> None:
+        ack()
+
+    def item_pressed(body: dict[str, Any], action: dict[str, Any]) -> None:
+        actions.press(
+            user_id=body["user"]["id"],
+            action=action_of(action.get("action_id", "")),
+            value=str(action.get("value", "")),
+            message=_message(body),
+            trigger_id=str(body.get("trigger_id", "")),
+        )
+
+    for action_id in ACTION_IDS.values():
+        app.action(action_id)(ack=ack_now, lazy=[item_pressed])
+
+    def reason_checked(ack: Any, view: dict[str, Any]) -> None:
+        if _reason(view).strip():
+            ack()
+        else:
+            ack(response_action="errors", errors={REASON_BLOCK: reason_missing})
+
+    def reason_submitted(body: dict[str, Any], view: dict[str, Any]) -> None:
+        reason = _reason(view).strip()
+        if not reason:
+            return
+        try:
+            meta = json.loads(view.get("private_metadata") or "{}")
+        except ValueError:
+            log.warning("a blocked-reason modal came back without cxbot's metadata")
+            return
+        message = MessageRef(channel=meta["c"], ts=meta["t"]) if meta.get("c") else None
+        actions.submit_reason(
+            user_id=body["user"]["id"], value=str(meta.get("v", "")), reason=reason, message=message
+        )
+
+    app.view(REASON_VIEW)(ack=reason_checked, lazy=[reason_submitted])
+
+    def home_opened(event: dict[str, Any]) -> None:
+        if event.get("tab", "home") == "home":
+            actions.home(event["user"])
+
+    app.event("app_home_opened")(ack=ack_now, lazy=[home_opened])
+
+    def decision_payload(body: dict[str, Any]) -> None:
+        capture().handle(body)
+
+    app.shortcut(SHORTCUT)(ack=ack_now, lazy=[decision_payload])
+    app.action(CONFIRM)(ack=ack_now, lazy=[decision_payload])
+    app.action(DISCARD)(ack=ack_now, lazy=[decision_payload])
+
+    def decision_command(body: dict[str, Any], respond: Any) -> None:
+        answer = capture().slash_command({k: str(v) for k, v in body.items()})
+        respond(text=answer["text"], response_type="ephemeral")
+
+    app.command(COMMAND)(ack=ack_now, lazy=[decision_command])
+    return app
+
+
+def _message(body: dict[str, Any]) -> MessageRef | None:
+    """The message a button was pressed in; None for the Home tab (a view)."""
+    container = body.get("container") or {}
+    if container.get("type") != "message":
         return None
+    blocks = (body.get("message") or {}).get("blocks")
+    return MessageRef(
+        channel=str(container.get("channel_id", "")),
+        ts=str(container.get("message_ts", "")),
+        blocks=tuple(blocks) if blocks is not None else None,
+    )
 
-    return handle
+
+def _reason(view: dict[str, Any]) -> str:
+    values = ((view.get("state") or {}).get("values") or {}).get(REASON_BLOCK) or {}
+    return str((values.get(REASON_INPUT) or {}).get("value") or "")

@@ -9,7 +9,7 @@ from typing import Protocol
 
 from cxbot.domain.audit import ChainedEntry
 from cxbot.domain.changes import Change
-from cxbot.domain.checklist import ChecklistItem, ChecklistTemplate, Launch
+from cxbot.domain.checklist import ChecklistItem, ChecklistTemplate, ItemStatus, Launch
 from cxbot.domain.owners import OwnerDirectory
 from cxbot.ports.common import Progress, PublishResult
 
@@ -34,7 +34,35 @@ class LaunchRepository(Protocol):
         items: Sequence[ChecklistItem] = (),
         changes: Sequence[Change] = (),
     ) -> None:
-        """Saves a launch, upserts items and appends changes in one transaction."""
+        """Saves a launch, upserts items and appends changes in one transaction.
+
+        Never touches whether an item's board copy is behind (the outbox below does)."""
+        ...
+
+    def change_status(
+        self,
+        key: str,
+        *,
+        expected: ItemStatus,
+        status: ItemStatus,
+        changes: Sequence[Change],
+        at: datetime,
+    ) -> bool:
+        """Compare-and-set: sets the status only if it is still `expected`, appends the
+        changes and marks the item's board copy behind, in one transaction. False when
+        someone else changed it first (nothing is written)."""
+        ...
+
+    def board_behind(self) -> list[ChecklistItem]:
+        """Items whose board copy is behind, oldest first (the outbox)."""
+        ...
+
+    def board_caught_up(self, key: str, *, status: ItemStatus, remote_id: str) -> bool:
+        """The board now shows `status`: clears the mark unless the item changed since."""
+        ...
+
+    def board_push_failed(self, key: str, error: str) -> int:
+        """Records a failed push; returns how many attempts have failed."""
         ...
 
 

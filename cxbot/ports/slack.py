@@ -1,12 +1,17 @@
-"""Requests from Slack to cxbot (interactivity, slash commands), over HTTP or Socket Mode."""
+"""Requests from Slack to cxbot (actions, views, events, shortcuts, slash commands)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-SocketHandler = Callable[[str, dict[str, Any]], "dict[str, Any] | None"]
-"""Called as handle(request type, payload); returns the response payload."""
+
+@dataclass(frozen=True)
+class HttpAnswer:
+    status: int
+    body: bytes
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 class SlackInbound(Protocol):
@@ -14,10 +19,15 @@ class SlackInbound(Protocol):
         """Raises InputError, saying where to find it, when no signing secret is set."""
         ...
 
-    def verify(self, body: bytes, headers: Mapping[str, str]) -> bool:
-        """True for a request signed with the app's signing secret within five minutes."""
+    def app(self) -> Any:
+        """A slack_bolt App holding the app's credentials (its signing secret checks every
+        request); the caller adds the listeners."""
         ...
 
-    def serve_socket(self, handle: SocketHandler) -> None:
-        """Connects over Socket Mode and hands every request to `handle`, until stopped."""
+    def dispatch(self, app: Any, body: bytes, headers: Mapping[str, str]) -> HttpAnswer:
+        """One HTTP request from Slack through `app` (signature checked there)."""
+        ...
+
+    def serve_socket(self, app: Any) -> None:
+        """Connects `app` over Socket Mode and serves it until stopped."""
         ...

@@ -51,7 +51,6 @@ class CalendarComposer(Protocol):
     def brief(self, promotions: Sequence[Promotion], *, days: int, today: date) -> Message: ...
 
 
-
 @dataclass(frozen=True, kw_only=True)
 class CalendarSettings:
     lead_business_days: int = 5

@@ -144,4 +144,3 @@ class DecisionLog:
             at=now,
             note=note,
         )
-

@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 
 from cxbot.domain.changes import Change, ChangeSource, diff_fields
 from cxbot.domain.checklist import ChecklistItem, ItemStatus
+from cxbot.service.board_outbox import BoardOutbox
 from cxbot.service.launches import Context, Launches
 
 CURSOR = "status_sync"
@@ -45,6 +46,8 @@ def sync_status(ctx: Context, *, dry_run: bool = False) -> SyncReport:
         if item is None:
             problems.append(f"page {state.remote_id} has item key {state.key!r}, unknown here")
             continue
+        if item.board_behind_since is not None:
+            continue  # changed in cxbot after this board copy; the outbox pushes ours
         remote = {name: state.fields[name] for name in SYNCED_FIELDS if name in state.fields}
         try:
             new_item = _apply(item, remote, state.remote_id)
@@ -97,6 +100,10 @@ class StatusSync:
     """Reading back what departments ticked, as a ready use case."""
 
     launches: Launches
+    outbox: BoardOutbox | None = None
 
     def run(self, *, now: datetime | None = None, dry_run: bool = False) -> SyncReport:
+        """Pushes what the board is behind on (Slack clicks), then reads the board back."""
+        if self.outbox is not None and not dry_run:
+            self.outbox.drain()
         return sync_status(self.launches.context(now), dry_run=dry_run)

@@ -13,12 +13,14 @@ from cxbot.ports.checklists import TemplateCatalog
 from cxbot.ports.common import TextRenderer
 from cxbot.ports.slack import SlackInbound
 from cxbot.service.audit_report import Audit
+from cxbot.service.board_outbox import BoardOutbox
 from cxbot.service.calendar_sync import CalendarSync
 from cxbot.service.clock import Clock
 from cxbot.service.decision_capture import DecisionCapture
 from cxbot.service.decision_log import DecisionLog
 from cxbot.service.demo import Demo
 from cxbot.service.doctor import Doctor
+from cxbot.service.item_actions import ItemActions
 from cxbot.service.jobs import JobRunner
 from cxbot.service.launches import Launches
 from cxbot.service.reminders import Reminders
@@ -53,6 +55,9 @@ class CxBot:
     calendar_from_file: Callable[[str], CalendarSync]
     decisions: DecisionLog
     capture: Callable[[], DecisionCapture]
+    item_actions: Callable[[], ItemActions]
+    """People ticking items from Slack (needs SLACK_BOT_TOKEN); made on first use."""
+    outbox: BoardOutbox
     slack_inbound: SlackInbound
     audit: Audit
     weekly: WeeklyDigest

@@ -24,7 +24,6 @@ log = logging.getLogger(__name__)
 _TRANSIENT_STATUS = {409, 500, 502, 503, 504, 529}
 
 
-
 @dataclass(frozen=True, kw_only=True)
 class SourceSpec:
     """One of cxbot's data sources: its title, schema, and where its id is remembered."""

@@ -13,9 +13,7 @@ from cxbot.adapters.notion.pacing import Pacer
 NOTION_VERSION = "2025-09-03"
 
 
-def notion_client(
-    *, token: str, base_url: str, timeout_seconds: float, pacer: Pacer
-) -> Client:
+def notion_client(*, token: str, base_url: str, timeout_seconds: float, pacer: Pacer) -> Client:
     http = httpx.Client(event_hooks={"request": [pacer.hook]})
     options = ClientOptions(
         auth=token,

@@ -19,3 +19,17 @@ class SlackDirectoryCache(Protocol):
     def cached_user(self, email: str) -> SlackUser | None: ...
 
     def cache_user(self, user: SlackUser) -> None: ...
+
+
+class SlackItemMessages(Protocol):
+    """Messages that show an item as "waiting for Notion", to refresh when it lands."""
+
+    def remember(self, item_key: str, channel: str, ts: str, set_by: str, at: datetime) -> None:
+        """`set_by` (a Slack user id) made the change at `at`."""
+        ...
+
+    def messages_of(self, item_key: str) -> list[tuple[str, str, str, datetime]]:
+        """(channel, ts, set_by, at) of each message remembered for the item."""
+        ...
+
+    def forget(self, item_key: str) -> None: ...

@@ -1,18 +1,17 @@
-"""Requests from Slack: signatures checked with slack-sdk's verifier; Socket Mode sessions."""
+"""Requests from Slack, on slack-bolt: the App with the app's credentials; Socket Mode."""
 
 from __future__ import annotations
 
-import threading
-import time
+import logging
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from cxbot.ports.slack import SocketHandler
+from cxbot.ports.slack import HttpAnswer
 from cxbot.service.errors import InputError
 
 
 class SlackInboundAdapter:
-    """The SlackInbound port on slack-sdk. Missing credentials fail when used, not when
+    """The SlackInbound port on slack-bolt. Missing credentials fail when used, not when
     built, so commands that do not serve Slack never need them."""
 
     def __init__(
@@ -20,14 +19,13 @@ class SlackInboundAdapter:
         *,
         signing_secret: str | None,
         app_token: str | None,
+        bot_token: str | None,
         web_client: Callable[[], Any],
-        clock: Callable[[], float] = time.time,
     ) -> None:
         self._secret = signing_secret
         self._app_token = app_token
+        self._bot_token = bot_token
         self._web_client = web_client
-        self._clock = clock
-        self._verifier: Any = None
 
     def require_signing_secret(self) -> None:
         if not self._secret:
@@ -36,43 +34,35 @@ class SlackInboundAdapter:
                 "Credentials → Signing Secret)"
             )
 
-    def verify(self, body: bytes, headers: Mapping[str, str]) -> bool:
-        if self._verifier is None:
-            self.require_signing_secret()
-            assert self._secret is not None
-            from slack_sdk.signature import Clock, SignatureVerifier
+    def app(self) -> Any:
+        self.require_signing_secret()
+        if not self._bot_token:
+            raise InputError("SLACK_BOT_TOKEN is not set: serving Slack needs the app's bot token")
+        from slack_bolt import App
 
-            clock = self._clock
+        return App(
+            signing_secret=self._secret,
+            client=self._web_client(),  # carries the bot token
+            token_verification_enabled=False,  # checked on the first request, not at start
+            logger=logging.getLogger("cxbot.slack_bolt"),
+        )
 
-            class _Clock(Clock):
-                def now(self) -> float:
-                    return clock()
+    def dispatch(self, app: Any, body: bytes, headers: Mapping[str, str]) -> HttpAnswer:
+        from slack_bolt.request import BoltRequest
 
-            self._verifier = SignatureVerifier(self._secret, clock=_Clock())
-        lowered = {k.lower(): v for k, v in headers.items()}
-        return bool(self._verifier.is_valid_request(body, lowered))
+        request = BoltRequest(
+            body=body.decode("utf-8", "replace"),
+            headers={k.lower(): [v] for k, v in headers.items()},
+        )
+        answer = app.dispatch(request)
+        flat = {k: v[0] if isinstance(v, list) else str(v) for k, v in answer.headers.items()}
+        return HttpAnswer(status=answer.status, body=answer.body.encode("utf-8"), headers=flat)
 
-    def serve_socket(self, handle: SocketHandler) -> None:
+    def serve_socket(self, app: Any) -> None:
         if not self._app_token:
             raise InputError(
                 "SLACK_APP_TOKEN is not set: create an app-level token with connections:write"
             )
-        from slack_sdk.socket_mode import SocketModeClient
+        from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-        client = SocketModeClient(app_token=self._app_token, web_client=self._web_client())
-        client.socket_mode_request_listeners.append(socket_listener(handle))
-        client.connect()
-        threading.Event().wait()
-
-
-def socket_listener(handle: SocketHandler) -> Callable[[Any, Any], None]:
-    """A SocketModeClient listener that acknowledges every envelope with handle's answer."""
-    from slack_sdk.socket_mode.response import SocketModeResponse
-
-    def listener(client: Any, request: Any) -> None:
-        answer = handle(request.type, request.payload)
-        client.send_socket_mode_response(
-            SocketModeResponse(envelope_id=request.envelope_id, payload=answer or None)
-        )
-
-    return listener
+        SocketModeHandler(app, app_token=self._app_token).start()  # type: ignore[no-untyped-call]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from slack_sdk.models.blocks import (
+    Block,
     ContextBlock,
     DividerBlock,
     HeaderBlock,
@@ -13,6 +14,7 @@ from slack_sdk.models.blocks import (
 )
 
 from cxbot.adapters.rendering import Renderer
+from cxbot.adapters.slack.item_blocks import ItemBlocks, notion_link
 from cxbot.domain.checklist import ChecklistItem, ItemStatus
 from cxbot.domain.reminders import Digest, Reminder
 from cxbot.service.delivery import Message
@@ -26,17 +28,12 @@ def _cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def notion_link(item: ChecklistItem) -> str | None:
-    if item.remote_id and not item.remote_id.startswith("local:"):
-        return f"https://www.notion.so/{item.remote_id.replace('-', '')}"
-    return None
-
-
 class DigestComposer:
     """Builds one message (≤ 50 blocks, sections ≤ 3000 characters) per digest."""
 
     def __init__(self, renderer: Renderer) -> None:
         self.macros: Any = renderer.env.get_template("slack/digest.j2").module
+        self.items = ItemBlocks(renderer)
 
     def __call__(
         self,
@@ -62,7 +59,17 @@ class DigestComposer:
                 heading = _cut(str(m.launch_heading(reminder.launch)), 2000)
                 blocks.append(ContextBlock(elements=[MarkdownTextObject(text=heading)]))
             body = _cut(self._body(reminder, launch_items), SECTION_LIMIT)
-            blocks.append(SectionBlock(text=MarkdownTextObject(text=body)))
+            if reminder.item is None:
+                blocks.append(SectionBlock(text=MarkdownTextObject(text=body)))
+                continue
+            blocks.append(
+                SectionBlock(
+                    block_id=f"item:{reminder.item.key}", text=MarkdownTextObject(text=body)
+                )
+            )
+            blocks.extend(
+                Block.parse(line) for line in self.items.item_lines(reminder.item, reminder.launch)
+            )
         if rest:
             summary = _summary_lines(
                 str(m.rest_heading(rest)), [str(m.rest_line(r)) for r in rest], m.rest_more

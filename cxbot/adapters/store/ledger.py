@@ -12,6 +12,7 @@ from cxbot.adapters.slack.directory import SlackUser
 from cxbot.adapters.store.base import SqlBase
 from cxbot.adapters.store.tables import (
     reminder_log,
+    slack_item_messages,
     slack_users,
 )
 from cxbot.ports.reminders import ClaimedMessage, ReminderEntry
@@ -140,3 +141,36 @@ class SqlSlackDirectory(SqlBase):
         }
         with self.engine.begin() as conn:
             self._upsert(conn, slack_users, "email", [row])
+
+
+class SqlSlackItemMessages(SqlBase):
+    """The Slack adapter's note of messages showing an item as "waiting for Notion"."""
+
+    def remember(self, item_key: str, channel: str, ts: str, set_by: str, at: datetime) -> None:
+        row = {
+            "item_key": item_key,
+            "channel": channel,
+            "ts": ts,
+            "set_by": set_by,
+            "recorded_at": at,
+        }
+        with self.engine.begin() as conn:
+            conn.execute(
+                self._dialect.insert(slack_item_messages).on_conflict_do_nothing(
+                    index_elements=["item_key", "channel", "ts"]
+                ),
+                [row],
+            )
+
+    def messages_of(self, item_key: str) -> list[tuple[str, str, str, datetime]]:
+        table = slack_item_messages.c
+        query = select(slack_item_messages).where(table.item_key == item_key)
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return [(row.channel, row.ts, row.set_by, row.recorded_at) for row in rows]
+
+    def forget(self, item_key: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                slack_item_messages.delete().where(slack_item_messages.c.item_key == item_key)
+            )

@@ -6,6 +6,7 @@ changes share one `MemoryHistory`, as the SQL ones share one table.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -14,7 +15,7 @@ from typing import Any
 from cxbot.adapters.slack.directory import SlackUser
 from cxbot.domain.audit import GENESIS, ChainedEntry, chain_hash
 from cxbot.domain.changes import Change
-from cxbot.domain.checklist import ChecklistItem, Launch
+from cxbot.domain.checklist import ChecklistItem, ItemStatus, Launch
 from cxbot.domain.decisions import Decision
 from cxbot.domain.promotions import Promotion
 from cxbot.ports.common import Finding
@@ -59,6 +60,8 @@ class MemoryLaunches:
         self.history = history
         self.launches: dict[str, Launch] = {}
         self.items: dict[str, ChecklistItem] = {}
+        self.board_errors: dict[str, tuple[str, int]] = {}
+        self._lock = threading.Lock()
 
     def get_launch(self, key: str) -> Launch | None:
         return self.launches.get(key)
@@ -90,8 +93,50 @@ class MemoryLaunches:
             if item.launch_key not in launches:
                 raise KeyError(f"item {item.key} of unknown launch {item.launch_key}")
         self.launches = launches
-        self.items.update((item.key, item) for item in items)
+        for item in items:
+            old = self.items.get(item.key)
+            behind = old.board_behind_since if old else None
+            self.items[item.key] = replace(item, board_behind_since=behind)
         self.history.append(changes)
+
+    def change_status(
+        self,
+        key: str,
+        *,
+        expected: ItemStatus,
+        status: ItemStatus,
+        changes: Sequence[Change],
+        at: datetime,
+    ) -> bool:
+        with self._lock:
+            item = self.items.get(key)
+            if item is None or item.status is not expected:
+                return False
+            self.items[key] = replace(item, status=status, board_behind_since=at)
+            self.board_errors.pop(key, None)
+            self.history.append(changes)
+        return True
+
+    def board_behind(self) -> list[ChecklistItem]:
+        behind = [i for i in self.items.values() if i.board_behind_since is not None]
+        return sorted(behind, key=lambda i: (i.board_behind_since, i.key))
+
+    def board_caught_up(self, key: str, *, status: ItemStatus, remote_id: str) -> bool:
+        with self._lock:
+            item = self.items[key]
+            item = replace(item, remote_id=remote_id)
+            cleared = item.status is status
+            if cleared:
+                item = replace(item, board_behind_since=None)
+                self.board_errors.pop(key, None)
+            self.items[key] = item
+        return cleared
+
+    def board_push_failed(self, key: str, error: str) -> int:
+        with self._lock:
+            _, attempts = self.board_errors.get(key, ("", 0))
+            self.board_errors[key] = (error, attempts + 1)
+            return attempts + 1
 
 
 class MemoryCursors:
@@ -280,6 +325,22 @@ class MemoryDecisions:
         self.history.append(changes)
 
 
+class MemorySlackItemMessages:
+    def __init__(self) -> None:
+        self.refs: dict[str, list[tuple[str, str, str, datetime]]] = {}
+
+    def remember(self, item_key: str, channel: str, ts: str, set_by: str, at: datetime) -> None:
+        refs = self.refs.setdefault(item_key, [])
+        if not any(ref[:2] == (channel, ts) for ref in refs):
+            refs.append((channel, ts, set_by, at))
+
+    def messages_of(self, item_key: str) -> list[tuple[str, str, str, datetime]]:
+        return list(self.refs.get(item_key, []))
+
+    def forget(self, item_key: str) -> None:
+        self.refs.pop(item_key, None)
+
+
 @dataclass
 class MemoryStore:
     """Every repository in memory, sharing one change history."""
@@ -288,6 +349,7 @@ class MemoryStore:
     cursors: MemoryCursors = field(default_factory=MemoryCursors)
     ledger: MemoryLedger = field(default_factory=MemoryLedger)
     slack_directory: MemorySlackDirectory = field(default_factory=MemorySlackDirectory)
+    slack_messages: MemorySlackItemMessages = field(default_factory=MemorySlackItemMessages)
     job_runs: MemoryJobRuns = field(default_factory=MemoryJobRuns)
     launches: MemoryLaunches = field(init=False)
     promotions: MemoryPromotions = field(init=False)

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, Row, create_engine, event, select, text
+from sqlalchemy import Engine, Row, create_engine, event, select, text, update
 
 from cxbot.adapters.store.base import SqlBase, change_from_row
 from cxbot.adapters.store.decision_store import SqlDecisions
 from cxbot.adapters.store.job_store import SqlJobRuns
-from cxbot.adapters.store.ledger import SqlLedger, SqlSlackDirectory
+from cxbot.adapters.store.ledger import SqlLedger, SqlSlackDirectory, SqlSlackItemMessages
 from cxbot.adapters.store.promotion_store import SqlPromotions
 from cxbot.adapters.store.tables import changes as changes_table
 from cxbot.adapters.store.tables import (
@@ -110,6 +111,66 @@ class SqlLaunches(SqlBase):
             if changes:
                 self._append_changes(conn, changes)
 
+    def change_status(
+        self,
+        key: str,
+        *,
+        expected: ItemStatus,
+        status: ItemStatus,
+        changes: Sequence[Change],
+        at: datetime,
+    ) -> bool:
+        items = checklist_items.c
+        with self.engine.begin() as conn:
+            moved = conn.execute(
+                update(checklist_items)
+                .where(items.key == key, items.status == expected.value)
+                .values(
+                    status=status.value,
+                    board_behind_since=at,
+                    board_error=None,
+                    board_attempts=0,
+                )
+            ).rowcount
+            if moved != 1:
+                return False
+            if changes:
+                self._append_changes(conn, changes)
+        return True
+
+    def board_behind(self) -> list[ChecklistItem]:
+        query = (
+            select(checklist_items)
+            .where(checklist_items.c.board_behind_since.is_not(None))
+            .order_by(checklist_items.c.board_behind_since, checklist_items.c.key)
+        )
+        with self.engine.connect() as conn:
+            return [_item(row) for row in conn.execute(query)]
+
+    def board_caught_up(self, key: str, *, status: ItemStatus, remote_id: str) -> bool:
+        items = checklist_items.c
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(checklist_items).where(items.key == key).values(remote_id=remote_id)
+            )
+            cleared = conn.execute(
+                update(checklist_items)
+                .where(items.key == key, items.status == status.value)
+                .values(board_behind_since=None, board_error=None, board_attempts=0)
+            ).rowcount
+        return bool(cleared)
+
+    def board_push_failed(self, key: str, error: str) -> int:
+        items = checklist_items.c
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(checklist_items)
+                .where(items.key == key)
+                .values(board_error=error[:2000], board_attempts=items.board_attempts + 1)
+            )
+            attempts = conn.execute(select(items.board_attempts).where(items.key == key)).scalar()
+        return int(attempts or 0)
+
 
 class SqlChangeHistory(SqlBase):
     """The hash-chained change history, read back."""
@@ -159,6 +220,7 @@ class SqlStore:
         self.cursors = SqlCursors(engine)
         self.ledger = SqlLedger(engine)
         self.slack_directory = SqlSlackDirectory(engine)
+        self.slack_messages = SqlSlackItemMessages(engine)
         self.promotions = SqlPromotions(engine)
         self.job_runs = SqlJobRuns(engine)
         self.decisions = SqlDecisions(engine)
@@ -227,6 +289,7 @@ def _item(row: Row[Any]) -> ChecklistItem:
         reminders=PolicyOverride.model_validate_json(row.reminder_policy)
         if row.reminder_policy
         else None,
+        board_behind_since=row.board_behind_since,
     )
 
 

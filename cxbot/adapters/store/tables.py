@@ -75,6 +75,21 @@ checklist_items = Table(
     Column("remote_id", String(64)),
     Column("owner_slack_id", String(32)),
     Column("reminder_policy", Text),
+    # Set when cxbot changed the item (a Slack click) and the board has not got it yet;
+    # only the outbox methods write these three.
+    Column("board_behind_since", UtcDateTime, index=True),
+    Column("board_error", Text),
+    Column("board_attempts", Integer, nullable=False, default=0, server_default="0"),
+)
+
+slack_item_messages = Table(
+    "slack_item_messages",
+    metadata,
+    Column("item_key", String(160), primary_key=True),
+    Column("channel", String(40), primary_key=True),
+    Column("ts", String(40), primary_key=True),
+    Column("set_by", String(32), nullable=False),
+    Column("recorded_at", UtcDateTime, nullable=False),
 )
 
 changes = Table(

@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from cxbot.emulators.http import EmulatorServer, Fault, Request, Response, TokenBucket
+from cxbot.emulators.slack.interactivity import Interactivity
 
 # Requests per minute of Slack's documented tiers; "special" is chat.postMessage's
 # one message per second per channel.
@@ -27,11 +28,21 @@ METHOD_TIERS = {
     "conversations.replies": 3,
     "users.lookupByEmail": 3,
     "users.info": 4,
+    "chat.postEphemeral": 4,
+    "views.open": 4,
+    "views.publish": 4,
 }
 MAX_BLOCKS = 50
 MAX_SECTION_TEXT = 3000
 MAX_HEADER_TEXT = 150
 MAX_MESSAGE_TEXT = 40000
+MAX_VIEW_BLOCKS = 100
+MAX_VIEW_TITLE = 24
+MAX_ACTION_ELEMENTS = 25
+MAX_BUTTON_TEXT = 75
+MAX_BUTTON_VALUE = 2000
+MAX_ID = 255
+MAX_PRIVATE_METADATA = 3000
 BOT_SCOPES = (  # what an install from slack-app-manifest.yaml grants
     "chat:write,im:write,users:read,users:read.email,channels:read,groups:read,"
     "channels:history,groups:history,im:history,commands"
@@ -85,6 +96,11 @@ class SlackEmulator(EmulatorServer):
         self.channel_rate, self.channel_burst = channel_rate, channel_burst
         self.rate_limited = 0
         self.responses: list[dict[str, Any]] = []
+        self.ephemerals: list[dict[str, Any]] = []
+        self.homes: dict[str, dict[str, Any]] = {}  # user → the published Home view
+        self.views: dict[str, dict[str, Any]] = {}  # view id → {"user", "view"} (modals)
+        self.app = Interactivity(self, clock)
+        """Slack calling the app: set `app.request_url` and `app.signing_secret`."""
 
     # seeding ---------------------------------------------------------------
     def add_user(self, name: str, email: str) -> str:
@@ -226,6 +242,7 @@ class SlackEmulator(EmulatorServer):
         if text and len(text) > MAX_MESSAGE_TEXT:
             raise SlackError("msg_too_long")
         _validate_blocks(blocks)
+        self._name_blocks(blocks)
         metadata = args.get("metadata")
         if isinstance(metadata, str):
             metadata = json.loads(metadata)
@@ -255,6 +272,7 @@ class SlackEmulator(EmulatorServer):
         channel = self._member_channel(args.get("channel"))
         blocks = _blocks(args.get("blocks"))
         _validate_blocks(blocks)
+        self._name_blocks(blocks)
         with self.lock:
             for message in channel.messages:
                 if message["ts"] == args.get("ts"):
@@ -263,6 +281,59 @@ class SlackEmulator(EmulatorServer):
                         message["blocks"] = blocks
                     return {"channel": channel.id, "ts": message["ts"], "text": message["text"]}
         raise SlackError("message_not_found")
+
+    def _name_blocks(self, blocks: list[dict[str, Any]] | None) -> None:
+        """Slack gives every block without a block_id one of its own."""
+        for block in blocks or []:
+            if "block_id" not in block:
+                block["block_id"] = f"b{next(self._ids):05d}"
+
+    def _chat_postEphemeral(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = self._member_channel(args.get("channel"))
+        user = str(args.get("user", ""))
+        if user not in self.users:
+            raise SlackError("user_not_found")
+        if channel.is_im and user not in channel.members:
+            raise SlackError("user_not_in_channel")
+        text, blocks = args.get("text"), _blocks(args.get("blocks"))
+        if not text and not blocks:
+            raise SlackError("no_text")
+        _validate_blocks(blocks)
+        with self.lock:
+            ts = f"{int(self.clock())}.{next(self._ts):06d}"
+            self.ephemerals.append(
+                {"channel": channel.id, "user": user, "text": text or "", "ts": ts}
+            )
+        return {"message_ts": ts}
+
+    def _views_open(self, args: dict[str, Any]) -> dict[str, Any]:
+        trigger = str(args.get("trigger_id", ""))
+        view = _view(args.get("view"))
+        if view.get("type") != "modal":
+            raise SlackError("invalid_arguments")
+        _validate_view(view)
+        if not trigger:
+            raise SlackError("invalid_arguments")
+        user = self.app.take_trigger(trigger)
+        if user is None:
+            raise SlackError("expired_trigger_id")
+        with self.lock:
+            view_id = f"V{next(self._ids):07d}"
+            self.views[view_id] = {"user": user, "view": view}
+        return {"view": {**view, "id": view_id}}
+
+    def _views_publish(self, args: dict[str, Any]) -> dict[str, Any]:
+        user = str(args.get("user_id", ""))
+        if user not in self.users:
+            raise SlackError("user_not_found")
+        view = _view(args.get("view"))
+        if view.get("type") != "home":
+            raise SlackError("invalid_arguments")
+        _validate_view(view)
+        with self.lock:
+            view_id = self.homes.get(user, {}).get("id") or f"V{next(self._ids):07d}"
+            self.homes[user] = {**view, "id": view_id}
+        return {"view": self.homes[user]}
 
     def _chat_getPermalink(self, args: dict[str, Any]) -> dict[str, Any]:
         channel = self._channel(args.get("channel"))
@@ -310,9 +381,17 @@ class SlackEmulator(EmulatorServer):
         if not 1 <= limit <= 999:
             raise SlackError("invalid_limit")
         oldest = float(args.get("oldest") or 0)
+        latest = float(args["latest"]) if args.get("latest") else None
+        inclusive = str(args.get("inclusive", "")).lower() in ("1", "true")
         with_metadata = str(args.get("include_all_metadata", "")).lower() in ("1", "true")
+
+        def within(ts: float) -> bool:
+            if latest is not None and (ts > latest or (ts == latest and not inclusive)):
+                return False
+            return ts > oldest or (inclusive and ts == oldest)
+
         with self.lock:
-            messages = [m for m in reversed(channel.messages) if float(m["ts"]) > oldest]
+            messages = [m for m in reversed(channel.messages) if within(float(m["ts"]))]
         start = int(args["cursor"].removeprefix("next_ts:")) if args.get("cursor") else 0
         page = messages[start : start + limit]
         shown = []
@@ -363,11 +442,16 @@ def _blocks(value: Any) -> list[dict[str, Any]] | None:
     return value
 
 
-def _validate_blocks(blocks: list[dict[str, Any]] | None) -> None:
+def _validate_blocks(
+    blocks: list[dict[str, Any]] | None, *, limit: int = MAX_BLOCKS, allow: tuple[str, ...] = ()
+) -> None:
     """Block Kit limits Slack enforces with invalid_blocks."""
     if not blocks:
         return
-    if len(blocks) > MAX_BLOCKS:
+    if len(blocks) > limit:
+        raise SlackError("invalid_blocks")
+    block_ids = [b["block_id"] for b in blocks if "block_id" in b]
+    if len(block_ids) != len(set(block_ids)) or any(len(i) > MAX_ID for i in block_ids):
         raise SlackError("invalid_blocks")
     for block in blocks:
         kind = block.get("type")
@@ -391,5 +475,54 @@ def _validate_blocks(blocks: list[dict[str, Any]] | None) -> None:
             elements = block.get("elements") or []
             if not 0 < len(elements) <= 10:
                 raise SlackError("invalid_blocks")
-        elif kind not in ("divider", "actions", "image", "rich_text"):
+        elif kind == "actions":
+            _validate_actions(block)
+        elif kind not in ("divider", "image", "rich_text", *allow):
             raise SlackError("invalid_blocks")
+
+
+def _validate_actions(block: dict[str, Any]) -> None:
+    elements = block.get("elements") or []
+    if not 0 < len(elements) <= MAX_ACTION_ELEMENTS:
+        raise SlackError("invalid_blocks")
+    action_ids = [e.get("action_id", "") for e in elements]
+    if len(set(action_ids)) != len(action_ids):
+        raise SlackError("invalid_blocks")
+    for element in elements:
+        if element.get("type") == "button":
+            text = element.get("text") or {}
+            if text.get("type") != "plain_text" or not 0 < len(text.get("text", "")) <= (
+                MAX_BUTTON_TEXT
+            ):
+                raise SlackError("invalid_blocks")
+            if len(element.get("value", "")) > MAX_BUTTON_VALUE:
+                raise SlackError("invalid_blocks")
+        if len(element.get("action_id", "")) > MAX_ID:
+            raise SlackError("invalid_blocks")
+
+
+def _view(value: Any) -> dict[str, Any]:
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            raise SlackError("invalid_arguments") from None
+    if not isinstance(value, dict):
+        raise SlackError("invalid_arguments")
+    return value
+
+
+def _validate_view(view: dict[str, Any]) -> None:
+    """views.open / views.publish limits: 100 blocks, a modal's title, metadata size."""
+    blocks = view.get("blocks")
+    if not isinstance(blocks, list):
+        raise SlackError("invalid_arguments")
+    _validate_blocks(blocks, limit=MAX_VIEW_BLOCKS, allow=("input",))
+    if len(view.get("private_metadata", "")) > MAX_PRIVATE_METADATA:
+        raise SlackError("invalid_arguments")
+    if view.get("type") == "modal":
+        title = (view.get("title") or {}).get("text", "")
+        if not 0 < len(title) <= MAX_VIEW_TITLE:
+            raise SlackError("invalid_arguments")
+        if any(b.get("type") == "input" for b in blocks) and not view.get("submit"):
+            raise SlackError("invalid_arguments")

@@ -1,0 +1,243 @@
+"""Slack calling the app: signed block_actions, view_submission and Events API requests
+POSTed to the app's request URL, as Slack sends them, with retries and lost answers."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import http.client
+import itertools
+import json
+import socket
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+TRIGGER_TTL = 3.0  # seconds a trigger_id may be used to open a modal
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What the app answered to the last attempt (status None: the answer was dropped)."""
+
+    status: int | None
+    body: str
+    attempts: int
+    seconds: float  # how long the app took to answer the first attempt
+
+    @property
+    def json(self) -> Any:
+        return json.loads(self.body) if self.body else None
+
+
+class Interactivity:
+    """The caller side of the Slack emulator; `SlackEmulator.app` is one of these."""
+
+    def __init__(self, emulator: Any, clock: Callable[[], float] = time.time) -> None:
+        self.emulator = emulator
+        self.clock = clock
+        self.request_url: str | None = None
+        self.signing_secret = "emulator-signing-secret"
+        self.triggers: dict[str, tuple[float, str]] = {}
+        self._ids = itertools.count(1)
+
+    # what a person does -------------------------------------------------------------
+    def click(
+        self,
+        user: str,
+        channel: str,
+        ts: str,
+        *,
+        block_id: str,
+        action_id: str,
+        retries: int = 0,
+        drop_first: bool = False,
+    ) -> Delivery:
+        """A person presses a button in a message; the button must be there."""
+        em = self.emulator
+        with em.lock:
+            message = next((m for m in em.channels[channel].messages if m["ts"] == ts), None)
+            if message is None:
+                raise LookupError(f"no message {ts} in {channel}")
+            message = json.loads(json.dumps(message))
+        element = _element(message.get("blocks") or [], block_id, action_id)
+        payload = self._base("block_actions", user)
+        payload.update(
+            container={
+                "type": "message",
+                "message_ts": ts,
+                "channel_id": channel,
+                "is_ephemeral": False,
+            },
+            channel={"id": channel, "name": em.channels[channel].name},
+            message=message,
+            actions=[_action(element, block_id)],
+            state={"values": {}},
+        )
+        return self.deliver_form(payload, retries=retries, drop_first=drop_first)
+
+    def click_home(self, user: str, *, block_id: str, action_id: str, retries: int = 0) -> Delivery:
+        """A person presses a button on their App Home tab."""
+        view = self.emulator.homes.get(user)
+        if view is None:
+            raise LookupError(f"{user} has no Home tab published")
+        element = _element(view.get("blocks") or [], block_id, action_id)
+        payload = self._base("block_actions", user)
+        payload.update(
+            container={"type": "view", "view_id": view["id"]},
+            view=view,
+            actions=[_action(element, block_id)],
+        )
+        return self.deliver_form(payload, retries=retries)
+
+    def submit(
+        self, user: str, view_id: str, values: dict[str, dict[str, str]], *, retries: int = 0
+    ) -> Delivery:
+        """A person submits an open modal; values: block_id → action_id → typed text."""
+        view = self.emulator.views.get(view_id)
+        if view is None or view.get("user") != user:
+            raise LookupError(f"{user} has no open view {view_id}")
+        state = {
+            block: {
+                action: {"type": "plain_text_input", "value": text}
+                for action, text in fields.items()
+            }
+            for block, fields in values.items()
+        }
+        payload = self._base("view_submission", user)
+        payload["view"] = {**view["view"], "id": view_id, "state": {"values": state}}
+        payload["response_urls"] = []
+        return self.deliver_form(payload, retries=retries)
+
+    def open_home(self, user: str, *, retries: int = 0) -> Delivery:
+        """A person opens the app's Home tab: an app_home_opened event."""
+        event_id = f"Ev{next(self._ids):08d}"
+        body = {
+            "token": "legacy-verification-token",
+            "team_id": "T0000001",
+            "api_app_id": "A0000001",
+            "event": {
+                "type": "app_home_opened",
+                "user": user,
+                "channel": f"D{user[1:]}",
+                "tab": "home",
+                "event_ts": f"{self.clock():.6f}",
+            },
+            "type": "event_callback",
+            "event_id": event_id,
+            "event_time": int(self.clock()),
+        }
+        return self.deliver(
+            json.dumps(body).encode(), "application/json", retries=retries, drop_first=False
+        )
+
+    # delivering ------------------------------------------------------------------------
+    def deliver_form(
+        self, payload: dict[str, Any], *, retries: int = 0, drop_first: bool = False
+    ) -> Delivery:
+        body = urlencode({"payload": json.dumps(payload, ensure_ascii=False)}).encode()
+        return self.deliver(
+            body, "application/x-www-form-urlencoded", retries=retries, drop_first=drop_first
+        )
+
+    def deliver(
+        self,
+        body: bytes,
+        content_type: str,
+        *,
+        retries: int = 0,
+        drop_first: bool = False,
+        secret: str | None = None,
+        timestamp: float | None = None,
+    ) -> Delivery:
+        """POSTs signed like Slack; `retries` more times (X-Slack-Retry-Num) after the first,
+        and once more when `drop_first` hangs up before the app's answer."""
+        if self.request_url is None:
+            raise RuntimeError("set emulator.app.request_url to the app's /slack/events URL")
+        attempts = 1 + retries + (1 if drop_first else 0)
+        first_seconds = 0.0
+        status: int | None = None
+        answer = ""
+        for attempt in range(attempts):
+            headers = self.signed_headers(body, secret=secret, timestamp=timestamp)
+            headers["Content-Type"] = content_type
+            if attempt:
+                headers["X-Slack-Retry-Num"] = str(attempt)
+                headers["X-Slack-Retry-Reason"] = "http_timeout" if drop_first else "http_error"
+            drop = drop_first and attempt == 0
+            started = time.perf_counter()
+            status, answer = _post(self.request_url, body, headers, drop=drop)
+            if attempt == 0:
+                first_seconds = time.perf_counter() - started
+        return Delivery(status=status, body=answer, attempts=attempts, seconds=first_seconds)
+
+    def signed_headers(
+        self, body: bytes, *, secret: str | None = None, timestamp: float | None = None
+    ) -> dict[str, str]:
+        stamp = str(int(self.clock() if timestamp is None else timestamp))
+        key = (secret or self.signing_secret).encode()
+        base = b"v0:" + stamp.encode() + b":" + body
+        digest = hmac.new(key, base, hashlib.sha256).hexdigest()
+        return {"X-Slack-Request-Timestamp": stamp, "X-Slack-Signature": f"v0={digest}"}
+
+    def _base(self, kind: str, user: str) -> dict[str, Any]:
+        trigger = f"{next(self._ids)}.{int(self.clock())}.trigger"
+        self.triggers[trigger] = (self.clock(), user)
+        name = (self.emulator.users.get(user) or {}).get("name", user)
+        return {
+            "type": kind,
+            "user": {"id": user, "username": name, "name": name, "team_id": "T0000001"},
+            "api_app_id": "A0000001",
+            "token": "legacy-verification-token",
+            "team": {"id": "T0000001", "domain": "cx-emulator"},
+            "trigger_id": trigger,
+            "response_url": f"{self.emulator.base_url}/response/{next(self._ids)}",
+            "is_enterprise_install": False,
+        }
+
+    def take_trigger(self, trigger_id: str) -> str | None:
+        """The user whose interaction issued the trigger_id: it opens one modal, within
+        three seconds; None for an unknown, used or expired one."""
+        issued = self.triggers.pop(trigger_id, None)
+        if issued is None or self.clock() - issued[0] > TRIGGER_TTL:
+            return None
+        return issued[1]
+
+
+def _element(blocks: list[dict[str, Any]], block_id: str, action_id: str) -> dict[str, Any]:
+    for block in blocks:
+        if block.get("block_id") != block_id:
+            continue
+        for element in block.get("elements") or [block.get("accessory") or {}]:
+            if element.get("action_id") == action_id:
+                return dict(element)
+    raise LookupError(f"no element {action_id} in block {block_id}: nothing to press")
+
+
+def _action(element: dict[str, Any], block_id: str) -> dict[str, Any]:
+    return {
+        "action_id": element["action_id"],
+        "block_id": block_id,
+        "text": element.get("text"),
+        "value": element.get("value", ""),
+        "type": element.get("type", "button"),
+        "action_ts": f"{time.time():.6f}",
+        **({"style": element["style"]} if "style" in element else {}),
+    }
+
+
+def _post(url: str, body: bytes, headers: dict[str, str], *, drop: bool) -> tuple[int | None, str]:
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=30)
+    try:
+        connection.request("POST", parts.path or "/", body=body, headers=headers)
+        if drop:  # Slack gave up waiting: hang up before the answer
+            assert connection.sock is not None
+            connection.sock.shutdown(socket.SHUT_RDWR)
+            return None, ""
+        response = connection.getresponse()
+        return response.status, response.read().decode("utf-8", "replace")
+    finally:
+        connection.close()

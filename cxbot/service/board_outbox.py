@@ -1,0 +1,84 @@
+"""Changes made in cxbot (a Slack click) that the board (Notion) has not got yet.
+
+The store marks such an item "behind" in the same transaction as the change; `push`
+sends the item's current state and clears the mark; `drain` retries every item still
+behind. Status sync drains first and never reads a behind item back from the board, so
+an old board copy cannot undo a newer click.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from cxbot.domain.checklist import ChecklistItem, Launch
+from cxbot.ports.checklists import ChecklistBoard, LaunchRepository
+from cxbot.ports.common import no_progress
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, kw_only=True)
+class DrainReport:
+    behind: int
+    landed: int
+    failed: tuple[str, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class BoardOutbox:
+    store: LaunchRepository
+    board: ChecklistBoard
+    on_landed: Callable[[ChecklistItem, Launch], None] | None = None
+    """Told when a drained item reached the board (Slack redraws "waiting for Notion")."""
+
+    def push(self, key: str) -> bool:
+        """Pushes the item's current state to the board; False while it must wait."""
+        item = self.store.get_item(key)
+        launch = self.store.get_launch(item.launch_key) if item is not None else None
+        if item is None or launch is None:
+            return True
+        try:
+            result = self.board.publish(launch, [item], no_progress, maybe_exist=False)
+        except Exception as error:  # any board failure: keep it behind, retry later
+            problem = f"{type(error).__name__}: {error}"
+        else:
+            if key in result.ids:
+                # False when the item changed again meanwhile: the next push takes that.
+                return self.store.board_caught_up(
+                    key, status=item.status, remote_id=result.ids[key]
+                )
+            problem = "; ".join(result.problems) or "not published"
+        attempts = self.store.board_push_failed(key, problem)
+        log.warning(
+            "%s is waiting for the %s board (attempt %d): %s",
+            key,
+            self.board.name,
+            attempts,
+            problem,
+        )
+        return False
+
+    def behind(self) -> int:
+        """How many items the board has not got yet."""
+        return len(self.store.board_behind())
+
+    def drain(self) -> DrainReport:
+        """Pushes every item the board is behind on. Stops at the first failure: the
+        board is then down or throttling, and the next drain comes soon."""
+        behind = self.store.board_behind()
+        landed = 0
+        failed: list[str] = []
+        for item in behind:
+            if not self.push(item.key):
+                failed.append(item.key)
+                break
+            landed += 1
+            launch = self.store.get_launch(item.launch_key)
+            current = self.store.get_item(item.key)
+            if self.on_landed is not None and launch is not None and current is not None:
+                self.on_landed(current, launch)
+        if behind:
+            log.info("board outbox: %d of %d behind pushed", landed, len(behind))
+        return DrainReport(behind=len(behind), landed=landed, failed=tuple(failed))

@@ -1,0 +1,236 @@
+"""Ticking checklist items from Slack: recorded at once, pushed to the board by the outbox.
+
+A press is answered (acknowledged) before any of this runs; here the change is checked
+(is the button stale? may this person act?), recorded with a compare-and-set so a double
+click or a retried delivery changes nothing twice, then pushed to the board. When the
+board is down or rate-limited the item stays marked "behind" and the outbox pushes it later.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from cxbot.domain.calendar import BusinessCalendar
+from cxbot.domain.changes import ChangeSource, diff_fields
+from cxbot.domain.checklist import ChecklistItem, ItemStatus
+from cxbot.domain.item_actions import ButtonRef, ItemAction, home_order, may_act, mine, stale_reason
+from cxbot.domain.owners import OwnerDirectory
+from cxbot.ports.checklists import LaunchRepository
+from cxbot.ports.item_actions import (
+    ActionOutcome,
+    HomeEntry,
+    HomeView,
+    ItemViews,
+    MessageRef,
+    SlackPeople,
+    Verdict,
+)
+from cxbot.service.board_outbox import BoardOutbox
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ItemActions:
+    store: LaunchRepository
+    outbox: BoardOutbox
+    people: SlackPeople
+    views: ItemViews
+    owners: OwnerDirectory
+    calendar: BusinessCalendar
+    clock: Callable[[], datetime]
+    """The wall clock, in the company's time zone: when a change was made."""
+    push_wait: float = 2.0
+    """Seconds a click waits for the board before showing "waiting for Notion"."""
+    pushers: ThreadPoolExecutor = field(
+        default_factory=lambda: ThreadPoolExecutor(4, thread_name_prefix="cxbot-push")
+    )
+
+    # pressing ---------------------------------------------------------------------
+    def press(
+        self,
+        *,
+        user_id: str,
+        action: str,
+        value: str,
+        message: MessageRef | None,
+        trigger_id: str = "",
+    ) -> ActionOutcome:
+        """A button pressed in a digest (`message`) or on the Home tab (`message` None).
+
+        막힘 opens the reason modal instead of changing anything; `submit_reason` does
+        the rest.
+        """
+        try:
+            chosen = ItemAction(action)
+            ref = ButtonRef.decode(value)
+        except ValueError:
+            outcome = ActionOutcome(verdict=Verdict.INVALID, user_id=user_id)
+            log.warning("ignored a Slack action cxbot did not draw: %r %r", action, value[:80])
+            self._answer(outcome, message, user_id)
+            return outcome
+        if chosen is ItemAction.BLOCKED:
+            refused = self._refusal(user_id, ref, chosen)
+            if refused is not None:
+                self._answer(refused, message, user_id)
+                return refused
+            item = self.store.get_item(ref.item_key)
+            if item is not None and item.status is ItemStatus.BLOCKED:
+                return self._apply(user_id, chosen, ref, message, reason=None)
+            self.views.ask_reason(trigger_id, ref, message)
+            return ActionOutcome(verdict=Verdict.ASKED, item=item, user_id=user_id)
+        return self._apply(user_id, chosen, ref, message, reason=None)
+
+    def submit_reason(
+        self, *, user_id: str, value: str, reason: str, message: MessageRef | None
+    ) -> ActionOutcome:
+        """The blocked-reason modal was submitted."""
+        try:
+            ref = ButtonRef.decode(value)
+        except ValueError:
+            return ActionOutcome(verdict=Verdict.INVALID, user_id=user_id)
+        return self._apply(user_id, ItemAction.BLOCKED, ref, message, reason=reason.strip())
+
+    def _refusal(self, user_id: str, ref: ButtonRef, action: ItemAction) -> ActionOutcome | None:
+        item = self.store.get_item(ref.item_key)
+        launch = self.store.get_launch(_launch_key(ref, item))
+        stale = stale_reason(ref, launch, item, action)
+        if stale is not None:
+            return ActionOutcome(
+                verdict=Verdict.STALE, item=item, launch=launch, user_id=user_id, stale=stale
+            )
+        assert item is not None and launch is not None
+        email = self.people.email_of(user_id)
+        if not may_act(email, item, launch, self.owners):
+            log.info("%s (%s) may not act on %s", user_id, email or "no email", item.key)
+            return ActionOutcome(
+                verdict=Verdict.NOT_ALLOWED, item=item, launch=launch, user_id=user_id
+            )
+        return None
+
+    def _apply(
+        self,
+        user_id: str,
+        action: ItemAction,
+        ref: ButtonRef,
+        message: MessageRef | None,
+        *,
+        reason: str | None,
+    ) -> ActionOutcome:
+        for _ in range(3):  # someone else may change the item between our read and write
+            refused = self._refusal(user_id, ref, action)
+            if refused is not None:
+                self._answer(refused, message, user_id)
+                return refused
+            item = self.store.get_item(ref.item_key)
+            launch = self.store.get_launch(_launch_key(ref, item))
+            assert item is not None and launch is not None
+            actor = self.people.email_of(user_id) or f"slack:{user_id}"
+            now = self.clock()
+            if item.status is action.status:
+                outcome = ActionOutcome(
+                    verdict=Verdict.UNCHANGED,
+                    item=item,
+                    launch=launch,
+                    user_id=user_id,
+                    actor=actor,
+                    landed=item.board_behind_since is None,
+                )
+                self._answer(outcome, message, user_id)
+                return outcome
+            changes = diff_fields(
+                entity="checklist_item",
+                entity_id=item.key,
+                old={"status": item.status.value},
+                new={"status": action.status.value},
+                actor=actor,
+                source=ChangeSource.SLACK,
+                at=now,
+                note=f"blocked: {reason}" if reason else "from Slack",
+            )
+            if self.store.change_status(
+                item.key, expected=item.status, status=action.status, changes=changes, at=now
+            ):
+                break
+        else:
+            raise RuntimeError(f"{ref.item_key} kept changing under a Slack action")
+        pushing = self.pushers.submit(self.outbox.push, item.key)
+        try:
+            landed = pushing.result(timeout=self.push_wait)
+        except FutureTimeout:
+            landed = False
+        current = self.store.get_item(item.key) or item
+        outcome = ActionOutcome(
+            verdict=Verdict.CHANGED,
+            item=current,
+            launch=launch,
+            user_id=user_id,
+            actor=actor,
+            landed=landed,
+            reason=reason,
+            at=now,
+        )
+        log.info(
+            "%s set %s to %s from Slack%s",
+            actor,
+            item.key,
+            action.value,
+            "" if landed else " (the board is behind; the outbox will push it)",
+        )
+        self._answer(outcome, message, user_id)
+        if not landed:
+            # A slow push may still land: then redraw what now says "waiting for Notion".
+            pushing.add_done_callback(lambda done: self._landed_late(done, item.key))
+        if action is ItemAction.BLOCKED:
+            self.views.tell_planner(outcome)
+        return outcome
+
+    def _landed_late(self, done: Future[bool], key: str) -> None:
+        if done.cancelled() or done.exception() is not None or not done.result():
+            return
+        item = self.store.get_item(key)
+        launch = self.store.get_launch(item.launch_key) if item is not None else None
+        if item is not None and launch is not None and item.board_behind_since is None:
+            self.views.landed(item, launch)
+
+    def _answer(self, outcome: ActionOutcome, message: MessageRef | None, user_id: str) -> None:
+        if message is None:
+            self.home(user_id, notice=outcome)
+            return
+        if outcome.verdict is not Verdict.INVALID:
+            self.views.show(message, outcome)
+        if outcome.verdict in (Verdict.NOT_ALLOWED, Verdict.STALE, Verdict.INVALID):
+            self.views.tell(message.channel, user_id, outcome)
+
+    # the Home tab -----------------------------------------------------------------
+    def home(self, user_id: str, *, notice: ActionOutcome | None = None) -> HomeView:
+        """Publishes the person's open items across launches, overdue first."""
+        email = self.people.email_of(user_id)
+        today = self.clock().date()
+        entries: list[HomeEntry] = []
+        if email:
+            for launch in self.store.list_launches():
+                for item in self.store.items_of(launch.key):
+                    if item.status is ItemStatus.DONE or not mine(email, item, self.owners):
+                        continue
+                    late = (
+                        self.calendar.business_days_between(item.due, today)
+                        if item.due < today
+                        else 0
+                    )
+                    entries.append(HomeEntry(launch=launch, item=item, days_late=late))
+        entries.sort(key=lambda entry: home_order(entry.item, today))
+        view = HomeView(
+            user_id=user_id, email=email, today=today, entries=tuple(entries), notice=notice
+        )
+        self.views.publish_home(view)
+        return view
+
+
+def _launch_key(ref: ButtonRef, item: ChecklistItem | None) -> str:
+    return item.launch_key if item is not None else ref.item_key.split("/", 1)[0]

@@ -1,0 +1,165 @@
+"""The Slack app as `cxbot slack serve` runs it: the real root over the Notion and Slack
+emulators, the slack-bolt app on loopback HTTP, the emulator posting signed requests."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
+
+from pydantic import SecretStr
+
+from cxbot.bootstrap import build
+from cxbot.emulators.notion import NotionEmulator
+from cxbot.emulators.slack import SlackEmulator
+from cxbot.entrypoints.cli.decisions import _slack_app
+from cxbot.entrypoints.service import serve_requests
+from cxbot.settings import PROJECT_ROOT, Settings
+
+SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
+SEOUL = ZoneInfo("Asia/Seoul")
+OWNERS = PROJECT_ROOT / "examples" / "owners.yaml"
+PEOPLE = [
+    ("김지현", "jihyun.kim@example.com"),  # the CX planner
+    ("박준호", "junho.park@example.com"),  # sales owner
+    ("이소라", "sora.lee@example.com"),  # a member of sales
+    ("이서연", "seoyeon.lee@example.com"),  # ux owner
+    ("외부인", "outsider@example.com"),  # owns nothing
+]
+T = TypeVar("T")
+
+
+def eventually(check: Callable[[], T], *, timeout: float = 15.0) -> T:
+    """The lazy listeners run after the answer: wait for what they do."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            result = check()
+        except (AssertionError, LookupError, KeyError):
+            if time.monotonic() > deadline:
+                raise
+        else:
+            if result:
+                return result
+            if time.monotonic() > deadline:
+                raise AssertionError(f"still {result!r} after {timeout}s")
+        time.sleep(0.05)
+
+
+def slack_app_rig(
+    tmp_path: Path,
+    notion: NotionEmulator,
+    clock: Callable[[], datetime],
+    *,
+    slack_rate_limit: bool = False,
+) -> Iterator[Any]:
+    slack = SlackEmulator(tokens={"xoxb-app"}, rate_limit=slack_rate_limit).start()
+    slack.app.signing_secret = SECRET
+    cx = slack.add_channel("cx-ops")
+    users = {email: slack.add_user(name, email) for name, email in PEOPLE}
+    parent = notion.workspace.add_page("CX 운영")
+    for name, email in PEOPLE:
+        notion.workspace.add_person(name, email)
+    reminders_file = tmp_path / "reminders.yaml"
+    reminders_file.write_text(
+        (PROJECT_ROOT / "jobs" / "reminders.yaml")
+        .read_text(encoding="utf-8")
+        .replace('cx: ""', f'cx: "{cx}"'),
+        encoding="utf-8",
+    )
+    settings = Settings(
+        cxbot_database_url=f"sqlite:///{tmp_path / 'cxbot.db'}",
+        cxbot_reminders_file=reminders_file,
+        cxbot_outbox=tmp_path / "outbox.jsonl",
+        cxbot_owners_file=OWNERS,
+        cxbot_actor="cli:tester",
+        notion_token=SecretStr("secret_test"),
+        notion_base_url=notion.base_url,
+        notion_parent_page_id=parent,
+        slack_bot_token=SecretStr("xoxb-app"),
+        slack_base_url=slack.api_url,
+        slack_signing_secret=SecretStr(SECRET),
+    )
+    cases = build(settings, clock=clock)
+    launch = cases.launches.create(
+        template="partner-mall",
+        name="11번가 입점",
+        open_date=date(2027, 1, 13),
+        owners=str(OWNERS),
+    )
+    app = _slack_app(cases)
+    stop, ready = threading.Event(), threading.Event()
+    port: list[int] = []
+
+    def answer(body: bytes, headers: dict[str, str]) -> Any:
+        return cases.slack_inbound.dispatch(app, body, headers)
+
+    def on_ready(bound: int) -> None:
+        port.append(bound)
+        ready.set()
+
+    server = threading.Thread(
+        target=serve_requests,
+        args=(answer, lambda: (True, {"notion_behind": cases.outbox.behind()})),
+        kwargs={"host": "127.0.0.1", "port": 0, "stop": stop, "on_ready": on_ready},
+        daemon=True,
+    )
+    server.start()
+    assert ready.wait(10)
+    slack.app.request_url = f"http://127.0.0.1:{port[0]}/slack/events"
+    rig = SimpleNamespace(
+        slack=slack,
+        notion=notion,
+        cases=cases,
+        users=users,
+        cx=cx,
+        launch=launch,
+        url=slack.app.request_url,
+        health_url=f"http://127.0.0.1:{port[0]}/healthz",
+        stop=stop,
+    )
+    try:
+        yield rig
+    finally:
+        stop.set()
+        server.join(5)
+        cases.close()
+        slack.stop()
+
+
+def reminders_posted(rig: Any, now: datetime) -> None:
+    """Runs the morning reminders so digests with buttons sit in people's DMs."""
+    report = rig.cases.reminders.run(now=now.astimezone(SEOUL))
+    assert report.sent, report
+
+
+def digest_with(rig: Any, email: str, item_key: str) -> tuple[str, str]:
+    """(channel, ts) of the digest in `email`'s DM that has buttons for `item_key`."""
+    user = rig.users[email]
+    for channel in rig.slack.channels.values():
+        if not channel.is_im or user not in channel.members:
+            continue
+        for message in channel.messages:
+            if any(b.get("block_id") == f"act:{item_key}" for b in message.get("blocks") or []):
+                return channel.id, message["ts"]
+    raise LookupError(f"no digest for {email} with {item_key}")
+
+
+def block(rig: Any, channel: str, ts: str, block_id: str) -> dict[str, Any] | None:
+    for message in rig.slack.channels[channel].messages:
+        if message["ts"] == ts:
+            return next((b for b in message["blocks"] if b.get("block_id") == block_id), None)
+    raise LookupError(ts)
+
+
+def page_status(rig: Any, item_key: str) -> str:
+    """The item's status as its Notion page shows it."""
+    item = rig.cases.launches.store.get_item(item_key)
+    page = rig.notion.workspace.pages[item.remote_id]
+    value = page.properties["상태"]
+    return str(value["name"])
