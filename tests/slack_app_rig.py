@@ -85,13 +85,8 @@ def slack_app_rig(
         slack_base_url=slack.api_url,
         slack_signing_secret=SecretStr(SECRET),
     )
+    launch = _launch_created_quickly(settings, notion, parent, clock)
     cases = build(settings, clock=clock)
-    launch = cases.launches.create(
-        template="partner-mall",
-        name="11번가 입점",
-        open_date=date(2027, 1, 13),
-        owners=str(OWNERS),
-    )
     app = _slack_app(cases)
     stop, ready = threading.Event(), threading.Event()
     port: list[int] = []
@@ -132,6 +127,38 @@ def slack_app_rig(
         slack.stop()
 
 
+def _launch_created_quickly(
+    settings: Settings, notion: NotionEmulator, parent: str, clock: Callable[[], datetime]
+) -> Any:
+    """The launch's 40 pages without the 3-requests-a-second pacing (setup, not the test)."""
+    from cxbot.adapters.holidays_kr import korean_calendar
+    from cxbot.adapters.store.sql_store import open_store
+    from cxbot.adapters.yaml_files import YamlTemplates
+    from cxbot.service.launches import Context, create_launch
+    from tests.conftest import notion_board
+
+    store = open_store(settings.cxbot_database_url)
+    try:
+        templates = YamlTemplates(settings.cxbot_checklists_dir)
+        context = Context(
+            store=store.launches,
+            cursors=store.cursors,
+            board=notion_board(notion, store, parent),
+            calendar=korean_calendar(range(2026, 2029)),
+            actor="cli:tester",
+            now=clock(),
+        )
+        return create_launch(
+            context,
+            template=templates.find("partner-mall"),
+            name="11번가 입점",
+            open_date=date(2027, 1, 13),
+            owners=templates.owners(str(OWNERS)),
+        )
+    finally:
+        store.close()
+
+
 def reminders_posted(rig: Any, now: datetime) -> None:
     """Runs the morning reminders so digests with buttons sit in people's DMs."""
     report = rig.cases.reminders.run(now=now.astimezone(SEOUL))
@@ -148,6 +175,17 @@ def digest_with(rig: Any, email: str, item_key: str) -> tuple[str, str]:
             if any(b.get("block_id") == f"act:{item_key}" for b in message.get("blocks") or []):
                 return channel.id, message["ts"]
     raise LookupError(f"no digest for {email} with {item_key}")
+
+
+def channel_digest_with(rig: Any, item_key: str) -> tuple[str, str]:
+    """(channel, ts) of a channel message (not a DM) with buttons for `item_key`."""
+    for channel in rig.slack.channels.values():
+        if channel.is_im:
+            continue
+        for message in channel.messages:
+            if any(b.get("block_id") == f"act:{item_key}" for b in message.get("blocks") or []):
+                return channel.id, message["ts"]
+    raise LookupError(f"no channel message with {item_key}")
 
 
 def block(rig: Any, channel: str, ts: str, block_id: str) -> dict[str, Any] | None:
