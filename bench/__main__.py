@@ -6,7 +6,14 @@ import argparse
 import json
 import sys
 
-from bench import calendar_sync, notion_checklist, notion_status_sync, reminders, startup
+from bench import (
+    calendar_sync,
+    notion_checklist,
+    notion_status_sync,
+    reminders,
+    slack_actions,
+    startup,
+)
 
 BENCHMARKS = {
     "checklist": notion_checklist.run,
@@ -14,6 +21,7 @@ BENCHMARKS = {
     "reminders": reminders.run,
     "calendar-sync": calendar_sync.run,
     "startup": startup.run,
+    "slack-actions": slack_actions.run,
 }
 
 

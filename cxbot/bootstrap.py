@@ -206,7 +206,7 @@ def _wire(
                         store.slack_messages,
                         notifier,
                         clock=clock,
-                        launch_item=store.launches.get_item,
+                        items=store.launches,
                     )
                 )
             return item_views[0]

@@ -204,9 +204,7 @@ def notion_board(
     from cxbot.adapters.notion.pacing import Pacer
 
     pacer = Pacer(rate)
-    client = notion_client(
-        token=token, base_url=emulator.base_url, timeout_seconds=5, pacer=pacer
-    )
+    client = notion_client(token=token, base_url=emulator.base_url, timeout_seconds=5, pacer=pacer)
     api = NotionApi(
         client, pacer=pacer, parent_page_id=parent, cursors=store.cursors, sleep=sleep or NoSleep()
     )

@@ -33,14 +33,16 @@ SDKS = {
 }
 RULES: dict[str, tuple[set[str], set[str]]] = {
     # layer: (allowed third-party top-level packages, forbidden cxbot subpackages)
-    "domain": ({"pydantic"}, {"ports", "service", "adapters", "entrypoints", "bootstrap",
-                              "settings", "emulators"}),
-    "ports": (set(), {"service", "adapters", "entrypoints", "bootstrap", "settings",
-                      "emulators"}),
-    "service": ({"pydantic"}, {"adapters", "entrypoints", "bootstrap", "settings",
-                               "emulators"}),
-    "entrypoints": ({"click", "rich", "apscheduler", "procrastinate", "pydantic"},
-                    {"adapters", "settings", "emulators"}),
+    "domain": (
+        {"pydantic"},
+        {"ports", "service", "adapters", "entrypoints", "bootstrap", "settings", "emulators"},
+    ),
+    "ports": (set(), {"service", "adapters", "entrypoints", "bootstrap", "settings", "emulators"}),
+    "service": ({"pydantic"}, {"adapters", "entrypoints", "bootstrap", "settings", "emulators"}),
+    "entrypoints": (
+        {"click", "rich", "apscheduler", "procrastinate", "pydantic"},
+        {"adapters", "settings", "emulators"},
+    ),
 }
 
 

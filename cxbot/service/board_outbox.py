@@ -9,8 +9,9 @@ an old board copy cannot undo a newer click.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from cxbot.domain.checklist import ChecklistItem, Launch
 from cxbot.ports.checklists import ChecklistBoard, LaunchRepository
@@ -32,9 +33,20 @@ class BoardOutbox:
     board: ChecklistBoard
     on_landed: Callable[[ChecklistItem, Launch], None] | None = None
     """Told when a drained item reached the board (Slack redraws "waiting for Notion")."""
+    _pushing: set[str] = field(default_factory=set)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def push(self, key: str) -> bool:
         """Pushes the item's current state to the board; False while it must wait."""
+        with self._lock:
+            self._pushing.add(key)
+        try:
+            return self._push(key)
+        finally:
+            with self._lock:
+                self._pushing.discard(key)
+
+    def _push(self, key: str) -> bool:
         item = self.store.get_item(key)
         launch = self.store.get_launch(item.launch_key) if item is not None else None
         if item is None or launch is None:
@@ -71,6 +83,10 @@ class BoardOutbox:
         landed = 0
         failed: list[str] = []
         for item in behind:
+            with self._lock:
+                in_flight = item.key in self._pushing
+            if in_flight:
+                continue  # a click's own push is still on its way
             if not self.push(item.key):
                 failed.append(item.key)
                 break

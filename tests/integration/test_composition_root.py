@@ -143,8 +143,11 @@ class _Recording:
 
 def test_every_job_function_passes_its_tick_as_now() -> None:
     """Whatever the wall clock says, each use case plans for the scheduled tick."""
-    empty = type("Report", (), {"seen": 0, "changes": (), "diff": None, "guarded": False,
-                                "skipped": None, "outcomes": ()})()
+    empty = type(
+        "Report",
+        (),
+        {"seen": 0, "changes": (), "diff": None, "guarded": False, "skipped": None, "outcomes": ()},
+    )()
     status, calendar, reminders, weekly = (_Recording(empty) for _ in range(4))
     weekly.result = {}
     functions = job_functions(

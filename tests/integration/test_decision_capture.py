@@ -1,198 +1,153 @@
-"""Decisions from Slack: signed shortcut and slash-command requests, confirmation, rejection."""
+"""Decisions from Slack, over the wire: the shortcut and /cxbot-decision posted signed by
+the Slack emulator to the real slack-bolt app, confirmation and rejection from the DM."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import json
-import time
-from datetime import UTC, datetime
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
 
 import pytest
-from slack_sdk import WebClient
 
-from cxbot.adapters.local_board import LocalDecisionBoard
-from cxbot.adapters.slack.inbound import SlackInboundAdapter, socket_listener
-from cxbot.adapters.slack.workspace import SlackWorkspace
-from cxbot.adapters.store.sql_store import SqlStore
-from cxbot.domain.audit import verify_chain
 from cxbot.domain.decisions import DecisionStatus
-from cxbot.emulators.slack import SlackEmulator
-from cxbot.entrypoints.slack_requests import SignedRequests, socket_requests
-from cxbot.service.decision_capture import CONFIRM, DISCARD, DecisionCapture
-from cxbot.service.decision_log import DecisionLog
+from cxbot.emulators.notion import NotionEmulator
+from cxbot.service.decision_capture import CONFIRM, DISCARD
+from tests.conftest import ManualClock
+from tests.slack_app_rig import eventually, slack_app_rig
 
-SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
-NOW = 1_795_400_000.0
-
-
-def _signed(body: str, *, secret: str = SECRET, at: float = NOW) -> tuple[bytes, dict[str, str]]:
-    timestamp = str(int(at))
-    digest = hmac.new(secret.encode(), f"v0:{timestamp}:{body}".encode(), hashlib.sha256)
-    return body.encode(), {
-        "X-Slack-Request-Timestamp": timestamp,
-        "X-Slack-Signature": f"v0={digest.hexdigest()}",
-    }
+KIM, JUNHO = "jihyun.kim@example.com", "junho.park@example.com"
 
 
 @pytest.fixture
-def rig(sqlite_store: SqlStore) -> Any:
-    slack = SlackEmulator(tokens={"xoxb-test"}, rate_limit=False).start()
-    kim = slack.add_user("김지현", "jihyun.kim@example.com")
-    choi = slack.add_user("최민수", "minsu.choi@example.com")
-    channel = slack.add_channel("자동취소-어드민")
-    root = slack.add_message(
-        channel, kim, "자동취소 실패 주문을 상담 어드민에서 볼 수 있어야 합니다"
+def rig(tmp_path: Path, notion: NotionEmulator, clock: ManualClock) -> Iterator[Any]:
+    for r in slack_app_rig(tmp_path, notion, clock):
+        slack = r.slack
+        r.kim, r.junho = r.users[KIM], r.users[JUNHO]
+        r.channel = slack.add_channel("자동취소-어드민")
+        r.root = slack.add_message(
+            r.channel, r.kim, "자동취소 실패 주문을 상담 어드민에서 볼 수 있어야 합니다"
+        )
+        slack.add_message(
+            r.channel, r.junho, "2021년에 만든 PG 화면으로 충분하다고 봅니다", thread_ts=r.root
+        )
+        r.decided = slack.add_message(
+            r.channel, r.kim, "상담 어드민에 실패 주문 탭을 추가하기로 합니다", thread_ts=r.root
+        )
+        yield r
+
+
+def _decisions(rig: Any) -> list[Any]:
+    return rig.cases.decisions.find()
+
+
+def _dm_with_buttons(rig: Any, user: str) -> dict[str, Any]:
+    for channel in rig.slack.channels.values():
+        if channel.is_im and user in channel.members:
+            for message in channel.messages:
+                if any(b["type"] == "actions" for b in message.get("blocks") or []):
+                    return {"channel": channel.id, **message}
+    raise LookupError(user)
+
+
+def _press_in_dm(rig: Any, dm: dict[str, Any], action_id: str) -> None:
+    actions = next(b for b in dm["blocks"] if b["type"] == "actions")
+    delivery = rig.slack.app.click(
+        rig.kim, dm["channel"], dm["ts"], block_id=actions["block_id"], action_id=action_id
     )
-    slack.add_message(channel, choi, "2021년에 만든 PG 화면으로 충분하다고 봅니다", thread_ts=root)
-    decided = slack.add_message(
-        channel, kim, "상담 어드민에 실패 주문 탭을 추가하기로 합니다", thread_ts=root
+    assert delivery.status == 200
+
+
+def test_the_shortcut_makes_a_draft_and_the_dm_button_records_it(rig: Any) -> None:
+    delivery = rig.slack.app.shortcut(
+        rig.kim, rig.channel, rig.decided, callback_id="cxbot_decision"
     )
-    log = DecisionLog(store=sqlite_store.decisions, board=LocalDecisionBoard())
-    capture = DecisionCapture(
-        log=log,
-        slack=SlackWorkspace(WebClient(token="xoxb-test", base_url=slack.api_url)),
-        clock=lambda: datetime(2026, 11, 23, 1, 0, tzinfo=UTC),
-    )
-    handler = SignedRequests(capture, _inbound(clock=lambda: NOW + 30))
-
-    class Rig:
-        pass
-
-    r = Rig()
-    r.slack, r.store, r.handler, r.capture = slack, sqlite_store, handler, capture
-    r.kim, r.choi, r.channel, r.root, r.decided = kim, choi, channel, root, decided
-    yield r
-    slack.stop()
-
-
-def _shortcut(r: Any) -> str:
-    payload = {
-        "type": "message_action",
-        "callback_id": "cxbot_decision",
-        "trigger_id": "t1",
-        "user": {"id": r.kim},
-        "channel": {"id": r.channel, "name": "자동취소-어드민"},
-        "message": {
-            "type": "message",
-            "user": r.kim,
-            "ts": r.decided,
-            "thread_ts": r.root,
-            "text": "상담 어드민에 실패 주문 탭을 추가하기로 합니다",
-        },
-        "response_url": r.slack.base_url + "/response/1",
-    }
-    return urlencode({"payload": json.dumps(payload, ensure_ascii=False)})
-
-
-def test_a_signed_shortcut_makes_a_draft_then_confirmation_records_it(rig: Any) -> None:
-    status, _ = rig.handler(*_signed(_shortcut(rig)))
-    assert status == 200
-    (draft,) = rig.store.decisions.decisions()
+    assert delivery.status == 200 and delivery.seconds < 3.0
+    (draft,) = eventually(lambda: _decisions(rig))
     assert draft.status is DecisionStatus.PROPOSED and draft.project == "자동취소-어드민"
-    assert [p.who for p in draft.participants] == ["김지현", "최민수"]  # the thread's speakers
+    assert [p.who for p in draft.participants] == ["김지현", "박준호"]  # the thread's speakers
     assert draft.links[0].startswith("https://cx-emulator.slack.com/archives/")
-    assert "최민수: 2021년에 만든 PG 화면으로 충분하다고 봅니다" in draft.context
-    dm = [m for m in rig.slack.posted() if m.get("blocks") and m["blocks"][-1]["type"] == "actions"]
-    assert len(dm) == 1 and draft.key in dm[0]["text"]
-    assert rig.slack.responses and "DM에서 확인" in rig.slack.responses[0]["text"]
-    confirm = {
-        "type": "block_actions",
-        "user": {"id": rig.kim},
-        "actions": [{"action_id": CONFIRM, "value": draft.key}],
-        "response_url": rig.slack.base_url + "/response/2",
-    }
-    status, _ = rig.handler(*_signed(urlencode({"payload": json.dumps(confirm)})))
-    assert status == 200
-    recorded = rig.store.decisions.get_decision(draft.key)
-    assert recorded.status is DecisionStatus.DECIDED
-    history = [
-        c for c in rig.store.history.changes(entity_id_prefix=draft.key) if c.field == "status"
-    ]
+    assert "박준호: 2021년에 만든 PG 화면으로 충분하다고 봅니다" in draft.context
+    dm = eventually(lambda: _dm_with_buttons(rig, rig.kim))
+    assert draft.key in dm["text"]
+    eventually(lambda: any("DM에서 확인" in r.get("text", "") for r in rig.slack.responses))
+    _press_in_dm(rig, dm, CONFIRM)
+    eventually(lambda: rig.cases.decisions.get(draft.key).status is DecisionStatus.DECIDED)
+    history = [c for c in rig.cases.decisions.changes_of(draft.key) if c.field == "status"]
     assert [(c.old, c.new, c.actor, c.source.value) for c in history] == [
         (None, "proposed", f"slack:{rig.kim}", "slack"),
         ("proposed", "decided", f"slack:{rig.kim}", "slack"),
     ]
-    assert verify_chain(rig.store.history.chain()).ok
+    assert rig.cases.audit.verify().ok
 
 
 def test_discarding_a_draft_keeps_it_as_reverted(rig: Any) -> None:
-    rig.handler(*_signed(_shortcut(rig)))
-    (draft,) = rig.store.decisions.decisions()
-    discard = {
-        "type": "block_actions",
-        "user": {"id": rig.kim},
-        "actions": [{"action_id": DISCARD, "value": draft.key}],
-    }
-    rig.handler(*_signed(urlencode({"payload": json.dumps(discard)})))
-    assert rig.store.decisions.get_decision(draft.key).status is DecisionStatus.REVERTED
-
-
-@pytest.mark.parametrize("tamper", ["wrong secret", "edited body", "replayed", "unsigned"])
-def test_bad_or_stale_signatures_are_refused(rig: Any, tamper: str) -> None:
-    body = _shortcut(rig)
-    if tamper == "wrong secret":
-        raw, headers = _signed(body, secret="not-the-secret")
-    elif tamper == "edited body":
-        raw, headers = _signed(body)
-        raw = raw.replace(b"cxbot_decision", b"cxbot_decisioN")
-    elif tamper == "replayed":
-        raw, headers = _signed(body, at=NOW - 6 * 60)  # older than Slack's 5 minutes
-    else:
-        raw, headers = body.encode(), {}
-    status, answer = rig.handler(raw, headers)
-    assert status == 401 and answer == {"error": "invalid signature"}
-    assert rig.store.decisions.decisions() == []
+    rig.slack.app.shortcut(rig.kim, rig.channel, rig.decided, callback_id="cxbot_decision")
+    (draft,) = eventually(lambda: _decisions(rig))
+    _press_in_dm(rig, eventually(lambda: _dm_with_buttons(rig, rig.kim)), DISCARD)
+    eventually(lambda: rig.cases.decisions.get(draft.key).status is DecisionStatus.REVERTED)
 
 
 def test_the_slash_command(rig: Any) -> None:
-    form = urlencode(
-        {
-            "command": "/cxbot-decision",
-            "user_id": rig.choi,
-            "channel_id": rig.channel,
-            "text": "자동취소 실패 주문 어드민 | PG 화면 링크를 상담 어드민에 넣는다",
-        }
-    )
-    status, answer = rig.handler(*_signed(form))
-    assert status == 200 and answer["response_type"] == "ephemeral"
-    (draft,) = rig.store.decisions.decisions()
-    assert draft.project == "자동취소 실패 주문 어드민" and draft.decided_by == "최민수"
-    usage = urlencode({"command": "/cxbot-decision", "user_id": rig.choi, "text": ""})
-    assert "사용법" in rig.handler(*_signed(usage))[1]["text"]
+    text = "자동취소 실패 주문 어드민 | PG 화면 링크를 상담 어드민에 넣는다"
+    delivery = rig.slack.app.command(rig.junho, rig.channel, "/cxbot-decision", text)
+    assert delivery.status == 200
+    (draft,) = eventually(lambda: _decisions(rig))
+    assert draft.project == "자동취소 실패 주문 어드민" and draft.decided_by == "박준호"
+    eventually(lambda: any("결정 초안" in r.get("text", "") for r in rig.slack.responses))
+    rig.slack.app.command(rig.junho, rig.channel, "/cxbot-decision", "")
+    eventually(lambda: any("사용법" in r.get("text", "") for r in rig.slack.responses))
+    assert len(_decisions(rig)) == 1
 
 
-def test_socket_mode_uses_the_same_capture(rig: Any) -> None:
-    from slack_sdk.socket_mode.request import SocketModeRequest
+@pytest.mark.parametrize("tamper", ["wrong secret", "stale", "unsigned"])
+def test_bad_signatures_make_no_draft(rig: Any, tamper: str) -> None:
+    import json
+    import urllib.error
+    import urllib.request
+    from urllib.parse import urlencode
 
-    acks: list[Any] = []
-
-    class FakeSocketClient:
-        def send_socket_mode_response(self, response: Any) -> None:
-            acks.append(response)
-
-    message_action = {
+    payload = {
         "type": "message_action",
         "callback_id": "cxbot_decision",
         "user": {"id": rig.kim},
         "channel": {"id": rig.channel},
-        "message": {"user": rig.kim, "ts": rig.root, "text": "소켓 모드에서 만든 결정"},
+        "message": {"user": rig.kim, "ts": rig.decided, "text": "위조된 결정"},
     }
-    request = SocketModeRequest(type="interactive", envelope_id="env-1", payload=message_action)
-    socket_listener(socket_requests(rig.capture))(FakeSocketClient(), request)
-    assert [a.envelope_id for a in acks] == ["env-1"]
-    assert [d.title for d in rig.store.decisions.decisions()] == ["소켓 모드에서 만든 결정"]
-
-
-def test_signature_clock_is_real_time_by_default(rig: Any) -> None:
-    handler = SignedRequests(rig.capture, _inbound())
-    status, _ = handler(*_signed(_shortcut(rig), at=time.time()))
-    assert status == 200
-
-
-def _inbound(**clock: Any) -> SlackInboundAdapter:
-    return SlackInboundAdapter(
-        signing_secret=SECRET, app_token=None, web_client=lambda: None, **clock
+    body = urlencode({"payload": json.dumps(payload)}).encode()
+    app = rig.slack.app
+    headers = {
+        "wrong secret": app.signed_headers(body, secret="not-the-secret"),
+        "stale": app.signed_headers(body, timestamp=app.clock() - 6 * 60),
+        "unsigned": {},
+    }[tamper]
+    request = urllib.request.Request(
+        rig.url, data=body, headers={**headers, "Content-Type": "application/x-www-form-urlencoded"}
     )
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=5)
+    assert refused.value.code == 401
+    assert _decisions(rig) == []
+
+
+def test_socket_mode_envelopes_reach_the_same_listeners(rig: Any) -> None:
+    """What bolt's SocketModeHandler does with each envelope (no signature: the socket
+    itself is authenticated by the app-level token)."""
+    from slack_bolt.adapter.socket_mode.internals import run_bolt_app
+    from slack_sdk.socket_mode.request import SocketModeRequest
+
+    from cxbot.entrypoints.cli.decisions import _slack_app
+
+    payload = {
+        "type": "message_action",
+        "callback_id": "cxbot_decision",
+        "trigger_id": "1.2.socket",
+        "user": {"id": rig.kim, "name": "김지현"},
+        "channel": {"id": rig.channel, "name": "자동취소-어드민"},
+        "message": {"user": rig.kim, "ts": rig.root, "text": "소켓 모드에서 만든 결정"},
+        "response_url": rig.slack.base_url + "/response/socket",
+    }
+    request = SocketModeRequest(type="interactive", envelope_id="env-1", payload=payload)
+    answer = run_bolt_app(_slack_app(rig.cases), request)
+    assert answer.status == 200
+    (draft,) = eventually(lambda: _decisions(rig))
+    assert draft.title == "소켓 모드에서 만든 결정"

@@ -101,9 +101,7 @@ def test_done_updates_store_notion_history_and_the_digest_in_place(posted: Any) 
     assert block(rig, rig.channel, rig.ts, f"act:{rig.item.key}") is None  # no buttons left
     assert block(rig, rig.channel, rig.ts, f"act:{rig.other.key}") is not None  # others kept
     # Reminders stop at once: the next business day's plan leaves the item out.
-    plan = rig.cases.reminders.run(
-        now=rig.cases.clock.now(), today=date(2027, 1, 5), dry_run=True
-    )
+    plan = rig.cases.reminders.run(now=rig.cases.clock.now(), today=date(2027, 1, 5), dry_run=True)
     assert all(rig.item.title not in o.text for o in plan.outcomes)
     assert any(rig.other.title in o.text for o in plan.outcomes)
 
@@ -124,7 +122,9 @@ def test_blocked_asks_why_records_it_and_tells_the_planner(posted: Any) -> None:
     view_id = eventually(lambda: next(iter(rig.slack.views), None))
     assert _status(rig) is ItemStatus.NOT_STARTED  # nothing changes until the reason comes
     modal = rig.slack.views[view_id]
-    assert modal["user"] == rig.users[JUNHO] and modal["view"]["callback_id"] == "cxbot_item_blocked"
+    assert (
+        modal["user"] == rig.users[JUNHO] and modal["view"]["callback_id"] == "cxbot_item_blocked"
+    )
     empty = rig.slack.app.submit(rig.users[JUNHO], view_id, {"reason": {"reason": "   "}})
     assert empty.status == 200 and empty.json["response_action"] == "errors"
     assert _status(rig) is ItemStatus.NOT_STARTED
@@ -169,17 +169,26 @@ def test_the_planner_may_act_on_any_item_of_the_launch(posted: Any) -> None:
     assert _status_changes(rig)[-1].actor == KIM
 
 
-def test_retries_and_double_clicks_change_once(posted: Any) -> None:
+def test_retried_deliveries_change_once(posted: Any) -> None:
     rig = posted
     assert _press(rig, JUNHO, "done", retries=2).attempts == 3  # X-Slack-Retry-Num 1, 2
-    assert _press(rig, JUNHO, "done", drop_first=True).attempts == 2  # answer lost, resent
-    _press(rig, JUNHO, "done")  # a double click
+    assert _press(rig, JUNHO, "in_progress", item=rig.other, drop_first=True).attempts == 2
+    eventually(lambda: _status(rig) is ItemStatus.DONE)
+    eventually(lambda: _status(rig, rig.other) is ItemStatus.IN_PROGRESS)
+    eventually(lambda: page_status(rig, rig.item.key) == "완료")
+    eventually(lambda: page_status(rig, rig.other.key) == "진행 중")
+    eventually(lambda: "완료" in _state_text(rig) and "진행 중" in _state_text(rig, rig.other))
+    assert len(_status_changes(rig)) == 1 and len(_status_changes(rig, rig.other)) == 1
+    assert not [e for e in rig.slack.ephemerals if e["user"] == rig.users[JUNHO]]
+
+
+def test_a_double_click_changes_once(posted: Any) -> None:
+    rig = posted
+    assert _press(rig, JUNHO, "done", presses=3).status == 200
     eventually(lambda: _status(rig) is ItemStatus.DONE)
     eventually(lambda: page_status(rig, rig.item.key) == "완료")
-    # every delivery has been handled once the item's line shows the final state
     eventually(lambda: "완료" in _state_text(rig))
     assert len(_status_changes(rig)) == 1
-    assert not [e for e in rig.slack.ephemerals if e["user"] == rig.users[JUNHO]]
 
 
 def test_stale_buttons_explain_and_refresh(posted: Any) -> None:
@@ -191,9 +200,11 @@ def test_stale_buttons_explain_and_refresh(posted: Any) -> None:
     assert "런칭 일정이 바뀌었습니다" in told[0]["text"]
     assert _status(rig) is ItemStatus.NOT_STARTED
     new_value = eventually(
-        lambda: block(rig, rig.channel, rig.ts, f"act:{rig.item.key}")["elements"][0]["value"]
-        != old_value
-        and block(rig, rig.channel, rig.ts, f"act:{rig.item.key}")["elements"][0]["value"]
+        lambda: (
+            block(rig, rig.channel, rig.ts, f"act:{rig.item.key}")["elements"][0]["value"]
+            != old_value
+            and block(rig, rig.channel, rig.ts, f"act:{rig.item.key}")["elements"][0]["value"]
+        )
     )
     assert json.loads(new_value)["o"] == "2027-01-20"
     moved_due = rig.cases.launches.store.get_item(rig.item.key).due
@@ -268,7 +279,9 @@ def test_app_home_lists_my_open_items_and_refreshes_after_an_action(posted: Any)
     rig.slack.app.click_home(junho, block_id=f"act:{keys[0]}", action_id="cxbot_item_done")
     eventually(lambda: _status(rig, rig.cases.launches.store.get_item(keys[0])) is ItemStatus.DONE)
     refreshed = eventually(
-        lambda: f"home:{keys[0]}" not in json.dumps(rig.slack.homes[junho]) and rig.slack.homes[junho]
+        lambda: (
+            f"home:{keys[0]}" not in json.dumps(rig.slack.homes[junho]) and rig.slack.homes[junho]
+        )
     )
     assert "완료" in json.dumps(refreshed, ensure_ascii=False)  # the notice on top
     assert len(refreshed["blocks"]) <= 100

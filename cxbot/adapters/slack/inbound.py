@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from cxbot.ports.slack import HttpAnswer
@@ -44,6 +45,10 @@ class SlackInboundAdapter:
             signing_secret=self._secret,
             client=self._web_client(),  # carries the bot token
             token_verification_enabled=False,  # checked on the first request, not at start
+            # Acknowledge on the request's own thread: acks never wait behind slow work,
+            # which runs in the lazy listeners on bolt's pool.
+            process_before_response=True,
+            listener_executor=ThreadPoolExecutor(16, thread_name_prefix="cxbot-slack"),
             logger=logging.getLogger("cxbot.slack_bolt"),
         )
 

@@ -4,7 +4,7 @@ the App Home tab, from the macros in templates/<locale>/slack/items.j2."""
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -85,25 +85,40 @@ class ItemBlocks:
         return lines
 
     def restamp(
-        self, blocks: Sequence[dict[str, Any]], outcome: ActionOutcome
+        self,
+        blocks: Sequence[dict[str, Any]],
+        outcome: ActionOutcome,
+        *,
+        current: Callable[[str], tuple[ChecklistItem, Launch] | None] | None = None,
     ) -> list[dict[str, Any]] | None:
-        """The message's blocks with the item's lines redrawn; None when it has none."""
+        """The message's blocks with the acted-on item's lines redrawn from `outcome`,
+        and (given `current`) every other item's lines from its current state; None when
+        the message shows no line of the item."""
         key = outcome.item.key if outcome.item else None
         if key is None:
             return None
-        state_id, act_id = f"state:{key}", f"act:{key}"
-        if not any(b.get("block_id") in (state_id, act_id) for b in blocks):
+        if not any(b.get("block_id") in (f"state:{key}", f"act:{key}") for b in blocks):
             return None
-        lines = self._lines_for(outcome)
         out: list[dict[str, Any]] = []
-        placed = False
+        placed: set[str] = set()
         for block in blocks:
-            if block.get("block_id") in (state_id, act_id):
-                if not placed:
-                    out.extend(lines)
-                    placed = True
+            block_id = str(block.get("block_id", ""))
+            kind, _, item_key = block_id.partition(":")
+            if kind not in ("state", "act") or not item_key:
+                out.append(block)
                 continue
-            out.append(block)
+            if item_key in placed:
+                continue
+            placed.add(item_key)
+            if item_key == key:
+                out.extend(self._lines_for(outcome))
+                continue
+            found = current(item_key) if current is not None else None
+            if found is None:
+                out.append(block)
+                placed.discard(item_key)  # keep its other line as it was, too
+                continue
+            out.extend(self.item_lines(*found))
         return out
 
     def _lines_for(self, outcome: ActionOutcome) -> list[dict[str, Any]]:

@@ -18,6 +18,7 @@ from cxbot.adapters.slack.item_blocks import ItemBlocks
 from cxbot.domain.checklist import ChecklistItem, Launch
 from cxbot.domain.item_actions import ButtonRef
 from cxbot.domain.reminders import person
+from cxbot.ports.checklists import LaunchRepository
 from cxbot.ports.item_actions import ActionOutcome, HomeView, MessageRef, Verdict
 from cxbot.service.delivery import DeliveryFailed, Message, Notifier
 
@@ -59,26 +60,35 @@ class SlackItemViews:
         notifier: Notifier,
         *,
         clock: Callable[[], datetime],
-        launch_item: Callable[[str], ChecklistItem | None],
+        items: LaunchRepository,
     ) -> None:
         self.client, self.blocks, self.messages = client, blocks, messages
         self.notifier, self.clock = notifier, clock
-        self.launch_item = launch_item
+        self.items = items
+        self._locks: dict[tuple[str, str], threading.Lock] = {}
+        self._guard = threading.Lock()
+
+    def _lock(self, message: MessageRef) -> threading.Lock:
+        with self._guard:
+            return self._locks.setdefault((message.channel, message.ts), threading.Lock())
 
     def show(self, message: MessageRef, outcome: ActionOutcome) -> None:
-        blocks = list(message.blocks) if message.blocks is not None else self._blocks(message)
-        if blocks is None:
-            return
-        redrawn = self.blocks.restamp(blocks, outcome)
-        if redrawn is None:
-            return
-        try:
-            self.client.chat_update(
-                channel=message.channel, ts=message.ts, blocks=redrawn, text=_fallback(blocks)
-            )
-        except _SLACK_ERRORS as error:
-            log.warning("could not redraw %s/%s: %s", message.channel, message.ts, error)
-            return
+        """Redraws every item line of the message from the store, one redraw of a message
+        at a time, so two people pressing in one message never undo each other's line."""
+        with self._lock(message):
+            blocks = list(message.blocks) if message.blocks is not None else self._blocks(message)
+            if blocks is None:
+                return
+            redrawn = self.blocks.restamp(blocks, outcome, current=self._current)
+            if redrawn is None:
+                return
+            try:
+                self.client.chat_update(
+                    channel=message.channel, ts=message.ts, blocks=redrawn, text=_fallback(blocks)
+                )
+            except _SLACK_ERRORS as error:
+                log.warning("could not redraw %s/%s: %s", message.channel, message.ts, error)
+                return
         if outcome.item is not None and outcome.verdict is Verdict.CHANGED and not outcome.landed:
             self.messages.remember(
                 outcome.item.key,
@@ -96,7 +106,7 @@ class SlackItemViews:
             log.warning("could not answer %s in %s: %s", user_id, channel, error)
 
     def ask_reason(self, trigger_id: str, ref: ButtonRef, message: MessageRef | None) -> None:
-        view = self.blocks.reason_modal(self.launch_item(ref.item_key), ref, message)
+        view = self.blocks.reason_modal(self.items.get_item(ref.item_key), ref, message)
         self.client.views_open(trigger_id=trigger_id, view=view)
 
     def tell_planner(self, outcome: ActionOutcome) -> None:
@@ -133,6 +143,11 @@ class SlackItemViews:
             )
             self.show(MessageRef(channel=channel, ts=ts), outcome)
         self.messages.forget(item.key)
+
+    def _current(self, key: str) -> tuple[ChecklistItem, Launch] | None:
+        item = self.items.get_item(key)
+        launch = self.items.get_launch(item.launch_key) if item is not None else None
+        return (item, launch) if item is not None and launch is not None else None
 
     def _blocks(self, message: MessageRef) -> list[dict[str, Any]] | None:
         """The message as it is now (a modal's submission does not carry it)."""

@@ -9,6 +9,7 @@ import http.client
 import itertools
 import json
 import socket
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -54,8 +55,13 @@ class Interactivity:
         action_id: str,
         retries: int = 0,
         drop_first: bool = False,
+        presses: int = 1,
     ) -> Delivery:
-        """A person presses a button in a message; the button must be there."""
+        """A person presses a button in a message; the button must be there.
+
+        `presses` > 1 is a double (triple…) click: separate interactions from the same
+        message, sent at once before the app could redraw it; the last answer is returned.
+        """
         em = self.emulator
         with em.lock:
             message = next((m for m in em.channels[channel].messages if m["ts"] == ts), None)
@@ -63,20 +69,71 @@ class Interactivity:
                 raise LookupError(f"no message {ts} in {channel}")
             message = json.loads(json.dumps(message))
         element = _element(message.get("blocks") or [], block_id, action_id)
-        payload = self._base("block_actions", user)
+        payloads = []
+        for _ in range(presses):
+            payload = self._base("block_actions", user)
+            payload.update(
+                container={
+                    "type": "message",
+                    "message_ts": ts,
+                    "channel_id": channel,
+                    "is_ephemeral": False,
+                },
+                channel={"id": channel, "name": em.channels[channel].name},
+                message=message,
+                actions=[_action(element, block_id)],
+                state={"values": {}},
+            )
+            payloads.append(payload)
+        if presses == 1:
+            return self.deliver_form(payloads[0], retries=retries, drop_first=drop_first)
+        answers: list[Delivery] = []
+        threads = [
+            threading.Thread(target=lambda p=p: answers.append(self.deliver_form(p)))
+            for p in payloads
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        return answers[-1]
+
+    def shortcut(self, user: str, channel: str, ts: str, *, callback_id: str) -> Delivery:
+        """A person uses a message shortcut ("More actions") on a message."""
+        em = self.emulator
+        with em.lock:
+            message = next((m for m in em.channels[channel].messages if m["ts"] == ts), None)
+            if message is None:
+                raise LookupError(f"no message {ts} in {channel}")
+            message = json.loads(json.dumps(message))
+        payload = self._base("message_action", user)
         payload.update(
-            container={
-                "type": "message",
-                "message_ts": ts,
-                "channel_id": channel,
-                "is_ephemeral": False,
-            },
+            callback_id=callback_id,
+            message_ts=ts,
             channel={"id": channel, "name": em.channels[channel].name},
             message=message,
-            actions=[_action(element, block_id)],
-            state={"values": {}},
         )
-        return self.deliver_form(payload, retries=retries, drop_first=drop_first)
+        return self.deliver_form(payload)
+
+    def command(self, user: str, channel: str, command: str, text: str) -> Delivery:
+        """A person types a slash command: a form, not a JSON payload."""
+        em = self.emulator
+        base = self._base("command", user)
+        form = {
+            "token": base["token"],
+            "team_id": "T0000001",
+            "team_domain": "cx-emulator",
+            "channel_id": channel,
+            "channel_name": em.channels[channel].name if channel in em.channels else "",
+            "user_id": user,
+            "user_name": base["user"]["name"],
+            "command": command,
+            "text": text,
+            "api_app_id": "A0000001",
+            "response_url": base["response_url"],
+            "trigger_id": base["trigger_id"],
+        }
+        return self.deliver(urlencode(form).encode(), "application/x-www-form-urlencoded")
 
     def click_home(self, user: str, *, block_id: str, action_id: str, retries: int = 0) -> Delivery:
         """A person presses a button on their App Home tab."""
