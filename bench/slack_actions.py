@@ -158,6 +158,7 @@ def _run(
         "non_200": sum(1 for d in deliveries if d.status != 200),
         "notion_writes": len(writes),
         "notion_writes_per_click": round(len(writes) / len(presses), 3),
+        "pages_written": len({r.path for r in writes}),
         "notion_429": notion.rate_limited,
         "duplicates": sum(n - 1 for n in history.values() if n > 1),
         "lost": lost,

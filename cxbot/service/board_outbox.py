@@ -36,10 +36,14 @@ class BoardOutbox:
     _pushing: set[str] = field(default_factory=set)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def push(self, key: str) -> bool:
-        """Pushes the item's current state to the board; False while it must wait."""
+    def reserve(self, key: str) -> None:
+        """A push of the item is queued: drains leave it alone until it has run."""
         with self._lock:
             self._pushing.add(key)
+
+    def push(self, key: str) -> bool:
+        """Pushes the item's current state to the board; False while it must wait."""
+        self.reserve(key)
         try:
             return self._push(key)
         finally:
@@ -87,6 +91,9 @@ class BoardOutbox:
                 in_flight = item.key in self._pushing
             if in_flight:
                 continue  # a click's own push is still on its way
+            still = self.store.get_item(item.key)
+            if still is None or still.board_behind_since is None:
+                continue  # it landed while this drain went down the list
             if not self.push(item.key):
                 failed.append(item.key)
                 break

@@ -159,6 +159,7 @@ class ItemActions:
                 break
         else:
             raise RuntimeError(f"{ref.item_key} kept changing under a Slack action")
+        self.outbox.reserve(item.key)
         pushing = self.pushers.submit(self.outbox.push, item.key)
         try:
             landed = pushing.result(timeout=self.push_wait)

@@ -148,3 +148,61 @@ def test_items_need_their_launch(any_store: Any) -> None:
     with pytest.raises(Exception):  # noqa: B017 - each backend raises its own integrity error
         any_store.launches.apply(items=[_item(1)])
     assert any_store.launches.items_of(LAUNCH.key) == []
+
+
+def _status_change(key: str, old: str, new: str, at: datetime) -> Change:
+    return Change(
+        entity="checklist_item",
+        entity_id=key,
+        field="status",
+        old=old,
+        new=new,
+        actor="junho.park@example.com",
+        source=ChangeSource.SLACK,
+        at=at,
+    )
+
+
+def test_change_status_is_a_compare_and_set_that_marks_the_board_behind(any_store: Any) -> None:
+    repo = any_store.launches
+    repo.apply(launch=LAUNCH, items=[_item(1), _item(2)])
+    key = _item(1).key
+    at = datetime(2027, 1, 4, 1, 0, tzinfo=UTC)
+    change = _status_change(key, "not_started", "done", at)
+    assert repo.change_status(
+        key, expected=ItemStatus.NOT_STARTED, status=ItemStatus.DONE, changes=[change], at=at
+    )
+    # A second writer that read the old status changes nothing and records nothing.
+    assert not repo.change_status(
+        key, expected=ItemStatus.NOT_STARTED, status=ItemStatus.DONE, changes=[change], at=at
+    )
+    assert not repo.change_status(
+        "missing/item", expected=ItemStatus.NOT_STARTED, status=ItemStatus.DONE, changes=[], at=at
+    )
+    item = repo.get_item(key)
+    assert item.status is ItemStatus.DONE and item.board_behind_since == at
+    assert [c.new for c in any_store.history.changes(entity_id_prefix=key)] == ["done"]
+    assert [i.key for i in repo.board_behind()] == [key]
+    # Upserts (a status sync, a re-plan) never clear or set the mark.
+    repo.apply(items=[replace(_item(1), status=ItemStatus.DONE)])
+    assert repo.get_item(key).board_behind_since == at
+    assert repo.board_push_failed(key, "503") == 1 and repo.board_push_failed(key, "503") == 2
+    # Caught up with an older status (changed again meanwhile): still behind.
+    assert not repo.board_caught_up(key, status=ItemStatus.IN_PROGRESS, remote_id="page-1")
+    assert repo.board_behind() and repo.get_item(key).remote_id == "page-1"
+    assert repo.board_caught_up(key, status=ItemStatus.DONE, remote_id="page-1")
+    assert repo.board_behind() == [] and repo.get_item(key).board_behind_since is None
+
+
+def test_slack_item_messages_are_remembered_once_and_forgotten(any_store: Any) -> None:
+    refs = any_store.slack_messages
+    at = datetime(2027, 1, 4, 1, 0, tzinfo=UTC)
+    refs.remember("l/i", "D1", "1.000001", "U1", at)
+    refs.remember("l/i", "D1", "1.000001", "U1", at)
+    refs.remember("l/i", "C2", "2.000001", "U2", at)
+    assert sorted(refs.messages_of("l/i")) == [
+        ("C2", "2.000001", "U2", at),
+        ("D1", "1.000001", "U1", at),
+    ]
+    refs.forget("l/i")
+    assert refs.messages_of("l/i") == []
