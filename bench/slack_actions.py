@@ -32,7 +32,7 @@ from cxbot.domain.checklist import ItemStatus
 from cxbot.domain.owners import OwnerDirectory, Person
 from cxbot.emulators.notion import NotionEmulator
 from cxbot.emulators.slack import SlackEmulator
-from cxbot.entrypoints.cli.decisions import _slack_app
+from cxbot.entrypoints.cli.serving import _slack_app
 from cxbot.entrypoints.service import serve_requests
 from cxbot.service.launches import Context, create_launch
 from cxbot.settings import PROJECT_ROOT, Settings
@@ -100,7 +100,10 @@ def _run(
 
     threading.Thread(
         target=serve_requests,
-        args=(lambda b, h: cases.slack_inbound.dispatch(app, b, h), lambda: (True, {})),
+        args=(
+            {"/slack/events": lambda b, h: cases.slack_inbound.dispatch(app, b, h)},
+            lambda: (True, {}),
+        ),
         kwargs={"host": "127.0.0.1", "port": 0, "stop": stop, "on_ready": on_ready},
         daemon=True,
     ).start()

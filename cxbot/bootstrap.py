@@ -31,7 +31,7 @@ from cxbot.adapters.outbox import OutboxNotifier
 from cxbot.adapters.rendering import Renderer
 from cxbot.adapters.slack.calendar_messages import CalendarComposer, WeeklyComposer
 from cxbot.adapters.slack.inbound import SlackInboundAdapter
-from cxbot.adapters.slack.messages import DigestComposer
+from cxbot.adapters.slack.messages import DigestComposer, SchemaAlertComposer
 from cxbot.adapters.store.sql_store import SqlStore, open_store
 from cxbot.adapters.yaml_files import (
     YamlTemplates,
@@ -58,6 +58,7 @@ from cxbot.service.errors import InputError
 from cxbot.service.item_actions import ItemActions
 from cxbot.service.jobs import JobRunner
 from cxbot.service.launches import Launches
+from cxbot.service.notion_webhooks import NotionWebhooks
 from cxbot.service.reminders import Reminders
 from cxbot.service.scheduled_jobs import job_functions
 from cxbot.service.service_status import ServiceStatus
@@ -274,7 +275,26 @@ def _wire(
         clock=clock,
     )
     outbox = BoardOutbox(store=store.launches, board=checklist_board, on_landed=on_landed)
-    status_sync = StatusSync(launches=launches, outbox=outbox)
+    schema_alert = SchemaAlertComposer(renderer)
+
+    def notion_webhooks(
+        *, announce: Callable[[str], None] = print, accept_new_token: bool = False
+    ) -> NotionWebhooks:
+        return NotionWebhooks(
+            store=store.launches,
+            events=store.webhook_events,
+            cursors=store.cursors,
+            board=checklist_board,
+            alerts=promotions.alerts,
+            compose_schema_alert=schema_alert,
+            clock=clock,
+            announce=announce,
+            accept_new_token=accept_new_token,
+        )
+
+    status_sync = StatusSync(
+        launches=launches, outbox=outbox, on_caught=notion_webhooks().count_polling_catch
+    )
     weekly = WeeklyDigest(
         store=store.launches,
         alerts=promotions.alerts,
@@ -360,6 +380,7 @@ def _wire(
         capture=decision_capture,
         item_actions=item_actions,
         outbox=outbox,
+        notion_webhooks=notion_webhooks,
         slack_inbound=SlackInboundAdapter(
             signing_secret=_secret(settings.slack_signing_secret),
             app_token=_secret(settings.slack_app_token),

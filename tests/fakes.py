@@ -57,6 +57,14 @@ class FakeBoard:
             progress(done, len(items), item.title)
         return PublishResult(ids=ids, problems=problems)
 
+    def read(
+        self, remote_id: str, *, authors: Sequence[str] = (), include_trashed: bool = False
+    ) -> RemoteItemState | None:
+        return next((e for e in reversed(self.edits) if e.remote_id == remote_id), None)
+
+    def check(self) -> list[str]:
+        return []
+
     def pull(self, cursor: str | None, *, settled_before: datetime) -> PullResult:
         fresh = [e for e in self.edits if cursor is None or e.edited_at.isoformat() >= cursor]
         newest = max((e.edited_at.isoformat() for e in fresh), default=cursor)

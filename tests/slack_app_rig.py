@@ -3,6 +3,7 @@ emulators, the slack-bolt app on loopback HTTP, the emulator posting signed requ
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -17,8 +18,9 @@ from pydantic import SecretStr
 from cxbot.bootstrap import build
 from cxbot.emulators.notion import NotionEmulator
 from cxbot.emulators.slack import SlackEmulator
-from cxbot.entrypoints.cli.decisions import _slack_app
+from cxbot.entrypoints.cli.serving import _slack_app
 from cxbot.entrypoints.service import serve_requests
+from cxbot.ports.slack import HttpAnswer
 from cxbot.settings import PROJECT_ROOT, Settings
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
@@ -94,13 +96,23 @@ def slack_app_rig(
     def answer(body: bytes, headers: dict[str, str]) -> Any:
         return cases.slack_inbound.dispatch(app, body, headers)
 
+    announced: list[str] = []
+    webhooks = cases.notion_webhooks(announce=announced.append)
+
+    def notion_answer(body: bytes, headers: dict[str, str]) -> Any:
+        answer = webhooks.receive(body, headers)
+        return HttpAnswer(answer.status, json.dumps(answer.body).encode())
+
     def on_ready(bound: int) -> None:
         port.append(bound)
         ready.set()
 
     server = threading.Thread(
         target=serve_requests,
-        args=(answer, lambda: (True, {"notion_behind": cases.outbox.behind()})),
+        args=(
+            {"/slack/events": answer, "/notion/webhook": notion_answer},
+            lambda: (True, {"notion_behind": cases.outbox.behind()}),
+        ),
         kwargs={"host": "127.0.0.1", "port": 0, "stop": stop, "on_ready": on_ready},
         daemon=True,
     )
@@ -116,6 +128,9 @@ def slack_app_rig(
         launch=launch,
         url=slack.app.request_url,
         health_url=f"http://127.0.0.1:{port[0]}/healthz",
+        notion_url=f"http://127.0.0.1:{port[0]}/notion/webhook",
+        webhooks=webhooks,
+        announced=announced,
         stop=stop,
     )
     try:

@@ -8,7 +8,7 @@ from datetime import datetime
 from cxbot.domain.checklist import ChecklistItem, Launch
 from cxbot.domain.decisions import Decision
 from cxbot.domain.promotions import Promotion
-from cxbot.ports.checklists import PullResult
+from cxbot.ports.checklists import PullResult, RemoteItemState
 from cxbot.ports.common import Progress, PublishResult
 
 
@@ -32,6 +32,14 @@ class LocalBoard:
 
     def pull(self, cursor: str | None, *, settled_before: datetime) -> PullResult:
         return PullResult(items=[], cursor=cursor, unknown=[])
+
+    def read(
+        self, remote_id: str, *, authors: Sequence[str] = (), include_trashed: bool = False
+    ) -> RemoteItemState | None:
+        return None
+
+    def check(self) -> list[str]:
+        return []
 
 
 class LocalPromotionBoard:

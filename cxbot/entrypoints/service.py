@@ -7,7 +7,7 @@ import json
 import logging
 import signal
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -89,7 +89,7 @@ READ_TIMEOUT = 10.0
 
 
 def serve_requests(
-    slack: Callable[[bytes, dict[str, str]], HttpAnswer],
+    routes: Mapping[str, Callable[[bytes, dict[str, str]], HttpAnswer]],
     health: Callable[[], tuple[bool, dict[str, Any]]],
     *,
     host: str,
@@ -97,7 +97,8 @@ def serve_requests(
     stop: threading.Event | None = None,
     on_ready: Callable[[int], None] | None = None,
 ) -> None:
-    """POST /slack/events → the Slack app; GET /healthz → health; until SIGTERM or `stop`."""
+    """POST to each route (/slack/events, /notion/webhook) → its handler; GET /healthz →
+    health; until SIGTERM or `stop`."""
 
     class Handler(BaseHTTPRequestHandler):
         timeout = READ_TIMEOUT
@@ -114,7 +115,8 @@ def serve_requests(
             self._send(HttpAnswer(200 if ok else 503, body))
 
         def do_POST(self) -> None:
-            if self.path != "/slack/events":
+            handler = routes.get(self.path)
+            if handler is None:
                 self._send(HttpAnswer(404, b'{"error": "not found"}'))
                 return
             try:
@@ -135,9 +137,9 @@ def serve_requests(
                 self._send(HttpAnswer(400, b'{"error": "incomplete body"}'))
                 return
             try:
-                answer = slack(body, dict(self.headers.items()))
+                answer = handler(body, dict(self.headers.items()))
             except Exception:
-                log.exception("a Slack request failed")
+                log.exception("a request to %s failed", self.path)
                 answer = HttpAnswer(500, b'{"error": "internal error"}')
             self._send(answer)
 
@@ -161,7 +163,7 @@ def serve_requests(
             signal.signal(number, lambda *_: stop.set())
     threading.Thread(target=server.serve_forever, daemon=True).start()
     bound = int(server.server_address[1])
-    log.info("Slack requests on http://%s:%d/slack/events, health on /healthz", host, bound)
+    log.info("serving %s and /healthz on http://%s:%d", ", ".join(routes), host, bound)
     if on_ready is not None:
         on_ready(bound)
     stop.wait()

@@ -117,6 +117,17 @@ class ChecklistBoard(Protocol):
         """
         ...
 
+    def read(
+        self, remote_id: str, *, authors: Sequence[str] = (), include_trashed: bool = False
+    ) -> RemoteItemState | None:
+        """One item's page as it is now, `authors` (board user ids) named as its editors;
+        None when the page is gone, not a cxbot item, or (unless asked) in the trash."""
+        ...
+
+    def check(self) -> list[str]:
+        """What is wrong with the board's schema (renamed or deleted columns)."""
+        ...
+
     def pull(self, cursor: str | None, *, settled_before: datetime) -> PullResult:
         """Items edited since the cursor (inclusive, overlapping), and the next cursor.
 
@@ -149,3 +160,30 @@ class TemplateCatalog(Protocol):
     def owners(self, path: str | None) -> OwnerDirectory:
         """The departments' owners from a YAML file (an empty directory for None)."""
         ...
+
+
+class WebhookEvents(Protocol):
+    """Notion webhook events received: each handled once, per page the newest applied."""
+
+    def claim_event(
+        self, event_id: str, *, kind: str, entity_id: str, event_at: datetime, now: datetime
+    ) -> bool:
+        """Records the event as being handled; False when it was already (a duplicate)."""
+        ...
+
+    def settle_event(self, event_id: str, outcome: str) -> None: ...
+
+    def release_event(self, event_id: str) -> None:
+        """Handling failed: forget it, so Notion's retry is handled."""
+        ...
+
+    def page_mark(self, page_id: str) -> datetime | None:
+        """The timestamp of the newest event applied to the page."""
+        ...
+
+    def set_page_mark(self, page_id: str, event_at: datetime) -> bool:
+        """Moves the page's mark forward to `event_at`; False (nothing written) when an
+        event at least as new was applied already."""
+        ...
+
+    def last_received(self) -> datetime | None: ...

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from cxbot.domain.changes import Change, ChangeSource, diff_fields
 from cxbot.domain.checklist import ChecklistItem, ItemStatus
+from cxbot.ports.checklists import RemoteItemState
 from cxbot.service.board_outbox import BoardOutbox
 from cxbot.service.launches import Context, Launches
 
@@ -48,21 +50,11 @@ def sync_status(ctx: Context, *, dry_run: bool = False) -> SyncReport:
             continue
         if item.board_behind_since is not None:
             continue  # changed in cxbot after this board copy; the outbox pushes ours
-        remote = {name: state.fields[name] for name in SYNCED_FIELDS if name in state.fields}
         try:
-            new_item = _apply(item, remote, state.remote_id)
+            new_item, item_changes = mirror(item, state)
         except ValueError as error:
             problems.append(f"item {item.key} (page {state.remote_id}): {error}")
             continue
-        item_changes = diff_fields(
-            entity="checklist_item",
-            entity_id=item.key,
-            old=item.tracked_fields(),
-            new=new_item.tracked_fields(),
-            actor=state.edited_by,
-            source=ChangeSource.NOTION,
-            at=state.edited_at,
-        )
         if item_changes or new_item.remote_id != item.remote_id:
             updated.append(new_item)
             changes.extend(item_changes)
@@ -80,6 +72,25 @@ def sync_status(ctx: Context, *, dry_run: bool = False) -> SyncReport:
         cursor=pulled.cursor,
         requests=pulled.requests,
     )
+
+
+def mirror(
+    item: ChecklistItem, state: RemoteItemState, *, at: datetime | None = None
+) -> tuple[ChecklistItem, list[Change]]:
+    """The item as the board shows it, and the changes that makes (by the board's editor,
+    at `at` or the edit time). ValueError for a value cxbot cannot take (a bad status)."""
+    remote = {name: state.fields[name] for name in SYNCED_FIELDS if name in state.fields}
+    new_item = _apply(item, remote, state.remote_id)
+    changes = diff_fields(
+        entity="checklist_item",
+        entity_id=item.key,
+        old=item.tracked_fields(),
+        new=new_item.tracked_fields(),
+        actor=state.edited_by,
+        source=ChangeSource.NOTION,
+        at=at or state.edited_at,
+    )
+    return new_item, changes
 
 
 def _apply(item: ChecklistItem, remote: dict[str, str], remote_id: str) -> ChecklistItem:
@@ -101,9 +112,14 @@ class StatusSync:
 
     launches: Launches
     outbox: BoardOutbox | None = None
+    on_caught: Callable[[int], None] | None = None
+    """Told how many items this poll changed: with webhooks on, what they missed."""
 
     def run(self, *, now: datetime | None = None, dry_run: bool = False) -> SyncReport:
         """Pushes what the board is behind on (Slack clicks), then reads the board back."""
         if self.outbox is not None and not dry_run:
             self.outbox.drain()
-        return sync_status(self.launches.context(now), dry_run=dry_run)
+        report = sync_status(self.launches.context(now), dry_run=dry_run)
+        if self.on_caught is not None and not dry_run:
+            self.on_caught(report.changed_items)
+        return report

@@ -23,6 +23,7 @@ from cxbot.service.doctor import Doctor
 from cxbot.service.item_actions import ItemActions
 from cxbot.service.jobs import JobRunner
 from cxbot.service.launches import Launches
+from cxbot.service.notion_webhooks import NotionWebhooks
 from cxbot.service.reminders import Reminders
 from cxbot.service.service_status import ServiceStatus
 from cxbot.service.status_sync import StatusSync
@@ -58,6 +59,9 @@ class CxBot:
     item_actions: Callable[[], ItemActions]
     """People ticking items from Slack (needs SLACK_BOT_TOKEN); made on first use."""
     outbox: BoardOutbox
+    notion_webhooks: Callable[..., NotionWebhooks]
+    """Notion's webhook events; called with `announce=` (shows the verification token
+    once) and `accept_new_token=`."""
     slack_inbound: SlackInbound
     audit: Audit
     weekly: WeeklyDigest

@@ -135,7 +135,7 @@ def test_socket_mode_envelopes_reach_the_same_listeners(rig: Any) -> None:
     from slack_bolt.adapter.socket_mode.internals import run_bolt_app
     from slack_sdk.socket_mode.request import SocketModeRequest
 
-    from cxbot.entrypoints.cli.decisions import _slack_app
+    from cxbot.entrypoints.cli.serving import _slack_app
 
     payload = {
         "type": "message_action",

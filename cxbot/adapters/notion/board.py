@@ -95,6 +95,30 @@ class NotionChecklistBoard:
         return found
 
     # reading back ------------------------------------------------------------
+    def read(
+        self, remote_id: str, *, authors: Sequence[str] = (), include_trashed: bool = False
+    ) -> RemoteItemState | None:
+        try:
+            page = self.api.call(
+                lambda: self.client.pages.retrieve(remote_id), f"read the page {remote_id}"
+            )
+        except RemoteError as error:
+            if status_of(error.__cause__) == 404:
+                return None
+            raise
+        key = S.item_key_of(page)
+        trashed = bool(page.get("in_trash") or page.get("archived"))
+        if not key or (trashed and not include_trashed):
+            return None
+        editors = list(authors) or [page["last_edited_by"]["id"]]
+        return RemoteItemState(
+            key=key,
+            remote_id=str(page["id"]),
+            fields=S.read_fields(page),
+            edited_by=", ".join(self.api.describe_user(user) for user in editors),
+            edited_at=S.parse_time(page["last_edited_time"]),
+        )
+
     def pull(self, cursor: str | None, *, settled_before: datetime) -> PullResult:
         before = self.pacer.requests
         source_id = self.data_source_id()

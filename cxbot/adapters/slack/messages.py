@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -118,3 +119,16 @@ def plain_text(blocks: list[dict[str, Any]]) -> str:
         elif kind == "divider":
             lines.append("────")
     return "\n".join(lines)
+
+
+class SchemaAlertComposer:
+    """The CX alert when the Notion checklist's columns were renamed or deleted."""
+
+    def __init__(self, renderer: Renderer) -> None:
+        self.macros: Any = renderer.env.get_template("slack/board.j2").module
+
+    def __call__(self, problems: Sequence[str]) -> Message:
+        text = _cut(str(self.macros.schema_broken(list(problems))).strip(), SECTION_LIMIT)
+        block = SectionBlock(text=MarkdownTextObject(text=text)).to_dict()
+        key = "notion-schema"
+        return Message(key=key, text=_cut(text, TEXT_LIMIT), blocks=[block], preview=text)

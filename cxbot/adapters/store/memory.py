@@ -325,6 +325,45 @@ class MemoryDecisions:
         self.history.append(changes)
 
 
+class MemoryWebhookEvents:
+    def __init__(self) -> None:
+        self.events: dict[str, tuple[str, str, datetime, datetime, str]] = {}
+        self.marks: dict[str, datetime] = {}
+        self._lock = threading.Lock()
+
+    def claim_event(
+        self, event_id: str, *, kind: str, entity_id: str, event_at: datetime, now: datetime
+    ) -> bool:
+        with self._lock:
+            if event_id in self.events:
+                return False
+            self.events[event_id] = (kind, entity_id, event_at, now, "handling")
+            return True
+
+    def settle_event(self, event_id: str, outcome: str) -> None:
+        with self._lock:
+            kind, entity, at, received, _ = self.events[event_id]
+            self.events[event_id] = (kind, entity, at, received, outcome)
+
+    def release_event(self, event_id: str) -> None:
+        with self._lock:
+            self.events.pop(event_id, None)
+
+    def page_mark(self, page_id: str) -> datetime | None:
+        return self.marks.get(page_id)
+
+    def set_page_mark(self, page_id: str, event_at: datetime) -> bool:
+        with self._lock:
+            current = self.marks.get(page_id)
+            if current is not None and current >= event_at:
+                return False
+            self.marks[page_id] = event_at
+            return True
+
+    def last_received(self) -> datetime | None:
+        return max((e[3] for e in self.events.values()), default=None)
+
+
 class MemorySlackItemMessages:
     def __init__(self) -> None:
         self.refs: dict[str, list[tuple[str, str, str, datetime]]] = {}
@@ -350,6 +389,7 @@ class MemoryStore:
     ledger: MemoryLedger = field(default_factory=MemoryLedger)
     slack_directory: MemorySlackDirectory = field(default_factory=MemorySlackDirectory)
     slack_messages: MemorySlackItemMessages = field(default_factory=MemorySlackItemMessages)
+    webhook_events: MemoryWebhookEvents = field(default_factory=MemoryWebhookEvents)
     job_runs: MemoryJobRuns = field(default_factory=MemoryJobRuns)
     launches: MemoryLaunches = field(init=False)
     promotions: MemoryPromotions = field(init=False)

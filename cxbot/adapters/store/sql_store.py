@@ -22,6 +22,7 @@ from cxbot.adapters.store.tables import (
     cursors,
     launches,
 )
+from cxbot.adapters.store.webhook_store import SqlWebhookEvents
 from cxbot.domain.audit import ChainedEntry
 from cxbot.domain.changes import Change
 from cxbot.domain.checklist import ChecklistItem, ItemStatus, Launch
@@ -221,6 +222,7 @@ class SqlStore:
         self.ledger = SqlLedger(engine)
         self.slack_directory = SqlSlackDirectory(engine)
         self.slack_messages = SqlSlackItemMessages(engine)
+        self.webhook_events = SqlWebhookEvents(engine)
         self.promotions = SqlPromotions(engine)
         self.job_runs = SqlJobRuns(engine)
         self.decisions = SqlDecisions(engine)

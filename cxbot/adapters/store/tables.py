@@ -205,3 +205,21 @@ decisions = Table(
     Column("recorded_at", UtcDateTime),
     Column("remote_id", String(64)),
 )
+
+notion_events = Table(
+    "notion_events",
+    metadata,
+    Column("event_id", String(64), primary_key=True),
+    Column("kind", String(60), nullable=False),
+    Column("entity_id", String(64), nullable=False),
+    Column("event_at", UtcDateTime, nullable=False),
+    Column("received_at", UtcDateTime, nullable=False, index=True),
+    Column("outcome", String(200), nullable=False),
+)
+
+notion_page_marks = Table(
+    "notion_page_marks",
+    metadata,
+    Column("page_id", String(64), primary_key=True),
+    Column("event_at", UtcDateTime, nullable=False),
+)

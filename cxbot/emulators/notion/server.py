@@ -17,6 +17,7 @@ from cxbot.emulators.http import (
 )
 from cxbot.emulators.notion.query import FilterProblem
 from cxbot.emulators.notion.values import ValueProblem
+from cxbot.emulators.notion.webhooks import WebhookSender
 from cxbot.emulators.notion.workspace import (
     MAX_PAGE_SIZE,
     NotionApiError,
@@ -76,6 +77,8 @@ class NotionEmulator(EmulatorServer):
         super().__init__()
         self.tokens = tokens if tokens is not None else {"secret_emulator"}
         self.workspace = Workspace(clock)
+        self.webhooks = WebhookSender(self.workspace)
+        """Notion calling the app: `webhooks.subscribe(url)`, then `webhooks.verify(token)`."""
         self.rate_limit = rate_limit
         self.bucket = TokenBucket(rate, burst)
         self.rate_limited = 0
@@ -115,6 +118,10 @@ class NotionEmulator(EmulatorServer):
             rf"/v1/pages/{_UUID}",
             lambda r, i: ws.update_page(normalize_id(i, "path.page_id"), _body(r)),
         )
+
+    def stop(self) -> None:
+        self.webhooks.stop()
+        super().stop()
 
     def _route(self, method: str, pattern: str, handler: Callable[..., Any]) -> None:
         self._routes.append((method, re.compile(f"^{pattern}$"), handler))

@@ -95,6 +95,20 @@ class Database:
     is_inline: bool = False
 
 
+@dataclass(frozen=True)
+class Change:
+    """One change a webhook event is made of."""
+
+    kind: str  # page.created, page.properties_updated, page.deleted, …
+    entity_id: str
+    entity_type: str  # page, data_source
+    author: str
+    author_type: str
+    source_id: str | None
+    updated_properties: tuple[str, ...]
+    at: datetime
+
+
 class Workspace:
     """All state of one emulated workspace; every method is safe to call from threads."""
 
@@ -107,6 +121,29 @@ class Workspace:
         self.data_sources: dict[str, DataSource] = {}
         self.bot_id = self.add_bot("cxbot")
         self.acting_user = self.bot_id
+        self.listeners: list[Callable[[Change], None]] = []
+        """Told of every change to pages and data sources (the webhook sender listens)."""
+
+    def _emit(
+        self,
+        kind: str,
+        entity_id: str,
+        entity_type: str,
+        source_id: str | None,
+        updated: tuple[str, ...] = (),
+    ) -> None:
+        change = Change(
+            kind=kind,
+            entity_id=entity_id,
+            entity_type=entity_type,
+            author=self.acting_user,
+            author_type=str(self.users.get(self.acting_user, {}).get("type", "person")),
+            source_id=source_id,
+            updated_properties=updated,
+            at=self.clock(),
+        )
+        for listener in list(self.listeners):
+            listener(change)
 
     # seeding (what a person does in the Notion app) ------------------------
     def add_person(self, name: str, email: str) -> str:
@@ -222,7 +259,27 @@ class Workspace:
             if "title" in body:
                 source.title = check_rich_text(body["title"], "body.title")
             source.last_edited_time = self.clock()
+            if added:
+                self._emit("data_source.schema_updated", source.id, "data_source", source.id)
             return self.data_source_response(source)
+
+    def rename_property_as(self, user_id: str, source_id: str, old: str, new: str | None) -> None:
+        """A person renames (or, with `new` None, deletes) a column in the app."""
+        with self.lock:
+            source = self._source(source_id)
+            prop = source.schema.pop(old)
+            if new is not None:
+                source.schema[new] = {**prop, "name": new}
+            for page in self.pages.values():
+                if page.parent.get("data_source_id") == source_id and old in page.properties:
+                    value = page.properties.pop(old)
+                    if new is not None:
+                        page.properties[new] = value
+            previous, self.acting_user = self.acting_user, user_id
+            try:
+                self._emit("data_source.schema_updated", source.id, "data_source", source.id)
+            finally:
+                self.acting_user = previous
 
     def _source(self, source_id: str) -> DataSource:
         source = self.data_sources.get(source_id)
@@ -273,6 +330,8 @@ class Workspace:
                 children=list(body.get("children") or []),
             )
             self.pages[page.id] = page
+            if source is not None:
+                self._emit("page.created", page.id, "page", source.id)
             return self.page_response(page)
 
     def _parent_source(self, parent: dict[str, Any]) -> DataSource | None:
@@ -336,17 +395,31 @@ class Workspace:
                     "You must unarchive the block before editing."
                 )
             properties = body.get("properties") or {}
+            source_id = page.parent.get("data_source_id")
+            updated: tuple[str, ...] = ()
             if properties:
-                source_id = page.parent.get("data_source_id")
                 if source_id is None:
                     raise validation("Only pages in a data source have properties to update.")
-                page.properties.update(
-                    self._validated(self.data_sources[source_id], properties, creating=False)
+                validated = self._validated(
+                    self.data_sources[source_id], properties, creating=False
                 )
+                schema = self.data_sources[source_id].schema
+                updated = tuple(
+                    schema[name]["id"]
+                    for name, value in validated.items()
+                    if page.properties.get(name) != value
+                )
+                page.properties.update(validated)
+            was_trashed = page.in_trash
             if "in_trash" in body:
                 page.in_trash = bool(body["in_trash"])
             page.last_edited_time = self.clock()
             page.last_edited_by = self.acting_user
+            if page.in_trash != was_trashed:
+                kind = "page.deleted" if page.in_trash else "page.undeleted"
+                self._emit(kind, page.id, "page", source_id)
+            if updated:
+                self._emit("page.properties_updated", page.id, "page", source_id, updated)
             return self.page_response(page)
 
     # queries -------------------------------------------------------------------

@@ -9,6 +9,7 @@ from cxbot.entrypoints.cli import (  # noqa: F401 - importing registers the comm
     launches,
     reminders,
     service,
+    serving,
 )
 from cxbot.entrypoints.cli.app import cli
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import logging
 import sys
-import threading
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,11 +20,7 @@ from cxbot.entrypoints.cli.common import (
 )
 
 if TYPE_CHECKING:
-    from cxbot.ports.slack import HttpAnswer
     from cxbot.service.decision_log import DecisionDraft
-    from cxbot.service.usecases import CxBot
-
-log = logging.getLogger(__name__)
 
 
 # decisions ------------------------------------------------------------------------
@@ -199,103 +193,6 @@ def decision_show(ctx: click.Context, key: str) -> None:
                 f"  {c.at.astimezone(cases.clock.tz):%Y-%m-%d %H:%M} {c.actor} {c.field}: "
                 f"{c.old} → {c.new}"
             )
-
-
-# Slack interactivity ------------------------------------------------------------------
-@cli.group()
-def slack() -> None:
-    """Serve Slack's requests: item buttons, App Home, decisions."""
-
-
-@slack.command("serve")
-@click.option("--port", default=3000, show_default=True, help="Port for POST /slack/events.")
-@click.option(
-    "--host",
-    default="127.0.0.1",
-    show_default=True,
-    help="Address to listen on (0.0.0.0 behind a reverse proxy or in a container).",
-)
-@click.option(
-    "--drain-every",
-    default=30,
-    show_default=True,
-    help="Seconds between retries of item changes Notion has not got yet.",
-)
-@click.pass_context
-@reports_errors
-def slack_serve(ctx: click.Context, port: int, host: str, drain_every: int) -> None:
-    """Serves Slack's requests over HTTP, signature-checked, with GET /healthz.
-
-    Departments press 완료 / 진행 중 / 막힘 on each item of a reminder, or on cxbot's
-    App Home tab; the change is recorded at once and pushed to Notion (retried every
-    --drain-every seconds while Notion is down). Also the "record as decision" shortcut
-    and /cxbot-decision. Point the app's Interactivity request URL, its Event
-    Subscriptions URL and the command at https://<your host>/slack/events.
-    Requests without a valid X-Slack-Signature, or older than five minutes, get 401.
-
-    \b
-    Example:
-      SLACK_BOT_TOKEN=xoxb-… SLACK_SIGNING_SECRET=… cxbot slack serve --host 0.0.0.0
-    """
-    from cxbot.entrypoints.service import serve_requests
-
-    with opened(ctx) as cases:
-        app, stop = _slack_app(cases), threading.Event()
-
-        def answer(body: bytes, headers: dict[str, str]) -> HttpAnswer:
-            return cases.slack_inbound.dispatch(app, body, headers)
-
-        def health() -> tuple[bool, dict[str, Any]]:
-            behind = cases.outbox.behind()
-            return True, {"notion_behind": behind}
-
-        threading.Thread(target=_drain_until, args=(cases, stop, drain_every), daemon=True).start()
-        click.echo(f"serving Slack on http://{host}:{port}/slack/events; Ctrl-C stops")
-        serve_requests(answer, health, host=host, port=port, stop=stop)
-
-
-@slack.command("socket")
-@click.pass_context
-@reports_errors
-def slack_socket(ctx: click.Context) -> None:
-    """Receives the same requests over Socket Mode, for workspaces without a public URL.
-
-    Needs an app-level token (xapp-…, scope connections:write) in SLACK_APP_TOKEN and
-    Socket Mode switched on in the app's settings.
-
-    \b
-    Example:
-      SLACK_APP_TOKEN=xapp-… cxbot slack socket
-    """
-    with opened(ctx) as cases:
-        app, stop = _slack_app(cases), threading.Event()
-        threading.Thread(target=_drain_until, args=(cases, stop, 30), daemon=True).start()
-        click.echo("connecting to Slack over Socket Mode; Ctrl-C stops")
-        try:
-            cases.slack_inbound.serve_socket(app)
-        finally:
-            stop.set()
-
-
-def _slack_app(cases: CxBot) -> Any:
-    from cxbot.entrypoints.slack_requests import register
-
-    return register(
-        cases.slack_inbound.app(),
-        actions=cases.item_actions(),
-        capture=cases.capture,
-        reason_missing=cases.render.render("slack/reason_missing.txt.j2").strip(),
-    )
-
-
-def _drain_until(cases: CxBot, stop: threading.Event, every: int) -> None:
-    """Pushes item changes Notion has not got yet, every `every` seconds."""
-    while not stop.wait(every):
-        try:
-            if cases.outbox.behind():
-                cases.outbox.drain()
-        except Exception:
-            log.exception("the Notion outbox could not drain; trying again in %ds", every)
 
 
 # audit --------------------------------------------------------------------------------

@@ -1,0 +1,70 @@
+"""Notion webhook events: deduplicated by id, ordered per page by their timestamp."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, func, select, update
+
+from cxbot.adapters.store.base import SqlBase
+from cxbot.adapters.store.tables import notion_events, notion_page_marks
+
+
+class SqlWebhookEvents(SqlBase):
+    def claim_event(
+        self, event_id: str, *, kind: str, entity_id: str, event_at: datetime, now: datetime
+    ) -> bool:
+        row = {
+            "event_id": event_id,
+            "kind": kind,
+            "entity_id": entity_id,
+            "event_at": event_at,
+            "received_at": now,
+            "outcome": "handling",
+        }
+        statement = self._dialect.insert(notion_events).on_conflict_do_nothing(
+            index_elements=["event_id"]
+        )
+        with self.engine.begin() as conn:
+            return bool(conn.execute(statement, [row]).rowcount)
+
+    def settle_event(self, event_id: str, outcome: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(notion_events)
+                .where(notion_events.c.event_id == event_id)
+                .values(outcome=outcome[:200])
+            )
+
+    def release_event(self, event_id: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(delete(notion_events).where(notion_events.c.event_id == event_id))
+
+    def page_mark(self, page_id: str) -> datetime | None:
+        marks = notion_page_marks.c
+        with self.engine.connect() as conn:
+            value = conn.execute(select(marks.event_at).where(marks.page_id == page_id)).scalar()
+        return value
+
+    def set_page_mark(self, page_id: str, event_at: datetime) -> bool:
+        marks = notion_page_marks.c
+        with self.engine.begin() as conn:
+            inserted = conn.execute(
+                self._dialect.insert(notion_page_marks).on_conflict_do_nothing(
+                    index_elements=["page_id"]
+                ),
+                [{"page_id": page_id, "event_at": event_at}],
+            ).rowcount
+            if inserted:
+                return True
+            moved = conn.execute(
+                update(notion_page_marks)
+                .where(marks.page_id == page_id, marks.event_at < event_at)
+                .values(event_at=event_at)
+            ).rowcount
+        return bool(moved)
+
+    def last_received(self) -> datetime | None:
+        with self.engine.connect() as conn:
+            value = conn.execute(select(func.max(notion_events.c.received_at))).scalar()
+        return value

@@ -1,0 +1,204 @@
+"""Notion's integration webhooks: ticks in Notion seen within a minute, polling kept as
+the safety net.
+
+Notion's contract: one unsigned verification request carrying `verification_token`
+(kept, shown once to the admin, who pastes it back into Notion); then every event is
+signed with `X-Notion-Signature: sha256=<HMAC-SHA256 of the raw body, keyed with that
+token>`. Events name what changed, not the new values; they may be aggregated, delivered
+out of order, and retried up to 8 times. So: dedupe by event id, fetch the page and diff
+it against the store, skip an event older than the newest one applied to its page, and
+never undo a change cxbot made that Notion has not got yet.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from cxbot.domain.changes import ChangeSource, diff_fields
+from cxbot.ports.checklists import ChecklistBoard, LaunchRepository, WebhookEvents
+from cxbot.ports.common import Cursors
+from cxbot.service.alerts import CxAlerts
+from cxbot.service.delivery import Message
+from cxbot.service.status_sync import mirror
+
+log = logging.getLogger(__name__)
+
+TOKEN = "notion_webhook.verification_token"
+CAUGHT_BY_POLLING = "notion_webhook.caught_by_polling"
+PAGE_EVENTS = {"page.created", "page.properties_updated", "page.undeleted", "page.moved"}
+SCHEMA_EVENTS = {"data_source.schema_updated", "database.schema_updated"}
+MAX_BODY = 1 << 20
+
+
+@dataclass(frozen=True)
+class WebhookAnswer:
+    status: int
+    body: dict[str, object]
+
+
+@dataclass(frozen=True, kw_only=True)
+class WebhookStatus:
+    last_received: datetime | None
+    caught_by_polling: int
+    verified: bool
+
+
+@dataclass(frozen=True, kw_only=True)
+class NotionWebhooks:
+    store: LaunchRepository
+    events: WebhookEvents
+    cursors: Cursors
+    board: ChecklistBoard
+    alerts: CxAlerts | None
+    compose_schema_alert: Callable[[Sequence[str]], Message]
+    clock: Callable[[], datetime]
+    announce: Callable[[str], None] = print
+    """Shows the verification token to the admin, once (never logged)."""
+    accept_new_token: bool = False
+    """Replace a kept token when Notion verifies a new subscription (an admin's choice:
+    otherwise anyone could post a token of their own and then sign events with it)."""
+
+    def receive(self, body: bytes, headers: Mapping[str, str]) -> WebhookAnswer:
+        """One POST from Notion; the HTTP answer (non-2xx makes Notion retry)."""
+        if len(body) > MAX_BODY:
+            return WebhookAnswer(413, {"error": "body too large"})
+        try:
+            payload = json.loads(body)
+        except ValueError:
+            return WebhookAnswer(400, {"error": "not JSON"})
+        if not isinstance(payload, dict):
+            return WebhookAnswer(400, {"error": "not an object"})
+        if "verification_token" in payload and "type" not in payload:
+            return self._verification(str(payload["verification_token"]))
+        token = self.cursors.get_cursor(TOKEN)
+        if not token:
+            log.warning("a Notion event arrived before the subscription was verified; refused")
+            return WebhookAnswer(401, {"error": "not verified yet"})
+        lowered = {k.lower(): v for k, v in headers.items()}
+        if not _signed(body, token, lowered.get("x-notion-signature", "")):
+            log.warning("refused a Notion event with a missing or wrong X-Notion-Signature")
+            return WebhookAnswer(401, {"error": "invalid signature"})
+        try:
+            event_id = str(payload["id"])
+            kind = str(payload["type"])
+            entity_id = str(payload["entity"]["id"])
+            event_at = datetime.fromisoformat(str(payload["timestamp"]).replace("Z", "+00:00"))
+            authors = [str(a["id"]) for a in payload.get("authors") or [] if a.get("id")]
+        except (KeyError, TypeError, ValueError) as error:
+            return WebhookAnswer(400, {"error": f"not a Notion event: {error}"})
+        if not self.events.claim_event(
+            event_id, kind=kind, entity_id=entity_id, event_at=event_at, now=self.clock()
+        ):
+            return WebhookAnswer(200, {"outcome": "duplicate"})
+        try:
+            outcome = self._handle(kind, entity_id, event_at, authors)
+        except Exception:  # Notion retries a non-2xx: let it, and handle the retry afresh
+            self.events.release_event(event_id)
+            log.exception(
+                "could not handle Notion event %s (%s); Notion will retry", event_id, kind
+            )
+            return WebhookAnswer(503, {"error": "try again"})
+        self.events.settle_event(event_id, outcome)
+        log.info("Notion %s on %s: %s", kind, entity_id, outcome)
+        return WebhookAnswer(200, {"outcome": outcome})
+
+    def _verification(self, token: str) -> WebhookAnswer:
+        kept = self.cursors.get_cursor(TOKEN)
+        if kept and kept != token and not self.accept_new_token:
+            log.warning(
+                "Notion sent a new verification token, but one is kept already; to subscribe "
+                "anew, restart with --accept-notion-verification"
+            )
+            return WebhookAnswer(409, {"error": "already verified"})
+        self.cursors.set_cursor(TOKEN, token)
+        self.announce(
+            "Notion webhook verification token (paste it in Notion → your integration → "
+            f"Webhooks → Verify; it is not shown again):\n{token}"
+        )
+        log.info("Notion's webhook verification token was kept and shown on the console once")
+        return WebhookAnswer(200, {})
+
+    def _handle(self, kind: str, entity_id: str, event_at: datetime, authors: list[str]) -> str:
+        if kind in SCHEMA_EVENTS:
+            return self._schema_changed(event_at)
+        if kind.startswith("database."):
+            return "ignored (a database event; data source events carry what cxbot needs)"
+        if kind in ("page.deleted",):
+            return self._trashed(entity_id, event_at, authors, trashed=True)
+        if kind not in PAGE_EVENTS:
+            return "ignored"
+        mark = self.events.page_mark(entity_id)
+        if mark is not None and event_at < mark:
+            return "older than the newest event applied to this page"
+        if kind == "page.undeleted":
+            self._trashed(entity_id, event_at, authors, trashed=False)
+        state = self.board.read(entity_id, authors=authors)
+        if state is None:
+            return "not a cxbot checklist item"
+        item = self.store.get_item(state.key)
+        if item is None:
+            return f"item {state.key} is unknown here"
+        if item.board_behind_since is not None:
+            return "cxbot has a newer change for this item on its way to Notion"
+        new_item, changes = mirror(item, state, at=event_at)
+        if changes or new_item.remote_id != item.remote_id:
+            self.store.apply(items=[new_item], changes=changes)
+        self.events.set_page_mark(entity_id, event_at)
+        return f"{len(changes)} change(s) recorded" if changes else "no change"
+
+    def _trashed(self, page_id: str, at: datetime, authors: list[str], *, trashed: bool) -> str:
+        state = self.board.read(page_id, authors=authors, include_trashed=True)
+        item = self.store.get_item(state.key) if state is not None else None
+        if item is None or state is None:
+            return "not a cxbot checklist item"
+        changes = diff_fields(
+            entity="checklist_item",
+            entity_id=item.key,
+            old={"notion_page": "present" if trashed else "in trash"},
+            new={"notion_page": "in trash" if trashed else "present"},
+            actor=state.edited_by,
+            source=ChangeSource.NOTION,
+            at=at,
+        )
+        self.store.apply(changes=changes)
+        if trashed:
+            log.warning(
+                "the Notion page of %s was moved to the trash by %s", item.key, state.edited_by
+            )
+        return "page in trash" if trashed else "page restored"
+
+    def _schema_changed(self, at: datetime) -> str:
+        problems = self.board.check()
+        if not problems:
+            return "schema still as cxbot needs it"
+        if self.alerts is not None:
+            key = "notion-schema|" + hashlib.sha256("\n".join(problems).encode()).hexdigest()[:12]
+            self.alerts.queue(key, self.compose_schema_alert(problems), at)
+            self.alerts.deliver(self.clock())
+        log.error("the Notion checklist's columns changed: %s", "; ".join(problems))
+        return f"schema broken: {'; '.join(problems)}"
+
+    def status(self) -> WebhookStatus:
+        return WebhookStatus(
+            last_received=self.events.last_received(),
+            caught_by_polling=int(self.cursors.get_cursor(CAUGHT_BY_POLLING) or 0),
+            verified=bool(self.cursors.get_cursor(TOKEN)),
+        )
+
+    def count_polling_catch(self, changed_items: int) -> None:
+        """Status sync found changes no webhook had brought (when webhooks are on)."""
+        if changed_items and self.cursors.get_cursor(TOKEN):
+            total = int(self.cursors.get_cursor(CAUGHT_BY_POLLING) or 0) + changed_items
+            self.cursors.set_cursor(CAUGHT_BY_POLLING, str(total))
+            log.warning("status sync caught %d change(s) no webhook brought", changed_items)
+
+
+def _signed(body: bytes, token: str, signature: str) -> bool:
+    expected = "sha256=" + hmac.new(token.encode(), body, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(signature.encode(), expected.encode())
