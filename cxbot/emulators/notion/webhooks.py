@@ -189,7 +189,7 @@ class WebhookSender:
             status, _ = _post(
                 subscription.url, raw, {"X-Notion-Signature": f"sha256={signature.hexdigest()}"}
             )
-            self.delivered.append((pending.body, status))
+            self.delivered.append((dict(pending.body), status))
             if (status is None or not 200 <= status < 300) and pending.attempt < MAX_ATTEMPTS:
                 pending.attempt += 1
                 pending.due = time.monotonic() + self.retry_base * 2 ** (pending.attempt - 2)

@@ -142,6 +142,19 @@ def print_jobs(cases: CxBot) -> None:
             click.echo(
                 f"  {'':14} last failure {failed.tick.astimezone(tz):%m-%d %H:%M}: {failed.error}"
             )
+    webhooks = cases.notion_webhooks().status()
+    if webhooks.verified:
+        last = (
+            f"{webhooks.last_received.astimezone(tz):%m-%d %H:%M}"
+            if webhooks.last_received
+            else "none yet"
+        )
+        click.echo(
+            f"Notion webhooks: last event {last}; {webhooks.caught_by_polling} change(s) "
+            "caught by status sync that no webhook brought"
+        )
+    elif cases.mode.notion:
+        click.echo("Notion webhooks: not set up (status sync polling only; see README)")
     backlog = cases.service_status.backlog()
     click.echo(
         f"backlog: {backlog.unsettled} reminder message(s) unsettled, {backlog.failed_today} "

@@ -1,0 +1,251 @@
+"""Notion's webhooks over the wire: the Notion emulator subscribes `cxbot serve`'s
+/notion/webhook, verifies with the token cxbot showed, and POSTs signed events as Notion
+does; cxbot fetches the page with the real notion-client and records the change."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cxbot.domain.checklist import ItemStatus
+from cxbot.emulators.http import Fault
+from cxbot.emulators.notion import NotionEmulator
+from tests.conftest import ManualClock
+from tests.slack_app_rig import eventually, slack_app_rig
+
+JUNHO = "junho.park@example.com"
+
+
+@pytest.fixture
+def rig(tmp_path: Path, notion: NotionEmulator, clock: ManualClock, caplog: Any) -> Iterator[Any]:
+    caplog.set_level(logging.INFO)
+    for r in slack_app_rig(tmp_path, notion, clock):
+        sender = notion.webhooks
+        assert sender.subscribe(r.notion_url) == 200
+        (shown,) = r.announced
+        token = shown.splitlines()[-1]
+        assert sender.verify(token)
+        r.sender, r.token, r.ws = sender, token, notion.workspace
+        items = r.cases.launches.items(r.launch.plan.launch.key)
+        r.item = next(i for i in items if i.key.endswith("/agent-channel"))
+        r.person = next(
+            uid
+            for uid, user in r.ws.users.items()
+            if (user.get("person") or {}).get("email") == JUNHO
+        )
+        yield r
+
+
+def _tick(rig: Any, status: str, item: Any = None) -> None:
+    """박준호 ticks the item in the Notion app."""
+    page = rig.cases.launches.store.get_item((item or rig.item).key).remote_id
+    rig.ws.edit_as(rig.person, page, {"상태": {"select": {"name": status}}})
+
+
+def _status(rig: Any) -> ItemStatus:
+    return rig.cases.launches.store.get_item(rig.item.key).status
+
+
+def _notion_changes(rig: Any) -> list[Any]:
+    return [
+        c
+        for c in rig.cases.audit.history.changes(entity_id_prefix=rig.item.key)
+        if c.source.value == "notion"
+    ]
+
+
+def _post(rig: Any, body: bytes, signature: str | None) -> int:
+    headers = {"Content-Type": "application/json"}
+    if signature is not None:
+        headers["X-Notion-Signature"] = signature
+    request = urllib.request.Request(rig.notion_url, data=body, headers=headers)
+    try:
+        return int(urllib.request.urlopen(request, timeout=5).status)
+    except urllib.error.HTTPError as error:
+        return int(error.code)
+
+
+def _event(rig: Any, **overrides: Any) -> dict[str, Any]:
+    page = rig.cases.launches.store.get_item(rig.item.key).remote_id
+    event = {
+        "id": "9d7c1a52-0000-4000-8000-000000000001",
+        "timestamp": datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+        "workspace_id": "00000000-0000-4000-8000-000000000001",
+        "subscription_id": "00000000-0000-4000-8000-000000000003",
+        "integration_id": "00000000-0000-4000-8000-000000000002",
+        "authors": [{"id": rig.person, "type": "person"}],
+        "attempt_number": 1,
+        "api_version": "2025-09-03",
+        "type": "page.properties_updated",
+        "entity": {"id": page, "type": "page"},
+        "data": {"updated_properties": ["status"]},
+    }
+    event.update(overrides)
+    return event
+
+
+def _sign(token: str, body: bytes) -> str:
+    return "sha256=" + hmac.new(token.encode(), body, hashlib.sha256).hexdigest()
+
+
+def test_verification_token_is_shown_once_and_never_logged(rig: Any, caplog: Any) -> None:
+    assert len(rig.announced) == 1 and rig.token.startswith("secret_")
+    assert rig.token not in caplog.text
+    # A second verification (someone posting a token of their own) is refused.
+    forged = json.dumps({"verification_token": "secret_forged"}).encode()
+    assert _post(rig, forged, None) == 409
+    assert rig.webhooks.status().verified and len(rig.announced) == 1
+
+
+def test_a_tick_in_notion_is_recorded_by_its_author(rig: Any) -> None:
+    before = len(rig.notion.requests())
+    _tick(rig, "완료")
+    rig.sender.flush()
+    eventually(lambda: _status(rig) is ItemStatus.DONE)
+    (change,) = _notion_changes(rig)
+    assert (change.field, change.old, change.new) == ("status", "not_started", "done")
+    assert change.actor == f"박준호 <{JUNHO}>"
+    reads = [r.path for r in rig.notion.requests()[before:] if r.method == "GET"]
+    page_reads = [p for p in reads if p.startswith("/v1/pages/")]
+    assert len(page_reads) == 1  # one page read per event
+    assert [p for p in reads if p not in page_reads] in ([], ["/v1/users"])  # once a process
+
+
+@pytest.mark.parametrize("tamper", ["wrong token", "body edited", "missing"])
+def test_bad_signatures_are_refused_and_record_nothing(rig: Any, tamper: str) -> None:
+    body = json.dumps(_event(rig)).encode()
+    signature: str | None = _sign(rig.token, body)
+    if tamper == "wrong token":
+        signature = _sign("secret_other", body)
+    elif tamper == "body edited":
+        body = body.replace(b"properties_updated", b"properties_updateD")
+    else:
+        signature = None
+    _tick_without_webhook(rig)
+    assert _post(rig, body, signature) == 401
+    assert _status(rig) is ItemStatus.NOT_STARTED and _notion_changes(rig) == []
+    good = json.dumps(_event(rig)).encode()
+    assert _post(rig, good, _sign(rig.token, good)) == 200
+    assert _status(rig) is ItemStatus.DONE
+
+
+def _tick_without_webhook(rig: Any) -> None:
+    rig.sender.drop_next = 1
+    _tick(rig, "완료")
+    rig.sender.flush()
+
+
+def test_duplicates_record_once(rig: Any) -> None:
+    rig.sender.duplicates = 1.0
+    _tick(rig, "완료")
+    rig.sender.flush()
+    eventually(lambda: len(rig.sender.delivered) >= 2)
+    assert len({e["id"] for e, _ in rig.sender.delivered}) == 1
+    assert _status(rig) is ItemStatus.DONE and len(_notion_changes(rig)) == 1
+
+
+def test_out_of_order_events_never_undo_a_newer_change(rig: Any, clock: ManualClock) -> None:
+    rig.sender.delay = 60  # held back so both are queued
+    _tick(rig, "진행 중")
+    clock.advance(seconds=5)
+    _tick(rig, "완료")
+    with rig.sender.lock:
+        rig.sender.queue.reverse()  # the newer event arrives first
+    rig.sender.flush()
+    eventually(lambda: len(rig.sender.delivered) == 2)
+    assert _status(rig) is ItemStatus.DONE
+    outcomes = [e.outcome for e in _events(rig)]
+    assert any("older than the newest" in o for o in outcomes)
+    assert [c.new for c in _notion_changes(rig)] == ["done"]
+
+
+def _events(rig: Any) -> list[Any]:
+    from sqlalchemy import select
+
+    from cxbot.adapters.store.tables import notion_events
+
+    engine = rig.cases.launches.store.engine
+    with engine.connect() as conn:
+        return list(conn.execute(select(notion_events).order_by(notion_events.c.received_at)))
+
+
+def test_a_failed_delivery_is_retried_and_handled_once(rig: Any) -> None:
+    # The first page read fails (a validation-style 400, not retried by the client):
+    # cxbot answers 503, Notion retries, the retry is handled.
+    rig.notion.inject(Fault(kind="status", status=400, method="GET", path=r"/v1/pages/"))
+    _tick(rig, "완료")
+    rig.sender.flush()
+    eventually(lambda: _status(rig) is ItemStatus.DONE)
+    attempts = [(e["attempt_number"], status) for e, status in rig.sender.delivered]
+    assert attempts == [(1, 503), (2, 200)]
+    assert len(_notion_changes(rig)) == 1
+
+
+def test_aggregated_edits_arrive_as_one_event(rig: Any) -> None:
+    rig.sender.aggregate = 30
+    _tick(rig, "진행 중")
+    _tick(rig, "완료")
+    rig.sender.flush()
+    eventually(lambda: _status(rig) is ItemStatus.DONE)
+    assert len(rig.sender.delivered) == 1
+
+
+def test_trashed_and_restored_pages_are_in_the_history(rig: Any) -> None:
+    page = rig.cases.launches.store.get_item(rig.item.key).remote_id
+    ws = rig.ws
+    with ws.lock:
+        previous, ws.acting_user = ws.acting_user, rig.person
+        ws.update_page(page, {"in_trash": True})
+        ws.update_page(page, {"in_trash": False})
+        ws.acting_user = previous
+    rig.sender.flush()
+    eventually(lambda: len(_notion_changes(rig)) == 2)
+    assert [(c.field, c.new) for c in _notion_changes(rig)] == [
+        ("notion_page", "in trash"),
+        ("notion_page", "present"),
+    ]
+
+
+def test_a_renamed_column_is_reported_to_cx(rig: Any) -> None:
+    source = next(iter(rig.ws.data_sources))
+    rig.ws.rename_property_as(rig.person, source, "상태", "진행상태")
+    rig.sender.flush()
+    posted = eventually(
+        lambda: [m for m in rig.slack.posted(rig.cx) if "열이 바뀌었습니다" in m["text"]]
+    )
+    assert "'상태'" in posted[0]["text"]
+
+
+def test_webhook_silence_is_caught_by_polling_and_counted(rig: Any, clock: ManualClock) -> None:
+    _tick_without_webhook(rig)
+    assert _status(rig) is ItemStatus.NOT_STARTED
+    clock.advance(minutes=10)
+    rig.cases.status_sync.run(now=clock())
+    assert _status(rig) is ItemStatus.DONE
+    assert rig.webhooks.status().caught_by_polling == 1
+
+
+def test_an_item_ticked_a_minute_before_the_reminders_is_not_nagged(rig: Any) -> None:
+    _tick(rig, "완료")
+    rig.sender.flush()
+    eventually(lambda: _status(rig) is ItemStatus.DONE)
+    report = rig.cases.reminders.run(now=rig.cases.clock.now())
+    assert report.sent
+    texts = [m["text"] for m in rig.slack.posted()]
+    other = next(
+        i
+        for i in rig.cases.launches.items(rig.launch.plan.launch.key)
+        if i.key.endswith("/partner-admin-accounts")
+    )
+    assert any(other.title in t for t in texts)  # the digest went out, without the ticked one
+    assert not any(rig.item.title in t for t in texts)
