@@ -144,13 +144,13 @@ def print_jobs(cases: CxBot) -> None:
             )
     webhooks = cases.notion_webhooks().status()
     if webhooks.verified:
-        last = (
+        received = (
             f"{webhooks.last_received.astimezone(tz):%m-%d %H:%M}"
             if webhooks.last_received
             else "none yet"
         )
         click.echo(
-            f"Notion webhooks: last event {last}; {webhooks.caught_by_polling} change(s) "
+            f"Notion webhooks: last event {received}; {webhooks.caught_by_polling} change(s) "
             "caught by status sync that no webhook brought"
         )
     elif cases.mode.notion:
