@@ -10,6 +10,7 @@ from bench import (
     calendar_sync,
     notion_checklist,
     notion_status_sync,
+    notion_webhooks,
     reminders,
     slack_actions,
     startup,
@@ -22,6 +23,7 @@ BENCHMARKS = {
     "calendar-sync": calendar_sync.run,
     "startup": startup.run,
     "slack-actions": slack_actions.run,
+    "notion-webhooks": notion_webhooks.run,
 }
 
 
