@@ -76,6 +76,11 @@ class BoardOutbox:
         )
         return False
 
+    def in_flight(self) -> int:
+        """Pushes queued or running in this process."""
+        with self._lock:
+            return len(self._pushing)
+
     def behind(self) -> int:
         """How many items the board has not got yet."""
         return len(self.store.board_behind())

@@ -236,6 +236,7 @@ def test_notion_down_the_click_is_kept_and_the_outbox_pushes_it(posted: Any) -> 
     health = json.loads(urllib.request.urlopen(rig.health_url, timeout=5).read())
     assert health["notion_behind"] == 1
     eventually(lambda: all(f.times == 0 for f in rig.notion.faults), timeout=20)
+    eventually(lambda: rig.cases.outbox.in_flight() == 0)  # the click's push gave up
     report = rig.cases.outbox.drain()
     assert (report.behind, report.landed) == (1, 1)
     assert page_status(rig, rig.item.key) == "완료"

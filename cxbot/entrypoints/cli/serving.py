@@ -89,7 +89,12 @@ def slack() -> None:
 def slack_serve(
     ctx: click.Context, port: int, host: str, drain_every: int, accept_notion_verification: bool
 ) -> None:
-    """The same as `cxbot serve` (kept for existing set-ups)."""
+    """The same as `cxbot serve` (kept for existing set-ups).
+
+    \b
+    Example:
+      cxbot slack serve --host 0.0.0.0 --port 3000
+    """
     _serve(ctx, port, host, drain_every, accept_notion_verification)
 
 
