@@ -249,3 +249,31 @@ def test_an_item_ticked_a_minute_before_the_reminders_is_not_nagged(rig: Any) ->
     )
     assert any(other.title in t for t in texts)  # the digest went out, without the ticked one
     assert not any(rig.item.title in t for t in texts)
+
+
+def test_a_row_someone_adds_in_notion_and_deprecated_events_are_answered(rig: Any) -> None:
+    source = next(iter(rig.ws.data_sources))
+    with rig.ws.lock:
+        previous, rig.ws.acting_user = rig.ws.acting_user, rig.person
+        rig.ws.create_page(
+            {
+                "parent": {"data_source_id": source},
+                "properties": {"항목": {"title": [{"text": {"content": "누가 직접 만든 행"}}]}},
+            }
+        )
+        rig.ws.acting_user = previous
+    rig.sender.flush()
+    eventually(lambda: rig.sender.delivered)
+    (event, status) = rig.sender.delivered[0]
+    assert event["type"] == "page.created" and status == 200
+    outcomes = [e.outcome for e in _events(rig)]
+    assert outcomes == ["not a cxbot checklist item"]
+    old_style = json.dumps(
+        _event(rig, id="9d7c1a52-0000-4000-8000-00000000000d", type="database.content_updated")
+    ).encode()
+    assert _post(rig, old_style, _sign(rig.token, old_style)) == 200
+    unknown = json.dumps(
+        _event(rig, id="9d7c1a52-0000-4000-8000-00000000000e", type="comment.created")
+    ).encode()
+    assert _post(rig, unknown, _sign(rig.token, unknown)) == 200
+    assert _status(rig) is ItemStatus.NOT_STARTED

@@ -206,3 +206,21 @@ def test_slack_item_messages_are_remembered_once_and_forgotten(any_store: Any) -
     ]
     refs.forget("l/i")
     assert refs.messages_of("l/i") == []
+
+
+def test_webhook_events_are_claimed_once_and_marks_only_move_forward(any_store: Any) -> None:
+    events = any_store.webhook_events
+    at = datetime(2027, 1, 4, 1, 0, tzinfo=UTC)
+    later = at + timedelta(seconds=5)
+    assert events.last_received() is None
+    assert events.claim_event("e1", kind="page.created", entity_id="p1", event_at=at, now=at)
+    assert not events.claim_event("e1", kind="page.created", entity_id="p1", event_at=at, now=at)
+    events.release_event("e1")  # handling failed: the retry is handled afresh
+    assert events.claim_event("e1", kind="page.created", entity_id="p1", event_at=at, now=later)
+    events.settle_event("e1", "no change")
+    assert events.last_received() == later
+    assert events.page_mark("p1") is None
+    assert events.set_page_mark("p1", later)
+    assert not events.set_page_mark("p1", at)  # an older event never moves it back
+    assert not events.set_page_mark("p1", later)
+    assert events.page_mark("p1") == later

@@ -22,11 +22,14 @@ class SqlWebhookEvents(SqlBase):
             "received_at": now,
             "outcome": "handling",
         }
-        statement = self._dialect.insert(notion_events).on_conflict_do_nothing(
-            index_elements=["event_id"]
+        # RETURNING, not rowcount: psycopg reports -1 for INSERT … ON CONFLICT DO NOTHING.
+        statement = (
+            self._dialect.insert(notion_events)
+            .on_conflict_do_nothing(index_elements=["event_id"])
+            .returning(notion_events.c.event_id)
         )
         with self.engine.begin() as conn:
-            return bool(conn.execute(statement, [row]).rowcount)
+            return conn.execute(statement, row).first() is not None
 
     def settle_event(self, event_id: str, outcome: str) -> None:
         with self.engine.begin() as conn:
@@ -50,19 +53,19 @@ class SqlWebhookEvents(SqlBase):
         marks = notion_page_marks.c
         with self.engine.begin() as conn:
             inserted = conn.execute(
-                self._dialect.insert(notion_page_marks).on_conflict_do_nothing(
-                    index_elements=["page_id"]
-                ),
-                [{"page_id": page_id, "event_at": event_at}],
-            ).rowcount
-            if inserted:
+                self._dialect.insert(notion_page_marks)
+                .on_conflict_do_nothing(index_elements=["page_id"])
+                .returning(notion_page_marks.c.page_id),
+                {"page_id": page_id, "event_at": event_at},
+            ).first()
+            if inserted is not None:
                 return True
             moved = conn.execute(
                 update(notion_page_marks)
                 .where(marks.page_id == page_id, marks.event_at < event_at)
                 .values(event_at=event_at)
             ).rowcount
-        return bool(moved)
+        return moved == 1
 
     def last_received(self) -> datetime | None:
         with self.engine.connect() as conn:
