@@ -8,7 +8,8 @@ import re
 from datetime import UTC, datetime
 
 _SECRETS = re.compile(
-    r"(xox[abpr]-[A-Za-z0-9-]+|secret_[A-Za-z0-9]+|ntn_[A-Za-z0-9]+|ya29\.[A-Za-z0-9._-]+"
+    r"(xox[abpr]-[A-Za-z0-9-]+|xoxe[.-][A-Za-z0-9.-]+|xapp-[A-Za-z0-9-]+"
+    r"|secret_[A-Za-z0-9]+|ntn_[A-Za-z0-9]+|ya29\.[A-Za-z0-9._-]+"
     r"|Bearer\s+[A-Za-z0-9._-]+)"
 )
 

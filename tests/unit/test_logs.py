@@ -12,7 +12,8 @@ from cxbot.entrypoints.logs import JsonFormatter, RedactingFilter, redact
 def test_tokens_and_emails_are_masked() -> None:
     line = (
         "token xoxb-123-456-abcdef and secret_AbC123 and ntn_998877 and ya29.a0Af_x "
-        "Bearer abc.def for jihyun.kim@example.com"
+        "Bearer abc.def for jihyun.kim@example.com; app xapp-1-A0B1-123-abc9, rotated "
+        "xoxe.xoxp-1-Mi0y"
     )
     masked = redact(line)
     for secret in (
@@ -22,6 +23,8 @@ def test_tokens_and_emails_are_masked() -> None:
         "ya29.a0Af_x",
         "abc.def",
         "jihyun.kim@",
+        "xapp-1-A0B1-123-abc9",
+        "xoxe.xoxp-1-Mi0y",
     ):
         assert secret not in masked
     assert "j…@example.com" in masked

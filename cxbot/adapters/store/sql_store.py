@@ -10,6 +10,7 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, Row, create_engine, event, select, text, update
+from sqlalchemy.exc import ArgumentError, InterfaceError, OperationalError
 
 from cxbot.adapters.store.base import SqlBase, change_from_row
 from cxbot.adapters.store.decision_store import SqlDecisions
@@ -29,6 +30,7 @@ from cxbot.domain.checklist import ChecklistItem, ItemStatus, Launch
 from cxbot.domain.dday import DayUnit
 from cxbot.domain.policy import PolicyOverride
 from cxbot.ports.common import Finding
+from cxbot.service.errors import InputError
 
 _MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -46,11 +48,30 @@ def open_store(url: str, *, migrate_schema: bool = True) -> SqlStore:
     """A store on `url`, its schema migrated; SQLite files get their folder created."""
     if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
         Path(url.removeprefix("sqlite:///")).expanduser().parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url)
+    try:
+        engine = create_engine(url)
+    except (ArgumentError, ImportError) as error:
+        raise InputError(
+            f"CXBOT_DATABASE_URL is not a database address cxbot can use ({error}); "
+            "e.g. sqlite:///.cxbot/cxbot.db or postgresql+psycopg://user:password@host:5432/"
+            "cxbot (PostgreSQL needs pip install -e '.[postgres]')"
+        ) from None
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
-    if migrate_schema:
-        migrate(engine)
+    try:
+        if migrate_schema:
+            migrate(engine)
+        else:
+            with engine.connect():
+                pass
+    except (OperationalError, InterfaceError) as error:
+        engine.dispose()
+        where = engine.url.render_as_string(hide_password=True)
+        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        raise InputError(
+            f"cannot open the store at {where}: {reason}. Check CXBOT_DATABASE_URL (host, "
+            "port, database, user, password) and that the server is running"
+        ) from None
     return SqlStore(engine)
 
 

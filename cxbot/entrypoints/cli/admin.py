@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import sys
 from datetime import date
 from pathlib import Path
@@ -59,24 +58,9 @@ def history(ctx: click.Context, launch_key: str | None, limit: int | None, as_cs
     with opened(ctx) as cases:
         entries = cases.audit.entries(entity_id_prefix=launch_key, limit=limit)
         if as_csv:
-            writer = csv.writer(sys.stdout)
-            writer.writerow(
-                ["at", "entity", "entity_id", "field", "old", "new", "actor", "source", "note"]
-            )
-            for c in entries:
-                writer.writerow(
-                    [
-                        c.at.isoformat(),
-                        c.entity,
-                        c.entity_id,
-                        c.field,
-                        c.old,
-                        c.new,
-                        c.actor,
-                        c.source.value,
-                        c.note or "",
-                    ]
-                )
+            from cxbot.service.audit_report import changes_to_csv
+
+            click.echo(changes_to_csv(entries, cases.clock.tz), nl=False)
             return
         for c in entries:
             when = c.at.astimezone(cases.clock.tz).strftime("%Y-%m-%d %H:%M")

@@ -20,6 +20,10 @@ if TYPE_CHECKING:
     from cxbot.service.calendar_sync import CalendarReport
 
 
+ROWS_SKIPPED = 4
+"""`calendar sync`'s exit code when it synced but some rows could not be read."""
+
+
 # promotion calendar -----------------------------------------------------------------
 @cli.group()
 def calendar() -> None:
@@ -55,6 +59,12 @@ def calendar_sync_command(
     CXBOT_CALENDAR_FILE (examples/promotions.csv).
 
     \b
+    Exit codes, for a scheduler or CI:
+      0  synced, every row read
+      3  stopped by the guard: nothing written, run again with --confirm
+      4  synced, but some rows could not be read (listed above; fix them in the sheet)
+
+    \b
     Example:
       cxbot calendar sync --dry-run
       cxbot calendar sync
@@ -73,6 +83,8 @@ def calendar_sync_command(
         print_calendar(report)
         if report.guarded:
             sys.exit(3)
+        if report.problems:
+            sys.exit(ROWS_SKIPPED)
 
 
 @calendar.command("list")
