@@ -37,6 +37,15 @@ def cell(value: Any, width: int) -> str:
     return "".join(out) + " " * max(0, width - used)
 
 
+LINK_SCHEMES = ("http://", "https://", "mailto:", "slack://")
+
+
+def linkable(value: Any) -> bool:
+    """A link a report may make clickable: http(s), mailto and slack only (never
+    javascript:, data: or anything else a stored value could smuggle in)."""
+    return str(value).strip().lower().startswith(LINK_SCHEMES)
+
+
 def markdown_cell(value: Any) -> str:
     """Text safe inside a Markdown table cell: pipes escaped, lines joined."""
     return str(value).replace("|", "\\|").replace("\n", " ")
@@ -56,10 +65,13 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
-            autoescape=select_autoescape(["html", "htm"], default=False),
+            # Templates are named *.html.j2: escape those (and plain .html) — a decision
+            # titled <script>…</script> must reach an auditor's browser as text.
+            autoescape=select_autoescape(["html", "htm", "html.j2", "htm.j2"], default=False),
         )
         self.env.filters["cell"] = cell
         self.env.filters["md"] = markdown_cell
+        self.env.tests["linkable"] = linkable
         labels = _labels(folder, locale)
         zone = tz or ZoneInfo("Asia/Seoul")
         self.env.globals.update(

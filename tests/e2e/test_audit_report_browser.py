@@ -165,3 +165,55 @@ def test_korean_glyphs_are_drawn_not_empty_boxes(tmp_path: Path) -> None:
         check=False,
     ).stdout
     assert "CJK" in fonts or "Nanum" in fonts, fonts
+
+
+def test_injected_script_and_links_do_not_run_in_the_auditors_browser(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("NOTION_TOKEN", raising=False)
+    runner = CliRunner()
+    evil_title = "<script>document.title='PWNED'</script>"
+    evil_text = "<img src=x onerror=\"document.title='PWNED2'\"> 결정"
+    result = runner.invoke(
+        cli,
+        [
+            "decision",
+            "add",
+            "-p",
+            "XSS",
+            "-t",
+            evil_title,
+            "-d",
+            evil_text,
+            "--link",
+            "javascript:document.title='PWNED3'",
+            "--link",
+            "https://example.com/ok",
+        ],
+        obj={},
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0, result.output
+    html = tmp_path / "xss.html"
+    runner.invoke(
+        cli,
+        ["audit", "report", "-p", "XSS", "-f", "html", "-o", str(html)],
+        obj={},
+        catch_exceptions=False,
+    )
+    source = html.read_text(encoding="utf-8")
+    assert "<script>" not in source and "&lt;script&gt;" in source
+    assert 'href="javascript:' not in source and 'href="https://example.com/ok"' in source
+    assert "Content-Security-Policy" in source
+    profile = tmp_path / "profile-dom"
+    dom = subprocess.run(
+        [CHROMIUM, *FLAGS, f"--user-data-dir={profile}", "--dump-dom", html.as_uri()],  # type: ignore[list-item]
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    ).stdout
+    assert "PWNED" not in dom.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert "<script" not in dom and "<img" not in dom
+    assert "document.title='PWNED'" in dom  # shown as text, as written
