@@ -22,6 +22,11 @@ class DeliveryUnknown(Exception):
     """No answer (timeout, dropped connection, 5xx): the message may have been posted."""
 
 
+class HistoryUnreadable(Exception):
+    """The channel's history could not be read: whether a message is there is unknown —
+    never the same as "not there"."""
+
+
 @dataclass(frozen=True, kw_only=True)
 class Destination:
     channel: str
@@ -48,7 +53,9 @@ class Notifier(Protocol):
         ...
 
     def find(self, channel: str, message_key: str, since: datetime) -> str | None:
-        """The id of a message with this key posted in `channel` since `since`, if any."""
+        """The id of a message with this key posted in `channel` since `since`; None when
+        the history was read and it is not there. HistoryUnreadable when it could not be
+        read."""
         ...
 
 
@@ -72,7 +79,17 @@ class ExactlyOnce:
             ts = None
             if claimed.channel is not None and claimed.state in ("posting", "unknown"):
                 since = claimed.claimed_at - timedelta(minutes=1)
-                ts = self.notifier.find(claimed.channel, claimed.message_key, since)
+                try:
+                    ts = self.notifier.find(claimed.channel, claimed.message_key, since)
+                except HistoryUnreadable as error:
+                    # Could not tell: keep the claim (nothing is re-sent) and ask again later.
+                    self.ledger.mark(claimed.message_key, "unknown", now=now, error=str(error))
+                    log.warning(
+                        "could not tell whether %s was posted (%s); checking again next run",
+                        claimed.message_key,
+                        error,
+                    )
+                    continue
             if ts is not None:
                 self.ledger.mark(claimed.message_key, "sent", now=now, ts=ts)
                 recovered.append(claimed.message_key)
@@ -94,7 +111,11 @@ class ExactlyOnce:
             return "failed", str(error)
         except DeliveryUnknown as error:
             self.ledger.mark(key, "unknown", now=now, error=str(error))
-            found = self.notifier.find(destination.channel, key, now - timedelta(minutes=1))
+            try:
+                found = self.notifier.find(destination.channel, key, now - timedelta(minutes=1))
+            except HistoryUnreadable as unreadable:
+                log.warning("outcome of %s unknown (%s; %s)", key, error, unreadable)
+                return "unknown", f"{error}; {unreadable}"
             if found is None:
                 log.warning("outcome of %s unknown (%s); the next run checks again", key, error)
                 return "unknown", str(error)

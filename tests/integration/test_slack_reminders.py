@@ -114,6 +114,27 @@ def test_accept_then_drop_is_settled_from_history(rig: Any) -> None:
     assert len(rig.emulator.posted()) == len(keys)
 
 
+def test_history_that_cannot_be_read_is_never_taken_for_not_posted(rig: Any) -> None:
+    """Post accepted, answer lost, and the history check fails too: the outcome stays
+    unknown — nothing is posted again — until the history can be read."""
+    rig.emulator.inject(Fault("drop_after_commit", "POST", r"chat\.postMessage", times=1))
+    history = rig.emulator.inject(
+        Fault("status", "POST", r"conversations\.history", times=1000, status=500)
+    )
+    first = rig.run()
+    assert [o.state for o in first.outcomes].count("unknown") == 1
+    for minutes in (10, 20, 30):  # later runs, the history still unreadable
+        again = rig.run(now=THURSDAY + timedelta(minutes=minutes))
+        assert again.outcomes == () and again.released == ()
+    keys = _keys(rig.emulator)
+    assert len(keys) == len(set(keys))  # never posted twice
+    history.times = 0  # Slack's history answers again
+    settled = rig.run(now=THURSDAY + timedelta(minutes=40))
+    assert len(settled.recovered) == 1 and settled.outcomes == ()
+    assert rig.store.ledger.unsettled() == []
+    assert len(_keys(rig.emulator)) == len(set(_keys(rig.emulator))) == first.sent + 1
+
+
 class CrashingLedger:
     """The store, except that recording one state raises (the process dies there)."""
 

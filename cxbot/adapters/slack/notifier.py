@@ -18,7 +18,13 @@ from slack_sdk.http_retry.builtin_handlers import (
 
 from cxbot.adapters.slack.directory import SlackDirectoryCache, SlackUser
 from cxbot.domain.reminders import Recipient
-from cxbot.service.delivery import DeliveryFailed, DeliveryUnknown, Destination, Message
+from cxbot.service.delivery import (
+    DeliveryFailed,
+    DeliveryUnknown,
+    Destination,
+    HistoryUnreadable,
+    Message,
+)
 from cxbot.service.errors import RemoteError
 
 log = logging.getLogger(__name__)
@@ -216,10 +222,11 @@ class SlackNotifier:
                 self.requests += 1
                 page = self.reader.conversations_history(**kwargs)
             except (SlackApiError, SlackClientError, OSError) as error:
-                log.warning(
-                    "could not read %s history to check %s: %s", channel, message_key, error
-                )
-                return None
+                if isinstance(error, SlackApiError):
+                    _check_fatal(error, "conversations.history")
+                raise HistoryUnreadable(
+                    f"conversations.history in {channel}: {type(error).__name__}: {error}"
+                ) from error
             messages: list[dict[str, Any]] = page.get("messages") or []
             for message in messages:
                 metadata = message.get("metadata") or {}
