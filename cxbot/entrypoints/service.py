@@ -33,6 +33,7 @@ def serve(
     if threading.current_thread() is threading.main_thread():
         for number in (signal.SIGTERM, signal.SIGINT):
             signal.signal(number, lambda *_: stop.set())
+    runner.started_at = runner.clock()
     for result in runner.catch_up():
         log.info("caught up %s %s: %s", result.job, result.tick.isoformat(), result.outcome)
     scheduler = BackgroundScheduler(

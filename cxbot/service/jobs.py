@@ -41,6 +41,9 @@ class JobRunner:
     clock: Callable[[], datetime]
     worker: str
     stale_after: timedelta = STALE_AFTER
+    started_at: datetime | None = None
+    """When this service started (set by `cxbot run`): a job is judged by its own schedule
+    since then, so a weekly job is not "never succeeded" the day after a deploy."""
 
     def execute(self, name: str, tick: datetime, *, takeover: bool = False) -> RunResult:
         """Runs one tick of one job unless another worker has (or had) it.
@@ -81,6 +84,8 @@ class JobRunner:
         now = self.clock()
         results = []
         for name, schedule in self.schedules.items():
+            if not schedule.spec.enabled:
+                continue
             runs = self.runs.runs_of(name, limit=10)
             last_ok = next((r.tick for r in runs if r.outcome == "ok"), None)
             tick = schedule.missed(last_tick=last_ok, now=now, calendar=self.calendar)
@@ -109,6 +114,9 @@ class JobRunner:
         now = self.clock()
         ok, lines = True, []
         for name, schedule in self.schedules.items():
+            if not schedule.spec.enabled:
+                lines.append(f"· {name}: disabled")
+                continue
             runs = self.runs.runs_of(name, limit=5)
             last_ok = next((r for r in runs if r.outcome == "ok"), None)
             latest = schedule.latest_tick(now)
@@ -143,6 +151,9 @@ class JobRunner:
         if previous is None:
             return None
         interval = latest - previous
+        if last_ok is None and self.started_at is not None:
+            if now - self.started_at <= 3 * interval:
+                return None  # not yet had its chances since the service started
         if last_ok is None or now - last_ok.tick > 3 * interval:
             if last_ok is None:
                 return f"never succeeded (it runs every {interval})"

@@ -229,3 +229,33 @@ def test_a_failed_tick_is_retried_at_restart(sqlite_store: SqlStore) -> None:
     retry.schedules = runner.schedules
     (result,) = retry.catch_up()
     assert result.outcome == "ok" and len(calls) == 2
+
+
+def test_disabled_jobs_neither_catch_up_nor_count_for_health(sqlite_store: SqlStore) -> None:
+    calls: list[tuple[str, datetime]] = []
+    clock = Clock(datetime(2027, 2, 10, 14, 7, tzinfo=SEOUL))
+    runner = _runner(sqlite_store, clock, calls)
+    off = SCHEDULES["calendar-sync"]
+    disabled = Schedule(
+        "calendar-sync", off.spec.model_copy(update={"enabled": False}), off.trigger, off.tz
+    )
+    runner.schedules = {"status-sync": SCHEDULES["status-sync"], "calendar-sync": disabled}
+    runner.catch_up()
+    assert {name for name, _ in calls} == {"status-sync"}
+    ok, lines = runner.health()
+    assert ok and "· calendar-sync: disabled" in lines
+
+
+def test_a_weekly_job_is_judged_by_its_own_schedule_since_the_service_started(
+    sqlite_store: SqlStore,
+) -> None:
+    calls: list[tuple[str, datetime]] = []
+    clock = Clock(datetime(2027, 2, 16, 10, 0, tzinfo=SEOUL))  # Tuesday: Monday's tick passed
+    runner = _runner(sqlite_store, clock, calls)
+    runner.schedules = {"weekly-digest": SCHEDULES["weekly-digest"]}
+    assert not runner.health()[0]  # without a start time: "never succeeded"
+    runner.started_at = clock.now  # deployed today
+    assert runner.health()[0]
+    clock.now += timedelta(weeks=3, days=1)  # three weekly chances since, none succeeded
+    ok, lines = runner.health()
+    assert not ok and "never succeeded" in lines[0]
