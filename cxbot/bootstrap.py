@@ -311,6 +311,7 @@ def _wire(
         calendar=calendar,
         clock=clock,
         worker=f"{socket.gethostname()}:{os.getpid()}",
+        checks=(reminders.overdue_claims,),
     )
     capture: list[DecisionCapture] = []
 

@@ -41,6 +41,8 @@ class JobRunner:
     clock: Callable[[], datetime]
     worker: str
     stale_after: timedelta = STALE_AFTER
+    checks: tuple[Callable[[datetime], str | None], ...] = ()
+    """Further health checks: each returns what is wrong, or None."""
     started_at: datetime | None = None
     """When this service started (set by `cxbot run`): a job is judged by its own schedule
     since then, so a weekly job is not "never succeeded" the day after a deploy."""
@@ -129,6 +131,11 @@ class JobRunner:
                     last_ok.tick.astimezone(schedule.tz).strftime("%m-%d %H:%M") if last_ok else "-"
                 )
                 lines.append(f"✓ {name}: last ok run {when}")
+        for check in self.checks:
+            problem = check(now)
+            if problem:
+                ok = False
+                lines.append(f"✗ {problem}")
         return ok, lines
 
     def _overdue(
@@ -151,9 +158,9 @@ class JobRunner:
         if previous is None:
             return None
         interval = latest - previous
-        if last_ok is None and self.started_at is not None:
-            if now - self.started_at <= 3 * interval:
-                return None  # not yet had its chances since the service started
+        started = self.started_at
+        if last_ok is None and started is not None and now - started <= 3 * interval:
+            return None  # not yet had its chances since the service started
         if last_ok is None or now - last_ok.tick > 3 * interval:
             if last_ok is None:
                 return f"never succeeded (it runs every {interval})"

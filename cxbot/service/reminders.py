@@ -144,6 +144,32 @@ class Reminders:
             already_sent=len(done),
         )
 
+    def follow_up(self, *, now: datetime) -> ReminderReport | None:
+        """Settles what an interrupted run left unsettled, and sends what it never sent.
+
+        After a crash with a post in flight, the run caught up at restart leaves that
+        digest alone while its claim is inside the lease. This follow-up (every few minutes
+        on business days) settles claims past their lease — found in the channel, or
+        released — and, when any was released, runs today's reminders again so it goes
+        out the same day, once. None when nothing was unsettled.
+        """
+        if not self.ledger.unsettled():
+            return None
+        report = self.run(now=now)
+        return report if report.skipped is None else None
+
+    def overdue_claims(self, now: datetime) -> str | None:
+        """For health: messages still unsettled past their lease (None when all is well)."""
+        late = [c for c in self.ledger.unsettled() if now - c.claimed_at > self.settings.lease]
+        if not late:
+            return None
+        oldest = min(c.claimed_at for c in late)
+        return (
+            f"{len(late)} reminder message(s) unsettled past their "
+            f"{int(self.settings.lease.total_seconds() // 60)}-minute lease (oldest claimed "
+            f"{oldest.isoformat(timespec='minutes')}); the follow-up job settles them"
+        )
+
     @property
     def delivery(self) -> ExactlyOnce:
         return ExactlyOnce(ledger=self.ledger, notifier=self.notifier, lease=self.settings.lease)

@@ -48,6 +48,17 @@ def job_functions(
             "briefs": len(briefs),
         }
 
+    def follow_up_job(tick: datetime) -> dict[str, object]:
+        report = reminders.follow_up(now=tick)
+        if report is None:
+            return {"unsettled": 0}
+        states = [o.state for o in report.outcomes]
+        return {
+            "recovered": len(report.recovered),
+            "released": len(report.released),
+            "sent": states.count("sent"),
+        }
+
     def weekly_job(tick: datetime) -> dict[str, object]:
         return weekly.run(tick=tick)
 
@@ -55,5 +66,6 @@ def job_functions(
         "status-sync": status_sync_job,
         "calendar-sync": calendar_sync_job,
         "reminders": reminders_job,
+        "reminder-follow-up": follow_up_job,
         "weekly-digest": weekly_job,
     }

@@ -140,6 +140,9 @@ class _Recording:
         self.calls.append(now)
         return ()
 
+    def follow_up(self, *, now: datetime) -> None:
+        self.calls.append(now)
+
 
 def test_every_job_function_passes_its_tick_as_now() -> None:
     """Whatever the wall clock says, each use case plans for the scheduled tick."""
@@ -159,5 +162,6 @@ def test_every_job_function_passes_its_tick_as_now() -> None:
     tick = datetime(2027, 1, 4, 9, 30, tzinfo=SEOUL)
     for function in functions.values():
         function(tick)
-    assert status.calls == [tick] and reminders.calls == [tick] and weekly.calls == [tick]
+    assert status.calls == [tick] and weekly.calls == [tick]
+    assert reminders.calls == [tick, tick]  # the morning run, and the follow-up
     assert calendar.calls == [tick, tick]  # the sync, and the briefing after reminders

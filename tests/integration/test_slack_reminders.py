@@ -71,6 +71,11 @@ def rig(slack: SlackEmulator, sqlite_store: SqlStore, slack_clock: SlackClock) -
             )
             return use_case.run(now=now, **kw)
 
+        @staticmethod
+        def use_case(now: datetime) -> Any:
+            slack_clock.now = now
+            return reminders(sqlite_store, slack.api_url, routing, clock=lambda: now)
+
     return Rig
 
 
@@ -286,3 +291,22 @@ def test_a_post_that_times_out_is_looked_up_not_reposted(rig: Any) -> None:
     assert second.recovered == (unknown.message_key,) and second.outcomes == ()
     keys = _keys(rig.emulator)
     assert len(keys) == len(set(keys)) == len(first.outcomes)
+
+
+def test_a_digest_lost_in_a_crash_goes_out_the_same_day_and_health_says_so(rig: Any) -> None:
+    with pytest.raises(KeyboardInterrupt):  # killed with the post in flight
+        rig.run(ledger=CrashingLedger(rig.store, "posting"))
+    (lost,) = rig.store.ledger.unsettled()
+    restarted = rig.run(now=THURSDAY + timedelta(minutes=1))  # the catch-up at restart
+    assert restarted.outcomes  # the other digests go out …
+    assert lost.message_key not in _keys(rig.emulator)  # … not the one whose claim is in its lease
+    at = {m: rig.use_case(THURSDAY + timedelta(minutes=m)) for m in (2, 6, 7, 11)}
+    assert at[2].overdue_claims(THURSDAY + timedelta(minutes=2)) is None
+    problem = at[6].overdue_claims(THURSDAY + timedelta(minutes=6))
+    assert problem and "unsettled past their 5-minute lease" in problem  # health goes red
+    followed = at[6].follow_up(now=THURSDAY + timedelta(minutes=6))
+    assert followed is not None and len(followed.released) == 1 and followed.sent == 1
+    assert at[7].overdue_claims(THURSDAY + timedelta(minutes=7)) is None
+    assert at[11].follow_up(now=THURSDAY + timedelta(minutes=11)) is None  # all settled
+    keys = _keys(rig.emulator)
+    assert lost.message_key in keys and len(keys) == len(set(keys)) == restarted.sent + 1
