@@ -30,8 +30,14 @@ BENCHMARKS = {
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("name", choices=sorted(BENCHMARKS))
+    parser.add_argument(
+        "--scale",
+        type=int,
+        default=10,
+        help="reminders: also plan with this many times the launches (default 10)",
+    )
     args = parser.parse_args()
-    figures = BENCHMARKS[args.name]()
+    figures = reminders.run(args.scale) if args.name == "reminders" else BENCHMARKS[args.name]()
     sys.stdout.write(json.dumps(figures, ensure_ascii=False) + "\n")
 
 

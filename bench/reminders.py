@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from bench.harness import table
 from cxbot.adapters.holidays_kr import korean_calendar
+from cxbot.adapters.outbox import OutboxNotifier
 from cxbot.adapters.rendering import Renderer
 from cxbot.adapters.slack.messages import DigestComposer
 from cxbot.adapters.slack.notifier import SlackNotifier, web_clients
@@ -33,13 +34,13 @@ OFFSETS = [-30, -25, -20, -15, -12, -10, -7, -5, -3, -2, -1, 0, 1, 3, 5, 7, 10, 
 
 
 def _dataset(
-    calendar: Any,
+    calendar: Any, launches_count: int = LAUNCHES
 ) -> tuple[list[Launch], dict[str, list[ChecklistItem]], list[tuple[str, str]]]:
     rng = random.Random(7)
     people = [(f"담당자{n:02d}", f"owner{n:02d}@example.com") for n in range(OWNERS)]
     by_department = {d: people[i :: len(DEPARTMENTS)] for i, d in enumerate(DEPARTMENTS)}
     launches, items = [], {}
-    for n in range(LAUNCHES):
+    for n in range(launches_count):
         planner = rng.choice(by_department["cx"])
         launch = Launch(
             key=f"launch-{n:03d}",
@@ -89,8 +90,44 @@ def _floor(calls: Counter[str], per_channel: Counter[str]) -> float:
     return max(floors)
 
 
-def run() -> dict[str, Any]:
+def _service_planning(calendar: Any, launches_count: int) -> tuple[float, int]:
+    """Seconds for the use case's dry run (plan from the store, compose every digest,
+    send nothing) over `launches_count` launches; and how many reminders it planned."""
+    launches, items, _ = _dataset(calendar, launches_count)
+    with tempfile.TemporaryDirectory() as folder:
+        store = open_store(f"sqlite:///{Path(folder) / 'plan.db'}")
+        try:
+            for launch in launches:
+                store.launches.apply(launch=launch, items=items[launch.key])
+            routing = Routing(
+                department_channels={d: f"C{n:07d}" for n, d in enumerate(DEPARTMENTS)},
+                cx_channel="C9999999",
+            )
+            use_case = Reminders(
+                store=store.launches,
+                ledger=store.ledger,
+                notifier=OutboxNotifier(Path(folder) / "outbox.jsonl"),
+                compose=DigestComposer(Renderer(PROJECT_ROOT / "templates", "ko")),
+                calendar=calendar,
+                settings=ReminderSettings(routing=routing),
+            )
+            started = time.perf_counter()
+            report = use_case.run(now=NOW, dry_run=True)
+            return time.perf_counter() - started, report.planned
+        finally:
+            store.close()
+
+
+def run(scale: int = 10) -> dict[str, Any]:
     calendar = korean_calendar(range(2026, 2029))
+    small, small_planned = _service_planning(calendar, LAUNCHES)
+    large, large_planned = _service_planning(calendar, LAUNCHES * scale)
+    print(
+        f"Planning a reminder run (dry run: plan from the store, compose, send nothing): "
+        f"{LAUNCHES} launches {small:.2f} s ({small_planned} reminders); "
+        f"{LAUNCHES * scale} launches {large:.2f} s ({large_planned} reminders); "
+        f"{scale}× the data costs {large / small:.1f}× the time"
+    )
     launches, items, people = _dataset(calendar)
     routing = Routing(department_channels={d: f"C{n:07d}" for n, d in enumerate(DEPARTMENTS)})
     # Planning alone: the pure core over 8,000 items.
@@ -183,6 +220,10 @@ def run() -> dict[str, Any]:
         "items": LAUNCHES * ITEMS,
         "reminders": len(planned),
         "planning_seconds": round(planning, 4),
+        "dry_run_seconds": round(small, 3),
+        f"dry_run_seconds_x{scale}": round(large, 3),
+        "dry_run_time_ratio": round(large / small, 2),
+        "scale": scale,
         "recipients": recipients,
         "messages": messages,
         "requests": requests,

@@ -124,11 +124,9 @@ class Reminders:
         )
         done = self.ledger.recorded(r.key for r in planned)
         fresh = [r for r in planned if r.key not in done]
-        launch_items = {
-            launch.key: self.store.items_of(launch.key)
-            for launch in launches
-            if any(r.item is None and r.launch.key == launch.key for r in fresh)
-        }
+        # Once over the plan, not once per launch: planning stays linear in the data.
+        summarised = {r.launch.key for r in fresh if r.item is None}
+        launch_items = {key: self.store.items_of(key) for key in summarised}
         late = not dry_run and stamp.time() > _plus(self.settings.send_at, self.settings.late_after)
         outcomes = [
             self._deliver(digest, now=stamp, late=late, dry_run=dry_run, launch_items=launch_items)
