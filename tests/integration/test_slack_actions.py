@@ -345,3 +345,77 @@ def test_an_oversized_body_is_refused_unread(rig: Any) -> None:
     connection.endheaders()
     assert connection.getresponse().status == 413
     connection.close()
+
+
+def _raw_post(url: str, body: bytes, headers: dict[str, str]) -> int:
+    request = urllib.request.Request(
+        url, data=body, headers={"Content-Type": "application/x-www-form-urlencoded", **headers}
+    )
+    try:
+        return int(urllib.request.urlopen(request, timeout=5).status)
+    except urllib.error.HTTPError as error:
+        return int(error.code)
+
+
+def test_an_exact_replay_inside_the_window_is_not_handled_twice(posted: Any) -> None:
+    rig = posted
+    from urllib.parse import urlencode
+
+    app = rig.slack.app
+    ts = rig.slack.add_message(rig.cx, rig.users[KIM], "재전송된 결정")
+    payload = {
+        "type": "message_action",
+        "callback_id": "cxbot_decision",
+        "trigger_id": "1.2.replayed",
+        "user": {"id": rig.users[KIM], "name": "김지현"},
+        "channel": {"id": rig.cx, "name": "cx-ops"},
+        "message": {"user": rig.users[KIM], "ts": ts, "text": "재전송된 결정"},
+        "response_url": rig.slack.base_url + "/response/replay",
+    }
+    body = urlencode({"payload": json.dumps(payload)}).encode()
+    headers = app.signed_headers(body)
+    assert _raw_post(rig.url, body, headers) == 200
+    assert _raw_post(rig.url, body, headers) == 200  # the same bytes, the same signature
+    eventually(lambda: rig.cases.decisions.find())
+    import time as _time
+
+    _time.sleep(0.5)  # give a second (wrong) draft time to appear
+    assert len(rig.cases.decisions.find()) == 1
+
+
+@pytest.mark.parametrize(
+    ("body", "timestamp", "expected"),
+    [
+        (b"payload=%7Bnot+json", None, 400),
+        (b"payload=%5B1%2C2%5D", None, 400),  # JSON, but not an object
+        (b"nonsense=1", None, 400),
+        (b"payload=%7B%7D", "not-a-number", 401),
+    ],
+)
+def test_malformed_requests_get_a_4xx_not_a_traceback(
+    rig: Any, body: bytes, timestamp: str | None, expected: int
+) -> None:
+    headers = rig.slack.app.signed_headers(body)
+    if timestamp is not None:
+        headers["X-Slack-Request-Timestamp"] = timestamp
+    assert _raw_post(rig.url, body, headers) == expected
+
+
+def test_a_slow_body_is_cut_off(rig: Any) -> None:
+    import http.client
+    import time as _time
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(rig.url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    connection.putrequest("POST", parts.path)
+    connection.putheader("Content-Length", "1000")
+    connection.endheaders()
+    connection.send(b"payload=")  # and then nothing: the server must not wait forever
+    started = _time.monotonic()
+    try:
+        status = connection.getresponse().status
+    except (ConnectionError, http.client.RemoteDisconnected):
+        status = None
+    assert _time.monotonic() - started < 20 and status in (None, 408)
+    connection.close()

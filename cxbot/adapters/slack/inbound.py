@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import threading
+import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
+from urllib.parse import parse_qs
 
 from cxbot.ports.slack import HttpAnswer
 from cxbot.service.errors import InputError
@@ -27,6 +31,7 @@ class SlackInboundAdapter:
         self._app_token = app_token
         self._bot_token = bot_token
         self._web_client = web_client
+        self._replays = ReplayWindow()
 
     def require_signing_secret(self) -> None:
         if not self._secret:
@@ -53,6 +58,22 @@ class SlackInboundAdapter:
         )
 
     def dispatch(self, app: Any, body: bytes, headers: Mapping[str, str]) -> HttpAnswer:
+        lowered = {k.lower(): v for k, v in headers.items()}
+        if not lowered.get("x-slack-request-timestamp", "").isdigit():
+            return _answer(401, "missing or malformed X-Slack-Request-Timestamp")
+        problem = _malformed(body, lowered.get("content-type", ""))
+        if problem:
+            return _answer(400, problem)
+        signature = lowered.get("x-slack-signature", "")
+        if self._replays.seen(signature):
+            # The same signed bytes again inside the 5-minute window: handled already.
+            return HttpAnswer(200, b"")
+        answer = self._dispatch(app, body, headers)
+        if 200 <= answer.status < 300:
+            self._replays.remember(signature)
+        return answer
+
+    def _dispatch(self, app: Any, body: bytes, headers: Mapping[str, str]) -> HttpAnswer:
         from slack_bolt.request import BoltRequest
 
         request = BoltRequest(
@@ -71,3 +92,60 @@ class SlackInboundAdapter:
         from slack_bolt.adapter.socket_mode import SocketModeHandler
 
         SocketModeHandler(app, app_token=self._app_token).start()  # type: ignore[no-untyped-call]
+
+
+REPLAY_WINDOW = 5 * 60.0
+"""Slack's: a request older than five minutes is refused by its timestamp anyway."""
+
+
+class ReplayWindow:
+    """Signatures of requests handled in the last five minutes (this process)."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self.clock = clock
+        self._seen: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def seen(self, signature: str) -> bool:
+        with self._lock:
+            expires = self._seen.get(signature)
+            return expires is not None and expires > self.clock()
+
+    def remember(self, signature: str) -> None:
+        if not signature:
+            return
+        now = self.clock()
+        with self._lock:
+            if len(self._seen) > 10_000:
+                self._seen = {k: v for k, v in self._seen.items() if v > now}
+            self._seen[signature] = now + REPLAY_WINDOW
+
+
+def _malformed(body: bytes, content_type: str) -> str | None:
+    """What is wrong with a body no Slack request has; None when it may be one."""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        return "the body is not UTF-8"
+    if content_type.startswith("application/json"):
+        try:
+            parsed = json.loads(text) if text else None
+        except ValueError:
+            return "the body is not JSON"
+        return None if isinstance(parsed, dict) else "the JSON body is not an object"
+    form = parse_qs(text)
+    if "payload" in form:
+        try:
+            payload = json.loads(form["payload"][0])
+        except ValueError:
+            return "payload is not JSON"
+        if not isinstance(payload, dict) or not isinstance(payload.get("type"), str):
+            return "payload is not an interaction (an object with a type)"
+        return None
+    if "command" in form or "ssl_check" in form:
+        return None
+    return "neither an interaction payload, a slash command nor an event"
+
+
+def _answer(status: int, error: str) -> HttpAnswer:
+    return HttpAnswer(status, json.dumps({"error": error}).encode())
