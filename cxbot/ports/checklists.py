@@ -53,6 +53,10 @@ class LaunchRepository(Protocol):
         someone else changed it first (nothing is written)."""
         ...
 
+    def mark_board_behind(self, keys: Sequence[str], at: datetime) -> None:
+        """The board could not take these items now: the outbox pushes them later."""
+        ...
+
     def board_behind(self) -> list[ChecklistItem]:
         """Items whose board copy is behind, oldest first (the outbox)."""
         ...

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 Progress = Callable[[int, int, str], None]
@@ -27,6 +27,8 @@ class PublishResult:
     ids: dict[str, str]
     problems: list[str]
     requests: int = 0
+    later: list[str] = field(default_factory=list)
+    """Item keys the board could not take now (rate-limited, unavailable) but may later."""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -56,7 +56,11 @@ class BoardOutbox:
         if item is None or launch is None:
             return True
         try:
-            result = self.board.publish(launch, [item], no_progress, maybe_exist=False)
+            # An item never published may have a page from a create whose answer was lost:
+            # the board looks it up by key first.
+            result = self.board.publish(
+                launch, [item], no_progress, maybe_exist=item.remote_id is None
+            )
         except Exception as error:  # any board failure: keep it behind, retry later
             problem = f"{type(error).__name__}: {error}"
         else:

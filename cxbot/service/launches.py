@@ -28,10 +28,19 @@ class LaunchResult:
     changes: tuple[Change, ...]
     dry_run: bool
     problems: tuple[str, ...] = ()
+    handed_over: tuple[str, ...] = ()
+    """Items the board could not take now (rate-limited, down): the next status sync
+    (its outbox) writes them."""
 
     @property
     def unpublished(self) -> int:
         return sum(1 for item in self.items if item.remote_id is None)
+
+    @property
+    def stuck(self) -> int:
+        """Unpublished items nothing will retry on its own (run the command again)."""
+        handed = set(self.handed_over)
+        return sum(1 for i in self.items if i.remote_id is None and i.key not in handed)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -177,12 +186,16 @@ def _write_plan(
     # id, which the next run publishes (the board looks them up before creating).
     store.apply(launch=plan.launch, items=items, changes=changes)
     published = 0
+    handed_over: tuple[str, ...] = ()
     if to_publish:
         # Items recorded by an earlier, interrupted run may already have a page.
         maybe_exist = any(x.remote_id is None and x.key in existing for x in to_publish)
         result = ctx.board.publish(plan.launch, to_publish, progress, maybe_exist=maybe_exist)
         problems = result.problems
         ids = result.ids
+        if result.later:
+            store.mark_board_behind(result.later, ctx.now)
+            handed_over = tuple(result.later)
         with_ids = {
             item.key: replace(item, remote_id=ids[item.key])
             for item in to_publish
@@ -201,6 +214,7 @@ def _write_plan(
         changes=tuple(changes),
         dry_run=False,
         problems=tuple(problems),
+        handed_over=handed_over,
     )
 
 

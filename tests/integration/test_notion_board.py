@@ -307,3 +307,22 @@ def test_quiet_pages_are_not_read_again_once_settled(notion_setup: Any) -> None:
     setup.clock.advance(minutes=5)
     quiet = sync_status(setup.context())
     assert quiet.seen == 0 and quiet.requests == 1
+
+
+def test_a_storm_hands_the_rest_to_the_next_sync_and_says_so(notion_setup: Any) -> None:
+    """Notion answers 503 to every attempt at three pages: the run ends with those items
+    recorded and marked for the outbox; the next status sync writes them, once."""
+    from cxbot.service.board_outbox import BoardOutbox
+
+    _create(notion_setup, name="워밍업")  # the database exists; the storm hits page creates
+    notion_setup.emulator.inject(Fault("status", "POST", r"^/v1/pages$", times=3 * 5, status=503))
+    result = _create(notion_setup)
+    assert len(result.handed_over) == 3 and result.stuck == 0
+    assert result.published == N - 3
+    assert {i.key for i in notion_setup.store.launches.board_behind()} == set(result.handed_over)
+    report = BoardOutbox(store=notion_setup.store.launches, board=notion_setup.board).drain()
+    assert (report.behind, report.landed) == (3, 3)
+    launch_items = notion_setup.store.launches.items_of(result.plan.launch.key)
+    assert all(i.remote_id for i in launch_items)
+    keys = [S.item_key_of(notion_setup.ws.page_response(p)) for p in _pages(notion_setup)]
+    assert len(keys) == len(set(keys)) == 2 * N  # no page twice

@@ -309,6 +309,14 @@ def status_of(error: BaseException | None) -> int | None:
     return error.status if isinstance(error, HTTPResponseError) else None
 
 
+def transient(error: BaseException | None) -> bool:
+    """A failure that may pass: rate limits, 5xx/529, timeouts, lost connections."""
+    if isinstance(error, RequestTimeoutError | httpx.TransportError):
+        return True
+    status = status_of(error)
+    return status is not None and (status == 429 or status in _TRANSIENT_STATUS)
+
+
 def _explain(error: HTTPResponseError, what: str) -> str:
     hints = {
         401: "the Notion token is invalid or revoked: create a new internal integration "

@@ -9,7 +9,7 @@ from typing import Any
 from notion_client import Client
 
 from cxbot.adapters.notion import schema as S
-from cxbot.adapters.notion.api import NotionApi, status_of
+from cxbot.adapters.notion.api import NotionApi, status_of, transient
 from cxbot.adapters.notion.pacing import Pacer
 from cxbot.domain.checklist import ChecklistItem, Launch
 from cxbot.ports.checklists import PullResult, RemoteItemState
@@ -58,6 +58,7 @@ class NotionChecklistBoard:
         existing = self._pages_of_launch(source_id, launch) if maybe_exist else {}
         ids: dict[str, str] = {}
         problems: list[str] = []
+        later: list[str] = []
         unresolved: set[str] = set()
         for done, item in enumerate(items, start=1):
             owner_id = self.api.user_id_for(item.owner_email)
@@ -81,9 +82,18 @@ class NotionChecklistBoard:
             except RemoteError as error:
                 if status_of(error.__cause__) == 401:
                     raise
+                if transient(error.__cause__):
+                    later.append(item.key)
+                    continue
                 problems.append(f"item {item.key} ({item.title}): {error}")
             progress(done, len(items), item.title)
-        return PublishResult(ids=ids, problems=problems, requests=self.pacer.requests - before)
+        if later:
+            problems.append(
+                f"{len(later)} item(s) not written: Notion is rate-limiting or unavailable"
+            )
+        return PublishResult(
+            ids=ids, problems=problems, requests=self.pacer.requests - before, later=later
+        )
 
     def _pages_of_launch(self, source_id: str, launch: Launch) -> dict[str, str]:
         found: dict[str, str] = {}

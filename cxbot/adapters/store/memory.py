@@ -117,6 +117,13 @@ class MemoryLaunches:
             self.history.append(changes)
         return True
 
+    def mark_board_behind(self, keys: Sequence[str], at: datetime) -> None:
+        with self._lock:
+            for key in keys:
+                item = self.items.get(key)
+                if item is not None and item.board_behind_since is None:
+                    self.items[key] = replace(item, board_behind_since=at)
+
     def board_behind(self) -> list[ChecklistItem]:
         behind = [i for i in self.items.values() if i.board_behind_since is not None]
         return sorted(behind, key=lambda i: (i.board_behind_since, i.key))

@@ -160,6 +160,15 @@ class SqlLaunches(SqlBase):
                 self._append_changes(conn, changes)
         return True
 
+    def mark_board_behind(self, keys: Sequence[str], at: datetime) -> None:
+        items = checklist_items.c
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(checklist_items)
+                .where(items.key.in_(list(keys)), items.board_behind_since.is_(None))
+                .values(board_behind_since=at)
+            )
+
     def board_behind(self) -> list[ChecklistItem]:
         query = (
             select(checklist_items)

@@ -295,9 +295,20 @@ def print_status(cases: CxBot, today: date, *, horizon: int) -> None:
 
 
 def exit_if_unpublished(result: LaunchResult) -> None:
-    if not result.dry_run and result.unpublished:
+    """Exit 2 when items are recorded but not on the board and nothing will retry them;
+    items handed to the next status sync are said, and are not a failure."""
+    if result.dry_run:
+        return
+    if result.handed_over:
         err.print(
-            f"[red]{result.unpublished} item(s) are recorded but not yet on the board; "
+            f"[yellow]{len(result.handed_over)} item(s) are recorded but Notion is "
+            "rate-limiting or unavailable: the next status sync writes them (every 5 "
+            "minutes under `cxbot run`, or now with `cxbot sync status`)[/]",
+            highlight=False,
+        )
+    if result.stuck:
+        err.print(
+            f"[red]{result.stuck} item(s) are recorded but not yet on the board; "
             "run the same command again to finish[/]",
             highlight=False,
         )
