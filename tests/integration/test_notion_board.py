@@ -59,7 +59,9 @@ def test_first_launch_creates_the_database_and_one_page_per_item(notion_setup: A
     assert result.published == N and result.unpublished == 0
     assert len(emulator.requests("POST", r"^/v1/databases$")) == 1
     assert len(emulator.requests("POST", r"^/v1/pages$")) == N
-    assert len(emulator.requests()) == N + 2  # database, users list, one create per item
+    # a search for an existing database (none), the database, users list, one create per item
+    assert len(emulator.requests("POST", r"^/v1/search$")) == 1
+    assert len(emulator.requests()) == N + 3
     (source,) = notion_setup.ws.data_sources.values()
     assert S.schema_problems(source.schema) == []
     assert source.schema[S.STATUS]["type"] == "select"  # the API cannot create status properties
@@ -326,3 +328,21 @@ def test_a_storm_hands_the_rest_to_the_next_sync_and_says_so(notion_setup: Any) 
     assert all(i.remote_id for i in launch_items)
     keys = [S.item_key_of(notion_setup.ws.page_response(p)) for p in _pages(notion_setup)]
     assert len(keys) == len(set(keys)) == 2 * N  # no page twice
+
+
+def test_a_lost_database_create_answer_makes_no_second_database(notion_setup: Any) -> None:
+    notion_setup.emulator.inject(Fault("drop_after_commit", "POST", r"^/v1/databases$"))
+    result = _create(notion_setup)
+    assert result.unpublished == 0
+    assert len(notion_setup.ws.databases) == 1 and len(notion_setup.ws.data_sources) == 1
+    assert len(_pages(notion_setup)) == N
+
+
+def test_a_forgotten_data_source_is_found_under_the_parent_not_made_again(
+    notion_setup: Any,
+) -> None:
+    _create(notion_setup)
+    notion_setup.store.cursors.set_cursor(S.CHECKLIST.cursor, "")  # the remembered id is lost
+    again = _create(notion_setup, board=notion_setup.make_board(), name="G마켓 입점")
+    assert again.unpublished == 0
+    assert len(notion_setup.ws.databases) == 1  # found by its title under the parent page

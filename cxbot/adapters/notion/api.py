@@ -80,6 +80,15 @@ class NotionApi:
                 f"integration to create its {spec.label} database under (see README, "
                 "'Connecting to Notion')"
             )
+        found = self._find_source(spec)
+        if found is not None:
+            log.info("found the %s data source %s under the parent page", spec.label, found)
+            return found
+
+        def recover() -> dict[str, Any] | None:
+            source = self._find_source(spec)
+            return None if source is None else {"id": "", "data_sources": [{"id": source}]}
+
         database = self.call(
             lambda: self.client.databases.create(
                 parent={"type": "page_id", "page_id": self.parent_page_id},
@@ -87,12 +96,29 @@ class NotionApi:
                 initial_data_source={"properties": spec.properties()},
             ),
             f"create the {spec.label} database",
+            recover=recover,  # a create whose answer was lost is found, not repeated
         )
         source_id = str(database["data_sources"][0]["id"])
         log.info(
             "created the %s database %s (data source %s)", spec.label, database["id"], source_id
         )
         return source_id
+
+    def _find_source(self, spec: SourceSpec) -> str | None:
+        """cxbot's data source of this kind under the parent page, by its title."""
+        result = self.call(
+            lambda: self.client.search(
+                query=spec.title, filter={"property": "object", "value": "data_source"}
+            ),
+            f"look for the {spec.label} data source",
+        )
+        for source in result.get("results", []):
+            title = "".join(t.get("plain_text", "") for t in source.get("title") or [])
+            parent = (source.get("database_parent") or {}).get("page_id", "")
+            same_parent = parent.replace("-", "") == str(self.parent_page_id).replace("-", "")
+            if title == spec.title and same_parent and not source.get("in_trash"):
+                return str(source["id"])
+        return None
 
     def _ensure_schema(self, spec: SourceSpec, source: dict[str, Any]) -> None:
         problems = schema_problems(spec, source.get("properties", {}))
