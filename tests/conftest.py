@@ -196,6 +196,8 @@ def notion_board(
     sleep: Any = None,
     rate: float = 1000.0,
     token: str = "secret_test",
+    timeout_seconds: float = 5,
+    settle: float = 3.0,
 ) -> Any:
     """The production board and SDK client, pointed at the emulator."""
     from cxbot.adapters.notion.api import NotionApi
@@ -204,8 +206,15 @@ def notion_board(
     from cxbot.adapters.notion.pacing import Pacer
 
     pacer = Pacer(rate)
-    client = notion_client(token=token, base_url=emulator.base_url, timeout_seconds=5, pacer=pacer)
+    client = notion_client(
+        token=token, base_url=emulator.base_url, timeout_seconds=timeout_seconds, pacer=pacer
+    )
     api = NotionApi(
-        client, pacer=pacer, parent_page_id=parent, cursors=store.cursors, sleep=sleep or NoSleep()
+        client,
+        pacer=pacer,
+        parent_page_id=parent,
+        cursors=store.cursors,
+        sleep=sleep or NoSleep(),
+        settle=settle,
     )
     return NotionChecklistBoard(api)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 
@@ -63,6 +63,9 @@ class FakeBoard:
         return next((e for e in reversed(self.edits) if e.remote_id == remote_id), None)
 
     def check(self) -> list[str]:
+        return []
+
+    def sweep(self, launch: Launch, keep: Mapping[str, str]) -> list[str]:
         return []
 
     def pull(self, cursor: str | None, *, settled_before: datetime) -> PullResult:

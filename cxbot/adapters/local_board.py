@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from cxbot.domain.checklist import ChecklistItem, Launch
@@ -39,6 +39,9 @@ class LocalBoard:
         return None
 
     def check(self) -> list[str]:
+        return []
+
+    def sweep(self, launch: Launch, keep: Mapping[str, str]) -> list[str]:
         return []
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -130,6 +130,12 @@ class ChecklistBoard(Protocol):
 
     def check(self) -> list[str]:
         """What is wrong with the board's schema (renamed or deleted columns)."""
+        ...
+
+    def sweep(self, launch: Launch, keep: Mapping[str, str]) -> list[str]:
+        """Moves a launch's duplicate pages (one item, several pages: a create that
+        committed after its answer was lost) to the trash, keeping `keep[item key]`;
+        says what it moved."""
         ...
 
     def pull(self, cursor: str | None, *, settled_before: datetime) -> PullResult:

@@ -29,6 +29,8 @@ class PublishResult:
     requests: int = 0
     later: list[str] = field(default_factory=list)
     """Item keys the board could not take now (rate-limited, unavailable) but may later."""
+    uncertain: int = 0
+    """Writes whose answer was lost: one may have committed late, so look for duplicates."""
 
 
 @dataclass(frozen=True, kw_only=True)

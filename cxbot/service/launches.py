@@ -187,6 +187,7 @@ def _write_plan(
     store.apply(launch=plan.launch, items=items, changes=changes)
     published = 0
     handed_over: tuple[str, ...] = ()
+    uncertain = False
     if to_publish:
         # Items recorded by an earlier, interrupted run may already have a page.
         maybe_exist = any(x.remote_id is None and x.key in existing for x in to_publish)
@@ -203,7 +204,13 @@ def _write_plan(
         }
         store.apply(items=list(with_ids.values()))
         published = len(with_ids)
+        uncertain = result.uncertain > 0
         items = tuple(with_ids.get(item.key, item) for item in items)
+    if uncertain or not created:
+        # A create whose answer was lost may have committed after it was looked up (this
+        # run, or an earlier one): keep one page per item and say what was moved.
+        keep = {i.key: i.remote_id for i in items if i.remote_id}
+        problems = [*problems, *ctx.board.sweep(plan.launch, keep)]
     return LaunchResult(
         plan=plan,
         items=items,

@@ -90,7 +90,9 @@ def test_rerunning_creates_nothing_even_from_a_new_process(notion_setup: Any) ->
     _create(notion_setup)
     before = len(notion_setup.emulator.requests())
     _create(notion_setup)
-    assert len(notion_setup.emulator.requests()) == before  # nothing changed: no request at all
+    # Nothing changed: no write; one query, the sweep for duplicate pages every re-run does.
+    (sweep,) = notion_setup.emulator.requests()[before:]
+    assert sweep.path.endswith("/query") and sweep.body["filter"]["property"] == S.LAUNCH
     fresh = notion_setup.make_board()  # a new process: the data source id comes from the store
     result = _create(notion_setup, board=fresh)
     assert result.published == 0
@@ -103,9 +105,10 @@ def test_a_create_whose_response_is_lost_is_not_duplicated(notion_setup: Any) ->
     result = _create(notion_setup)
     assert result.unpublished == 0
     assert len(_pages(notion_setup)) == N  # the two lost creates were found, not re-created
-    lookups = notion_setup.emulator.requests("POST", r"/query$")
+    queries = notion_setup.emulator.requests("POST", r"/query$")
+    lookups = [r for r in queries if r.body["filter"]["property"] == S.KEY]
     assert len(lookups) == 2
-    assert all(r.body["filter"]["property"] == S.KEY for r in lookups)
+    assert [r.body["filter"]["property"] for r in queries if r not in lookups] == [S.LAUNCH]
 
 
 @pytest.mark.parametrize("status", [500, 502, 503, 529])
@@ -346,3 +349,52 @@ def test_a_forgotten_data_source_is_found_under_the_parent_not_made_again(
     again = _create(notion_setup, board=notion_setup.make_board(), name="G마켓 입점")
     assert again.unpublished == 0
     assert len(notion_setup.ws.databases) == 1  # found by its title under the parent page
+
+
+SETTLE = 3.0
+
+
+def test_a_create_that_commits_after_its_timeout_is_found_not_made_twice(
+    notion_setup: Any,
+) -> None:
+    """The client gives up at 1 s; Notion commits the page at 2.5 s. Looking it up at
+    once would miss it and create it again: cxbot waits for it to settle first."""
+    import time as _time
+
+    from tests.conftest import notion_board
+
+    emulator = notion_setup.emulator
+    _create(notion_setup, name="워밍업")
+    board = notion_board(
+        emulator,
+        notion_setup.store,
+        notion_setup.parent,
+        sleep=_time.sleep,
+        timeout_seconds=1,
+        settle=SETTLE,
+    )
+    emulator.inject(Fault("slow", "POST", r"^/v1/pages$", delay=2.5))
+    result = _create(notion_setup, board=board)
+    assert result.unpublished == 0
+    _time.sleep(2.6)  # whatever was still committing has committed
+    pages = _pages(notion_setup)
+    assert not any(p.in_trash for p in pages)  # found, not made twice and then swept
+    keys = [S.item_key_of(notion_setup.ws.page_response(p)) for p in pages]
+    assert len(keys) == len(set(keys)) == 2 * N
+
+
+def test_duplicate_pages_are_moved_to_the_trash_on_the_next_run(notion_setup: Any) -> None:
+    result = _create(notion_setup)
+    item = result.items[0]
+    page = notion_setup.ws.pages[item.remote_id]
+    copy = notion_setup.ws.create_page(  # what a late-committing create leaves behind
+        {
+            "parent": {"data_source_id": page.parent["data_source_id"]},
+            "properties": notion_setup.ws.page_response(page)["properties"]
+            | {S.TITLE: {"title": [{"text": {"content": item.title}}]}},
+        }
+    )
+    again = _create(notion_setup)
+    assert any("duplicate page" in p and copy["id"] in p for p in again.problems)
+    assert notion_setup.ws.pages[copy["id"]].in_trash
+    assert not notion_setup.ws.pages[item.remote_id].in_trash  # the recorded one is kept

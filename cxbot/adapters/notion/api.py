@@ -47,12 +47,15 @@ class NotionApi:
         cursors: Cursors,
         attempts: int = 5,
         sleep: Callable[[float], None] = time.sleep,
+        settle: float = 3.0,
     ) -> None:
         self.client, self.pacer, self.cursors = client, pacer, cursors
         self.parent_page_id = parent_page_id
-        self.attempts, self.sleep = attempts, sleep
+        self.attempts, self.sleep, self.settle = attempts, sleep, settle
         self._sources: dict[str, str] = {}
         self._users: dict[str, dict[str, Any]] | None = None
+        self.uncertain = 0
+        """Creates whose answer was lost (timeouts, dropped connections), so far."""
 
     # data sources --------------------------------------------------------------
     def data_source(self, spec: SourceSpec, configured: str | None) -> str:
@@ -266,6 +269,8 @@ class NotionApi:
                 return operation()
             except (RequestTimeoutError, httpx.TransportError) as error:
                 failure: Exception = error
+                if recover is not None:
+                    self.uncertain += 1
             except HTTPResponseError as error:
                 if error.status not in _TRANSIENT_STATUS:
                     raise RemoteError(_explain(error, what)) from error
@@ -277,7 +282,14 @@ class NotionApi:
                 raise RemoteError(f"could not {what} after {attempt} attempts: {failure}") from (
                     failure
                 )
-            self.sleep(min(30.0, 0.5 * 2 ** (attempt - 1)))
+            backoff = min(30.0, 0.5 * 2 ** (attempt - 1))
+            if recover is not None and isinstance(
+                failure, RequestTimeoutError | httpx.TransportError
+            ):
+                # The write may still commit: give it time before looking it up, or the
+                # lookup misses it and the write is made twice.
+                backoff = max(backoff, self.settle)
+            self.sleep(backoff)
             if recover is not None:
                 found = recover()
                 if found is not None:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -59,6 +60,7 @@ class NotionChecklistBoard:
         ids: dict[str, str] = {}
         problems: list[str] = []
         later: list[str] = []
+        uncertain_before = self.api.uncertain
         unresolved: set[str] = set()
         for done, item in enumerate(items, start=1):
             owner_id = self.api.user_id_for(item.owner_email)
@@ -92,8 +94,34 @@ class NotionChecklistBoard:
                 f"{len(later)} item(s) not written: Notion is rate-limiting or unavailable"
             )
         return PublishResult(
-            ids=ids, problems=problems, requests=self.pacer.requests - before, later=later
+            ids=ids,
+            problems=problems,
+            requests=self.pacer.requests - before,
+            later=later,
+            uncertain=self.api.uncertain - uncertain_before,
         )
+
+    def sweep(self, launch: Launch, keep: Mapping[str, str]) -> list[str]:
+        source_id = self.data_source_id()
+        filt = {"property": S.LAUNCH, "select": {"equals": S.select_name(launch.name)}}
+        pages: dict[str, list[dict[str, Any]]] = {}
+        for page in self.api.query_all(source_id, filt, "look for duplicate pages"):
+            key = S.item_key_of(page)
+            if key.startswith(f"{launch.key}/"):
+                pages.setdefault(key, []).append(page)
+        moved: list[str] = []
+        for key, found in pages.items():
+            if len(found) < 2:
+                continue
+            wanted = keep.get(key, "").replace("-", "")
+            found.sort(key=lambda p: (str(p["id"]).replace("-", "") != wanted, p["created_time"]))
+            for extra in found[1:]:
+                self.api.call(
+                    functools.partial(self.client.pages.update, extra["id"], in_trash=True),
+                    f"move the duplicate page of {key} to the trash",
+                )
+                moved.append(f"item {key}: a duplicate page {extra['id']} was moved to the trash")
+        return moved
 
     def _pages_of_launch(self, source_id: str, launch: Launch) -> dict[str, str]:
         found: dict[str, str] = {}
