@@ -77,6 +77,7 @@ def _run(
         cxbot_database_url=f"sqlite:///{folder / 'bench.db'}",
         cxbot_reminders_file=reminders_file,
         cxbot_outbox=folder / "outbox.jsonl",
+        cxbot_audit_anchor=folder / "audit-anchor.json",
         cxbot_actor="bench",
         notion_token=SecretStr("secret_bench"),
         notion_base_url=notion.base_url,

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from cxbot.adapters.audit_anchor import FileChainAnchor
 from cxbot.adapters.calendar_sources import (
     CalendarSourceCheck,
     GoogleSheetSource,
@@ -100,6 +101,11 @@ def _wire(
     settings: Settings, store: SqlStore, clock: Clock, echo: Callable[[str], None] | None
 ) -> CxBot:
     calendar = _business_calendar(settings, clock.today())
+    anchor = FileChainAnchor(
+        settings.cxbot_audit_anchor,
+        settings.cxbot_audit_key.get_secret_value().encode() if settings.cxbot_audit_key else None,
+    )
+    store.anchor_with(anchor.record)
     reminder_settings = load_reminder_settings(settings.cxbot_reminders_file)
     renderer = Renderer(settings.cxbot_templates_dir, settings.cxbot_locale, clock.tz)
     templates = YamlTemplates(settings.cxbot_checklists_dir)
@@ -388,7 +394,13 @@ def _wire(
             bot_token=_secret(settings.slack_bot_token),
             web_client=slack_client,
         ),
-        audit=Audit(history=store.history, decisions=store.decisions, clock=clock),
+        audit=Audit(
+            history=store.history,
+            decisions=store.decisions,
+            clock=clock,
+            launches=store.launches,
+            anchor=anchor,
+        ),
         weekly=weekly,
         jobs=jobs,
         service_status=ServiceStatus(

@@ -27,6 +27,14 @@ class Settings(BaseSettings):
         default=None,
         description="owners YAML: who may tick a department's items from Slack (members)",
     )
+    cxbot_audit_anchor: Path = Field(
+        default=Path(".cxbot/audit-anchor.json"),
+        description="where the change history's head is kept outside the database",
+    )
+    cxbot_audit_key: SecretStr | None = Field(
+        default=None,
+        description="HMAC key for the anchor (default: a key file beside the anchor)",
+    )
     cxbot_locale: Literal["ko", "en"] = "ko"
     cxbot_timezone: str = "Asia/Seoul"
     cxbot_actor: str = Field(default_factory=lambda: _login())

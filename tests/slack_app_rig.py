@@ -78,6 +78,7 @@ def slack_app_rig(
         cxbot_database_url=f"sqlite:///{tmp_path / 'cxbot.db'}",
         cxbot_reminders_file=reminders_file,
         cxbot_outbox=tmp_path / "outbox.jsonl",
+        cxbot_audit_anchor=tmp_path / "audit-anchor.json",
         cxbot_owners_file=OWNERS,
         cxbot_actor="cli:tester",
         notion_token=SecretStr("secret_test"),

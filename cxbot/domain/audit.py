@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -50,10 +51,20 @@ class ChainReport:
     checked: int
     first_bad_id: int | None = None
     problem: str | None = None
+    problems: tuple[str, ...] = ()
+    """Tampering the chain alone does not show: against the anchor, and stored state that
+    differs from what the history replays to."""
+    unproven: tuple[str, ...] = ()
+    """What could not be checked (no anchor yet, say)."""
 
     @property
     def ok(self) -> bool:
-        return self.first_bad_id is None
+        return self.first_bad_id is None and not self.problems
+
+    @property
+    def summary(self) -> str:
+        """What is wrong, in one line ("" when nothing is)."""
+        return "; ".join([*([self.problem] if self.problem else []), *self.problems])
 
 
 def verify_chain(entries: Iterable[ChainedEntry]) -> ChainReport:
@@ -81,3 +92,73 @@ def verify_chain(entries: Iterable[ChainedEntry]) -> ChainReport:
         previous = entry.hash
         checked += 1
     return ChainReport(checked=checked)
+
+
+# Anchoring: what the chain alone cannot show --------------------------------------------
+@dataclass(frozen=True, kw_only=True)
+class Anchor:
+    """The chain's head as cxbot last wrote it, kept outside the database with a MAC."""
+
+    id: int
+    hash: str
+    count: int
+    authentic: bool = True  # False when its MAC does not match (the anchor was edited)
+
+
+def anchor_mac(key: bytes, head_id: int, head_hash: str, count: int) -> str:
+    return hmac.new(key, f"{head_id}:{head_hash}:{count}".encode(), hashlib.sha256).hexdigest()
+
+
+def anchor_problems(
+    anchor: Anchor, *, last_id: int | None, last_hash: str | None, count: int
+) -> list[str]:
+    """What the history lacks or has beyond the anchored head (an intact-looking chain can
+    still have lost its last entries, or grown or been re-chained behind cxbot's back)."""
+    if not anchor.authentic:
+        return ["the anchor of the change history was altered (its MAC does not match)"]
+    problems = []
+    if last_id is None or last_id < anchor.id or count < anchor.count:
+        problems.append(
+            f"entries are missing: cxbot last wrote entry {anchor.id} ({anchor.count} in all), "
+            f"the history ends at {last_id or 'nothing'} with {count}"
+        )
+    elif last_id > anchor.id or count > anchor.count:
+        problems.append(
+            f"entries after {anchor.id} were not written by cxbot (the history goes on to "
+            f"{last_id}, {count} in all)"
+        )
+    elif last_hash != anchor.hash:
+        problems.append(
+            f"the history was re-chained: entry {anchor.id}'s hash is not the one cxbot wrote"
+        )
+    return problems
+
+
+def replay(
+    entries: Iterable[Change], entity: str, fields: Iterable[str]
+) -> dict[str, dict[str, str]]:
+    """Each entity's fields as its changes leave them."""
+    wanted = set(fields)
+    state: dict[str, dict[str, str]] = {}
+    for change in entries:
+        if change.entity == entity and change.field in wanted:
+            state.setdefault(change.entity_id, {})[change.field] = change.new or ""
+    return state
+
+
+def state_problems(
+    kind: str, replayed: dict[str, dict[str, str]], current: dict[str, dict[str, str]]
+) -> list[str]:
+    """Where what is stored now differs from what the history says it should be."""
+    problems = []
+    for key, fields in sorted(current.items()):
+        history = replayed.get(key)
+        if history is None:
+            problems.append(f"{kind} {key} has no history: it was added behind cxbot's back")
+            continue
+        for name, value in fields.items():
+            if name in history and history[name] != value:
+                problems.append(
+                    f"{kind} {key}: {name} is {value!r} but its history says {history[name]!r}"
+                )
+    return problems

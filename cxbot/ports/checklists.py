@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from cxbot.domain.audit import ChainedEntry
+from cxbot.domain.audit import Anchor, ChainedEntry
 from cxbot.domain.changes import Change
 from cxbot.domain.checklist import ChecklistItem, ChecklistTemplate, ItemStatus, Launch
 from cxbot.domain.owners import OwnerDirectory
@@ -197,3 +197,11 @@ class WebhookEvents(Protocol):
         ...
 
     def last_received(self) -> datetime | None: ...
+
+
+class ChainAnchor(Protocol):
+    """Where the history's head is kept outside the database."""
+
+    def record(self, head_id: int, head_hash: str, count: int) -> None: ...
+
+    def read(self) -> Anchor | None: ...

@@ -5,13 +5,20 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
-from cxbot.domain.audit import ChainedEntry, ChainReport, verify_chain
+from cxbot.domain.audit import (
+    ChainedEntry,
+    ChainReport,
+    anchor_problems,
+    replay,
+    state_problems,
+    verify_chain,
+)
 from cxbot.domain.changes import Change
 from cxbot.domain.decisions import Decision, project_slug
-from cxbot.ports.checklists import ChangeHistory
+from cxbot.ports.checklists import ChainAnchor, ChangeHistory, LaunchRepository
 from cxbot.ports.decisions import DecisionRepository
 from cxbot.service.clock import Clock
 
@@ -131,6 +138,8 @@ class Audit:
     history: ChangeHistory
     decisions: DecisionRepository
     clock: Clock
+    launches: LaunchRepository | None = None
+    anchor: ChainAnchor | None = None
 
     def entries(
         self, *, entity_id_prefix: str | None = None, limit: int | None = None
@@ -138,7 +147,45 @@ class Audit:
         return self.history.changes(entity_id_prefix=entity_id_prefix, limit=limit)
 
     def verify(self) -> ChainReport:
-        return verify_chain(self.history.chain())
+        """The hash chain, then what the chain alone cannot show: its head against the
+        anchor kept outside the database, and the stored checklist items and decisions
+        against what their history replays to."""
+        entries = list(self.history.chain())
+        report = verify_chain(entries)
+        if not report.ok:
+            return report
+        problems: list[str] = []
+        unproven: list[str] = []
+        anchor = self.anchor.read() if self.anchor is not None else None
+        last = entries[-1] if entries else None
+        if anchor is None:
+            if entries:
+                unproven.append(
+                    "that no entries were deleted from the end, appended or re-chained: "
+                    "there is no anchor yet (it is written with every new change)"
+                )
+        else:
+            problems += anchor_problems(
+                anchor,
+                last_id=last.id if last else None,
+                last_hash=last.hash if last else None,
+                count=len(entries),
+            )
+        changes = [entry.change for entry in entries]
+        if self.launches is not None:
+            current = {
+                item.key: item.tracked_fields()
+                for launch in self.launches.list_launches()
+                for item in self.launches.items_of(launch.key)
+            }
+            fields = next(iter(current.values()), {}).keys()
+            problems += state_problems(
+                "checklist item", replay(changes, "checklist_item", fields), current
+            )
+        decisions = {d.key: d.tracked() for d in self.decisions.decisions(None)}
+        fields = next(iter(decisions.values()), {}).keys()
+        problems += state_problems("decision", replay(changes, "decision", fields), decisions)
+        return replace(report, problems=tuple(problems), unproven=tuple(unproven))
 
     def report(
         self,
@@ -148,7 +195,7 @@ class Audit:
         since: date | None = None,
         until: date | None = None,
     ) -> AuditReport:
-        return build_report(
+        report = build_report(
             project=project,
             launch=launch,
             decisions=self.decisions.decisions(project) if project else [],
@@ -158,3 +205,5 @@ class Audit:
             now=self.clock.now(),
             tz=self.clock.tz,
         )
+        # The report states the integrity the auditor relies on: the full check.
+        return replace(report, chain=self.verify())

@@ -406,3 +406,95 @@ def test_a_store_that_cannot_be_opened_is_named_without_a_traceback(
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert says in result.output and "CXBOT_DATABASE_URL" in result.output
     assert "hunter2" not in result.output
+
+
+def _history_db(tmp_path: Path) -> Any:
+    import sqlite3
+
+    return sqlite3.connect(tmp_path / ".cxbot" / "cxbot.db")
+
+
+def _rechain(db: Any) -> None:
+    """What someone with the database and the code would do: recompute every hash."""
+    from datetime import UTC
+    from datetime import datetime as _dt
+
+    from cxbot.domain.audit import GENESIS, chain_hash
+    from cxbot.domain.changes import Change, ChangeSource
+
+    previous = GENESIS
+    rows = db.execute(
+        "SELECT id, entity, entity_id, field, old, new, actor, source, at, note "
+        "FROM changes ORDER BY id"
+    ).fetchall()
+    for row in rows:
+        at = _dt.fromisoformat(str(row[8]))
+        at = at if at.tzinfo else at.replace(tzinfo=UTC)
+        change = Change(
+            entity=row[1],
+            entity_id=row[2],
+            field=row[3],
+            old=row[4],
+            new=row[5],
+            actor=row[6],
+            source=ChangeSource(row[7]),
+            at=at,
+            note=row[9],
+        )
+        digest = chain_hash(previous, row[0], change)
+        db.execute("UPDATE changes SET prev_hash=?, hash=? WHERE id=?", (previous, digest, row[0]))
+        previous = digest
+    db.commit()
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        "delete the last entries",
+        "delete all",
+        "append and re-chain",
+        "edit and re-chain",
+        "edit a decision",
+        "edit a checklist item",
+    ],
+)
+def test_audit_verify_sees_what_the_chain_alone_cannot(
+    run: Any, tmp_path: Path, tamper: str
+) -> None:
+    created = run("launch", "create", "-t", "payment-method", "-n", "간편결제", "-d", "2027-03-02")
+    assert created.exit_code == 0, created.output
+    run("decision", "add", "-p", "감사", "-t", "결정", "-d", "내용")
+    assert run("audit", "verify").exit_code == 0
+    db = _history_db(tmp_path)
+    if tamper == "delete the last entries":
+        db.execute("DELETE FROM changes WHERE id > (SELECT MAX(id) - 3 FROM changes)")
+    elif tamper == "delete all":
+        db.execute("DELETE FROM changes")
+    elif tamper == "append and re-chain":
+        db.execute(
+            "INSERT INTO changes (entity, entity_id, field, old, new, actor, source, at) "
+            "SELECT entity, entity_id, 'status', 'proposed', 'decided', 'someone', source, at "
+            "FROM changes WHERE entity = 'decision' LIMIT 1"
+        )
+    elif tamper == "edit and re-chain":
+        db.execute("UPDATE changes SET actor = 'someone else' WHERE id = 1")
+    elif tamper == "edit a decision":
+        db.execute("UPDATE decisions SET status = 'reverted'")
+    else:
+        db.execute("UPDATE checklist_items SET status = 'done' WHERE rowid = 1")
+    db.commit()
+    if "re-chain" in tamper or tamper.startswith("delete"):
+        _rechain(db)  # the chain itself verifies again: only the anchor can tell
+    db.close()
+    result = run("audit", "verify")
+    assert result.exit_code == 1, result.output
+    assert "TAMPERED" in result.output
+    report = run("audit", "report", "-p", "감사").stdout
+    assert "훼손됨" in report and "정상 (" not in report
+
+
+def test_audit_verify_names_what_it_cannot_prove(run: Any, tmp_path: Path) -> None:
+    run("decision", "add", "-p", "감사", "-t", "결정", "-d", "내용")
+    (tmp_path / ".cxbot" / "audit-anchor.json").unlink()
+    result = run("audit", "verify")
+    assert result.exit_code == 3 and "cannot prove" in result.output

@@ -43,6 +43,7 @@ def wired(tmp_path: Path, notion: NotionEmulator, clock: ManualClock) -> Iterato
         cxbot_database_url=f"sqlite:///{tmp_path / 'cxbot.db'}",
         cxbot_reminders_file=reminders_file,
         cxbot_outbox=tmp_path / "outbox.jsonl",
+        cxbot_audit_anchor=tmp_path / "audit-anchor.json",
         cxbot_actor="cli:tester",
         notion_token=SecretStr("secret_test"),
         notion_base_url=notion.base_url,

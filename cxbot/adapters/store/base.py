@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Engine, Row, select, text, update
+from sqlalchemy import Engine, Row, func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
@@ -47,6 +47,11 @@ class SqlBase:
                 .values(prev_hash=previous, hash=digest)
             )
             previous = digest
+            conn.info["cxbot_chain_head"] = (entry_id, digest)
+        if changes:
+            count = conn.execute(select(func.count()).select_from(changes_table)).scalar()
+            head_id, head_hash = conn.info["cxbot_chain_head"]
+            conn.info["cxbot_chain_head"] = (head_id, head_hash, int(count or 0))
 
     def _insert_new(
         self, conn: Connection, table: Any, key: str, rows: list[dict[str, Any]]

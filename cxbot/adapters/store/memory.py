@@ -7,7 +7,7 @@ changes share one `MemoryHistory`, as the SQL ones share one table.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
@@ -27,8 +27,15 @@ from cxbot.ports.reminders import ClaimedMessage, ReminderEntry
 class MemoryHistory:
     def __init__(self) -> None:
         self.entries: list[ChainedEntry] = []
+        self.anchor: Callable[[int, str, int], None] | None = None
 
     def append(self, changes: Sequence[Change]) -> None:
+        self._append(changes)
+        if changes and self.anchor is not None:
+            head = self.entries[-1]
+            self.anchor(head.id, head.hash, len(self.entries))
+
+    def _append(self, changes: Sequence[Change]) -> None:
         for change in changes:
             previous = self.entries[-1].hash if self.entries else GENESIS
             entry_id = len(self.entries) + 1
@@ -410,6 +417,9 @@ class MemoryStore:
 
     def check(self) -> list[Finding]:
         return [Finding(name="store", state="ok", detail="in memory (nothing is kept)")]
+
+    def anchor_with(self, record: Callable[[int, str, int], None]) -> None:
+        self.history.anchor = record
 
     def close(self) -> None:
         pass

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -274,6 +274,22 @@ class SqlStore:
                 )
             ]
         return [Finding(name="store", state="ok", detail=self.label)]
+
+    def anchor_with(self, record: Callable[[int, str, int], None]) -> None:
+        """After every transaction that extends the history, `record` gets its new head
+        (written before the commit returns: a crash in between reads as "entries missing",
+        never as intact)."""
+
+        def on_commit(conn: Any) -> None:
+            head = conn.info.pop("cxbot_chain_head", None)
+            if head is not None:
+                record(*head)
+
+        def on_rollback(conn: Any) -> None:
+            conn.info.pop("cxbot_chain_head", None)
+
+        event.listen(self.engine, "commit", on_commit)
+        event.listen(self.engine, "rollback", on_rollback)
 
     def close(self) -> None:
         self.engine.dispose()

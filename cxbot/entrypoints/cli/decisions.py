@@ -207,7 +207,14 @@ def audit() -> None:
 def audit_verify(ctx: click.Context) -> None:
     """Recomputes the change history's hash chain; names the first entry that does not match.
 
-    Exit 1 when an entry was edited, removed or inserted behind cxbot's back.
+    Then checks what the chain alone cannot show: its last entry against the anchor cxbot
+    keeps outside the database (CXBOT_AUDIT_ANCHOR, MAC'd with CXBOT_AUDIT_KEY), so
+    entries deleted from the end, appended or re-chained show; and the stored checklist
+    items and decisions against what their history replays to.
+
+    \b
+    Exit 1 when something was edited, removed or inserted behind cxbot's back;
+    3 when nothing was found but something could not be proven (named).
 
     \b
     Example:
@@ -216,11 +223,22 @@ def audit_verify(ctx: click.Context) -> None:
     ctx.obj["quiet_mode"] = True
     with opened(ctx) as cases:
         report = cases.audit.verify()
-        if report.ok:
-            click.echo(f"ok: {report.checked} change history entries, hash chain intact")
-            return
-        click.echo(f"TAMPERED: {report.problem} ({report.checked} entries verified before it)")
-        sys.exit(1)
+        if not report.ok:
+            if report.problem:
+                click.echo(
+                    f"TAMPERED: {report.problem} ({report.checked} entries verified before it)"
+                )
+            for problem in report.problems:
+                click.echo(f"TAMPERED: {problem}")
+            sys.exit(1)
+        click.echo(
+            f"ok: {report.checked} change history entries, hash chain intact, anchored, "
+            "and the stored checklist items and decisions match their history"
+        )
+        for missing in report.unproven:
+            click.echo(f"cannot prove: {missing}")
+        if report.unproven:
+            sys.exit(3)
 
 
 @audit.command("report")
