@@ -186,6 +186,7 @@ def test_a_failed_delivery_is_retried_and_handled_once(rig: Any) -> None:
     _tick(rig, "완료")
     rig.sender.flush()
     eventually(lambda: _status(rig) is ItemStatus.DONE)
+    eventually(lambda: len(rig.sender.delivered) == 2)  # the sender logs after the answer
     attempts = [(e["attempt_number"], status) for e, status in rig.sender.delivered]
     assert attempts == [(1, 503), (2, 200)]
     assert len(_notion_changes(rig)) == 1
