@@ -198,7 +198,9 @@ def test_aggregated_edits_arrive_as_one_event(rig: Any) -> None:
     _tick(rig, "완료")
     rig.sender.flush()
     eventually(lambda: _status(rig) is ItemStatus.DONE)
-    assert len(rig.sender.delivered) == 1
+    eventually(lambda: rig.sender.delivered)
+    rig.sender.flush()  # nothing else is queued: the two edits went as one event
+    assert len(rig.sender.delivered) == 1 and not rig.sender.queue
 
 
 def test_trashed_and_restored_pages_are_in_the_history(rig: Any) -> None:
