@@ -158,14 +158,20 @@ class JobRunner:
         if previous is None:
             return None
         interval = latest - previous
-        started = self.started_at
-        if last_ok is None and started is not None and now - started <= 3 * interval:
-            return None  # not yet had its chances since the service started
-        if last_ok is None or now - last_ok.tick > 3 * interval:
-            if last_ok is None:
-                return f"never succeeded (it runs every {interval})"
-            return f"no successful run since {last_ok.tick.isoformat()} (it runs every {interval})"
-        return None
+        base = last_ok.tick if last_ok is not None else self.started_at
+        if base is None:
+            return f"never succeeded (it runs every {interval})"
+        # Unhealthy once three of its own ticks have passed since the last success (or
+        # since the service started): a job that runs 09–19 is not late at night.
+        tick: datetime | None = base
+        for _ in range(3):
+            assert tick is not None
+            tick = schedule.next_tick(tick + timedelta(seconds=1))
+            if tick is None or tick > now:
+                return None
+        if last_ok is None:
+            return f"never succeeded since the service started (it runs every {interval})"
+        return f"no successful run since {last_ok.tick.isoformat()} (it runs every {interval})"
 
 
 def worker_is_gone(worker: str) -> bool:

@@ -259,3 +259,16 @@ def test_a_weekly_job_is_judged_by_its_own_schedule_since_the_service_started(
     clock.now += timedelta(weeks=3, days=1)  # three weekly chances since, none succeeded
     ok, lines = runner.health()
     assert not ok and "never succeeded" in lines[0]
+
+
+def test_a_job_that_runs_in_working_hours_is_not_late_at_night(sqlite_store: SqlStore) -> None:
+    calls: list[tuple[str, datetime]] = []
+    clock = Clock(datetime(2027, 2, 10, 19, 56, tzinfo=SEOUL))
+    runner = _runner(sqlite_store, clock, calls)
+    runner.schedules = {"reminder-follow-up": SCHEDULES["reminder-follow-up"]}
+    runner.due("reminder-follow-up")  # its last tick of the day, 19:55
+    clock.now = datetime(2027, 2, 10, 23, 30, tzinfo=SEOUL)
+    assert runner.health()[0]  # its next ticks are tomorrow from 09:00
+    clock.now = datetime(2027, 2, 11, 9, 16, tzinfo=SEOUL)  # 09:00, 09:05, 09:10 missed
+    ok, lines = runner.health()
+    assert not ok and "no successful run since" in lines[0]
