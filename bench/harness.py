@@ -87,6 +87,30 @@ def rig(clock: object | None = None) -> Iterator[Rig]:
             emulator.stop()
 
 
+@contextmanager
+def setup_context(
+    database_url: str, notion_url: str, token: str, parent: str, now: datetime
+) -> Iterator[Context]:
+    """A launch context on the real Notion board without cxbot's pacing: for setting up
+    what is measured (or tested) afterwards, not for measuring."""
+    store = open_store(database_url)
+    pacer = Pacer(1000)
+    client = notion_client(token=token, base_url=notion_url, timeout_seconds=30, pacer=pacer)
+    api = NotionApi(client, pacer=pacer, parent_page_id=parent, cursors=store.cursors)
+    try:
+        yield Context(
+            store=store.launches,
+            cursors=store.cursors,
+            board=NotionChecklistBoard(api),
+            calendar=korean_calendar(range(2026, 2029)),
+            actor="setup",
+            now=now,
+        )
+    finally:
+        client.close()
+        store.close()
+
+
 def table(rows: list[tuple[str, Any]]) -> None:
     width = max(len(name) for name, _ in rows)
     for name, value in rows:

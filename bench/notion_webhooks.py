@@ -20,20 +20,14 @@ from zoneinfo import ZoneInfo
 
 from pydantic import SecretStr
 
-from bench.harness import NOTION_RATE, table
-from cxbot.adapters.holidays_kr import korean_calendar
-from cxbot.adapters.notion.api import NotionApi
-from cxbot.adapters.notion.board import NotionChecklistBoard
-from cxbot.adapters.notion.client import notion_client
-from cxbot.adapters.notion.pacing import Pacer
-from cxbot.adapters.store.sql_store import open_store
+from bench.harness import NOTION_RATE, setup_context, table
 from cxbot.adapters.yaml_files import YamlTemplates
 from cxbot.bootstrap import build
 from cxbot.domain.owners import OwnerDirectory, Person
 from cxbot.emulators.notion import NotionEmulator
 from cxbot.entrypoints.service import serve_requests
 from cxbot.ports.slack import HttpAnswer
-from cxbot.service.launches import Context, create_launch
+from cxbot.service.launches import create_launch
 from cxbot.settings import Settings
 
 ITEMS, EDITS, PEOPLE = 500, 200, 20
@@ -211,37 +205,22 @@ def _status(store: Any, key: str) -> str:
 
 
 def _create_items(settings: Settings, notion: NotionEmulator, parent: str) -> None:
-    store = open_store(settings.cxbot_database_url)
-    templates = YamlTemplates(settings.cxbot_checklists_dir)
-    template = templates.find("partner-mall")
-    pacer = Pacer(1000)
-    client = notion_client(
-        token="secret_bench", base_url=notion.base_url, timeout_seconds=30, pacer=pacer
-    )
-    api = NotionApi(client, pacer=pacer, parent_page_id=parent, cursors=store.cursors)
-    context = Context(
-        store=store.launches,
-        cursors=store.cursors,
-        board=NotionChecklistBoard(api),
-        calendar=korean_calendar(range(2026, 2029)),
-        actor="bench",
-        now=START,
-    )
+    template = YamlTemplates(settings.cxbot_checklists_dir).find("partner-mall")
     owners = OwnerDirectory(
         owners={
             d: Person(name="담당자00", email="owner00@example.com") for d in template.departments
         }
     )
-    made = 0
-    n = 0
-    while made < ITEMS:
-        result = create_launch(
-            context,
-            template=template,
-            name=f"제휴몰 {n} 입점",
-            open_date=date(2027, 2, 1) + timedelta(days=n),
-            owners=owners,
-        )
-        made += len(result.items)
-        n += 1
-    store.close()
+    url = settings.cxbot_database_url
+    with setup_context(url, notion.base_url, "secret_bench", parent, START) as context:
+        made, n = 0, 0
+        while made < ITEMS:
+            result = create_launch(
+                context,
+                template=template,
+                name=f"제휴몰 {n} 입점",
+                open_date=date(2027, 2, 1) + timedelta(days=n),
+                owners=owners,
+            )
+            made += len(result.items)
+            n += 1

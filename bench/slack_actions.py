@@ -23,9 +23,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import SecretStr
 
-from bench.harness import NOTION_RATE, table
-from cxbot.adapters.holidays_kr import korean_calendar
-from cxbot.adapters.store.sql_store import open_store
+from bench.harness import NOTION_RATE, setup_context, table
 from cxbot.adapters.yaml_files import YamlTemplates
 from cxbot.bootstrap import build
 from cxbot.domain.checklist import ItemStatus
@@ -34,7 +32,7 @@ from cxbot.emulators.notion import NotionEmulator
 from cxbot.emulators.slack import SlackEmulator
 from cxbot.entrypoints.cli.serving import _slack_app
 from cxbot.entrypoints.service import serve_requests
-from cxbot.service.launches import Context, create_launch
+from cxbot.service.launches import create_launch
 from cxbot.settings import PROJECT_ROOT, Settings
 
 PEOPLE, CLICKS, LAUNCHES, RETRIED = 50, 200, 12, 0.10
@@ -178,45 +176,25 @@ def _run(
 def _create_launches(
     settings: Settings, notion: NotionEmulator, parent: str, people: list[tuple[str, str]]
 ) -> None:
-    from cxbot.adapters.notion.api import NotionApi
-    from cxbot.adapters.notion.board import NotionChecklistBoard
-    from cxbot.adapters.notion.client import notion_client
-    from cxbot.adapters.notion.pacing import Pacer
-
-    store = open_store(settings.cxbot_database_url)
-    templates = YamlTemplates(settings.cxbot_checklists_dir)
-    template = templates.find("partner-mall")
-    pacer = Pacer(1000)
-    client = notion_client(
-        token="secret_bench", base_url=notion.base_url, timeout_seconds=30, pacer=pacer
-    )
-    api = NotionApi(client, pacer=pacer, parent_page_id=parent, cursors=store.cursors)
-    context = Context(
-        store=store.launches,
-        cursors=store.cursors,
-        board=NotionChecklistBoard(api),
-        calendar=korean_calendar(range(2026, 2029)),
-        actor="bench",
-        now=NOW,
-    )
+    template = YamlTemplates(settings.cxbot_checklists_dir).find("partner-mall")
     departments = sorted(template.departments)
-    seat = 0
-    for n in range(LAUNCHES):
-        owners = {}
-        for department in departments:
-            name, email = people[seat % len(people)]
-            owners[department] = Person(name=name, email=email)
-            seat += 1
-        create_launch(
-            context,
-            template=template,
-            name=f"제휴몰 {n} 입점",
-            open_date=date(2027, 1, 5 + n % 3),
-            owners=OwnerDirectory(
-                owners=owners, planner=Person(name=people[0][0], email=people[0][1])
-            ),
-        )
-    store.close()
+    planner = Person(name=people[0][0], email=people[0][1])
+    url = settings.cxbot_database_url
+    with setup_context(url, notion.base_url, "secret_bench", parent, NOW) as context:
+        seat = 0
+        for n in range(LAUNCHES):
+            owners = {}
+            for department in departments:
+                name, email = people[seat % len(people)]
+                owners[department] = Person(name=name, email=email)
+                seat += 1
+            create_launch(
+                context,
+                template=template,
+                name=f"제휴몰 {n} 입점",
+                open_date=date(2027, 1, 5 + n % 3),
+                owners=OwnerDirectory(owners=owners, planner=planner),
+            )
 
 
 def _presses(

@@ -146,24 +146,14 @@ def slack_app_rig(
 def _launch_created_quickly(
     settings: Settings, notion: NotionEmulator, parent: str, clock: Callable[[], datetime]
 ) -> Any:
-    """The launch's 40 pages without the 3-requests-a-second pacing (setup, not the test)."""
-    from cxbot.adapters.holidays_kr import korean_calendar
-    from cxbot.adapters.store.sql_store import open_store
+    """The launch's pages without the 3-requests-a-second pacing (setup, not the test)."""
+    from bench.harness import setup_context
     from cxbot.adapters.yaml_files import YamlTemplates
-    from cxbot.service.launches import Context, create_launch
-    from tests.conftest import notion_board
+    from cxbot.service.launches import create_launch
 
-    store = open_store(settings.cxbot_database_url)
-    try:
-        templates = YamlTemplates(settings.cxbot_checklists_dir)
-        context = Context(
-            store=store.launches,
-            cursors=store.cursors,
-            board=notion_board(notion, store, parent),
-            calendar=korean_calendar(range(2026, 2029)),
-            actor="cli:tester",
-            now=clock(),
-        )
+    templates = YamlTemplates(settings.cxbot_checklists_dir)
+    url = settings.cxbot_database_url
+    with setup_context(url, notion.base_url, "secret_test", parent, clock()) as context:
         return create_launch(
             context,
             template=templates.find("partner-mall"),
@@ -171,8 +161,6 @@ def _launch_created_quickly(
             open_date=date(2027, 1, 13),
             owners=templates.owners(str(OWNERS)),
         )
-    finally:
-        store.close()
 
 
 def reminders_posted(rig: Any, now: datetime) -> None:

@@ -17,7 +17,7 @@ from datetime import datetime
 
 from cxbot.domain.calendar import BusinessCalendar
 from cxbot.domain.changes import ChangeSource, diff_fields
-from cxbot.domain.checklist import ChecklistItem, ItemStatus
+from cxbot.domain.checklist import ChecklistItem, ItemStatus, Launch
 from cxbot.domain.item_actions import ButtonRef, ItemAction, home_order, may_act, mine, stale_reason
 from cxbot.domain.owners import OwnerDirectory
 from cxbot.ports.checklists import LaunchRepository
@@ -75,15 +75,14 @@ class ItemActions:
             self._answer(outcome, message, user_id)
             return outcome
         if chosen is ItemAction.BLOCKED:
-            refused = self._refusal(user_id, ref, chosen)
-            if refused is not None:
-                self._answer(refused, message, user_id)
-                return refused
-            item = self.store.get_item(ref.item_key)
-            if item is not None and item.status is ItemStatus.BLOCKED:
-                return self._apply(user_id, chosen, ref, message, reason=None)
-            self.views.ask_reason(trigger_id, ref, message)
-            return ActionOutcome(verdict=Verdict.ASKED, item=item, user_id=user_id)
+            checked = self._check(user_id, ref, chosen)
+            if isinstance(checked, ActionOutcome):
+                self._answer(checked, message, user_id)
+                return checked
+            item, _ = checked
+            if item.status is not ItemStatus.BLOCKED:
+                self.views.ask_reason(trigger_id, ref, message)
+                return ActionOutcome(verdict=Verdict.ASKED, item=item, user_id=user_id)
         return self._apply(user_id, chosen, ref, message, reason=None)
 
     def submit_reason(
@@ -96,7 +95,10 @@ class ItemActions:
             return ActionOutcome(verdict=Verdict.INVALID, user_id=user_id)
         return self._apply(user_id, ItemAction.BLOCKED, ref, message, reason=reason.strip())
 
-    def _refusal(self, user_id: str, ref: ButtonRef, action: ItemAction) -> ActionOutcome | None:
+    def _check(
+        self, user_id: str, ref: ButtonRef, action: ItemAction
+    ) -> tuple[ChecklistItem, Launch] | ActionOutcome:
+        """The item and launch as they are now, or why the press is refused."""
         item = self.store.get_item(ref.item_key)
         launch = self.store.get_launch(_launch_key(ref, item))
         stale = stale_reason(ref, launch, item, action)
@@ -111,7 +113,7 @@ class ItemActions:
             return ActionOutcome(
                 verdict=Verdict.NOT_ALLOWED, item=item, launch=launch, user_id=user_id
             )
-        return None
+        return item, launch
 
     def _apply(
         self,
@@ -123,13 +125,11 @@ class ItemActions:
         reason: str | None,
     ) -> ActionOutcome:
         for _ in range(3):  # someone else may change the item between our read and write
-            refused = self._refusal(user_id, ref, action)
-            if refused is not None:
-                self._answer(refused, message, user_id)
-                return refused
-            item = self.store.get_item(ref.item_key)
-            launch = self.store.get_launch(_launch_key(ref, item))
-            assert item is not None and launch is not None
+            checked = self._check(user_id, ref, action)
+            if isinstance(checked, ActionOutcome):
+                self._answer(checked, message, user_id)
+                return checked
+            item, launch = checked
             actor = self.people.email_of(user_id) or f"slack:{user_id}"
             now = self.clock()
             if item.status is action.status:

@@ -65,12 +65,11 @@ class SlackItemViews:
         self.client, self.blocks, self.messages = client, blocks, messages
         self.notifier, self.clock = notifier, clock
         self.items = items
-        self._locks: dict[tuple[str, str], threading.Lock] = {}
-        self._guard = threading.Lock()
+        # Striped: one lock per message would grow without end.
+        self._locks = [threading.Lock() for _ in range(64)]
 
     def _lock(self, message: MessageRef) -> threading.Lock:
-        with self._guard:
-            return self._locks.setdefault((message.channel, message.ts), threading.Lock())
+        return self._locks[hash((message.channel, message.ts)) % len(self._locks)]
 
     def show(self, message: MessageRef, outcome: ActionOutcome) -> None:
         """Redraws every item line of the message from the store, one redraw of a message

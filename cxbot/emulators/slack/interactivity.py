@@ -63,11 +63,7 @@ class Interactivity:
         message, sent at once before the app could redraw it; the last answer is returned.
         """
         em = self.emulator
-        with em.lock:
-            message = next((m for m in em.channels[channel].messages if m["ts"] == ts), None)
-            if message is None:
-                raise LookupError(f"no message {ts} in {channel}")
-            message = json.loads(json.dumps(message))
+        message = self._message(channel, ts)
         element = _element(message.get("blocks") or [], block_id, action_id)
         payloads = []
         for _ in range(presses):
@@ -101,11 +97,7 @@ class Interactivity:
     def shortcut(self, user: str, channel: str, ts: str, *, callback_id: str) -> Delivery:
         """A person uses a message shortcut ("More actions") on a message."""
         em = self.emulator
-        with em.lock:
-            message = next((m for m in em.channels[channel].messages if m["ts"] == ts), None)
-            if message is None:
-                raise LookupError(f"no message {ts} in {channel}")
-            message = json.loads(json.dumps(message))
+        message = self._message(channel, ts)
         payload = self._base("message_action", user)
         payload.update(
             callback_id=callback_id,
@@ -238,6 +230,16 @@ class Interactivity:
         base = b"v0:" + stamp.encode() + b":" + body
         digest = hmac.new(key, base, hashlib.sha256).hexdigest()
         return {"X-Slack-Request-Timestamp": stamp, "X-Slack-Signature": f"v0={digest}"}
+
+    def _message(self, channel: str, ts: str) -> dict[str, Any]:
+        """A copy of a message as it is now (what Slack puts in the payload)."""
+        with self.emulator.lock:
+            found = next(
+                (m for m in self.emulator.channels[channel].messages if m["ts"] == ts), None
+            )
+            if found is None:
+                raise LookupError(f"no message {ts} in {channel}")
+            return dict(json.loads(json.dumps(found)))
 
     def _base(self, kind: str, user: str) -> dict[str, Any]:
         trigger = f"{next(self._ids)}.{int(self.clock())}.trigger"
