@@ -32,6 +32,31 @@ RAW: dict[str, str | int | bool | float | list[str] | None] = {
 }
 
 
+STRUCK_FIELDS = (
+    "sheets.data(startRow,startColumn,"
+    "rowData.values(userEnteredFormat.textFormat.strikethrough,textFormatRuns.format.strikethrough))"
+)
+
+
+def struck_cells(answer: dict[str, Any]) -> frozenset[tuple[int, int]]:
+    """(row, column) of cells struck through, whole or every run, from spreadsheets.get."""
+    out: set[tuple[int, int]] = set()
+    for sheet in answer.get("sheets", []):
+        for grid in sheet.get("data", []):
+            top, left = grid.get("startRow", 0), grid.get("startColumn", 0)
+            for r, row in enumerate(grid.get("rowData", [])):
+                for c, value in enumerate(row.get("values", [])):
+                    text_format = value.get("userEnteredFormat", {}).get("textFormat", {})
+                    runs = value.get("textFormatRuns") or []
+                    whole = text_format.get("strikethrough") is True
+                    every_run = bool(runs) and all(
+                        run.get("format", {}).get("strikethrough") for run in runs
+                    )
+                    if whole or every_run:
+                        out.add((top + r, left + c))
+    return frozenset(out)
+
+
 class GoogleSheetSource:
     """One worksheet of a Google Sheet, read raw in one request; Drive says if it changed."""
 
@@ -76,7 +101,23 @@ class GoogleSheetSource:
             lambda: self.client.http_client.values_get(self.spreadsheet_id, quoted, params=RAW),
             f"read worksheet {self.worksheet!r}",
         )
-        return SourceRead(rows=answer.get("values", []), revision=self._revision or "unknown")
+        rows = answer.get("values", [])
+        struck = self._struck(quoted, len(rows)) if rows else frozenset()
+        return SourceRead(rows=rows, revision=self._revision or "unknown", struck=struck)
+
+    def _struck(self, quoted: str, height: int) -> frozenset[tuple[int, int]]:
+        """Cells drawn with strike-through (a planner's "cancelled"): values.get cannot say,
+        so one more read asks for that one format field of the rows just read."""
+        url = gspread.urls.SPREADSHEET_URL % self.spreadsheet_id
+        params: dict[str, str | int | bool | float | list[str] | None] = {
+            "ranges": f"{quoted}!A1:ZZ{height}",
+            "fields": STRUCK_FIELDS,
+        }
+        answer = self._call(
+            lambda: self.client.http_client.request("get", url, params=params).json(),
+            f"read the strike-through in worksheet {self.worksheet!r}",
+        )
+        return struck_cells(answer)
 
     def _call(self, operation: Callable[[], Any], what: str) -> Any:
         """Retries 429 (Sheets' 60 reads a minute per user) and 5xx with back-off."""
@@ -141,11 +182,12 @@ class LocalFileSource:
     def read(self) -> SourceRead:
         revision = self.fingerprint() or ""
         if self.path.suffix.lower() in (".xlsx", ".xlsm"):
-            return SourceRead(rows=self._xlsx(), revision=revision)
+            rows, struck = self._xlsx()
+            return SourceRead(rows=rows, revision=revision, struck=struck)
         with self.path.open(encoding="utf-8-sig", newline="") as handle:
             return SourceRead(rows=[list(row) for row in csv.reader(handle)], revision=revision)
 
-    def _xlsx(self) -> list[list[object]]:
+    def _xlsx(self) -> tuple[list[list[object]], frozenset[tuple[int, int]]]:
         from openpyxl import load_workbook  # type: ignore[import-untyped]
 
         book = load_workbook(self.path, read_only=True, data_only=True)
@@ -157,10 +199,15 @@ class LocalFileSource:
                 f"(it has {', '.join(book.sheetnames)})"
             ) from None
         rows: list[list[object]] = []
-        for row in sheet.iter_rows(values_only=True):
-            rows.append([_cell(value) for value in row])
+        struck: set[tuple[int, int]] = set()
+        for r, row in enumerate(sheet.iter_rows()):
+            rows.append([_cell(getattr(cell, "value", None)) for cell in row])
+            for c, cell in enumerate(row):
+                font = getattr(cell, "font", None)
+                if font is not None and font.strike and getattr(cell, "value", None) is not None:
+                    struck.add((r, c))
         book.close()
-        return rows
+        return rows, frozenset(struck)
 
 
 def _cell(value: object) -> object:

@@ -4,38 +4,28 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
 from cxbot.domain.calendar import BusinessCalendar
-from cxbot.domain.sheet_dates import DateProblem, parse_sheet_date
+from cxbot.domain.sheet_dates import DateCell, DateProblem, fold, read_date_cell
+from cxbot.domain.sheet_headers import KNOWN, HeaderMap, map_headers
 
 HEADER_SEARCH_ROWS = 10
-CANCELLED_WORDS = {"취소", "취소됨", "cancelled", "canceled", "cancel", "중단"}
+CANCELLED_WORDS = {"취소", "취소됨", "cancelled", "canceled", "cancel", "중단", "철회", "무산"}
+_STATUS_CANCELLED = ("취소", "cancel", "중단", "철회", "무산", "폐기")
+# `(취소)`, `[취소됨]`, `【cancelled】` anywhere; `취소됨`/`cancelled` or `취소 -` opening the text;
+# `~~name~~` (a strike-through typed as text). `취소 시 환불 불가` in the notes is not one.
+_MARKER = re.compile(
+    r"[(\[【<]\s*(?:행사\s*)?(?:취소|취소됨|cancel+ed|canceled|cancel|중단|철회)\s*[)\]】>]"
+    r"|^\s*(?:취소됨|cancel+ed|canceled|취소|중단)\s*(?:$|[-:,.!/|])"
+    r"|(?:^|\s)(?:취소됨|cancel+ed|canceled)\s*$",
+    re.IGNORECASE,
+)
+_STRUCK_TEXT = re.compile(r"^\s*~~(.+)~~\s*$")
+UNDECIDED_STATE = "미정"
 
-DEFAULT_HEADERS: dict[str, tuple[str, ...]] = {
-    "id": ("id", "프로모션id", "프로모션코드", "코드", "promotionid"),
-    "name": ("프로모션명", "프로모션", "행사명", "이름", "name", "promotion"),
-    "start": ("시작일", "시작", "start", "startdate"),
-    "end": ("종료일", "종료", "end", "enddate"),
-    "department": ("담당부서", "부서", "department", "team"),
-    "owner": ("담당자", "owner", "person"),
-    "channel": ("채널", "channel"),
-    "benefit": ("혜택", "benefit"),
-    "send_date": (
-        "sms/push발송일",
-        "sms/푸시발송일",
-        "발송일",
-        "sms발송일",
-        "푸시발송일",
-        "senddate",
-        "sms/push",
-    ),
-    "notes": ("비고", "메모", "notes", "note"),
-    "status": ("상태", "status"),
-}
-REQUIRED = ("name", "start")
 TRACKED = (
     "name",
     "start",
@@ -47,6 +37,7 @@ TRACKED = (
     "send_date",
     "notes",
     "cancelled",
+    "undecided",
 )
 
 
@@ -59,7 +50,7 @@ def normalize(text: object) -> str:
 class Promotion:
     key: str
     name: str
-    start: date
+    start: date | None  # None while undecided (`미정`): see `undecided`
     end: date | None = None
     department: str = ""
     owner: str = ""
@@ -68,12 +59,16 @@ class Promotion:
     send_date: date | None = None
     notes: str = ""
     cancelled: bool = False
+    undecided: tuple[tuple[str, str], ...] = ()  # (field, the cell's wording): ("start", "미정")
     row: int = 0  # where it was read; not part of its identity or its changes
 
     def tracked(self) -> dict[str, str]:
         out = {}
         for name in TRACKED:
             value = getattr(self, name)
+            if name == "undecided":
+                out[name] = "; ".join(f"{f}={w}" for f, w in self.undecided)
+                continue
             out[name] = (
                 ""
                 if value is None
@@ -88,11 +83,14 @@ class Promotion:
         return out
 
     @property
-    def first_day(self) -> date:
+    def first_day(self) -> date | None:
         """The first day CX must be ready for: the start, or an earlier SMS/push send."""
-        if self.send_date is not None and self.send_date < self.start:
-            return self.send_date
-        return self.start
+        days = [d for d in (self.start, self.send_date) if d is not None]
+        return min(days) if days else None
+
+    def undecided_wording(self, name: str) -> str:
+        """The cell's own wording (`미정`, `12월 중`) when that field is undecided, else ''."""
+        return next((w for f, w in self.undecided if f == name), "")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -119,6 +117,11 @@ class SheetRead:
     problems: list[RowProblem]
     header_row: int
     identity: str  # "id column" or "name"
+    unmapped: tuple[str, ...] = ()  # columns with a header no field took: "H (URL)"
+
+    @property
+    def undecided(self) -> list[Promotion]:
+        return [p for p in self.promotions.values() if p.undecided]
 
 
 def read_sheet(
@@ -126,18 +129,24 @@ def read_sheet(
     *,
     today: date,
     headers: Mapping[str, Sequence[str]] | None = None,
+    struck: Collection[tuple[int, int]] = (),
 ) -> SheetRead:
-    """Parses raw cell values. Bad rows are reported with row, column and value; the rest read."""
-    synonyms = {
-        f: tuple(normalize(h) for h in hs) for f, hs in (headers or DEFAULT_HEADERS).items()
-    }
-    header_index, columns = _find_header(rows, synonyms)
+    """Parses raw cell values. Bad rows are reported with row, column and value; the rest read.
+
+    `headers`: extra names per field (added to the known ones); `struck`: (row index, column
+    position) of cells drawn with strike-through, where the source exposes it.
+    """
+    header_index, mapped = _find_header(rows, headers or {})
+    columns = mapped.columns
     header = rows[header_index]
     labels = {
         name: f"{column_letter(pos)} ({str(header[pos]).strip()})" for name, pos in columns.items()
     }
+    send_positions = [p for p in (columns.get("send_date"),) if p is not None]
+    send_positions += list(mapped.more_send_dates)
     parsed: list[Promotion] = []
     problems: list[RowProblem] = []
+    struck_cells = set(struck)
     for index in range(header_index + 1, len(rows)):
         cells = rows[index]
         row_number = index + 1
@@ -148,17 +157,28 @@ def read_sheet(
             position = columns.get(name)
             return cells[position] if position is not None and position < len(cells) else None
 
-        promotion, problem = _parse_row(cell, row_number, today, labels)
+        sends = [
+            (f"{column_letter(p)} ({str(header[p]).strip()})", cells[p] if p < len(cells) else None)
+            for p in send_positions
+        ]
+        name_struck = "name" in columns and (index, columns["name"]) in struck_cells
+        promotion, problem = _parse_row(cell, sends, row_number, today, labels, name_struck)
         if problem is not None:
             problems.append(problem)
         if promotion is not None:
             parsed.append(promotion)
     promotions, duplicate_problems = _identify(parsed, labels=labels)
+    unmapped = tuple(
+        f"{column_letter(pos)} ({text})"
+        for pos, text in mapped.unmapped
+        if any(pos < len(r) and normalize(r[pos]) for r in rows[header_index + 1 :])
+    )
     return SheetRead(
         promotions=promotions,
         problems=problems + duplicate_problems,
         header_row=header_index + 1,
         identity="id column" if "id" in columns else "name",
+        unmapped=unmapped,
     )
 
 
@@ -173,61 +193,119 @@ def column_letter(position: int) -> str:
 
 
 def _find_header(
-    rows: Sequence[Sequence[object]], synonyms: Mapping[str, tuple[str, ...]]
-) -> tuple[int, dict[str, int]]:
+    rows: Sequence[Sequence[object]], extra: Mapping[str, Sequence[str]]
+) -> tuple[int, HeaderMap]:
     for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        columns: dict[str, int] = {}
-        for position, cell in enumerate(row):
-            text = normalize(cell)
-            for name, words in synonyms.items():
-                if text and text in words and name not in columns:
-                    columns[name] = position
-        if all(name in columns for name in REQUIRED):
-            return index, columns
-    wanted = " and ".join(f"{name} ({', '.join(synonyms[name][:3])})" for name in REQUIRED)
+        mapped = map_headers(row, extra)
+        if "name" in mapped.columns and ("start" in mapped.columns or "period" in mapped.columns):
+            return index, mapped
+    wanted = (
+        f"a name ({', '.join(KNOWN['name'][:3])}) and a start "
+        f"({', '.join(KNOWN['start'][:2])}) or period ({', '.join(KNOWN['period'][:2])}) column"
+    )
     seen = [str(c) for row in rows[:3] for c in row if normalize(c)][:12]
     raise SheetLayoutError(
         f"no header row with {wanted} in the first {HEADER_SEARCH_ROWS} rows; "
-        f"cells seen: {seen or 'none (an empty read)'} — check the worksheet name and the "
-        "header mapping"
+        f"cells seen: {seen or 'none (an empty read)'} — check the worksheet name, or name "
+        "the columns with CXBOT_CALENDAR_HEADERS"
     )
 
 
+def cancellation_marker(text: str) -> bool:
+    """`(취소) 블랙프라이데이`, `[취소됨]`, `cancelled`, `~~블프~~` — a planner's cancel mark."""
+    return bool(_MARKER.search(fold(text)) or _STRUCK_TEXT.match(text))
+
+
+def strip_marker(name: str) -> str:
+    """The name without its cancellation mark, so it stays the same promotion."""
+    struck = _STRUCK_TEXT.match(name)
+    if struck:
+        name = struck[1]
+    cleaned = _MARKER.sub(" ", unicodedata.normalize("NFKC", name))
+    return re.sub(r"\s+", " ", cleaned).strip(" -:|/") or name.strip()
+
+
+def _status_cancelled(value: object) -> bool:
+    text = normalize(value)
+    return text in CANCELLED_WORDS or any(word in text for word in _STATUS_CANCELLED)
+
+
 def _parse_row(
-    get: Callable[[str], object], row: int, today: date, labels: Mapping[str, str]
+    get: Callable[[str], object],
+    sends: Sequence[tuple[str, object]],
+    row: int,
+    today: date,
+    labels: Mapping[str, str],
+    name_struck: bool,
 ) -> tuple[Promotion | None, RowProblem | None]:
-    name = str(get("name") or "").strip()
-    if not name:
+    raw_name = str(get("name") or "").strip()
+    if not normalize(raw_name):
         return None, RowProblem(row=row, column=labels["name"], raw="", message="no promotion name")
+    notes = str(get("notes") or "").strip()
+    cancelled = (
+        name_struck
+        or cancellation_marker(raw_name)
+        or _status_cancelled(get("status"))
+        or (bool(notes) and cancellation_marker(notes))
+    )
+    name = strip_marker(raw_name)
     ident = str(get("id") or "").strip()
     key = f"id:{normalize(ident)}" if ident else f"name:{normalize(name)}"
-    dates: dict[str, date | None] = {}
-    for column in ("start", "end", "send_date"):
-        raw = get(column)
+
+    def problem(column: str, raw: object, message: str) -> tuple[None, RowProblem]:
+        label = labels.get(column, column)
+        return None, RowProblem(key=key, row=row, column=label, raw=_shown(raw), message=message)
+
+    def read(column: str, raw: object) -> DateCell | RowProblem | None:
         try:
-            dates[column] = parse_sheet_date(raw, today=today)
-        except DateProblem as problem:
-            return None, RowProblem(
-                key=key,
-                row=row,
-                column=labels.get(column, column),
-                raw=str(raw),
-                message=str(problem),
+            return read_date_cell(raw, today=today)
+        except DateProblem as error:
+            return RowProblem(
+                key=key, row=row, column=labels.get(column, column), raw=_shown(raw),
+                message=str(error),
+            )  # fmt: skip
+
+    start_column = "start" if normalize(get("start")) or "period" not in labels else "period"
+    start_cell = read(start_column, get(start_column))
+    if isinstance(start_cell, RowProblem):
+        return None, start_cell
+    end_cell = read("end", get("end"))
+    if isinstance(end_cell, RowProblem):
+        return None, end_cell
+    undecided: list[tuple[str, str]] = []
+    if start_cell is None:
+        return problem(start_column, "", "no start date (write 미정 if it is not decided yet)")
+    if start_cell.undecided:
+        undecided.append(("start", start_cell.undecided))
+    start, end = start_cell.start, start_cell.end
+    if end_cell is not None:
+        if end_cell.undecided:
+            undecided.append(("end", end_cell.undecided))
+        elif end_cell.is_range:
+            return problem("end", get("end"), "the end column holds a range; write one day")
+        elif end is not None and end_cell.start != end:
+            return problem(
+                "end",
+                get("end"),
+                f"the {start_column} column says it ends {end.isoformat()}, "
+                f"this column {end_cell.start.isoformat() if end_cell.start else '?'}",
             )
-    start = dates["start"]
-    if start is None:
-        return None, RowProblem(
-            key=key, row=row, column=labels["start"], raw="", message="no start date"
-        )
-    end = dates["end"]
-    if end is not None and end < start:
-        return None, RowProblem(
-            key=key,
-            row=row,
-            column=labels["end"],
-            raw=end.isoformat(),
-            message=f"ends before it starts ({start.isoformat()})",
-        )
+        else:
+            end = end_cell.start
+    if start is not None and end is not None and end < start:
+        return problem("end", end.isoformat(), f"ends before it starts ({start.isoformat()})")
+    send_dates: list[date] = []
+    for label, raw in sends:
+        try:
+            sent = read_date_cell(raw, today=today)
+        except DateProblem as error:
+            return None, RowProblem(
+                key=key, row=row, column=label, raw=_shown(raw), message=str(error)
+            )
+        if sent is not None and sent.undecided:
+            undecided.append(("send_date", sent.undecided))
+        elif sent is not None and sent.start is not None:
+            send_dates.append(sent.start)
 
     def text(column: str) -> str:
         return str(get(column) or "").strip()
@@ -241,12 +319,17 @@ def _parse_row(
         owner=text("owner"),
         channel=text("channel"),
         benefit=text("benefit"),
-        send_date=dates["send_date"],
-        notes=text("notes"),
-        cancelled=normalize(get("status")) in CANCELLED_WORDS,
+        send_date=min(send_dates) if send_dates else None,
+        notes=notes,
+        cancelled=cancelled,
+        undecided=tuple(undecided),
         row=row,
     )
     return promotion, None
+
+
+def _shown(raw: object) -> str:
+    return "" if raw is None else str(raw)
 
 
 def _identify(
@@ -261,7 +344,10 @@ def _identify(
     for key, group in by_key.items():
         if len(group) > 1 and key.startswith("name:") and len({p.start for p in group}) > 1:
             # The same name at different times (a monthly sale): tell them apart by month.
-            group = [replace(p, key=f"{key}@{p.start:%Y-%m}") for p in group]
+            group = [
+                replace(p, key=f"{key}@{p.start:%Y-%m}" if p.start else f"{key}@미정")
+                for p in group
+            ]
         for promotion in group:
             if promotion.key in out:
                 first = out[promotion.key]
@@ -374,8 +460,13 @@ def diff_calendar(
 def _with_lead(
     change: PromotionChange, noticed: date, calendar: BusinessCalendar, required: int
 ) -> PromotionChange:
-    """Business days CX got between hearing of it and its first day (≤ 0: already begun)."""
-    lead = calendar.business_days_between(noticed, change.promotion.first_day)
+    """Business days CX got between hearing of it and its first day (≤ 0: already begun).
+
+    An undecided date has no lead time yet: it is measured when the date is set."""
+    first = change.promotion.first_day
+    if first is None:
+        return change
+    lead = calendar.business_days_between(noticed, first)
     return replace(change, lead_days=lead, late_notice=lead < required)
 
 

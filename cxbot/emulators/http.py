@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import re
 import socket
 import threading
@@ -13,6 +14,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Self
 from urllib.parse import parse_qs, urlsplit
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -107,6 +110,10 @@ class EmulatorServer:
     def fault_response(self, fault: Fault) -> Response:
         raise NotImplementedError
 
+    def internal_error(self, request: Request) -> Response:
+        """What the service answers when it fails inside: a 500 in its own error shape."""
+        return Response(500, {"error": "internal error"})
+
     # lifecycle --------------------------------------------------------------
     @property
     def base_url(self) -> str:
@@ -182,8 +189,11 @@ class EmulatorServer:
     # serving ----------------------------------------------------------------
     def _serve(self, handler: BaseHTTPRequestHandler) -> None:
         split = urlsplit(handler.path)
-        length = int(handler.headers.get("Content-Length") or 0)
-        raw = handler.rfile.read(length) if length else b""
+        try:
+            length = int(handler.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = -1
+        raw = handler.rfile.read(length) if length > 0 else b""
         method, path = handler.command, split.path
         fault = self._take_fault(method, path)
         drop = False
@@ -208,7 +218,11 @@ class EmulatorServer:
                 raw_size=len(raw),
                 raw=raw,
             )
-            response = self.handle(request)
+            try:
+                response = self.handle(request)
+            except Exception:  # a bug in the emulator must look like the service failing
+                log.exception("emulator: %s %s failed inside; answering 500", method, path)
+                response = self.internal_error(request)
         with self._lock:
             self.log.append(
                 Recorded(

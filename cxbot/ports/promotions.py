@@ -56,6 +56,9 @@ class PromotionRepository(AlertOutbox, Protocol):
 class SourceRead:
     rows: list[list[object]]
     revision: str
+    struck: frozenset[tuple[int, int]] = frozenset()
+    """(row index, column position) of cells drawn with strike-through, where the source
+    exposes formatting (XLSX files, Google Sheets' grid data); empty where it does not."""
 
 
 class PromotionSource(Protocol):

@@ -68,6 +68,8 @@ class CalendarReport:
     layout_error: str | None = None
     guarded: bool = False
     identity: str = ""
+    unmapped: tuple[str, ...] = ()  # columns with a header no field took: "H (URL)"
+    undecided: tuple[Promotion, ...] = ()  # read, kept, with a date still 미정
     written: int = 0
     board_problems: tuple[str, ...] = ()
     alerts: tuple[tuple[str, str], ...] = ()
@@ -122,9 +124,13 @@ class CalendarSync:
         known = self.store.promotions()
         active = sum(1 for p in known.values() if not p.cancelled)
         layout_error = None
+        unmapped: tuple[str, ...] = ()
         try:
-            sheet = read_sheet(read.rows, today=now.date(), headers=self.settings.headers)
+            sheet = read_sheet(
+                read.rows, today=now.date(), headers=self.settings.headers, struck=read.struck
+            )
             promotions, problems, identity = sheet.promotions, sheet.problems, sheet.identity
+            unmapped = sheet.unmapped
         except SheetLayoutError as error:
             if not active:
                 raise InputError(f"{self.source.name}: {error}") from None
@@ -143,6 +149,8 @@ class CalendarSync:
             problems=tuple(problems),
             layout_error=layout_error,
             identity=identity,
+            unmapped=unmapped,
+            undecided=tuple(p for p in promotions.values() if p.undecided and not p.cancelled),
             dry_run=dry_run,
         )
         if not confirm and is_mass_change(diff, active, self.settings.guard_share):
@@ -220,11 +228,12 @@ class CalendarSync:
         self.store.set_promotion_ids(result.ids)
         return len(result.ids), tuple(result.problems)
 
-    def listing(self, *, today: date) -> list[tuple[Promotion, int]]:
+    def listing(self, *, today: date) -> list[tuple[Promotion, int | None]]:
         """Every mirrored promotion with CX's lead time in business days from `today`."""
         return [
-            (p, self.calendar.business_days_between(today, p.first_day))
+            (p, self.calendar.business_days_between(today, first) if first else None)
             for p in self.store.promotions().values()
+            for first in (p.first_day,)
         ]
 
     def deliver_alerts(self, now: datetime) -> tuple[tuple[str, str], ...]:
@@ -241,6 +250,7 @@ class CalendarSync:
             p
             for p in self.store.promotions().values()
             if not p.cancelled
+            and p.start is not None
             and p.start >= today
             and self.calendar.business_days_between(today, p.start) == days
         ]

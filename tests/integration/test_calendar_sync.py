@@ -194,7 +194,7 @@ def test_the_guard_stops_a_mass_change_until_confirmed(world: Any) -> None:
 
 def test_a_renamed_header_or_deleted_tab_is_a_guarded_empty_read(world: Any) -> None:
     world.sync.run(now=NOW)
-    world.sheets.edit(world.sheet_id, "프로모션", [["이름", "날짜"], ["x", "12/1"]])
+    world.sheets.edit(world.sheet_id, "프로모션", [["구분", "값"], ["x", "12/1"]])
     report = world.sync.run(now=NOW + timedelta(hours=1))
     assert report.guarded and report.layout_error and "no header row" in report.layout_error
     del world.sheets.spreadsheets[world.sheet_id].tabs["프로모션"]

@@ -113,14 +113,25 @@ def test_status_properties_cannot_be_created(api: Client, notion: NotionEmulator
         )
 
 
-def test_trash_uses_in_trash_and_archived_is_refused(api: Client, source: str) -> None:
+def test_trash_is_in_trash_and_archived_is_still_accepted_beside_it(
+    api: Client, source: str
+) -> None:
+    # Notion still takes the older `archived` (a page PATCH with `archived: false` is fine)
+    # and answers both fields.
     page = _page(api, source)
-    with pytest.raises(APIResponseError, match="in_trash"):
-        api.request(path=f"pages/{page['id']}", method="PATCH", body={"archived": True})
+    kept = api.request(path=f"pages/{page['id']}", method="PATCH", body={"archived": False})
+    assert kept["in_trash"] is False and kept["archived"] is False
+    archived = api.request(path=f"pages/{page['id']}", method="PATCH", body={"archived": True})
+    assert archived["in_trash"] is True and archived["archived"] is True
+    assert api.data_sources.query(source)["results"] == []
+    restored = api.pages.update(page["id"], in_trash=False)
+    assert restored["in_trash"] is False
     trashed = api.pages.update(page["id"], in_trash=True)
-    assert trashed["in_trash"] is True
+    assert trashed["in_trash"] is True and trashed["archived"] is True
     assert api.data_sources.query(source)["results"] == []
     assert len(api.data_sources.query(source, in_trash=True)["results"]) == 1
+    with pytest.raises(APIResponseError, match="should be a boolean"):
+        api.request(path=f"pages/{page['id']}", method="PATCH", body={"archived": "yes"})
 
 
 def test_edit_times_are_rounded_down_to_the_minute(api: Client, source: str, clock: Any) -> None:

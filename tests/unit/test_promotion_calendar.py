@@ -221,7 +221,7 @@ def test_the_guard_trips_on_mass_changes_and_empty_reads() -> None:
 def test_an_unreadable_row_keeps_its_promotion() -> None:
     known = read_sheet(_sheet(*ROWS), today=TODAY).promotions
     broken = [list(r) for r in ROWS]
-    broken[1][1] = "미정"  # 연말 감사제's start can no longer be read
+    broken[1][1] = "다음주 쯤"  # 연말 감사제's start can no longer be read
     read = read_sheet(_sheet(*broken), today=TODAY)
     (problem,) = read.problems
     assert problem.key == "name:연말감사제"

@@ -35,14 +35,19 @@ EXPECTED = {
     STATE: "select",
     ROW: "number",
 }
-ACTIVE, CANCELLED = "진행", "취소"
+ACTIVE, CANCELLED, UNDECIDED = "진행", "취소", "일정 미정"
+FIELD_LABELS = {"start": "시작일", "end": "종료일", "send_date": "발송일"}
 
 
 def _properties() -> dict[str, Any]:
     schema: dict[str, Any] = {name: {kind: {}} for name, kind in EXPECTED.items()}
     schema[STATE] = {
         "select": {
-            "options": [{"name": ACTIVE, "color": "green"}, {"name": CANCELLED, "color": "red"}]
+            "options": [
+                {"name": ACTIVE, "color": "green"},
+                {"name": CANCELLED, "color": "red"},
+                {"name": UNDECIDED, "color": "yellow"},
+            ]
         }
     }
     return schema
@@ -60,9 +65,14 @@ PROMOTIONS = SourceSpec(
 
 
 def page_properties(promotion: Promotion) -> dict[str, Any]:
-    period: dict[str, Any] = {"start": promotion.start.isoformat()}
-    if promotion.end and promotion.end != promotion.start:
-        period["end"] = promotion.end.isoformat()
+    period: dict[str, Any] | None = None
+    if promotion.start is not None:
+        period = {"start": promotion.start.isoformat()}
+        if promotion.end and promotion.end != promotion.start:
+            period["end"] = promotion.end.isoformat()
+    undecided = ", ".join(f"{FIELD_LABELS.get(f, f)} {w}" for f, w in promotion.undecided)
+    notes = f"[{undecided}] {promotion.notes}".strip() if undecided else promotion.notes
+    state = CANCELLED if promotion.cancelled else UNDECIDED if promotion.undecided else ACTIVE
     return {
         NAME: {"title": rich(promotion.name)},
         KEY: {"rich_text": rich(promotion.key)},
@@ -76,8 +86,8 @@ def page_properties(promotion: Promotion) -> dict[str, Any]:
             "select": {"name": select_name(promotion.channel)} if promotion.channel else None
         },
         BENEFIT: {"rich_text": rich(promotion.benefit)},
-        NOTES: {"rich_text": rich(promotion.notes)},
-        STATE: {"select": {"name": CANCELLED if promotion.cancelled else ACTIVE}},
+        NOTES: {"rich_text": rich(notes)},
+        STATE: {"select": {"name": state}},
         ROW: {"number": promotion.row},
     }
 

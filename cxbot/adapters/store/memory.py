@@ -253,7 +253,7 @@ class MemoryPromotions:
         self.alerts: dict[str, tuple[PendingAlert, datetime | None]] = {}
 
     def promotions(self) -> dict[str, Promotion]:
-        return dict(sorted(self.promos.items(), key=lambda kv: kv[1].start))
+        return dict(sorted(self.promos.items(), key=lambda kv: kv[1].start or date.max))
 
     def promotion_ids(self) -> dict[str, str]:
         return dict(self.promo_ids)

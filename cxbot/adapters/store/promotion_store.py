@@ -23,7 +23,11 @@ class SqlPromotions(SqlBase):
     # promotions -----------------------------------------------------------------
     def promotions(self) -> dict[str, Promotion]:
         with self.engine.connect() as conn:
-            rows = conn.execute(select(promotions_table).order_by(promotions_table.c.start_date))
+            rows = conn.execute(
+                select(promotions_table).order_by(
+                    promotions_table.c.start_date.is_(None), promotions_table.c.start_date
+                )
+            )
             return {row.key: _promotion(row) for row in rows}
 
     def promotion_ids(self) -> dict[str, str]:
@@ -89,6 +93,7 @@ def _promotion(row: Row[Any]) -> Promotion:
         send_date=row.send_date,
         notes=row.notes,
         cancelled=row.cancelled,
+        undecided=tuple((f, w) for f, w in json.loads(row.undecided or "[]")),
         row=row.row_number,
     )
 
@@ -106,6 +111,7 @@ def _promotion_row(promotion: Promotion) -> dict[str, Any]:
         "send_date": promotion.send_date,
         "notes": promotion.notes,
         "cancelled": promotion.cancelled,
+        "undecided": json.dumps([list(pair) for pair in promotion.undecided], ensure_ascii=False),
         "row_number": promotion.row,
     }
 

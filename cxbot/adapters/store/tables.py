@@ -150,7 +150,7 @@ promotions = Table(
     metadata,
     Column("key", String(300), primary_key=True),
     Column("name", String(300), nullable=False),
-    Column("start_date", Date, nullable=False),
+    Column("start_date", Date),  # none while undecided
     Column("end_date", Date),
     Column("department", String(200), nullable=False),
     Column("owner", String(200), nullable=False),
@@ -161,6 +161,7 @@ promotions = Table(
     Column("cancelled", Boolean, nullable=False),
     Column("row_number", Integer, nullable=False),
     Column("remote_id", String(64)),
+    Column("undecided", Text, nullable=False, server_default="[]"),  # [[field, wording], …]
 )
 
 pending_alerts = Table(

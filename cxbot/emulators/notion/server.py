@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -52,14 +53,14 @@ _MESSAGES = {
 _UUID = r"([0-9a-fA-F-]{32,36}|[^/]+)"
 
 
-def error_body(status: int, code: str, message: str) -> dict[str, Any]:
-    return {
-        "object": "error",
-        "status": status,
-        "code": code,
-        "message": message,
-        "request_id": "00000000-0000-4000-8000-000000000000",
-    }
+def error_body(
+    status: int, code: str, message: str, additional_data: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    body: dict[str, Any] = {"object": "error", "status": status, "code": code, "message": message}
+    if additional_data is not None:
+        body["additional_data"] = additional_data
+    body["request_id"] = str(uuid.uuid4())
+    return body
 
 
 class NotionEmulator(EmulatorServer):
@@ -89,6 +90,17 @@ class NotionEmulator(EmulatorServer):
         self._route("GET", rf"/v1/users/{_UUID}", self._get_user)
         self._route("POST", r"/v1/search", lambda r: ws.search(_body(r)))
         self._route("POST", r"/v1/databases", lambda r: ws.create_database(_body(r)))
+        self._route(
+            "PATCH",
+            rf"/v1/databases/{_UUID}",
+            lambda r, i: ws.update_database(normalize_id(i, "path.database_id"), _body(r)),
+        )
+        self._route("POST", r"/v1/data_sources", lambda r: ws.create_data_source(_body(r)))
+        self._route(
+            "DELETE",
+            rf"/v1/blocks/{_UUID}",
+            lambda r, i: ws.delete_block(normalize_id(i, "path.block_id")),
+        )
         self._route(
             "GET",
             rf"/v1/databases/{_UUID}",
@@ -149,10 +161,16 @@ class NotionEmulator(EmulatorServer):
             for method, pattern, handler in self._routes:
                 match = pattern.match(request.path)
                 if match and method == request.method:
-                    return Response(200, handler(request, *match.groups()))
+                    body = handler(request, *match.groups())
+                    return Response(200, {**body, "request_id": str(uuid.uuid4())})
             raise NotionApiError(400, "invalid_request_url", "Invalid request URL.")
         except NotionApiError as error:
-            return self._error(error.status, error.code, error.message)
+            extra = error.additional_data
+            if error.code == "object_not_found" and extra is None:
+                extra = {"integration_id": self.workspace.bot_id}
+            return Response(
+                error.status, error_body(error.status, error.code, error.message, extra)
+            )
         except (FilterProblem, ValueProblem) as problem:
             return self._error(400, "validation_error", f"body failed validation: {problem}")
 
@@ -172,6 +190,9 @@ class NotionEmulator(EmulatorServer):
             raise validation(
                 f"Notion-Version header failed validation: `{version}` is not a valid version."
             )
+
+    def internal_error(self, request: Request) -> Response:
+        return self._error(500, "internal_server_error", _MESSAGES[500])
 
     def fault_response(self, fault: Fault) -> Response:
         if fault.kind == "rate_limit":

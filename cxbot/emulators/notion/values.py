@@ -39,12 +39,12 @@ def build_schema(properties: Any, where: str) -> dict[str, dict[str, Any]]:
         raise ValueProblem(f"{where} should be an object, instead was `{properties!r}`.")
     schema: dict[str, dict[str, Any]] = {}
     for name, spec in properties.items():
-        if (
-            not isinstance(spec, dict)
-            or len([k for k in spec if k not in ("name", "description")]) != 1
-        ):
+        meta = ("name", "description", "type")
+        if not isinstance(spec, dict) or len([k for k in spec if k not in meta]) != 1:
             raise ValueProblem(f"{where}.{name} should define exactly one property type.")
-        kind = next(k for k in spec if k not in ("name", "description"))
+        kind = next(k for k in spec if k not in meta)
+        if "type" in spec and spec["type"] != kind:
+            raise ValueProblem(f"{where}.{name}.type `{spec['type']}` does not match `{kind}`.")
         if kind == "status":
             raise ValueProblem(
                 f"{where}.{name}: status properties cannot be created through the API."
@@ -52,9 +52,11 @@ def build_schema(properties: Any, where: str) -> dict[str, dict[str, Any]]:
         if kind not in CREATABLE_TYPES:
             raise ValueProblem(f"{where}.{name}: `{kind}` is not a supported property type.")
         config = spec[kind] or {}
+        description = spec.get("description")
         prop: dict[str, Any] = {
             "id": "title" if kind == "title" else short_id(),
             "name": name,
+            "description": description if isinstance(description, str) else None,
             "type": kind,
             kind: {},
         }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 import threading
 import uuid
 from collections.abc import Callable
@@ -25,13 +26,23 @@ MAX_PAGE_SIZE = 100
 
 
 class NotionApiError(Exception):
-    def __init__(self, status: int, code: str, message: str) -> None:
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        additional_data: dict[str, Any] | None = None,
+    ) -> None:
         super().__init__(message)
         self.status, self.code, self.message = status, code, message
+        self.additional_data = additional_data
 
 
 def validation(message: str) -> NotionApiError:
     return NotionApiError(400, "validation_error", message)
+
+
+INTEGRATION_NAME = "cxbot"
 
 
 def not_found(kind: str, object_id: str) -> NotionApiError:
@@ -39,7 +50,7 @@ def not_found(kind: str, object_id: str) -> NotionApiError:
         404,
         "object_not_found",
         f"Could not find {kind} with ID: {object_id}. Make sure the relevant pages and "
-        "databases are shared with your integration.",
+        f'databases are shared with your integration "{INTEGRATION_NAME}".',
     )
 
 
@@ -54,6 +65,12 @@ def normalize_id(raw: str, where: str) -> str:
 
 def iso(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+
+def iso_millis(moment: datetime) -> str:
+    """Databases' times, as Notion sends them: milliseconds and `+00:00`."""
+    utc = moment.astimezone(UTC)
+    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}+00:00"
 
 
 def minute(moment: datetime) -> datetime:
@@ -73,6 +90,8 @@ class Page:
     last_edited_by: str
     in_trash: bool = False
     children: list[dict[str, Any]] = field(default_factory=list)
+    icon: dict[str, Any] | None = None
+    cover: dict[str, Any] | None = None
 
 
 @dataclass
@@ -83,6 +102,9 @@ class DataSource:
     schema: dict[str, dict[str, Any]]
     created_time: datetime
     last_edited_time: datetime
+    description: list[dict[str, Any]] = field(default_factory=list)
+    in_trash: bool = False
+    icon: dict[str, Any] | None = None
 
 
 @dataclass
@@ -93,6 +115,11 @@ class Database:
     data_source_ids: list[str]
     created_time: datetime
     is_inline: bool = False
+    description: list[dict[str, Any]] = field(default_factory=list)
+    in_trash: bool = False
+    icon: dict[str, Any] | None = None
+    cover: dict[str, Any] | None = None
+    last_edited_time: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -119,7 +146,8 @@ class Workspace:
         self.pages: dict[str, Page] = {}
         self.databases: dict[str, Database] = {}
         self.data_sources: dict[str, DataSource] = {}
-        self.bot_id = self.add_bot("cxbot")
+        self.workspace_id = str(uuid.uuid4())
+        self.bot_id = self.add_bot(INTEGRATION_NAME)
         self.acting_user = self.bot_id
         self.listeners: list[Callable[[Change], None]] = []
         """Told of every change to pages and data sources (the webhook sender listens)."""
@@ -166,15 +194,20 @@ class Workspace:
             "type": "bot",
             "name": name,
             "avatar_url": None,
-            "bot": {"owner": {"type": "workspace", "workspace": True}, "workspace_name": "CX"},
+            "bot": {
+                "owner": {"type": "workspace", "workspace": True},
+                "workspace_name": "CX",
+                "workspace_id": self.workspace_id,
+                "workspace_limits": {"max_file_upload_size_in_bytes": 5242880},
+            },
         }
         return user_id
 
-    def add_page(self, title: str) -> str:
+    def add_page(self, title: str, *, page_id: str | None = None) -> str:
         """A top-level page shared with the integration (the parent users pick)."""
         now = self.clock()
         page = Page(
-            id=str(uuid.uuid4()),
+            id=str(uuid.UUID(page_id)) if page_id else str(uuid.uuid4()),
             parent={"type": "workspace", "workspace": True},
             properties={},
             title=title,
@@ -207,13 +240,10 @@ class Workspace:
                 raise not_found("page", parent_id)
             initial = body.get("initial_data_source") or {}
             schema = build_schema(
-                initial.get("properties", {}), "body.initial_data_source.properties"
+                initial.get("properties") or {"Name": {"title": {}}},
+                "body.initial_data_source.properties",
             )
-            titles = [p for p in schema.values() if p["type"] == "title"]
-            if len(titles) != 1:
-                raise validation(
-                    "body failed validation: a data source needs exactly one title property."
-                )
+            _one_title(schema)
             title = check_rich_text(body.get("title", []), "body.title")
             now = self.clock()
             database = Database(
@@ -223,6 +253,9 @@ class Workspace:
                 data_source_ids=[],
                 created_time=now,
                 is_inline=bool(body.get("is_inline")),
+                description=check_rich_text(body.get("description", []), "body.description"),
+                icon=_icon(body.get("icon"), "body.icon"),
+                cover=_icon(body.get("cover"), "body.cover"),
             )
             source = DataSource(
                 id=str(uuid.uuid4()),
@@ -231,11 +264,60 @@ class Workspace:
                 schema=schema,
                 created_time=now,
                 last_edited_time=now,
+                icon=database.icon,
             )
             database.data_source_ids.append(source.id)
             self.databases[database.id] = database
             self.data_sources[source.id] = source
             return self.database_response(database)
+
+    def update_database(self, database_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        with self.lock:
+            database = self.databases.get(database_id)
+            if database is None:
+                raise not_found("database", database_id)
+            if "title" in body:
+                database.title = check_rich_text(body["title"], "body.title")
+            if "description" in body:
+                database.description = check_rich_text(body["description"], "body.description")
+            if "icon" in body:
+                database.icon = _icon(body["icon"], "body.icon")
+            if "cover" in body:
+                database.cover = _icon(body["cover"], "body.cover")
+            if "is_inline" in body:
+                database.is_inline = bool(body["is_inline"])
+            trashed = _trash_flag(body)
+            if trashed is not None:
+                database.in_trash = trashed
+            database.last_edited_time = self.clock()
+            return self.database_response(database)
+
+    def create_data_source(self, body: dict[str, Any]) -> dict[str, Any]:
+        with self.lock:
+            parent = body.get("parent")
+            if not isinstance(parent, dict) or "database_id" not in parent:
+                raise validation(
+                    "body failed validation: body.parent.database_id should be defined."
+                )
+            database_id = normalize_id(parent["database_id"], "body.parent.database_id")
+            database = self.databases.get(database_id)
+            if database is None:
+                raise not_found("database", database_id)
+            schema = build_schema(body.get("properties") or {}, "body.properties")
+            _one_title(schema)
+            now = self.clock()
+            source = DataSource(
+                id=str(uuid.uuid4()),
+                database_id=database.id,
+                title=check_rich_text(body.get("title", []), "body.title"),
+                schema=schema,
+                created_time=now,
+                last_edited_time=now,
+                icon=_icon(body.get("icon"), "body.icon"),
+            )
+            database.data_source_ids.append(source.id)
+            self.data_sources[source.id] = source
+            return self.data_source_response(source)
 
     def get_database(self, database_id: str) -> dict[str, Any]:
         with self.lock:
@@ -251,15 +333,53 @@ class Workspace:
     def update_data_source(self, source_id: str, body: dict[str, Any]) -> dict[str, Any]:
         with self.lock:
             source = self._source(source_id)
-            added = build_schema(body.get("properties") or {}, "body.properties")
+            changes = body.get("properties") or {}
+            if not isinstance(changes, dict):
+                raise validation("body failed validation: body.properties should be an object.")
+            removed = [name for name, spec in changes.items() if spec is None]
+            renamed = {
+                name: spec["name"]
+                for name, spec in changes.items()
+                if isinstance(spec, dict)
+                and set(spec) <= {"name", "description"}
+                and "name" in spec
+                and name in source.schema
+            }
+            added = build_schema(
+                {
+                    name: spec
+                    for name, spec in changes.items()
+                    if spec is not None and name not in renamed
+                },
+                "body.properties",
+            )
+            for name in removed:
+                if source.schema.get(name, {}).get("type") == "title":
+                    raise validation(
+                        "body failed validation: the title property cannot be removed."
+                    )
+                source.schema.pop(name, None)
+            for old, new in renamed.items():
+                prop = source.schema.pop(old)
+                source.schema[new] = {**prop, "name": new}
+                for page in self.pages.values():
+                    if page.parent.get("data_source_id") == source.id and old in page.properties:
+                        page.properties[new] = page.properties.pop(old)
             for name, prop in added.items():
                 if name in source.schema and source.schema[name]["type"] != prop["type"]:
                     source.schema[name] = prop
                 source.schema.setdefault(name, prop)
             if "title" in body:
                 source.title = check_rich_text(body["title"], "body.title")
+            if "description" in body:
+                source.description = check_rich_text(body["description"], "body.description")
+            if "icon" in body:
+                source.icon = _icon(body["icon"], "body.icon")
+            trashed = _trash_flag(body)
+            if trashed is not None:
+                source.in_trash = trashed
             source.last_edited_time = self.clock()
-            if added:
+            if added or removed or renamed:
                 self._emit("data_source.schema_updated", source.id, "data_source", source.id)
             return self.data_source_response(source)
 
@@ -304,12 +424,7 @@ class Workspace:
                     raise not_found("page", parent_id)
                 stored: dict[str, Any] = {}
                 page_parent: dict[str, Any] = {"type": "page_id", "page_id": parent_id}
-                title = plain(
-                    {"type": "title"},
-                    check_rich_text(
-                        (properties.get("title") or {}).get("title", []), "body.properties.title"
-                    ),
-                )
+                title = plain({"type": "title"}, _page_title_value(properties))
             else:
                 stored = self._validated(source, properties, creating=True)
                 page_parent = {
@@ -328,6 +443,8 @@ class Workspace:
                 created_by=self.acting_user,
                 last_edited_by=self.acting_user,
                 children=list(body.get("children") or []),
+                icon=_icon(body.get("icon"), "body.icon"),
+                cover=_icon(body.get("cover"), "body.cover"),
             )
             self.pages[page.id] = page
             if source is not None:
@@ -384,12 +501,8 @@ class Workspace:
             page = self.pages.get(page_id)
             if page is None:
                 raise not_found("page", page_id)
-            if "archived" in body:
-                raise validation(
-                    "body failed validation: body.archived is not supported in this API "
-                    "version; use body.in_trash."
-                )
-            if page.in_trash and body.get("in_trash") is not False:
+            trashed = _trash_flag(body)
+            if page.in_trash and trashed is not False:
                 raise validation(
                     "Can't edit block that is archived. "
                     "You must unarchive the block before editing."
@@ -410,9 +523,13 @@ class Workspace:
                     if page.properties.get(name) != value
                 )
                 page.properties.update(validated)
+            if "icon" in body:
+                page.icon = _icon(body["icon"], "body.icon")
+            if "cover" in body:
+                page.cover = _icon(body["cover"], "body.cover")
             was_trashed = page.in_trash
-            if "in_trash" in body:
-                page.in_trash = bool(body["in_trash"])
+            if trashed is not None:
+                page.in_trash = trashed
             page.last_edited_time = self.clock()
             page.last_edited_by = self.acting_user
             if page.in_trash != was_trashed:
@@ -421,6 +538,33 @@ class Workspace:
             if updated:
                 self._emit("page.properties_updated", page.id, "page", source_id, updated)
             return self.page_response(page)
+
+    def delete_block(self, block_id: str) -> dict[str, Any]:
+        """DELETE /v1/blocks/{id} on a page: the page goes to the trash (a child_page block)."""
+        with self.lock:
+            page = self.pages.get(block_id)
+            if page is None:
+                raise not_found("block", block_id)
+            if page.in_trash:
+                raise validation(
+                    "Can't edit block that is archived. You must unarchive the block before "
+                    "editing."
+                )
+            self.update_page(block_id, {"in_trash": True})
+            return {
+                "object": "block",
+                "id": page.id,
+                "parent": dict(page.parent),
+                "created_time": iso(minute(page.created_time)),
+                "last_edited_time": iso(minute(page.last_edited_time)),
+                "created_by": {"object": "user", "id": page.created_by},
+                "last_edited_by": {"object": "user", "id": page.last_edited_by},
+                "has_children": bool(page.children),
+                "in_trash": True,
+                "type": "child_page",
+                "child_page": {"title": self._page_title(page)},
+                "archived": True,
+            }
 
     # queries -------------------------------------------------------------------
     def query(self, source_id: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -520,14 +664,16 @@ class Workspace:
             "last_edited_time": iso(minute(page.last_edited_time)),
             "created_by": {"object": "user", "id": page.created_by},
             "last_edited_by": {"object": "user", "id": page.last_edited_by},
-            "cover": None,
-            "icon": None,
+            "cover": copy.deepcopy(page.cover),
+            "icon": copy.deepcopy(page.icon),
             "parent": dict(page.parent),
             "in_trash": page.in_trash,
+            "is_archived": False,
             "is_locked": False,
             "properties": properties,
             "url": f"https://www.notion.so/{page.id.replace('-', '')}",
             "public_url": None,
+            "archived": page.in_trash,
         }
 
     def data_source_response(self, source: DataSource) -> dict[str, Any]:
@@ -540,14 +686,17 @@ class Workspace:
             "created_by": {"object": "user", "id": self.bot_id},
             "last_edited_by": {"object": "user", "id": self.bot_id},
             "title": rich_text_response(source.title),
-            "description": [],
-            "properties": copy.deepcopy(source.schema),
+            "description": rich_text_response(source.description),
+            "properties": {
+                name: {"id": prop["id"], "name": name, "description": None, **prop}
+                for name, prop in copy.deepcopy(source.schema).items()
+            },
             "parent": {"type": "database_id", "database_id": database.id},
             "database_parent": {"type": "page_id", "page_id": database.parent_page_id},
             "is_inline": database.is_inline,
-            "archived": False,
-            "in_trash": False,
-            "icon": None,
+            "archived": source.in_trash,
+            "in_trash": source.in_trash,
+            "icon": copy.deepcopy(source.icon),
             "cover": None,
             "url": f"https://www.notion.so/{source.id.replace('-', '')}",
             "public_url": None,
@@ -558,22 +707,77 @@ class Workspace:
             "object": "database",
             "id": database.id,
             "title": rich_text_response(database.title),
-            "description": [],
+            "description": rich_text_response(database.description),
             "parent": {"type": "page_id", "page_id": database.parent_page_id},
             "is_inline": database.is_inline,
-            "in_trash": False,
+            "in_trash": database.in_trash,
             "is_locked": False,
-            "created_time": iso(minute(database.created_time)),
-            "last_edited_time": iso(minute(database.created_time)),
+            "created_time": iso_millis(database.created_time),
+            "last_edited_time": iso_millis(database.last_edited_time or database.created_time),
             "data_sources": [
                 {"id": sid, "name": _text(self.data_sources[sid].title)}
                 for sid in database.data_source_ids
             ],
-            "icon": None,
-            "cover": None,
+            "icon": copy.deepcopy(database.icon),
+            "cover": copy.deepcopy(database.cover),
             "url": f"https://www.notion.so/{database.id.replace('-', '')}",
             "public_url": None,
+            "archived": database.in_trash,
         }
+
+
+def _one_title(schema: dict[str, dict[str, Any]]) -> None:
+    if len([p for p in schema.values() if p["type"] == "title"]) != 1:
+        raise validation("body failed validation: a data source needs exactly one title property.")
+
+
+def _trash_flag(body: dict[str, Any]) -> bool | None:
+    """`in_trash`, or the older `archived` Notion still accepts beside it."""
+    for name in ("in_trash", "archived"):
+        if name in body:
+            value = body[name]
+            if not isinstance(value, bool):
+                raise validation(
+                    f"body failed validation: body.{name} should be a boolean, instead was "
+                    f"`{json.dumps(value)}`."
+                )
+            return value
+    return None
+
+
+_ICON_TYPES = ("emoji", "external", "file", "file_upload", "custom_emoji", "icon")
+
+
+def _icon(value: Any, where: str) -> dict[str, Any] | None:
+    """An icon or cover as sent (`{"type": "emoji", "emoji": "📣"}`); None clears it."""
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise validation(f"body failed validation: {where} should be an object or `null`.")
+    kind = value.get("type") or next((k for k in value if k in _ICON_TYPES), None)
+    if kind not in _ICON_TYPES or kind not in value:
+        raise validation(
+            f"body failed validation: {where} should have one of "
+            f"{', '.join(f'`{t}`' for t in _ICON_TYPES)}."
+        )
+    return {"type": kind, kind: copy.deepcopy(value[kind])}
+
+
+def _page_title_value(properties: dict[str, Any]) -> list[dict[str, Any]]:
+    """A page under a page has one property, its title, in any of the forms Notion takes:
+    `{"title": [...]}`, `{"title": {"title": [...]}}`, or under another name."""
+    if not properties:
+        return []
+    if len(properties) > 1:
+        extra = next(name for name in properties if name != "title")
+        raise validation(
+            f"body failed validation: a page under a page has only a title; {extra} is not "
+            "a property that exists."
+        )
+    value = next(iter(properties.values()))
+    if isinstance(value, dict):
+        value = value.get("title", [])
+    return check_rich_text(value, "body.properties.title")
 
 
 def _text(rich: list[dict[str, Any]]) -> str:

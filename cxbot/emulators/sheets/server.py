@@ -46,6 +46,13 @@ class SheetDate:
         return self.shown or f"{self.day.year}. {self.day.month}. {self.day.day}"
 
 
+@dataclass(frozen=True)
+class Struck:
+    """A cell drawn with strike-through (how planners often mark a cancelled promotion)."""
+
+    value: Any
+
+
 @dataclass
 class Spreadsheet:
     id: str
@@ -54,6 +61,14 @@ class Spreadsheet:
     shared_with: set[str] = field(default_factory=set)
     version: int = 1
     modified: datetime = field(default_factory=lambda: datetime(2026, 11, 1, tzinfo=UTC))
+    created: datetime = field(default_factory=lambda: datetime(2026, 11, 1, tzinfo=UTC))
+    hidden: set[str] = field(default_factory=set)
+    sheet_ids: dict[str, int] = field(default_factory=dict)
+
+    def grid(self, tab: str) -> tuple[int, int]:
+        """(rows, columns) of a tab's grid: 1000 × 26 as a new sheet, grown to fit its data."""
+        rows = self.tabs[tab]
+        return max(1000, len(rows)), max(26, max((len(r) for r in rows), default=0))
 
 
 class ApiError(Exception):
@@ -88,12 +103,25 @@ class SheetsEmulator(EmulatorServer):
 
     # seeding (what sales/marketing do in the sheet) -----------------------------------
     def add_spreadsheet(
-        self, title: str, tabs: dict[str, list[list[Any]]], shared_with: set[str] | None = None
+        self,
+        title: str,
+        tabs: dict[str, list[list[Any]]],
+        shared_with: set[str] | None = None,
+        *,
+        hidden: set[str] | None = None,
     ) -> str:
         sheet_id = f"1{next(self._ids):04d}SheetEmulatorId" + "x" * 20
         everyone = set(self.tokens.values()) if shared_with is None else shared_with
+        now = self.clock()
         self.spreadsheets[sheet_id] = Spreadsheet(
-            id=sheet_id, title=title, tabs=tabs, shared_with=everyone, modified=self.clock()
+            id=sheet_id,
+            title=title,
+            tabs=tabs,
+            shared_with=everyone,
+            modified=now,
+            created=now,
+            hidden=set(hidden or ()),
+            sheet_ids={tab: 0 if i == 0 else 1_000_000 + i * 7919 for i, tab in enumerate(tabs)},
         )
         return sheet_id
 
@@ -121,10 +149,13 @@ class SheetsEmulator(EmulatorServer):
                 return Response(200, self._values(sheet, unquote(match[2]), request))
             if match := re.fullmatch(r"/v4/spreadsheets/([^/:]+)", path):
                 self._throttle(user)
-                return Response(200, self._metadata(self._sheet(user, match[1])))
+                return Response(200, self._spreadsheet(self._sheet(user, match[1]), request))
             raise ApiError(404, "Not Found")
         except ApiError as error:
             return _error(error.code, error.message)
+
+    def internal_error(self, request: Request) -> Response:
+        return _error(500, "Internal error encountered.")
 
     def fault_response(self, fault: Fault) -> Response:
         if fault.kind == "rate_limit":
@@ -171,7 +202,8 @@ class SheetsEmulator(EmulatorServer):
             "id": sheet.id,
             "name": sheet.title,
             "mimeType": "application/vnd.google-apps.spreadsheet",
-            "modifiedTime": sheet.modified.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+            "createdTime": _rfc3339(sheet.created),
+            "modifiedTime": _rfc3339(sheet.modified),
             "version": str(sheet.version),
         }
         fields = (request.query.get("fields") or [""])[0]
@@ -179,24 +211,76 @@ class SheetsEmulator(EmulatorServer):
             return {k: full[k] for k in ("kind", "id", "name", "mimeType")}
         return {k: full[k] for k in (f.strip() for f in fields.split(",")) if k in full}
 
-    def _metadata(self, sheet: Spreadsheet) -> dict[str, Any]:
-        return {
+    def _spreadsheet(self, sheet: Spreadsheet, request: Request) -> dict[str, Any]:
+        """spreadsheets.get: properties and tabs; with `ranges` and grid data asked for
+        (includeGridData=true, or a `fields` mask naming sheets.data), the cells' formats."""
+        fields = (request.query.get("fields") or [""])[0]
+        with_grid = (request.query.get("includeGridData") or ["false"])[0].lower() == "true"
+        with_grid = with_grid or "data" in fields
+        ranges = request.query.get("ranges") or []
+        answer: dict[str, Any] = {
             "spreadsheetId": sheet.id,
-            "properties": {"title": sheet.title, "locale": "ko_KR", "timeZone": "Asia/Seoul"},
-            "sheets": [
-                {
-                    "properties": {
-                        "sheetId": index,
-                        "title": title,
-                        "index": index,
-                        "sheetType": "GRID",
-                        "gridProperties": {"rowCount": max(1000, len(rows)), "columnCount": 26},
-                    }
-                }
-                for index, (title, rows) in enumerate(sheet.tabs.items())
-            ],
+            "properties": {
+                "title": sheet.title,
+                "locale": "ko_KR",
+                "autoRecalc": "ON_CHANGE",
+                "timeZone": "Asia/Seoul",
+                "defaultFormat": _DEFAULT_FORMAT,
+            },
+            "sheets": [],
             "spreadsheetUrl": f"https://docs.google.com/spreadsheets/d/{sheet.id}/edit",
         }
+        wanted = {_tab_of(r): r for r in ranges}
+        for index, title in enumerate(sheet.tabs):
+            if ranges and title not in wanted:
+                continue
+            rows, columns = sheet.grid(title)
+            properties: dict[str, Any] = {
+                "sheetId": sheet.sheet_ids.get(title, index),
+                "title": title,
+                "index": index,
+                "sheetType": "GRID",
+                "gridProperties": {"rowCount": rows, "columnCount": columns},
+            }
+            if title in sheet.hidden:
+                properties["hidden"] = True
+            entry: dict[str, Any] = {"properties": properties}
+            if with_grid:
+                entry["data"] = [self._grid_data(sheet, title, wanted.get(title, title))]
+            answer["sheets"].append(entry)
+        for title in wanted:
+            if title not in sheet.tabs:
+                raise ApiError(400, f"Unable to parse range: {wanted[title]}")
+        if fields and "data" in fields and "properties" not in fields.replace("sheets.data", ""):
+            return {"sheets": [{"data": s.get("data", [])} for s in answer["sheets"]]}
+        return answer
+
+    def _grid_data(self, sheet: Spreadsheet, tab: str, range_: str) -> dict[str, Any]:
+        top, left, bottom, right = _bounds(range_, sheet.grid(tab))
+        row_data: list[dict[str, Any]] = []
+        for r in range(top, min(bottom, len(sheet.tabs[tab]))):
+            row = sheet.tabs[tab][r]
+            values: list[dict[str, Any]] = []
+            for c in range(left, min(right, len(row))):
+                cell = row[c]
+                values.append(
+                    {"userEnteredFormat": {"textFormat": {"strikethrough": True}}}
+                    if isinstance(cell, Struck)
+                    else {}
+                )
+            while values and not values[-1]:
+                values.pop()
+            row_data.append({"values": values} if values else {})
+        while row_data and not row_data[-1]:
+            row_data.pop()
+        data: dict[str, Any] = {}
+        if top:
+            data["startRow"] = top
+        if left:
+            data["startColumn"] = left
+        if row_data:
+            data["rowData"] = row_data
+        return data
 
     def _batch_get(self, user: str, sheet_id: str, request: Request) -> dict[str, Any]:
         sheet = self._sheet(user, sheet_id)
@@ -207,22 +291,95 @@ class SheetsEmulator(EmulatorServer):
         }
 
     def _values(self, sheet: Spreadsheet, range_: str, request: Request) -> dict[str, Any]:
+        """values.get: the cells inside the A1 range, trailing blanks trimmed; `range` is the
+        asked range clipped to the grid; no `values` at all when the range holds nothing."""
         tab = _tab_of(range_)
         if tab not in sheet.tabs:
             raise ApiError(400, f"Unable to parse range: {range_}")
+        top, left, bottom, right = _bounds(range_, sheet.grid(tab))
         render = (request.query.get("valueRenderOption") or ["FORMATTED_VALUE"])[0]
         dates = (request.query.get("dateTimeRenderOption") or ["SERIAL_NUMBER"])[0]
-        rows = [[_render(cell, render, dates) for cell in row] for row in sheet.tabs[tab]]
-        rows = [_trim(row) for row in rows]
+        rows = [
+            _trim([_render(cell, render, dates) for cell in row[left:right]])
+            for row in sheet.tabs[tab][top:bottom]
+        ]
         while rows and not rows[-1]:
             rows.pop()
-        quoted = f"'{tab}'" if re.search(r"\W", tab) else tab
-        width = max((len(r) for r in rows), default=1)
-        return {
-            "range": f"{quoted}!A1:{_letter(width)}{max(len(rows), 1)}",
+        answer: dict[str, Any] = {
+            "range": f"{_quoted(tab)}!{_a1(top, left, bottom, right)}",
             "majorDimension": "ROWS",
-            "values": rows,
         }
+        if rows:
+            answer["values"] = rows
+        return answer
+
+
+_DEFAULT_FORMAT = {
+    "backgroundColor": {"red": 1, "green": 1, "blue": 1},
+    "padding": {"top": 2, "right": 3, "bottom": 2, "left": 3},
+    "verticalAlignment": "BOTTOM",
+    "wrapStrategy": "OVERFLOW_CELL",
+    "textFormat": {
+        "foregroundColor": {},
+        "fontFamily": "arial,sans,sans-serif",
+        "fontSize": 10,
+        "bold": False,
+        "italic": False,
+        "strikethrough": False,
+        "underline": False,
+        "foregroundColorStyle": {"rgbColor": {}},
+    },
+    "backgroundColorStyle": {"rgbColor": {"red": 1, "green": 1, "blue": 1}},
+}
+
+
+def _rfc3339(moment: datetime) -> str:
+    utc = moment.astimezone(UTC)
+    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
+
+
+_CELL = re.compile(r"^([A-Za-z]*)(\d*)$")
+
+
+def _bounds(range_: str, grid: tuple[int, int]) -> tuple[int, int, int, int]:
+    """(top, left, bottom, right), 0-based and end-exclusive, of an A1 range on a grid:
+    `Tab` (all of it), `Tab!A1:C`, `Tab!B2:D5`, `Tab!A:C`, `Tab!2:5`, `Tab!D4`."""
+    rows, columns = grid
+    _, bang, cells = range_.rpartition("!")
+    if not bang:
+        return 0, 0, rows, columns
+    first, _, last = cells.partition(":")
+    start, end = _CELL.match(first.strip()), _CELL.match((last or first).strip())
+    if start is None or end is None or not (first.strip()):
+        raise ApiError(400, f"Unable to parse range: {range_}")
+    left = _column(start[1]) if start[1] else 0
+    top = int(start[2]) - 1 if start[2] else 0
+    right = _column(end[1]) + 1 if end[1] else columns
+    bottom = int(end[2]) if end[2] else rows
+    if top < 0 or left < 0 or bottom <= top or right <= left:
+        raise ApiError(400, f"Unable to parse range: {range_}")
+    return top, left, min(bottom, rows), min(right, columns)
+
+
+def _column(letters: str) -> int:
+    number = 0
+    for letter in letters.upper():
+        number = number * 26 + ord(letter) - 64
+    return number - 1
+
+
+def _a1(top: int, left: int, bottom: int, right: int) -> str:
+    first = f"{_letter(left + 1)}{top + 1}"
+    last = f"{_letter(right)}{bottom}"
+    return first if first == last else f"{first}:{last}"
+
+
+def _quoted(tab: str) -> str:
+    """Google quotes a tab name unless it is a plain word that is not a cell reference."""
+    plain = re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", tab) and not re.fullmatch(
+        r"[A-Za-z]{1,3}\d+", tab
+    )
+    return tab if plain else "'" + tab.replace("'", "''") + "'"
 
 
 _QUOTA = (
@@ -245,6 +402,8 @@ def _tab_of(range_: str) -> str:
 
 
 def _render(cell: Any, render: str, dates: str) -> Any:
+    if isinstance(cell, Struck):
+        cell = cell.value
     if cell is None:
         return ""
     if isinstance(cell, SheetDate):

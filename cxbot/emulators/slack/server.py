@@ -155,6 +155,9 @@ class SlackEmulator(EmulatorServer):
             body = {"ok": False, "error": error.error}
             return Response(error.status, body, error.headers)
 
+    def internal_error(self, request: Request) -> Response:
+        return Response(500, {"ok": False, "error": "internal_error"})
+
     def fault_response(self, fault: Fault) -> Response:
         if fault.kind == "rate_limit":
             return Response(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -11,12 +12,14 @@ import click
 from cxbot.entrypoints.cli.app import cli
 from cxbot.entrypoints.cli.common import (
     err,
+    iso_date,
     opened,
     progress_bar,
     reports_errors,
 )
 
 if TYPE_CHECKING:
+    from cxbot.domain.promotions import Promotion
     from cxbot.service.calendar_sync import CalendarReport
 
 
@@ -44,10 +47,20 @@ def calendar() -> None:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Read this CSV/XLSX file instead of the configured sheet.",
 )
+@click.option(
+    "--today",
+    callback=iso_date,
+    help="Read the sheet as of this date (year-less dates, lead time; with --dry-run).",
+)
 @click.pass_context
 @reports_errors
 def calendar_sync_command(
-    ctx: click.Context, dry_run: bool, confirm: bool, force: bool, local_file: Path | None
+    ctx: click.Context,
+    dry_run: bool,
+    confirm: bool,
+    force: bool,
+    local_file: Path | None,
+    today: date | None,
 ) -> None:
     """Reads the promotion calendar and mirrors what changed; alerts CX about late notice.
 
@@ -67,14 +80,20 @@ def calendar_sync_command(
     \b
     Example:
       cxbot calendar sync --dry-run
+      cxbot calendar sync --dry-run --today 2026-12-01 --file promotions.xlsx
       cxbot calendar sync
       cxbot calendar sync --confirm
     """
+    if today is not None and not dry_run:
+        raise click.UsageError("--today reads the sheet as of another day: use it with --dry-run")
     with opened(ctx, echo=True) as cases:
         sync = cases.calendar_from_file(str(local_file)) if local_file else cases.calendar
+        now = cases.clock.now()
+        if today is not None:
+            now = datetime.combine(today, now.timetz())
         with progress_bar(cases.mode.notion and not dry_run) as progress:
             report = sync.run(
-                now=cases.clock.now(),
+                now=now,
                 confirm=confirm,
                 dry_run=dry_run,
                 force=force,
@@ -101,11 +120,26 @@ def calendar_list(ctx: click.Context, show_all: bool) -> None:
     with opened(ctx) as cases:
         today = cases.clock.today()
         for promo, lead in cases.calendar.listing(today=today):
-            finished = (promo.end or promo.start) < today
+            last = promo.end or promo.start
+            finished = last is not None and last < today
             if not show_all and (promo.cancelled or finished):
                 continue
-            state = "cancelled" if promo.cancelled else (f"D-{lead}" if lead > 0 else "running")
-            click.echo(f"{promo.start}\t{promo.end or ''}\t{state}\t{promo.channel}\t{promo.name}")
+            if promo.cancelled:
+                state = "cancelled"
+            elif lead is None:
+                state = "undecided"
+            else:
+                state = f"D-{lead}" if lead > 0 else "running"
+            start = promo.start or f"미정 ({promo.undecided_wording('start')})"
+            click.echo(f"{start}\t{promo.end or ''}\t{state}\t{promo.channel}\t{promo.name}")
+
+
+def _when(promotion: Promotion) -> str:
+    if promotion.start is None:
+        return f"start undecided: {promotion.undecided_wording('start')}"
+    if promotion.end is not None:
+        return f"{promotion.start} ~ {promotion.end}"
+    return str(promotion.start)
 
 
 def print_calendar(report: CalendarReport) -> None:
@@ -129,8 +163,17 @@ def print_calendar(report: CalendarReport) -> None:
             )
             flag = " LATE NOTICE" if change.late_notice else ""
             click.echo(
-                f"  {change.kind:9} {change.promotion.name} ({change.promotion.start}){lead}{flag}"
+                f"  {change.kind:9} {change.promotion.name} ({_when(change.promotion)}){lead}{flag}"
             )
+    for promotion in report.undecided:
+        wording = ", ".join(f"{field} {word!r}" for field, word in promotion.undecided)
+        click.echo(f"undecided: {promotion.name} (row {promotion.row}): {wording} — kept, flagged")
+    if report.unmapped:
+        err.print(
+            f"[yellow]columns not read:[/] {', '.join(report.unmapped)} — if one of them matters, "
+            "name it in CXBOT_CALENDAR_HEADERS (e.g. send_date=카톡 발송)",
+            highlight=False,
+        )
     for row_problem in report.problems:
         err.print(f"[yellow]row skipped:[/] {row_problem}", highlight=False)
     if report.layout_error:
