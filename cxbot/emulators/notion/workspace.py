@@ -540,29 +540,41 @@ class Workspace:
             return self.page_response(page)
 
     def delete_block(self, block_id: str) -> dict[str, Any]:
-        """DELETE /v1/blocks/{id} on a page: the page goes to the trash (a child_page block)."""
+        """DELETE /v1/blocks/{id} on a page or a database: it goes to the trash, and the
+        answer is the block that held it (child_page, child_database)."""
         with self.lock:
-            page = self.pages.get(block_id)
-            if page is None:
+            page, database = self.pages.get(block_id), self.databases.get(block_id)
+            if page is None and database is None:
                 raise not_found("block", block_id)
-            if page.in_trash:
+            if (page is not None and page.in_trash) or (database is not None and database.in_trash):
                 raise validation(
                     "Can't edit block that is archived. You must unarchive the block before "
                     "editing."
                 )
-            self.update_page(block_id, {"in_trash": True})
+            if page is not None:
+                self.update_page(block_id, {"in_trash": True})
+                parent, created = dict(page.parent), page.created_time
+                by, kind, title = page.created_by, "child_page", self._page_title(page)
+                has_children = bool(page.children)
+            else:
+                assert database is not None
+                database.in_trash = True
+                database.last_edited_time = self.clock()
+                parent = {"type": "page_id", "page_id": database.parent_page_id}
+                created, by, kind = database.created_time, self.bot_id, "child_database"
+                title, has_children = _text(database.title), False
             return {
                 "object": "block",
-                "id": page.id,
-                "parent": dict(page.parent),
-                "created_time": iso(minute(page.created_time)),
-                "last_edited_time": iso(minute(page.last_edited_time)),
-                "created_by": {"object": "user", "id": page.created_by},
-                "last_edited_by": {"object": "user", "id": page.last_edited_by},
-                "has_children": bool(page.children),
+                "id": block_id,
+                "parent": parent,
+                "created_time": iso(minute(created)),
+                "last_edited_time": iso(minute(self.clock())),
+                "created_by": {"object": "user", "id": by},
+                "last_edited_by": {"object": "user", "id": self.acting_user},
+                "has_children": has_children,
                 "in_trash": True,
-                "type": "child_page",
-                "child_page": {"title": self._page_title(page)},
+                "type": kind,
+                kind: {"title": title},
                 "archived": True,
             }
 
@@ -609,10 +621,15 @@ class Workspace:
 
     def search(self, body: dict[str, Any]) -> dict[str, Any]:
         with self.lock:
-            wanted = (body.get("query") or "").lower()
+            wanted = body.get("query") or ""
+            if not isinstance(wanted, str):
+                raise validation("body failed validation: body.query should be a string.")
+            wanted = wanted.lower()
             kind = None
             if body.get("filter") is not None:
                 filt = body["filter"]
+                if not isinstance(filt, dict):
+                    raise validation("body failed validation: body.filter should be an object.")
                 if filt.get("property") != "object" or filt.get("value") not in (
                     "page",
                     "data_source",

@@ -345,9 +345,11 @@ def _bounds(range_: str, grid: tuple[int, int]) -> tuple[int, int, int, int]:
     """(top, left, bottom, right), 0-based and end-exclusive, of an A1 range on a grid:
     `Tab` (all of it), `Tab!A1:C`, `Tab!B2:D5`, `Tab!A:C`, `Tab!2:5`, `Tab!D4`."""
     rows, columns = grid
-    _, bang, cells = range_.rpartition("!")
-    if not bang:
+    cells = _cells_of(range_)
+    if cells is None:
         return 0, 0, rows, columns
+    if not re.fullmatch(r"[A-Za-z]*\d*(?::[A-Za-z]*\d*)?", cells):
+        raise ApiError(400, f"Unable to parse range: {range_}")
     first, _, last = cells.partition(":")
     start, end = _CELL.match(first.strip()), _CELL.match((last or first).strip())
     if start is None or end is None or not (first.strip()):
@@ -394,11 +396,23 @@ def _error(code: int, message: str) -> Response:
     )
 
 
+def _split_range(range_: str) -> tuple[str, str | None]:
+    """The tab name and the cells of an A1 range; a quoted name may hold `!` and `''`."""
+    if range_.startswith("'"):
+        match = re.match(r"'((?:[^']|'')*)'(?:!(.*))?$", range_, re.DOTALL)
+        if match is None:
+            raise ApiError(400, f"Unable to parse range: {range_}")
+        return match[1].replace("''", "'"), match[2]
+    name, bang, cells = range_.partition("!")
+    return name, cells if bang else None
+
+
 def _tab_of(range_: str) -> str:
-    name = range_.split("!")[0]
-    if name.startswith("'") and name.endswith("'"):
-        name = name[1:-1].replace("''", "'")
-    return name
+    return _split_range(range_)[0]
+
+
+def _cells_of(range_: str) -> str | None:
+    return _split_range(range_)[1]
 
 
 def _render(cell: Any, render: str, dates: str) -> Any:
