@@ -238,6 +238,7 @@ def _wire(
         lead_business_days=settings.cxbot_calendar_lead_days,
         guard_share=settings.cxbot_calendar_guard,
         brief_business_days=settings.cxbot_calendar_brief_days,
+        headers=settings.calendar_headers or None,
     )
     calendar_composer = CalendarComposer(renderer)
 

@@ -7,8 +7,10 @@ import re
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from cxbot.domain.sheet_headers import extra_headers
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -49,6 +51,10 @@ class Settings(BaseSettings):
     cxbot_calendar_lead_days: int = Field(default=5, ge=0)
     cxbot_calendar_guard: float = Field(default=0.3, gt=0, le=1)
     cxbot_calendar_brief_days: int = Field(default=3, ge=1)
+    cxbot_calendar_headers: str = Field(
+        default="",
+        description="extra column names per field: send_date=카톡 발송|알림 일정; start=오픈",
+    )
     google_service_account_file: Path | None = None
 
     slack_bot_token: SecretStr | None = None
@@ -72,6 +78,16 @@ class Settings(BaseSettings):
             return None
         match = re.search(r"/spreadsheets/d/([A-Za-z0-9_-]+)", self.cxbot_calendar_sheet)
         return match[1] if match else self.cxbot_calendar_sheet.strip()
+
+    @field_validator("cxbot_calendar_headers")
+    @classmethod
+    def _headers_readable(cls, value: str) -> str:
+        extra_headers(value)  # a ValueError names the part that is wrong
+        return value
+
+    @property
+    def calendar_headers(self) -> dict[str, tuple[str, ...]]:
+        return extra_headers(self.cxbot_calendar_headers)
 
     @property
     def sheets_enabled(self) -> bool:

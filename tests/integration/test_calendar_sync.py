@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from cxbot.domain.reminders import Recipient
 from cxbot.emulators.http import Fault
 from cxbot.emulators.notion import NotionEmulator
 from cxbot.emulators.sheets import SheetDate, SheetsEmulator, routed_session
+from cxbot.emulators.sheets.server import Struck
 from cxbot.service.calendar_sync import CalendarSync
 from cxbot.service.delivery import ExactlyOnce
 from cxbot.service.errors import RemoteError
@@ -266,3 +268,36 @@ def test_doctor_checks_sharing_worksheet_and_headers(world: Any) -> None:
     world.sheets.spreadsheets[world.sheet_id].shared_with = set()
     ok, lines = check_calendar_source(world.source, SA)
     assert (not ok and f"not shared with {SA}" in lines[-1]) or "not found" in lines[-1]
+
+
+def test_a_planners_sheet_over_the_wire_strike_through_and_undecided(world: Any) -> None:
+    world.sync.run(now=NOW)
+    rows = _rows()
+    rows[2][0] = Struck("기획전 00")  # struck through in the sheet: cancelled
+    rows[3][1], rows[3][2] = "12월 14일(월)~12월 20일(일)", ""  # a range, with weekdays
+    rows[4][1], rows[4][2] = "미정", ""  # not decided any more
+    rows.append(["(취소) 기획전 99", "12/28", "", "", "", "", "", "", ""])  # never announced
+    world.sheets.edit(world.sheet_id, "프로모션", rows)
+    before = world.sheet_requests()
+    report = world.sync.run(now=NOW + timedelta(hours=1))
+    # Drive's version, the values, and the one format field that says what is struck through.
+    assert world.sheet_requests() - before == 3
+    assert report.problems == ()
+    kinds = {c.promotion.name: c.kind for c in report.diff.changes}
+    assert kinds == {"기획전 00": "cancelled", "기획전 02": "changed"}
+    (undecided,) = report.undecided
+    assert undecided.name == "기획전 02" and undecided.start is None
+    pages = {
+        P.page_properties(p)[P.NAME]["title"][0]["text"]["content"]: p
+        for p in world.store.promotions.promotions().values()
+    }
+    assert pages["기획전 02"].undecided == (("start", "미정"),)
+    mirrored = {
+        page.properties[P.KEY][0]["text"]["content"]: page.properties for page in world.pages()
+    }
+    assert mirrored["name:기획전02"][P.STATE]["name"] == P.UNDECIDED
+    assert mirrored["name:기획전02"][P.PERIOD] is None
+    assert mirrored["name:기획전00"][P.STATE]["name"] == P.CANCELLED
+    assert "name:기획전99" not in mirrored
+    alert = json.loads(world.alerts()[-1])
+    assert "시작일 2026-12-21 → 미정 ‘미정’" in json.dumps(alert, ensure_ascii=False)

@@ -65,7 +65,10 @@ class CalendarComposer:
 
     def brief(self, promotions: Sequence[Promotion], *, days: int, today: date) -> Message:
         m = self.m
-        lines = [str(m.brief_line(p)) for p in sorted(promotions, key=lambda p: (p.start, p.name))]
+        lines = [
+            str(m.brief_line(p))
+            for p in sorted(promotions, key=lambda p: (p.start or date.max, p.name))
+        ]
         return self._message(str(m.brief_header(days)), today.isoformat(), [self._section(lines)])
 
     def _section(self, lines: list[str], heading: str | None = None) -> str:
