@@ -28,6 +28,7 @@ def write_demo_calendar(today: date, target: Path = Path(".cxbot/demo-promotions
             "spaced": lambda d: f"{d.year}. {d.month}. {d.day}.",
             "slash": lambda d: f"{d.month}/{d.day}",
             "korean": lambda d: f"{d.month}월 {d.day}일",
+            "weekday": lambda d: f"{d.month}/{d.day}({'월화수목금토일'[d.weekday()]})",
             "serial": lambda d: str((d - SHEETS_EPOCH).days),
         }
     )
