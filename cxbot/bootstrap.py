@@ -30,7 +30,9 @@ from cxbot.adapters.holidays_kr import korean_calendar
 from cxbot.adapters.local_board import LocalBoard, LocalDecisionBoard, LocalPromotionBoard
 from cxbot.adapters.outbox import OutboxNotifier
 from cxbot.adapters.rendering import Renderer
-from cxbot.adapters.slack.calendar_messages import CalendarComposer, WeeklyComposer
+from cxbot.adapters.reports.lazy_charts import LazyCharts
+from cxbot.adapters.reports.pages import JinjaReportPages
+from cxbot.adapters.slack.calendar_messages import CalendarComposer
 from cxbot.adapters.slack.inbound import SlackInboundAdapter
 from cxbot.adapters.slack.messages import DigestComposer, SchemaAlertComposer
 from cxbot.adapters.store.sql_store import SqlStore, open_store
@@ -65,7 +67,7 @@ from cxbot.service.scheduled_jobs import job_functions
 from cxbot.service.service_status import ServiceStatus
 from cxbot.service.status_sync import StatusSync
 from cxbot.service.usecases import CxBot, Mode
-from cxbot.service.weekly import WeeklyDigest
+from cxbot.service.weekly_report import WeeklyReports
 from cxbot.settings import PROJECT_ROOT, Settings
 
 log = logging.getLogger(__name__)
@@ -302,10 +304,20 @@ def _wire(
     status_sync = StatusSync(
         launches=launches, outbox=outbox, on_caught=notion_webhooks().count_polling_catch
     )
-    weekly = WeeklyDigest(
-        store=store.launches,
-        alerts=promotions.alerts,
-        compose=WeeklyComposer(renderer),
+    report_pages = JinjaReportPages(renderer)
+    weekly = WeeklyReports(
+        launches=store.launches,
+        history=store.history,
+        decisions=store.decisions,
+        promotions=store.promotions,
+        calendar=calendar,
+        tz=clock.tz,
+        lead_required=settings.cxbot_calendar_lead_days,
+        charts=LazyCharts(renderer.labels["chart"]),
+        pages=report_pages,
+        summary=report_pages,
+        delivery=delivery,
+        cx=reminder_settings.routing.cx(),
         clock=clock,
     )
     decisions = DecisionLog(store=store.decisions, board=decision_board, history=store.history)

@@ -32,7 +32,7 @@ class OutboxNotifier:
     def post(self, destination: Destination, message: Message) -> str:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         ts = f"{self.clock().timestamp():.6f}"
-        record = {
+        record: dict[str, object] = {
             "key": message.key,
             "channel": destination.channel,
             "to": destination.label,
@@ -40,10 +40,17 @@ class OutboxNotifier:
             "text": message.text,
             "blocks": message.blocks,
         }
+        if message.attachment is not None:
+            folder = self.path.parent / "outbox-files"
+            folder.mkdir(parents=True, exist_ok=True)
+            saved = folder / message.attachment.filename
+            saved.write_bytes(message.attachment.content)
+            record["attachment"] = str(saved)
         with self.path.open("a", encoding="utf-8") as out:
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
         if self.echo is not None:
-            self.echo(f"→ {destination.label}\n{message.preview or message.text}")
+            attached = f"\n(chart: {record['attachment']})" if "attachment" in record else ""
+            self.echo(f"→ {destination.label}\n{message.preview or message.text}{attached}")
         return ts
 
     def find(self, channel: str, message_key: str, since: datetime) -> str | None:

@@ -73,6 +73,7 @@ class Renderer:
         self.env.filters["md"] = markdown_cell
         self.env.tests["linkable"] = linkable
         labels = _labels(folder, locale)
+        self.labels = labels
         zone = tz or ZoneInfo("Asia/Seoul")
         self.env.globals.update(
             weekday=lambda day: labels["weekdays"][day.weekday()],

@@ -74,8 +74,16 @@ class ChangeHistory(Protocol):
     """Every change cxbot recorded, oldest first, hash-chained."""
 
     def changes(
-        self, *, entity_id_prefix: str | None = None, limit: int | None = None
-    ) -> list[Change]: ...
+        self,
+        *,
+        entity_id_prefix: str | None = None,
+        limit: int | None = None,
+        entity: str | None = None,
+        since: datetime | None = None,
+    ) -> list[Change]:
+        """Oldest first; only ids starting with the prefix, of one kind of entity
+        (checklist_item, launch, promotion, decision), recorded at or after `since`."""
+        ...
 
     def chain(self) -> Iterator[ChainedEntry]:
         """The whole history with its hashes, oldest first."""

@@ -4,7 +4,8 @@ an unknown outcome settled from the channel's history instead of posting again."
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -34,11 +35,28 @@ class Destination:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Attachment:
+    """A file posted with a message (a chart): uploaded, then shared with the text."""
+
+    filename: str
+    content: bytes = field(repr=False)
+    title: str
+    alt_text: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
 class Message:
     key: str
     text: str  # the notification / fallback text
     blocks: list[dict[str, object]]
     preview: str = ""  # the blocks as plain text, for previews and the console
+    attachment: Attachment | None = None
+
+
+def attachment_name(message_key: str, extension: str) -> str:
+    """The file name a message's attachment is posted under — how a notifier finds the
+    message again when the answer to the upload was lost: `weekly-report-2026-W49.png`."""
+    return re.sub(r"[^0-9A-Za-z_-]+", "-", message_key).strip("-") + "." + extension
 
 
 class Notifier(Protocol):

@@ -12,7 +12,7 @@ from cxbot.service.calendar_sync import CalendarSync
 from cxbot.service.jobs import JobFunction
 from cxbot.service.reminders import Reminders
 from cxbot.service.status_sync import StatusSync
-from cxbot.service.weekly import WeeklyDigest
+from cxbot.service.weekly_report import WeeklyReports
 
 
 def job_functions(
@@ -20,7 +20,7 @@ def job_functions(
     status_sync: StatusSync,
     calendar: CalendarSync,
     reminders: Reminders,
-    weekly: WeeklyDigest,
+    weekly: WeeklyReports,
 ) -> dict[str, JobFunction]:
     def status_sync_job(tick: datetime) -> dict[str, object]:
         report = status_sync.run(now=tick)
@@ -67,5 +67,5 @@ def job_functions(
         "calendar-sync": calendar_sync_job,
         "reminders": reminders_job,
         "reminder-follow-up": follow_up_job,
-        "weekly-digest": weekly_job,
+        "weekly-report": weekly_job,
     }

@@ -27,7 +27,7 @@ from cxbot.service.notion_webhooks import NotionWebhooks
 from cxbot.service.reminders import Reminders
 from cxbot.service.service_status import ServiceStatus
 from cxbot.service.status_sync import StatusSync
-from cxbot.service.weekly import WeeklyDigest
+from cxbot.service.weekly_report import WeeklyReports
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -64,7 +64,7 @@ class CxBot:
     once) and `accept_new_token=`."""
     slack_inbound: SlackInbound
     audit: Audit
-    weekly: WeeklyDigest
+    weekly: WeeklyReports
     jobs: JobRunner
     service_status: ServiceStatus
     doctor: Doctor

@@ -110,7 +110,7 @@ def test_a_job_tick_builds_no_client_and_reads_no_file(
         "status-sync": datetime(2027, 1, 4, 17, 50, tzinfo=SEOUL),
         "calendar-sync": datetime(2027, 1, 4, 17, 45, tzinfo=SEOUL),
         "reminders": datetime(2027, 1, 4, 9, 30, tzinfo=SEOUL),
-        "weekly-digest": datetime(2027, 1, 4, 9, 0, tzinfo=SEOUL),
+        "weekly-report": datetime(2027, 1, 4, 9, 0, tzinfo=SEOUL),
     }
     outcomes = {name: runner.execute(name, tick).outcome for name, tick in ticks.items()}
     assert outcomes == dict.fromkeys(ticks, "ok")

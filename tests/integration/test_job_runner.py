@@ -75,7 +75,7 @@ def test_reminders_fire_at_0930_seoul_on_weekdays() -> None:
     # Seollal Monday and the substitute Tuesday fire, and the reminder run itself skips
     # them (it sends nothing on a non-business day): see test_slack_reminders.
     assert [CAL.is_business_day(t.date()) for t in ticks] == [False, False, True, True, True]
-    weekly = SCHEDULES["weekly-digest"].next_tick(datetime(2027, 2, 5, 12, 0, tzinfo=SEOUL))
+    weekly = SCHEDULES["weekly-report"].next_tick(datetime(2027, 2, 5, 12, 0, tzinfo=SEOUL))
     assert weekly == datetime(2027, 2, 8, 9, 0, tzinfo=SEOUL)
 
 
@@ -94,7 +94,8 @@ def test_catch_up_policies(sqlite_store: SqlStore) -> None:
     assert ran["status-sync"] == datetime(2027, 2, 10, 14, 5, tzinfo=SEOUL)  # once, latest
     assert ran["calendar-sync"] == datetime(2027, 2, 10, 14, 0, tzinfo=SEOUL)
     assert ran["reminders"] == datetime(2027, 2, 10, 9, 30, tzinfo=SEOUL)  # same day: late
-    assert "weekly-digest" not in ran  # Monday's digest fell on Seollal, not today
+    # Monday's report fell on Seollal, when cxbot was down: it runs now, once, for that tick
+    assert ran["weekly-report"] == datetime(2027, 2, 8, 9, 0, tzinfo=SEOUL)
     assert {r.outcome for r in results} == {"ok"}
     calls.clear()
     clock.now = datetime(2027, 2, 11, 8, 0, tzinfo=SEOUL)  # next morning, before 09:30
@@ -252,7 +253,7 @@ def test_a_weekly_job_is_judged_by_its_own_schedule_since_the_service_started(
     calls: list[tuple[str, datetime]] = []
     clock = Clock(datetime(2027, 2, 16, 10, 0, tzinfo=SEOUL))  # Tuesday: Monday's tick passed
     runner = _runner(sqlite_store, clock, calls)
-    runner.schedules = {"weekly-digest": SCHEDULES["weekly-digest"]}
+    runner.schedules = {"weekly-report": SCHEDULES["weekly-report"]}
     assert not runner.health()[0]  # without a start time: "never succeeded"
     runner.started_at = clock.now  # deployed today
     assert runner.health()[0]

@@ -96,21 +96,3 @@ class CalendarComposer:
 
 def _cut(text: str, limit: int = SECTION_LIMIT) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-class WeeklyComposer:
-    """The weekly digest: one section per launch (at most 45), within Slack's limits."""
-
-    def __init__(self, renderer: Renderer) -> None:
-        self.m: Any = renderer.env.get_template("slack/weekly.j2").module
-
-    def __call__(self, weeks: list[Any], *, today: date) -> Message:
-        blocks: list[Any] = [HeaderBlock(text=_cut(str(self.m.header(today)), HEADER_LIMIT))]
-        blocks += [
-            SectionBlock(text=MarkdownTextObject(text=_cut(str(self.m.launch(w)).strip())))
-            for w in sorted(weeks, key=lambda w: w.launch.open_date)[:45]
-        ]
-        dicts = [block.to_dict() for block in blocks]
-        return Message(
-            key="", text=str(self.m.header(today)), blocks=dicts, preview=plain_text(dicts)
-        )

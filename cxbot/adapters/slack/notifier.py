@@ -9,6 +9,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import httpx
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.http_retry.builtin_handlers import (
@@ -19,11 +20,13 @@ from slack_sdk.http_retry.builtin_handlers import (
 from cxbot.adapters.slack.directory import SlackDirectoryCache, SlackUser
 from cxbot.domain.reminders import Recipient
 from cxbot.service.delivery import (
+    Attachment,
     DeliveryFailed,
     DeliveryUnknown,
     Destination,
     HistoryUnreadable,
     Message,
+    attachment_name,
 )
 from cxbot.service.errors import RemoteError
 
@@ -41,6 +44,7 @@ REQUIRED_SCOPES = {
     "groups:history": "the same in private channels",
     "im:history": "the same in DMs; read a thread made into a decision (conversations.replies)",
     "commands": "the 'record as decision' message shortcut and the /cxbot-decision command",
+    "files:write": "post the weekly report's chart (files.getUploadURLExternal)",
 }
 FATAL = {
     "invalid_auth",
@@ -184,6 +188,8 @@ class SlackNotifier:
 
     # posting -------------------------------------------------------------------
     def post(self, destination: Destination, message: Message) -> str:
+        if message.attachment is not None:
+            return self._post_file(destination, message, message.attachment)
         self.pacer.wait(destination.channel)
         try:
             self.requests += 1
@@ -206,8 +212,61 @@ class SlackNotifier:
             raise DeliveryUnknown(f"chat.postMessage: {type(error).__name__}: {error}") from error
         return str(response["ts"])
 
+    def _post_file(self, destination: Destination, message: Message, file: Attachment) -> str:
+        """Slack's external upload: an upload URL, the bytes, then completing it into the
+        channel with the message text. Until the last step nothing is visible, so only its
+        lost answer leaves the outcome unknown; the file's name finds it again."""
+        try:
+            self.requests += 1
+            ticket = self.poster.files_getUploadURLExternal(
+                filename=file.filename, length=len(file.content), alt_txt=file.alt_text or None
+            )
+            upload = httpx.post(
+                str(ticket["upload_url"]),
+                content=file.content,
+                headers={"Content-Type": "application/octet-stream"},
+                timeout=60,
+            )
+        except SlackApiError as error:
+            _check_fatal(error, "files.getUploadURLExternal")
+            raise DeliveryFailed(
+                f"files.getUploadURLExternal: {error.response.get('error')}"
+            ) from error
+        except (SlackClientError, httpx.HTTPError, OSError) as error:
+            raise DeliveryFailed(f"uploading {file.filename}: {error}") from error
+        if upload.status_code != 200:
+            raise DeliveryFailed(
+                f"uploading {file.filename}: HTTP {upload.status_code} {upload.text[:200]}"
+            )
+        self.pacer.wait(destination.channel)
+        try:
+            self.requests += 1
+            done = self.poster.files_completeUploadExternal(
+                files=[{"id": ticket["file_id"], "title": file.title}],
+                channel_id=destination.channel,
+                initial_comment=message.text,
+            )
+        except SlackApiError as error:
+            _check_fatal(error, "files.completeUploadExternal")
+            if error.response.status_code >= 500:
+                raise DeliveryUnknown(
+                    f"files.completeUploadExternal: HTTP {error.response.status_code}"
+                ) from error
+            raise DeliveryFailed(
+                f"files.completeUploadExternal to {destination.label}: "
+                f"{error.response.get('error')}"
+            ) from error
+        except (SlackClientError, OSError) as error:
+            raise DeliveryUnknown(
+                f"files.completeUploadExternal: {type(error).__name__}: {error}"
+            ) from error
+        shared = (done.get("files") or [{}])[0]
+        return f"file:{shared.get('id', ticket['file_id'])}"
+
     def find(self, channel: str, message_key: str, since: datetime) -> str | None:
-        """Looks for our message by its metadata in the channel's recent history."""
+        """Looks for our message by its metadata in the channel's recent history, or by the
+        name its attachment was posted under (a file share carries no metadata)."""
+        stem = attachment_name(message_key, "").rstrip(".")
         cursor: str | None = None
         for _ in range(HISTORY_PAGES):
             kwargs: dict[str, Any] = {
@@ -236,6 +295,9 @@ class SlackNotifier:
                     and payload.get("message_key") == message_key
                 ):
                     return str(message["ts"])
+                for shared in message.get("files") or []:
+                    if str(shared.get("name", "")).rsplit(".", 1)[0] == stem:
+                        return f"file:{shared.get('id')}"
             cursor = (page.get("response_metadata") or {}).get("next_cursor")
             if not cursor:
                 return None

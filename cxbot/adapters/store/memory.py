@@ -49,12 +49,19 @@ class MemoryHistory:
             )
 
     def changes(
-        self, *, entity_id_prefix: str | None = None, limit: int | None = None
+        self,
+        *,
+        entity_id_prefix: str | None = None,
+        limit: int | None = None,
+        entity: str | None = None,
+        since: datetime | None = None,
     ) -> list[Change]:
         found = [
             e.change
             for e in self.entries
-            if entity_id_prefix is None or e.change.entity_id.startswith(entity_id_prefix)
+            if (entity_id_prefix is None or e.change.entity_id.startswith(entity_id_prefix))
+            and (entity is None or e.change.entity == entity)
+            and (since is None or e.change.at >= since)
         ]
         return found[:limit] if limit is not None else found
 

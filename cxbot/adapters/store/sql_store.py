@@ -207,13 +207,22 @@ class SqlChangeHistory(SqlBase):
     """The hash-chained change history, read back."""
 
     def changes(
-        self, *, entity_id_prefix: str | None = None, limit: int | None = None
+        self,
+        *,
+        entity_id_prefix: str | None = None,
+        limit: int | None = None,
+        entity: str | None = None,
+        since: datetime | None = None,
     ) -> list[Change]:
         query = select(changes_table).order_by(changes_table.c.id)
         if entity_id_prefix is not None:
             query = query.where(
                 changes_table.c.entity_id.startswith(entity_id_prefix, autoescape=True)
             )
+        if entity is not None:
+            query = query.where(changes_table.c.entity == entity)
+        if since is not None:
+            query = query.where(changes_table.c.at >= since)
         if limit is not None:
             query = query.limit(limit)
         with self.engine.connect() as conn:

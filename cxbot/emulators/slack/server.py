@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from cxbot.emulators.http import EmulatorServer, Fault, Request, Response, TokenBucket
+from cxbot.emulators.slack.files import FileError, FileUploads
 from cxbot.emulators.slack.interactivity import Interactivity
 
 # Requests per minute of Slack's documented tiers; "special" is chat.postMessage's
@@ -31,6 +32,12 @@ METHOD_TIERS = {
     "chat.postEphemeral": 4,
     "views.open": 4,
     "views.publish": 4,
+    "files.getUploadURLExternal": 4,
+    "files.completeUploadExternal": 4,
+}
+METHOD_SCOPES = {  # checked as Slack does: missing_scope, with needed and provided
+    "files.getUploadURLExternal": "files:write",
+    "files.completeUploadExternal": "files:write",
 }
 MAX_BLOCKS = 50
 MAX_SECTION_TEXT = 3000
@@ -45,7 +52,7 @@ MAX_ID = 255
 MAX_PRIVATE_METADATA = 3000
 BOT_SCOPES = (  # what an install from slack-app-manifest.yaml grants
     "chat:write,im:write,users:read,users:read.email,channels:read,groups:read,"
-    "channels:history,groups:history,im:history,commands"
+    "channels:history,groups:history,im:history,commands,files:write"
 )
 
 
@@ -99,6 +106,7 @@ class SlackEmulator(EmulatorServer):
         self.ephemerals: list[dict[str, Any]] = []
         self.homes: dict[str, dict[str, Any]] = {}  # user → the published Home view
         self.views: dict[str, dict[str, Any]] = {}  # view id → {"user", "view"} (modals)
+        self.uploads = FileUploads(lambda: next(self._ids))
         self.app = Interactivity(self, clock)
         """Slack calling the app: set `app.request_url` and `app.signing_secret`."""
 
@@ -140,6 +148,14 @@ class SlackEmulator(EmulatorServer):
             with self.lock:
                 self.responses.append(request.body if isinstance(request.body, dict) else {})
             return Response(200, {"ok": True})
+        if request.path.startswith("/upload/v1/"):  # an upload URL Slack gave the app
+            with self.lock:
+                status, text = self.uploads.receive(
+                    request.path.removeprefix("/upload/v1/"),
+                    request.raw,
+                    request.headers.get("content-type", ""),
+                )
+            return Response(status, text)
         method = request.path.removeprefix("/api/")
         handler = getattr(self, "_" + method.replace(".", "_"), None)
         try:
@@ -147,8 +163,21 @@ class SlackEmulator(EmulatorServer):
             self._authenticate(request, args)
             if handler is None:
                 raise SlackError("unknown_method", 404)
+            needed = METHOD_SCOPES.get(method)
+            if needed and needed not in self.scopes.split(","):
+                return Response(
+                    200,
+                    {
+                        "ok": False,
+                        "error": "missing_scope",
+                        "needed": needed,
+                        "provided": self.scopes,
+                    },
+                )
             self._throttle(method)
             return Response(200, {"ok": True, **handler(args)}, self._scope_headers(method))
+        except FileError as error:
+            return Response(200, {"ok": False, "error": error.code})
         except SlackError as error:
             if error.error == "ratelimited":
                 self.rate_limited += 1
@@ -270,6 +299,44 @@ class SlackEmulator(EmulatorServer):
                 message["metadata"] = metadata
             channel.messages.append(message)
         return {"channel": channel.id, "ts": ts, "message": message}
+
+    # files -------------------------------------------------------------------
+    def _files_getUploadURLExternal(self, args: dict[str, Any]) -> dict[str, Any]:
+        with self.lock:
+            return self.uploads.get_upload_url(args, self.base_url)
+
+    def _files_completeUploadExternal(self, args: dict[str, Any]) -> dict[str, Any]:
+        comment = str(args.get("initial_comment") or "")
+        if len(comment) > MAX_MESSAGE_TEXT:
+            raise SlackError("msg_too_long")
+        channel_id = args.get("channel_id") or (str(args.get("channels") or "").split(",")[0])
+        channel = self._member_channel(channel_id) if channel_id else None
+        thread = args.get("thread_ts")
+        with self.lock:
+            if thread and (channel is None or not any(m["ts"] == thread for m in channel.messages)):
+                raise SlackError("invalid_thread_ts")
+            files = self.uploads.complete(args)
+            if channel is not None:
+                ts = f"{int(self.clock())}.{next(self._ts):06d}"
+                message: dict[str, Any] = {
+                    "type": "message",
+                    "user": self.bot_user,
+                    "ts": ts,
+                    "text": comment,
+                    "files": [f.as_shared(self.bot_user, channel.id, ts) for f in files],
+                    "upload": True,
+                    "display_as_bot": False,
+                }
+                if thread:
+                    message["thread_ts"] = thread
+                channel.messages.append(message)
+        return {"files": [{"id": f.id, "title": f.title} for f in files]}
+
+    def file_content(self, file_id: str) -> bytes | None:
+        """The bytes uploaded for a file (what a person would download)."""
+        with self.lock:
+            file = self.uploads.files.get(file_id)
+            return file.content if file else None
 
     def _chat_update(self, args: dict[str, Any]) -> dict[str, Any]:
         channel = self._member_channel(args.get("channel"))

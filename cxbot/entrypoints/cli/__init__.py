@@ -8,6 +8,7 @@ from cxbot.entrypoints.cli import (  # noqa: F401 - importing registers the comm
     decisions,
     launches,
     reminders,
+    reports,
     service,
     serving,
 )

@@ -1,0 +1,1 @@
+"""The weekly report's charts (matplotlib) and pages (jinja2)."""
