@@ -14,6 +14,7 @@ from bench import (
     reminders,
     slack_actions,
     startup,
+    weekly_report,
 )
 
 BENCHMARKS = {
@@ -24,6 +25,7 @@ BENCHMARKS = {
     "startup": startup.run,
     "slack-actions": slack_actions.run,
     "notion-webhooks": notion_webhooks.run,
+    "weekly-report": weekly_report.run,
 }
 
 

@@ -427,6 +427,7 @@ def _wire(
             write_calendar=lambda today: str(write_demo_calendar(today)),
             owners_file=str(DEMO_OWNERS),
             clock=clock,
+            weekly=weekly,
         ),
         worker_database=worker_database,
         close=close,

@@ -22,6 +22,7 @@ from cxbot.entrypoints.cli.serving import _slack_app
 from cxbot.entrypoints.service import serve_requests
 from cxbot.ports.slack import HttpAnswer
 from cxbot.settings import PROJECT_ROOT, Settings
+from tests.conftest import reminders_with_cx
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 SEOUL = ZoneInfo("Asia/Seoul")
@@ -67,13 +68,7 @@ def slack_app_rig(
     parent = notion.workspace.add_page("CX 운영")
     for name, email in PEOPLE:
         notion.workspace.add_person(name, email)
-    reminders_file = tmp_path / "reminders.yaml"
-    reminders_file.write_text(
-        (PROJECT_ROOT / "jobs" / "reminders.yaml")
-        .read_text(encoding="utf-8")
-        .replace('cx: ""', f'cx: "{cx}"'),
-        encoding="utf-8",
-    )
+    reminders_file = reminders_with_cx(tmp_path, cx)
     settings = Settings(
         cxbot_database_url=f"sqlite:///{tmp_path / 'cxbot.db'}",
         cxbot_reminders_file=reminders_file,

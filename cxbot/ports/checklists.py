@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -80,9 +80,11 @@ class ChangeHistory(Protocol):
         limit: int | None = None,
         entity: str | None = None,
         since: datetime | None = None,
+        entity_ids: Collection[str] | None = None,
     ) -> list[Change]:
-        """Oldest first; only ids starting with the prefix, of one kind of entity
-        (checklist_item, launch, promotion, decision), recorded at or after `since`."""
+        """Oldest first; only ids starting with the prefix (or among `entity_ids`), of one
+        kind of entity (checklist_item, launch, promotion, decision), recorded at or after
+        `since`."""
         ...
 
     def chain(self) -> Iterator[ChainedEntry]:

@@ -10,6 +10,7 @@ from cxbot.service.calendar_sync import CalendarReport, CalendarSync
 from cxbot.service.clock import Clock
 from cxbot.service.launches import Launches, LaunchResult
 from cxbot.service.reminders import ReminderReport, Reminders
+from cxbot.service.weekly_report import RenderedReport, WeeklyReports
 
 DEMO_NAME = "데모 제휴몰 입점"
 
@@ -21,6 +22,7 @@ class DemoResult:
     reminders: ReminderReport
     calendar: CalendarReport
     calendar_file: str
+    report: RenderedReport  # this week's report, as HTML
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -31,6 +33,7 @@ class Demo:
     write_calendar: Callable[[date], str]
     owners_file: str
     clock: Clock
+    weekly: WeeklyReports
 
     def run(self, *, open_date: date | None = None) -> DemoResult:
         """Idempotent: running it again changes nothing (or moves the opening day)."""
@@ -44,10 +47,12 @@ class Demo:
         reminders = self.reminders.run(now=self.clock.now(), dry_run=True)
         calendar_file = self.write_calendar(today)
         calendar = self.calendar_from_file(calendar_file).run(now=self.clock.now())
+        report = self.weekly.render(self.weekly.picture(today=today), "html")
         return DemoResult(
             plan=plan,
             today=today,
             reminders=reminders,
             calendar=calendar,
             calendar_file=calendar_file,
+            report=report,
         )

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Protocol
 
 from cxbot.domain.calendar import BusinessCalendar
@@ -31,11 +31,12 @@ from cxbot.ports.promotions import PromotionRepository
 from cxbot.ports.reminders import ReminderEntry
 from cxbot.ports.reports import ReportCharts, ReportPages
 from cxbot.service.delivery import Attachment, ExactlyOnce, Message, attachment_name
-from cxbot.service.errors import InputError, NotFound
+from cxbot.service.errors import InputError, NotFound, RemoteError
 
 log = logging.getLogger(__name__)
 
 FORMATS = ("html", "md", "png")
+WRAP_UP = timedelta(weeks=4)  # after D+14, a launch with open items stays this long
 
 
 class ReportSummary(Protocol):
@@ -94,8 +95,12 @@ class WeeklyReports:
         launch_changes = self.history.changes(entity="launch", since=week_start)
         pictures = []
         for launch in launches:
+            if launch_key is None and self._long_over(launch, as_of):
+                continue  # history: not even read
             items = self.launches.items_of(launch.key)
-            history = self.history.changes(entity_id_prefix=f"{launch.key}/")
+            history = self.history.changes(
+                entity="checklist_item", entity_ids=[item.key for item in items]
+            )
             if launch_key is None and not self._running(launch, items, history, as_of):
                 continue
             history += [c for c in launch_changes if c.entity_id == launch.key]
@@ -128,15 +133,20 @@ class WeeklyReports:
             lead_required=self.lead_required,
         )
 
+    def _long_over(self, launch: Launch, as_of: date) -> bool:
+        last_day = self.calendar.shift_business_days(launch.open_date, AFTER_OPENING)
+        return as_of > last_day + WRAP_UP
+
     def _running(
         self, launch: Launch, items: list[ChecklistItem], history: list[Change], as_of: date
     ) -> bool:
-        """Shown: a launch that existed by then and is not over (past D+14 with nothing
-        left open)."""
+        """Shown: a launch that existed by then and is not over — up to D+14, and for
+        four more weeks while items are still open; older launches are history."""
         created = min((c.at for c in history), default=None)
         if created is not None and created.astimezone(self.tz).date() > as_of:
             return False
-        if as_of <= self.calendar.shift_business_days(launch.open_date, AFTER_OPENING):
+        last_day = self.calendar.shift_business_days(launch.open_date, AFTER_OPENING)
+        if as_of <= last_day:
             return True
         book = StatusBook(status_timelines(history), self.tz)
         return any(book.status(item, as_of).is_open for item in items)
@@ -150,25 +160,21 @@ class WeeklyReports:
         stem = name or f"weekly-{picture.week.label}"
         if fmt == "png":
             return RenderedReport({f"{stem}.png": self.charts.summary(picture)}, f"{stem}.png")
+        drawn = self.charts.pairs(picture.launches, "svg" if fmt == "html" else "png")
         if fmt == "html":
             svgs = {}
-            for launch in picture.launches:
-                key = launch.launch.key
-                svgs[f"burn_up:{key}"] = self.charts.burn_up(launch, "svg").decode()
-                svgs[f"departments:{key}"] = self.charts.departments(launch, "svg").decode()
+            for launch, (burn_up, departments) in zip(picture.launches, drawn, strict=True):
+                svgs[f"burn_up:{launch.launch.key}"] = burn_up.decode()
+                svgs[f"departments:{launch.launch.key}"] = departments.decode()
             page = self.pages.html(picture, svgs)
             return RenderedReport({f"{stem}.html": page.encode()}, f"{stem}.html")
         files: dict[str, bytes] = {}
         paths = {}
-        for number, launch in enumerate(picture.launches, start=1):
-            key = launch.launch.key
-            for chart, draw in (
-                ("burn_up", self.charts.burn_up),
-                ("departments", self.charts.departments),
-            ):
+        for number, (launch, pair) in enumerate(zip(picture.launches, drawn, strict=True), 1):
+            for chart, content in zip(("burn_up", "departments"), pair, strict=True):
                 path = f"{stem}/{number:02d}-{chart.replace('_', '-')}.png"
-                files[path] = draw(launch, "png")
-                paths[f"{chart}:{key}"] = path
+                files[path] = content
+                paths[f"{chart}:{launch.launch.key}"] = path
         files[f"{stem}.md"] = self.pages.markdown(picture, paths).encode()
         return RenderedReport(files, f"{stem}.md")
 
@@ -211,7 +217,11 @@ class WeeklyReports:
                 alt_text=_alt_text(picture),
             ),
         )
-        state, why = self.delivery.send(key, destination, message, now)
+        try:
+            state, why = self.delivery.send(key, destination, message, now)
+        except RemoteError:  # refused outright (token, scope): certainly not posted
+            ledger.release(key)
+            raise
         if state == "failed":
             ledger.release(key)  # refused, so certainly not posted: the next run tries again
         return PostOutcome(key, state, why)

@@ -6,8 +6,6 @@ elsewhere unless CI is set, where their absence is a failure.
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -16,42 +14,9 @@ import pytest
 from click.testing import CliRunner
 
 from cxbot.entrypoints.cli import cli
-from cxbot.settings import PROJECT_ROOT
+from tests.browser import ARTIFACTS, CHROMIUM, FLAGS, chromium, require_browser
 
-ARTIFACTS = PROJECT_ROOT / "test-artifacts"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-TOOLS = CHROMIUM and shutil.which("pdftotext") and shutil.which("pdfinfo")
-if not TOOLS:
-    if os.environ.get("CI"):
-        pytest.fail(
-            "chromium and poppler-utils are required in CI (.ci/run installs them)", pytrace=False
-        )
-    pytest.skip(
-        "needs chromium and poppler-utils (apt-get install chromium fonts-noto-cjk poppler-utils)",
-        allow_module_level=True,
-    )
-
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--hide-scrollbars",
-]
-
-
-def _chromium(tmp_path: Path, *args: str) -> None:
-    profile = tmp_path / f"profile-{len(list(tmp_path.glob('profile-*')))}"
-    subprocess.run(
-        [CHROMIUM, *FLAGS, f"--user-data-dir={profile}", *args],  # type: ignore[list-item]
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
+require_browser()
 
 
 @pytest.fixture
@@ -110,11 +75,11 @@ def test_the_report_renders_shows_korean_and_prints_everything(
     ARTIFACTS.mkdir(exist_ok=True)
     screenshot = ARTIFACTS / "audit-report.png"
     screenshot.unlink(missing_ok=True)
-    _chromium(tmp_path, f"--screenshot={screenshot}", "--window-size=1280,1800", report.as_uri())
+    chromium(tmp_path, f"--screenshot={screenshot}", "--window-size=1280,1800", report.as_uri())
     assert screenshot.exists() and screenshot.stat().st_size > 20_000
 
     pdf = tmp_path / "report.pdf"
-    _chromium(tmp_path, "--no-pdf-header-footer", f"--print-to-pdf={pdf}", report.as_uri())
+    chromium(tmp_path, "--no-pdf-header-footer", f"--print-to-pdf={pdf}", report.as_uri())
     pages = int(
         next(
             line.split()[-1]
@@ -155,7 +120,7 @@ def test_korean_glyphs_are_drawn_not_empty_boxes(tmp_path: Path) -> None:
     shots = []
     for page in (korean, boxes):
         shot = tmp_path / f"{page.stem}.png"
-        _chromium(tmp_path, f"--screenshot={shot}", "--window-size=600,80", page.as_uri())
+        chromium(tmp_path, f"--screenshot={shot}", "--window-size=600,80", page.as_uri())
         shots.append(shot.read_bytes())
     assert shots[0] != shots[1], "Korean text renders as empty boxes: install fonts-noto-cjk"
     fonts = subprocess.run(

@@ -8,7 +8,6 @@ from typing import Any
 
 import click
 import pytest
-from click.testing import CliRunner, Result
 
 from cxbot.emulators.notion import NotionEmulator
 from cxbot.entrypoints.cli import cli
@@ -16,20 +15,6 @@ from cxbot.settings import PROJECT_ROOT
 
 README = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
 OWNERS = PROJECT_ROOT / "examples" / "owners.yaml"
-
-
-@pytest.fixture
-def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
-    """Runs cxbot in an empty folder with its own SQLite store and no credentials."""
-    monkeypatch.chdir(tmp_path)
-    for name in ("NOTION_TOKEN", "NOTION_PARENT_PAGE_ID", "CXBOT_DATABASE_URL", "CXBOT_LOCALE"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("CXBOT_ACTOR", "cli:tester")
-
-    def invoke(*args: str, env: dict[str, str] | None = None) -> Result:
-        return CliRunner().invoke(cli, list(args), obj={}, env=env, catch_exceptions=False)
-
-    return invoke
 
 
 def test_demo_runs_on_the_embedded_default_and_is_idempotent(run: Any, tmp_path: Path) -> None:

@@ -5,12 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pytest
-from click.testing import CliRunner, Result
 from openpyxl import Workbook  # type: ignore[import-untyped]
 from openpyxl.styles import Font  # type: ignore[import-untyped]
-
-from cxbot.entrypoints.cli import cli
 
 HEADER = [
     "No",
@@ -47,18 +43,6 @@ ROWS: list[list[object]] = [
     [9, "가을 정산", "9/1", "", "", "재무", "", "", "", ""],
     [10, "주말 특가", "12/12(토)", "", "", "마케팅", "", "", "취소 시 환불 불가", ""],
 ]
-
-
-@pytest.fixture
-def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
-    monkeypatch.chdir(tmp_path)
-    for name in ("NOTION_TOKEN", "NOTION_PARENT_PAGE_ID", "CXBOT_DATABASE_URL", "CXBOT_LOCALE"):
-        monkeypatch.delenv(name, raising=False)
-
-    def invoke(*args: str, env: dict[str, str] | None = None) -> Result:
-        return CliRunner().invoke(cli, list(args), obj={}, env=env, catch_exceptions=False)
-
-    return invoke
 
 
 def _workbook(path: Path) -> Path:

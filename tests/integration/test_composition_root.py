@@ -17,7 +17,7 @@ from cxbot.emulators.notion import NotionEmulator
 from cxbot.emulators.slack import SlackEmulator
 from cxbot.service.scheduled_jobs import job_functions
 from cxbot.settings import PROJECT_ROOT, Settings
-from tests.conftest import ManualClock
+from tests.conftest import ManualClock, reminders_with_cx
 
 SEOUL = ZoneInfo("Asia/Seoul")
 MONDAY_1752 = datetime(2027, 1, 4, 17, 52, tzinfo=SEOUL)
@@ -32,13 +32,7 @@ def wired(tmp_path: Path, notion: NotionEmulator, clock: ManualClock) -> Iterato
     for name, email in [("김지현", "jihyun.kim@example.com"), ("박준호", "junho.park@example.com")]:
         slack.add_user(name, email)
     parent = notion.workspace.add_page("CX 운영")
-    reminders_file = tmp_path / "reminders.yaml"
-    reminders_file.write_text(
-        (PROJECT_ROOT / "jobs" / "reminders.yaml")
-        .read_text(encoding="utf-8")
-        .replace('cx: ""', f'cx: "{cx}"'),
-        encoding="utf-8",
-    )
+    reminders_file = reminders_with_cx(tmp_path, cx)
     settings = Settings(
         cxbot_database_url=f"sqlite:///{tmp_path / 'cxbot.db'}",
         cxbot_reminders_file=reminders_file,

@@ -137,10 +137,11 @@ def test_doctor_names_missing_scopes_and_channels(slack: SlackEmulator) -> None:
     ok, lines = check_slack(reader, {"cx": member, "dept:sales": outside})
     assert not ok
     assert any(f"channel dept:sales ({outside}): the bot is not a member" in line for line in lines)
-    assert any("✓ Slack scopes: all 10 granted" in line for line in lines)
+    assert any("✓ Slack scopes: all 11 granted" in line for line in lines)
     slack.scopes = "chat:write,users:read"
     ok, lines = check_slack(reader, {"cx": member})
     assert not ok and any("im:write (to open a DM" in line for line in lines)
+    assert any("files:write (to post the weekly report's chart" in line for line in lines)
     bad = WebClient(token="xoxb-wrong", base_url=slack.api_url)
     ok, lines = check_slack(bad, {})
     assert not ok and "invalid_auth" in lines[0] and "xoxb-wrong" not in lines[0]

@@ -11,8 +11,12 @@ from __future__ import annotations
 import contextlib
 import io
 import logging
+import multiprocessing
+import os
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 import matplotlib
@@ -46,7 +50,19 @@ COLORS = {
     "opening": "#243b53",
 }
 SUMMARY_LAUNCHES = 6
+PARALLEL_FROM = 8  # launches: fewer are drawn here, more by one process per core
 _LOCK = threading.Lock()  # rc_context changes matplotlib's global settings
+_WORKER: MatplotlibCharts | None = None
+
+
+def _start_worker(labels: dict[str, str], dpi: int) -> None:
+    global _WORKER
+    _WORKER = MatplotlibCharts(labels, dpi=dpi, quiet=True)
+
+
+def _draw_pair(launch: LaunchPicture, fmt: str) -> tuple[bytes, bytes]:
+    assert _WORKER is not None
+    return _WORKER.burn_up(launch, fmt), _WORKER.departments(launch, fmt)
 
 
 def cjk_fonts() -> list[str]:
@@ -66,10 +82,10 @@ def cjk_fonts() -> list[str]:
 class MatplotlibCharts:
     """Burn-up and department charts per launch, and one PNG of the week for Slack."""
 
-    def __init__(self, labels: Mapping[str, str], *, dpi: int = 110) -> None:
+    def __init__(self, labels: Mapping[str, str], *, dpi: int = 110, quiet: bool = False) -> None:
         self.labels, self.dpi = labels, dpi
         self.fonts = cjk_fonts()
-        if not self.fonts:
+        if not self.fonts and not quiet:
             log.warning(
                 "no CJK font found (%s): Korean text in PNG charts will show as boxes; "
                 "install fonts-noto-cjk",
@@ -79,16 +95,39 @@ class MatplotlibCharts:
     # one launch --------------------------------------------------------------------------
     def burn_up(self, launch: LaunchPicture, fmt: str) -> bytes:
         with self._style():
-            figure = Figure(figsize=(7.2, 3.0), layout="constrained")
+            figure = Figure(figsize=(7.2, 3.0))
+            figure.subplots_adjust(left=0.08, right=0.985, top=0.9, bottom=0.1)
             self._draw_burn_up(figure.add_subplot(), launch)
             return self._save(figure, fmt)
 
     def departments(self, launch: LaunchPicture, fmt: str) -> bytes:
         with self._style():
             rows = max(1, len(launch.departments))
-            figure = Figure(figsize=(7.2, 1.0 + 0.26 * rows), layout="constrained")
+            height = 1.0 + 0.26 * rows
+            figure = Figure(figsize=(7.2, height))
+            figure.subplots_adjust(
+                left=0.2, right=0.985, top=1 - 0.62 / height, bottom=0.35 / height
+            )
             self._draw_departments(figure.add_subplot(), launch)
             return self._save(figure, fmt)
+
+    def pairs(self, launches: Sequence[LaunchPicture], fmt: str) -> list[tuple[bytes, bytes]]:
+        """Both charts of every launch. matplotlib draws on one core, so a report of many
+        launches is drawn by one process per core (spawned clean, never forked from a
+        process with threads); should that fail, here, one after another."""
+        workers = min(os.cpu_count() or 1, 4)
+        if len(launches) >= PARALLEL_FROM and workers > 1:
+            try:
+                with ProcessPoolExecutor(
+                    max_workers=workers,
+                    mp_context=multiprocessing.get_context("spawn"),
+                    initializer=_start_worker,
+                    initargs=(dict(self.labels), self.dpi),
+                ) as pool:
+                    return list(pool.map(_draw_pair, launches, [fmt] * len(launches)))
+            except (OSError, BrokenProcessPool) as error:
+                log.warning("drawing charts in one process (%s)", error)
+        return [(self.burn_up(launch, fmt), self.departments(launch, fmt)) for launch in launches]
 
     # the week, for Slack ----------------------------------------------------------------
     def summary(self, picture: WeeklyPicture) -> bytes:
@@ -177,7 +216,7 @@ class MatplotlibCharts:
             fontsize=10,
             loc="left",
         )
-        axes.legend(loc="upper left", fontsize=7, frameon=False)
+        axes.legend(loc="lower right", fontsize=7, frameon=False)
         for side in ("top", "right"):
             axes.spines[side].set_visible(False)
 
@@ -225,6 +264,7 @@ class MatplotlibCharts:
             "svg.fonttype": "none",  # text stays text: the browser draws it with its fonts
             "svg.hashsalt": "cxbot",  # the same chart gives the same SVG
             "axes.unicode_minus": False,
+            "text.parse_math": False,  # a department named "$5 특가" is text, not TeX
         }
         with _LOCK, rc_context(settings):
             yield

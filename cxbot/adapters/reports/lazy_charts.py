@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from cxbot.domain.weekly_report import LaunchPicture, WeeklyPicture
@@ -28,6 +28,9 @@ class LazyCharts:
 
     def departments(self, launch: LaunchPicture, fmt: str) -> bytes:
         return self._made().departments(launch, fmt)
+
+    def pairs(self, launches: Sequence[LaunchPicture], fmt: str) -> list[tuple[bytes, bytes]]:
+        return self._made().pairs(launches, fmt)
 
     def summary(self, picture: WeeklyPicture) -> bytes:
         return self._made().summary(picture)

@@ -7,7 +7,7 @@ changes share one `MemoryHistory`, as the SQL ones share one table.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
@@ -55,13 +55,16 @@ class MemoryHistory:
         limit: int | None = None,
         entity: str | None = None,
         since: datetime | None = None,
+        entity_ids: Collection[str] | None = None,
     ) -> list[Change]:
+        wanted = set(entity_ids) if entity_ids is not None else None
         found = [
             e.change
             for e in self.entries
             if (entity_id_prefix is None or e.change.entity_id.startswith(entity_id_prefix))
             and (entity is None or e.change.entity == entity)
             and (since is None or e.change.at >= since)
+            and (wanted is None or e.change.entity_id in wanted)
         ]
         return found[:limit] if limit is not None else found
 

@@ -19,6 +19,7 @@ from cxbot.entrypoints.cli.common import (
     reports_errors,
 )
 from cxbot.entrypoints.cli.reminders import print_reminders
+from cxbot.entrypoints.cli.reports import DEFAULT_FOLDER, write_report
 
 ITEM_STATUSES = ("not_started", "in_progress", "done", "blocked")
 """ItemStatus's values, written out so that `--help` need not load the domain."""
@@ -58,6 +59,9 @@ def demo(ctx: click.Context, open_date: date | None) -> None:
             "dated around today):"
         )
         print_calendar(shown.calendar)
+        click.echo()
+        written = write_report(shown.report, DEFAULT_FOLDER)
+        click.echo(f"주간 리포트 (`cxbot report weekly`): {written} — 브라우저로 열거나 인쇄하세요")
 
 
 # launch ------------------------------------------------------------------------

@@ -5,13 +5,26 @@ from __future__ import annotations
 import sys
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from cxbot.entrypoints.cli.app import cli
 from cxbot.entrypoints.cli.common import err, iso_date, opened, reports_errors
 
+if TYPE_CHECKING:
+    from cxbot.service.weekly_report import RenderedReport
+
 DEFAULT_FOLDER = Path(".cxbot/reports")
+
+
+def write_report(rendered: RenderedReport, folder: Path) -> Path:
+    """Writes a report's files into `folder`; returns the report's own file."""
+    for name, content in rendered.files.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+    return folder / rendered.main
 
 
 @cli.group()
@@ -92,14 +105,10 @@ def weekly(
         picture = cases.weekly.picture(today=day, week=week_of(week, day), launch_key=launch_key)
         stem = f"weekly-{picture.week.label}" + (f"-{launch_key}" if launch_key else "")
         rendered = cases.weekly.render(picture, fmt, name=stem)
-        output.mkdir(parents=True, exist_ok=True)
-        for name, content in rendered.files.items():
-            path = output / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(content)
+        main = write_report(rendered, output)
         at_risk = len(picture.at_risk)
         click.echo(
-            f"wrote {output / rendered.main} — {picture.week.label}, as of {picture.as_of}: "
+            f"wrote {main} — {picture.week.label}, as of {picture.as_of}: "
             f"{len(picture.launches)} launch(es)"
             + (f", {at_risk} at risk" if at_risk else "")
             + f", {len(picture.promotions)} promotion(s) in the next 4 weeks"
