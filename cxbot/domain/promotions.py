@@ -14,7 +14,8 @@ from cxbot.domain.sheet_headers import KNOWN, HeaderMap, map_headers
 
 HEADER_SEARCH_ROWS = 10
 CANCELLED_WORDS = {"취소", "취소됨", "cancelled", "canceled", "cancel", "중단", "철회", "무산"}
-_STATUS_CANCELLED = ("취소", "cancel", "중단", "철회", "무산", "폐기")
+_STATUS_CANCELLED = ("취소", "cancel", "중단", "철회", "무산", "폐기", "미진행", "진행안함")
+_STATUS_NO = {"x", "n", "no", "안함", "불가", "✕", "✗", "×"}  # 진행 여부: X
 # `(취소)`, `[취소됨]`, `【cancelled】` anywhere; `취소됨`/`cancelled` or `취소 -` opening the text;
 # `~~name~~` (a strike-through typed as text). `취소 시 환불 불가` in the notes is not one.
 _MARKER = re.compile(
@@ -227,7 +228,11 @@ def strip_marker(name: str) -> str:
 
 def _status_cancelled(value: object) -> bool:
     text = normalize(value)
-    return text in CANCELLED_WORDS or any(word in text for word in _STATUS_CANCELLED)
+    return (
+        text in CANCELLED_WORDS
+        or text in _STATUS_NO
+        or any(word in text for word in _STATUS_CANCELLED)
+    )
 
 
 def _parse_row(

@@ -131,6 +131,8 @@ def read_date_cell(raw: object, *, today: date) -> DateCell | None:
         return DateCell(None, undecided=str(raw).strip().lstrip("'"))
     if re.fullmatch(r"\d{5}(?:\.\d+)?", text):
         return DateCell(_serial(float(text)))
+    if dashed := re.fullmatch(r"(\d{1,2})-(\d{1,2})", text):  # 12-01: a day, not a range
+        return DateCell(next_occurrence(int(dashed[1]), int(dashed[2]), today, text))
     return _dates(text, today, shown=str(raw).strip())
 
 
@@ -165,11 +167,12 @@ def _dates(text: str, today: date, *, shown: str) -> DateCell:
     if not rest.strip():
         return DateCell(start)
     separator = _SEPARATOR.match(rest)
-    end_match = _END.fullmatch(rest[separator.end() :]) if separator else None
-    if end_match is None:
-        leftover = rest.strip()
+    end_match = _END.match(rest, separator.end()) if separator else None
+    if end_match is None or rest[end_match.end() :].strip():
+        leftover = rest[end_match.end() :] if end_match else rest
         raise DateProblem(
-            f"{shown!r}: {leftover!r} is not part of a date — put notes in the notes column"
+            f"{shown!r}: {leftover.strip()!r} is not part of a date — put notes in the notes "
+            "column"
         )
     end = _end_point(end_match, start, shown)
     if end < start:

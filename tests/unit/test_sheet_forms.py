@@ -61,6 +61,8 @@ CAL = korean_calendar(range(2026, 2028))
         ("46357", "2026-12-01"),
         ("2026. 12. 1.", "2026-12-01"),
         ("12월 1일", "2026-12-01"),
+        ("12-01", "2026-12-01"),  # a day, not a range
+        ("12월1일", "2026-12-01"),
     ],
 )
 def test_a_date_in_any_form_planners_type(raw: object, start: str | None) -> None:
@@ -124,6 +126,7 @@ def test_undecided_dates_keep_their_own_wording(raw: str) -> None:
         ("2026-12-01 10:00 (미정)", "'(미정)'"),  # text after a date is never dropped
         ("12/1 오픈", "'오픈'"),
         ("12/1~", "'~'"),
+        ("12/1 ~ 12/3 (3일간)", "'(3일간)' is not part"),
         ("12/3~12/1", "ends before it starts"),
         ("내일", "is not a date"),
         ("2026-13-01", "not a real date"),
@@ -283,6 +286,8 @@ def test_a_date_set_later_is_a_change_with_its_lead_time() -> None:
         ("블랙프라이데이", "", "진행 취소"),
         ("블랙프라이데이", "", "Canceled"),
         ("블랙프라이데이", "", "중단"),
+        ("블랙프라이데이", "", "X"),  # a 진행 여부 column
+        ("블랙프라이데이", "", "미진행"),
     ],
 )
 def test_cancellation_as_planners_mark_it(name: str, notes: str, status: str) -> None:
