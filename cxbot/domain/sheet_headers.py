@@ -117,6 +117,10 @@ def _is_send_date(key: str) -> bool:
     return "발송" in key or (messaging and any(w in key for w in _WHEN))
 
 
+# Row numbers: read by nobody, and not worth naming as "not read".
+ROW_NUMBER_HEADERS = {"no", "번호", "순번", "연번", "num", "number", "순서"}
+
+
 def header_key(text: object) -> str:
     """'SMS / PUSH 발송일' → 'smspush발송일': width, case, spaces and punctuation folded."""
     folded = unicodedata.normalize("NFKC", str(text or "")).lower()
@@ -167,7 +171,7 @@ def map_headers(
     unmapped = tuple(
         (position, str(row[position]).strip())
         for position, key in enumerate(keys)
-        if key and position not in taken
+        if key and position not in taken and key not in ROW_NUMBER_HEADERS
     )
     return HeaderMap(columns=columns, more_send_dates=tuple(more_send_dates), unmapped=unmapped)
 

@@ -84,7 +84,7 @@ def test_a_messy_sheet_through_calendar_sync_dry_run(run: Any, tmp_path: Path) -
     for cancelled in ("크리스마스", "11번가", "그어진 행사"):
         assert cancelled not in out
     # Columns with data that no field took are named.
-    assert "columns not read: A (No), H (랜딩 URL)" in everything
+    assert "columns not read: H (랜딩 URL)" in everything  # the row numbers are no loss
     # The late-notice alert that would be sent quotes the sheet's own wording.
     assert "시작일 미정 ‘미정’" in out and "SMS/푸시 미정 ‘추후 공지’" in out
 
