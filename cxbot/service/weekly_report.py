@@ -229,15 +229,17 @@ class WeeklyReports:
     def run(self, *, tick: datetime) -> dict[str, object]:
         """The weekly job: last week's report (this week's on any day but Monday), once."""
         now = self.clock().astimezone(tick.tzinfo) if self.clock else tick
-        picture = self.picture(today=tick.astimezone(self.tz).date())
-        outcome = self.post(picture, now=now, key=f"weekly-report|{picture.week.label}")
+        today = tick.astimezone(self.tz).date()
+        week = ReportWeek.reported_on(today)
+        key = f"weekly-report|{week.label}"
+        self.delivery.recover(now)
+        if self.delivery.ledger.recorded([key]):  # posted: not even built again
+            return {"week": week.label, "launches": None, "state": "already sent"}
+        picture = self.picture(today=today, week=week)
+        outcome = self.post(picture, now=now, key=key)
         if outcome.state in ("failed", "unknown"):
             log.warning("weekly report %s: %s (%s)", outcome.key, outcome.state, outcome.why)
-        return {
-            "week": picture.week.label,
-            "launches": len(picture.launches),
-            "state": outcome.state,
-        }
+        return {"week": week.label, "launches": len(picture.launches), "state": outcome.state}
 
 
 def _alt_text(picture: WeeklyPicture) -> str:
