@@ -105,18 +105,23 @@ class GoogleSheetSource:
         struck = self._struck(quoted, len(rows)) if rows else frozenset()
         return SourceRead(rows=rows, revision=self._revision or "unknown", struck=struck)
 
-    def _struck(self, quoted: str, height: int) -> frozenset[tuple[int, int]]:
+    def _struck(self, quoted: str, height: int) -> frozenset[tuple[int, int]] | None:
         """Cells drawn with strike-through (a planner's "cancelled"): values.get cannot say,
-        so one more read asks for that one format field of the rows just read."""
+        so one more read asks for that one format field of the rows just read. None when
+        that read fails: the values are still good, the strike-through unknown this time."""
         url = gspread.urls.SPREADSHEET_URL % self.spreadsheet_id
         params: dict[str, str | int | bool | float | list[str] | None] = {
             "ranges": f"{quoted}!A1:ZZ{height}",
             "fields": STRUCK_FIELDS,
         }
-        answer = self._call(
-            lambda: self.client.http_client.request("get", url, params=params).json(),
-            f"read the strike-through in worksheet {self.worksheet!r}",
-        )
+        try:
+            answer = self._call(
+                lambda: self.client.http_client.request("get", url, params=params).json(),
+                f"read the strike-through in worksheet {self.worksheet!r}",
+            )
+        except RemoteError as error:
+            log.warning("%s; promotions cancelled before stay cancelled this time", error)
+            return None
         return struck_cells(answer)
 
     def _call(self, operation: Callable[[], Any], what: str) -> Any:

@@ -130,7 +130,7 @@ def read_sheet(
     *,
     today: date,
     headers: Mapping[str, Sequence[str]] | None = None,
-    struck: Collection[tuple[int, int]] = (),
+    struck: Collection[tuple[int, int]] | None = (),
 ) -> SheetRead:
     """Parses raw cell values. Bad rows are reported with row, column and value; the rest read.
 
@@ -147,7 +147,7 @@ def read_sheet(
     send_positions += list(mapped.more_send_dates)
     parsed: list[Promotion] = []
     problems: list[RowProblem] = []
-    struck_cells = set(struck)
+    struck_cells = set(struck or ())
     for index in range(header_index + 1, len(rows)):
         cells = rows[index]
         row_number = index + 1

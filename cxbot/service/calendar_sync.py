@@ -131,6 +131,13 @@ class CalendarSync:
             )
             promotions, problems, identity = sheet.promotions, sheet.problems, sheet.identity
             unmapped = sheet.unmapped
+            if read.struck is None:  # strike-through unknown: a struck-out one stays out
+                promotions = {
+                    key: replace(p, cancelled=True)
+                    if key in known and known[key].cancelled and not p.cancelled
+                    else p
+                    for key, p in promotions.items()
+                }
         except SheetLayoutError as error:
             if not active:
                 raise InputError(f"{self.source.name}: {error}") from None

@@ -301,3 +301,21 @@ def test_a_planners_sheet_over_the_wire_strike_through_and_undecided(world: Any)
     assert "name:기획전99" not in mirrored
     alert = json.loads(world.alerts()[-1])
     assert "시작일 2026-12-21 → 미정 ‘미정’" in json.dumps(alert, ensure_ascii=False)
+
+
+def test_when_the_strike_through_cannot_be_read_a_struck_promotion_stays_cancelled(
+    world: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    world.sync.run(now=NOW)
+    rows = _rows()
+    rows[2][0] = Struck("기획전 00")
+    world.sheets.edit(world.sheet_id, "프로모션", rows)
+    world.sync.run(now=NOW + timedelta(minutes=15))
+    assert world.store.promotions.promotions()["name:기획전00"].cancelled
+    rows[3][6] = "50% 할인"  # another edit, read while the format read fails
+    world.sheets.edit(world.sheet_id, "프로모션", rows)
+    world.sheets.inject(Fault("status", method="GET", path=r"^/v4/spreadsheets/[^/]+$", status=400))
+    report = world.sync.run(now=NOW + timedelta(hours=1))
+    assert {c.promotion.name: c.kind for c in report.diff.changes} == {"기획전 01": "changed"}
+    assert world.store.promotions.promotions()["name:기획전00"].cancelled
+    assert "strike-through" in caplog.text and "stay cancelled" in caplog.text
