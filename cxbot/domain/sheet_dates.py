@@ -171,8 +171,7 @@ def _dates(text: str, today: date, *, shown: str) -> DateCell:
     if end_match is None or rest[end_match.end() :].strip():
         leftover = rest[end_match.end() :] if end_match else rest
         raise DateProblem(
-            f"{shown!r}: {leftover.strip()!r} is not part of a date — put notes in the notes "
-            "column"
+            f"{shown!r}: {leftover.strip()!r} is not part of a date — put notes in the notes column"
         )
     end = _end_point(end_match, start, shown)
     if end < start:
