@@ -196,6 +196,9 @@ def test_values_get_keeps_to_the_a1_range(sheets: SheetsEmulator, gc: gspread.Cl
     assert client.values_get(sheet_id, "Sheet1!A:A")["values"] == [["이름"], ["a"], ["b"]]
     # the whole tab: the grid's range (a new sheet is 1000 rows × 26 columns)
     assert client.values_get(sheet_id, "'Sheet1'")["range"] == "Sheet1!A1:Z1000"
+    columns = client.values_get(sheet_id, "'Sheet1'!A1:B3", params={"majorDimension": "COLUMNS"})
+    assert columns["majorDimension"] == "COLUMNS"
+    assert columns["values"] == [["이름", "a", "b"], ["시작", "1", "3"]]
     with pytest.raises(gspread.exceptions.APIError):
         client.values_get(sheet_id, "'Sheet1'!C1:A1")
 

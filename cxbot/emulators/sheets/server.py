@@ -305,9 +305,20 @@ class SheetsEmulator(EmulatorServer):
         ]
         while rows and not rows[-1]:
             rows.pop()
+        dimension = (request.query.get("majorDimension") or ["ROWS"])[0]
+        if dimension not in ("ROWS", "COLUMNS"):
+            raise ApiError(
+                400,
+                f"Invalid value at 'major_dimension' (type.googleapis.com/"
+                f'google.apps.sheets.v4.Dimension), "{dimension}"',
+            )
+        if dimension == "COLUMNS" and rows:
+            width = max(len(r) for r in rows)
+            columns = [[r[c] if c < len(r) else "" for r in rows] for c in range(width)]
+            rows = [_trim(column) for column in columns]
         answer: dict[str, Any] = {
             "range": f"{_quoted(tab)}!{_a1(top, left, bottom, right)}",
-            "majorDimension": "ROWS",
+            "majorDimension": dimension,
         }
         if rows:
             answer["values"] = rows
