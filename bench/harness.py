@@ -111,6 +111,20 @@ def setup_context(
         store.close()
 
 
+def reminders_with_cx(folder: Path, cx_channel: str) -> Path:
+    """jobs/reminders.yaml with the CX channel set, written into `folder` (benches, tests)."""
+    from cxbot.settings import PROJECT_ROOT
+
+    path = folder / "reminders.yaml"
+    path.write_text(
+        (PROJECT_ROOT / "jobs" / "reminders.yaml")
+        .read_text(encoding="utf-8")
+        .replace('cx: ""', f'cx: "{cx_channel}"'),
+        encoding="utf-8",
+    )
+    return path
+
+
 def table(rows: list[tuple[str, Any]]) -> None:
     width = max(len(name) for name, _ in rows)
     for name, value in rows:

@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import SecretStr
 
-from bench.harness import NOTION_RATE, setup_context, table
+from bench.harness import NOTION_RATE, reminders_with_cx, setup_context, table
 from cxbot.adapters.yaml_files import YamlTemplates
 from cxbot.bootstrap import build
 from cxbot.domain.checklist import ItemStatus
@@ -33,7 +33,7 @@ from cxbot.emulators.slack import SlackEmulator
 from cxbot.entrypoints.cli.serving import _slack_app
 from cxbot.entrypoints.service import serve_requests
 from cxbot.service.launches import create_launch
-from cxbot.settings import PROJECT_ROOT, Settings
+from cxbot.settings import Settings
 
 PEOPLE, CLICKS, LAUNCHES, RETRIED = 50, 200, 12, 0.10
 SEOUL = ZoneInfo("Asia/Seoul")
@@ -64,13 +64,7 @@ def _run(
     parent = notion.workspace.add_page("CX 운영")
     for name, email in people:
         notion.workspace.add_person(name, email)
-    reminders_file = folder / "reminders.yaml"
-    reminders_file.write_text(
-        (PROJECT_ROOT / "jobs" / "reminders.yaml")
-        .read_text(encoding="utf-8")
-        .replace('cx: ""', f'cx: "{cx}"'),
-        encoding="utf-8",
-    )
+    reminders_file = reminders_with_cx(folder, cx)
     settings = Settings(
         cxbot_database_url=f"sqlite:///{folder / 'bench.db'}",
         cxbot_reminders_file=reminders_file,

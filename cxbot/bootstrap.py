@@ -313,7 +313,7 @@ def _wire(
         calendar=calendar,
         tz=clock.tz,
         lead_required=settings.cxbot_calendar_lead_days,
-        charts=LazyCharts(renderer.labels.get("chart")),
+        charts=LazyCharts(renderer.labels["chart"]),
         pages=report_pages,
         summary=report_pages,
         delivery=delivery,

@@ -218,17 +218,3 @@ def notion_board(
         settle=settle,
     )
     return NotionChecklistBoard(api)
-
-
-def reminders_with_cx(folder: Path, cx_channel: str) -> Path:
-    """jobs/reminders.yaml with the CX channel set, written into `folder`."""
-    from cxbot.settings import PROJECT_ROOT
-
-    path = folder / "reminders.yaml"
-    path.write_text(
-        (PROJECT_ROOT / "jobs" / "reminders.yaml")
-        .read_text(encoding="utf-8")
-        .replace('cx: ""', f'cx: "{cx_channel}"'),
-        encoding="utf-8",
-    )
-    return path

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import SecretStr
 
+from bench.harness import reminders_with_cx
 from cxbot.bootstrap import build
 from cxbot.emulators.notion import NotionEmulator
 from cxbot.emulators.slack import SlackEmulator
@@ -22,7 +23,6 @@ from cxbot.entrypoints.cli.serving import _slack_app
 from cxbot.entrypoints.service import serve_requests
 from cxbot.ports.slack import HttpAnswer
 from cxbot.settings import PROJECT_ROOT, Settings
-from tests.conftest import reminders_with_cx
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 SEOUL = ZoneInfo("Asia/Seoul")

@@ -87,9 +87,19 @@ class Renderer:
         return self.env.get_template(name).render(**context)
 
 
+BUILT_IN = Path(__file__).resolve().parents[2] / "templates"
+
+
 def _labels(folder: Path, locale: str) -> dict[str, Any]:
-    path = folder / locale / "labels.yaml"
-    if not path.exists():
-        path = folder / "ko" / "labels.yaml"
-    loaded: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return loaded
+    """The locale's labels; a group a templates folder leaves out (a newer feature's, say)
+    comes from the built-in labels of that locale, or the Korean ones."""
+    merged: dict[str, Any] = {}
+    for path in (
+        BUILT_IN / "ko" / "labels.yaml",
+        BUILT_IN / locale / "labels.yaml",
+        folder / "ko" / "labels.yaml",
+        folder / locale / "labels.yaml",
+    ):
+        if path.exists():
+            merged.update(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+    return merged

@@ -301,12 +301,9 @@ def _parse_row(
         return problem("end", end.isoformat(), f"ends before it starts ({start.isoformat()})")
     send_dates: list[date] = []
     for label, raw in sends:
-        try:
-            sent = read_date_cell(raw, today=today)
-        except DateProblem as error:
-            return None, RowProblem(
-                key=key, row=row, column=label, raw=_shown(raw), message=str(error)
-            )
+        sent = read(label, raw)  # a send column is named by its own label
+        if isinstance(sent, RowProblem):
+            return None, sent
         if sent is not None and sent.undecided:
             undecided.append(("send_date", sent.undecided))
         elif sent is not None and sent.start is not None:

@@ -34,27 +34,10 @@ SHEETS_EPOCH = date(1899, 12, 30)
 RECENT_PAST = timedelta(days=62)  # "about two months"
 NEAR_FUTURE = timedelta(days=184)  # "about six months"
 
-UNDECIDED_WORDS = (
-    "미정",
-    "일정미정",
-    "날짜미정",
-    "tbd",
-    "tba",
-    "추후공지",
-    "추후안내",
-    "추후결정",
-    "추후확정",
-    "추후",
-    "미확정",
-    "확정전",
-    "협의중",
-    "조율중",
-    "검토중",
-    "확인중",
-    "?",
-    "??",
-    "???",
-)
+# A cell that starts with one of these is undecided (`미정(12월 예정)`, `추후 공지 예정`) …
+UNDECIDED_PREFIXES = ("미정", "일정미정", "날짜미정", "tbd", "tba", "추후")
+# … and so is a cell that is exactly one of these.
+UNDECIDED_WORDS = ("미확정", "확정전", "협의중", "조율중", "검토중", "확인중", "?", "??", "???")
 NOTHING_WORDS = ("-", "--", "x", "없음", "해당없음", "n/a", "na", "none")
 
 _DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63"), "-")
@@ -125,7 +108,7 @@ def read_date_cell(raw: object, *, today: date) -> DateCell | None:
     if not text or text in NOTHING_WORDS:
         return None
     compact = re.sub(r"[\s()\[\]]", "", text)
-    if compact in UNDECIDED_WORDS or any(compact.startswith(w) for w in UNDECIDED_WORDS[:10]):
+    if compact in UNDECIDED_WORDS or compact.startswith(UNDECIDED_PREFIXES):
         return DateCell(None, undecided=str(raw).strip().lstrip("'"))
     if _VAGUE.match(text):
         return DateCell(None, undecided=str(raw).strip().lstrip("'"))

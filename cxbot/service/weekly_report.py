@@ -187,17 +187,40 @@ class WeeklyReports:
     def preview(self, picture: WeeklyPicture) -> Message:
         return self.summary.summary(picture, key=self.post_key(picture))
 
-    def post(self, picture: WeeklyPicture, *, now: datetime, key: str | None = None) -> PostOutcome:
+    def post(self, picture: WeeklyPicture, *, now: datetime) -> PostOutcome:
         """The summary and the chart to the CX channel, once per key (per week): a run
         again, a restart, a lost answer never post it twice."""
-        key = key or self.post_key(picture)
-        ledger = self.delivery.ledger
-        self.delivery.recover(now)
-        if ledger.recorded([key]):
+        key = self.post_key(picture)
+        if self._already_posted(key, now):
             return PostOutcome(key, "already sent")
+        return self._send(picture, key, now)
+
+    def run(self, *, tick: datetime) -> dict[str, object]:
+        """The weekly job: last week's report (this week's on any day but Monday), once."""
+        now = self.clock().astimezone(tick.tzinfo) if self.clock else tick
+        today = tick.astimezone(self.tz).date()
+        week = ReportWeek.reported_on(today)
+        key = f"weekly-report|{week.label}"
+        if self._already_posted(key, now):  # posted: not even built again
+            return {"week": week.label, "launches": None, "state": "already sent"}
+        picture = self.picture(today=today, week=week)
+        outcome = self._send(picture, key, now)
+        if outcome.state in ("failed", "unknown"):
+            log.warning("weekly report %s: %s (%s)", outcome.key, outcome.state, outcome.why)
+        return {"week": week.label, "launches": len(picture.launches), "state": outcome.state}
+
+    def _already_posted(self, key: str, now: datetime) -> bool:
+        """Settles what an interrupted post left behind first (found: posted; not found:
+        released, so it is posted again)."""
+        self.delivery.recover(now)
+        return bool(self.delivery.ledger.recorded([key]))
+
+    def _send(self, picture: WeeklyPicture, key: str, now: datetime) -> PostOutcome:
         destination = self.delivery.notifier.resolve(self.cx)
         if destination is None:
-            return PostOutcome(key, "waiting", "no CX channel configured (CXBOT_CX_CHANNEL)")
+            return PostOutcome(
+                key, "waiting", "no CX channel configured: set channels.cx in jobs/reminders.yaml"
+            )
         entry = ReminderEntry(
             reminder_key=key,
             recipient_key=self.cx.key,
@@ -206,8 +229,9 @@ class WeeklyReports:
             launch_key="cx",
             item_key=None,
         )
+        ledger = self.delivery.ledger
         if not ledger.claim(key, [entry], now):
-            return PostOutcome(key, "already sent")
+            return PostOutcome(key, "already sent")  # another run claimed it just now
         message = replace(
             self.summary.summary(picture, key=key),
             attachment=Attachment(
@@ -225,21 +249,6 @@ class WeeklyReports:
         if state == "failed":
             ledger.release(key)  # refused, so certainly not posted: the next run tries again
         return PostOutcome(key, state, why)
-
-    def run(self, *, tick: datetime) -> dict[str, object]:
-        """The weekly job: last week's report (this week's on any day but Monday), once."""
-        now = self.clock().astimezone(tick.tzinfo) if self.clock else tick
-        today = tick.astimezone(self.tz).date()
-        week = ReportWeek.reported_on(today)
-        key = f"weekly-report|{week.label}"
-        self.delivery.recover(now)
-        if self.delivery.ledger.recorded([key]):  # posted: not even built again
-            return {"week": week.label, "launches": None, "state": "already sent"}
-        picture = self.picture(today=today, week=week)
-        outcome = self.post(picture, now=now, key=key)
-        if outcome.state in ("failed", "unknown"):
-            log.warning("weekly report %s: %s (%s)", outcome.key, outcome.state, outcome.why)
-        return {"week": week.label, "launches": len(picture.launches), "state": outcome.state}
 
 
 def _alt_text(picture: WeeklyPicture) -> str:

@@ -12,12 +12,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from pydantic import SecretStr
 
+from bench.harness import reminders_with_cx
 from cxbot.bootstrap import build
 from cxbot.emulators.notion import NotionEmulator
 from cxbot.emulators.slack import SlackEmulator
 from cxbot.service.scheduled_jobs import job_functions
 from cxbot.settings import PROJECT_ROOT, Settings
-from tests.conftest import ManualClock, reminders_with_cx
+from tests.conftest import ManualClock
 
 SEOUL = ZoneInfo("Asia/Seoul")
 MONDAY_1752 = datetime(2027, 1, 4, 17, 52, tzinfo=SEOUL)

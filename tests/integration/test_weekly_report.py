@@ -17,13 +17,14 @@ from pydantic import SecretStr
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bench.harness import reminders_with_cx
 from cxbot.bootstrap import build
 from cxbot.domain.checklist import ItemStatus
 from cxbot.emulators.http import Fault
 from cxbot.emulators.slack import SlackEmulator
 from cxbot.service.errors import RemoteError
 from cxbot.settings import PROJECT_ROOT, Settings
-from tests.conftest import ManualClock, reminders_with_cx
+from tests.conftest import ManualClock
 
 SEOUL = ZoneInfo("Asia/Seoul")
 OWNERS = PROJECT_ROOT / "examples" / "owners.yaml"
@@ -243,3 +244,20 @@ def test_the_upload_flow_refuses_what_slack_refuses(world: World, client: WebCli
         client.files_getUploadURLExternal(filename="c.png", length=1)
     assert raised.value.response["error"] == "missing_scope"
     assert raised.value.response["needed"] == "files:write"
+
+
+def test_without_a_cx_channel_the_report_waits_and_claims_nothing(world: World) -> None:
+    configured = world.settings
+    world.settings = configured.model_copy(
+        update={"cxbot_reminders_file": PROJECT_ROOT / "jobs" / "reminders.yaml"}  # cx: ""
+    )
+    world.restart()
+    monday = datetime(2027, 1, 18, 0, 0, tzinfo=UTC)
+    world.clock.now = monday
+    report = world.cases.weekly.picture(today=monday.date())
+    outcome = world.cases.weekly.post(report, now=monday)
+    assert outcome.state == "waiting" and "channels.cx" in (outcome.why or "")
+    world.settings = configured
+    world.restart()
+    assert world.cases.weekly.run(tick=monday)["state"] == "sent"
+    assert len(world.shares()) == 1

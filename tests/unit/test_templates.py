@@ -147,3 +147,16 @@ def test_the_cli_lists_every_item_status() -> None:
     from cxbot.entrypoints.cli.launches import ITEM_STATUSES
 
     assert tuple(s.value for s in ItemStatus) == ITEM_STATUSES
+
+
+def test_a_templates_folder_without_a_newer_label_group_takes_the_built_in_one(
+    tmp_path: Path,
+) -> None:
+    from cxbot.adapters.rendering import Renderer
+
+    (tmp_path / "en").mkdir()
+    (tmp_path / "en" / "labels.yaml").write_text("weekdays: [M, T, W, T, F, S, S]\n")
+    labels = Renderer(tmp_path, "en").labels
+    assert labels["weekdays"][0] == "M"  # the folder's own
+    assert labels["chart"]["today"] == "today"  # the built-in English group it left out
+    assert Renderer(tmp_path, "ko").labels["chart"]["today"] == "오늘"

@@ -11,26 +11,9 @@ if TYPE_CHECKING:
     from cxbot.adapters.reports.charts import MatplotlibCharts
 
 
-CHART_LABELS = {  # the Korean defaults, for a templates folder whose labels.yaml has none
-    "planned": "계획 (마감 도래)",
-    "done": "완료",
-    "today": "오늘",
-    "opening": "오픈",
-    "items": "항목 수",
-    "in_progress": "진행 중",
-    "blocked": "막힘",
-    "overdue": "지연",
-    "to_do": "시작 전",
-    "burn_up": "번업: {name}",
-    "departments": "부서별 현황",
-    "week": "주간 런칭 리포트 {week}",
-    "more": "외 {n}개 런칭은 보고서에",
-}
-
-
 class LazyCharts:
-    def __init__(self, labels: Mapping[str, str] | None) -> None:
-        self.labels = {**CHART_LABELS, **(labels or {})}
+    def __init__(self, labels: Mapping[str, str]) -> None:
+        self.labels = labels
         self._charts: MatplotlibCharts | None = None
 
     def _made(self) -> MatplotlibCharts:

@@ -276,19 +276,11 @@ class Workspace:
             database = self.databases.get(database_id)
             if database is None:
                 raise not_found("database", database_id)
-            if "title" in body:
-                database.title = check_rich_text(body["title"], "body.title")
-            if "description" in body:
-                database.description = check_rich_text(body["description"], "body.description")
-            if "icon" in body:
-                database.icon = _icon(body["icon"], "body.icon")
+            _edit_shared(database, body)
             if "cover" in body:
                 database.cover = _icon(body["cover"], "body.cover")
             if "is_inline" in body:
                 database.is_inline = bool(body["is_inline"])
-            trashed = _trash_flag(body)
-            if trashed is not None:
-                database.in_trash = trashed
             database.last_edited_time = self.clock()
             return self.database_response(database)
 
@@ -369,15 +361,7 @@ class Workspace:
                 if name in source.schema and source.schema[name]["type"] != prop["type"]:
                     source.schema[name] = prop
                 source.schema.setdefault(name, prop)
-            if "title" in body:
-                source.title = check_rich_text(body["title"], "body.title")
-            if "description" in body:
-                source.description = check_rich_text(body["description"], "body.description")
-            if "icon" in body:
-                source.icon = _icon(body["icon"], "body.icon")
-            trashed = _trash_flag(body)
-            if trashed is not None:
-                source.in_trash = trashed
+            _edit_shared(source, body)
             source.last_edited_time = self.clock()
             if added or removed or renamed:
                 self._emit("data_source.schema_updated", source.id, "data_source", source.id)
@@ -746,6 +730,19 @@ class Workspace:
 def _one_title(schema: dict[str, dict[str, Any]]) -> None:
     if len([p for p in schema.values() if p["type"] == "title"]) != 1:
         raise validation("body failed validation: a data source needs exactly one title property.")
+
+
+def _edit_shared(target: Database | DataSource, body: dict[str, Any]) -> None:
+    """What a database and a data source PATCH both take: title, description, icon, trash."""
+    if "title" in body:
+        target.title = check_rich_text(body["title"], "body.title")
+    if "description" in body:
+        target.description = check_rich_text(body["description"], "body.description")
+    if "icon" in body:
+        target.icon = _icon(body["icon"], "body.icon")
+    trashed = _trash_flag(body)
+    if trashed is not None:
+        target.in_trash = trashed
 
 
 def _trash_flag(body: dict[str, Any]) -> bool | None:
