@@ -21,10 +21,28 @@ _STATUS_NO = {"x", "n", "no", "안함", "불가", "✕", "✗", "×"}  # 진행 
 _MARKER = re.compile(
     r"[(\[【<]\s*(?:행사\s*)?(?:취소|취소됨|cancel+ed|canceled|cancel|중단|철회)\s*[)\]】>]"
     r"|^\s*(?:취소됨|cancel+ed|canceled|취소|중단)\s*(?:$|[-:,.!/|])"
-    r"|(?:^|\s)(?:취소됨|cancel+ed|canceled)\s*$",
+    r"|(?:^|(?<!not)\s)(?:취소됨|cancel+ed|canceled)\s*$",
+    re.IGNORECASE,
+)
+# A cancel word anywhere in a cell, with any text around it: `행사 취소`, `취소됨 (내부 사정)`,
+# `예산 문제로 중단`. Not a word about cancelling (`취소 시 환불 불가`, `주문취소 감소 캠페인`,
+# `취소표`, `no cancellation fee`) nor a denial (`취소 아님`, `not cancelled`).
+_CANCEL_WORD = re.compile(
+    r"(?:^|(?<=[\s(\[【<,.:;/|·~\-])|(?<=행사)|(?<=진행)|(?<=이벤트)|(?<=프로모션)|(?<=오픈))"
+    r"(?<!not )(?<!미)"
+    r"(?:취소(?:됨|되었음|됐음|되었습니다|됐습니다|확정)?|cancel+ed|중단됨?|철회됨?|무산됨?|폐기됨?)"
+    r"(?=$|[\s)\]】>,.:;!/|·~\-])"
+    r"(?!\s*(?:시|하면|할|될|되면|불가|가능|수수료|규정|정책|요청|문의|건|율|률|방지|감소|아님|아니|"
+    r"안\s*함|안됨|여부|fee|policy|request)(?:$|[\s)\]】>,.:;!/|·~\-]))",
     re.IGNORECASE,
 )
 _STRUCK_TEXT = re.compile(r"^\s*~~(.+)~~\s*$")
+# A status that keeps the promotion but says it is not confirmed: kept, flagged, never
+# announced as confirmed.
+_STATUS_HOLD = (
+    "보류", "hold", "onhold", "검토중", "검토", "미확정", "확정전", "협의중", "조율중", "대기",
+    "pending", "tbd", "tentative", "가안", "예정(미확정)",
+)  # fmt: skip
 UNDECIDED_STATE = "미정"
 
 TRACKED = (
@@ -62,6 +80,7 @@ class Promotion:
     cancelled: bool = False
     undecided: tuple[tuple[str, str], ...] = ()  # (field, the cell's wording): ("start", "미정")
     row: int = 0  # where it was read; not part of its identity or its changes
+    flagged: tuple[tuple[str, str], ...] = ()  # (field, why): read this time, not trusted
 
     def tracked(self) -> dict[str, str]:
         out = {}
@@ -84,6 +103,21 @@ class Promotion:
         return out
 
     @property
+    def confirmed(self) -> bool:
+        """False while a date or its status (보류, 검토중) is undecided."""
+        return not self.undecided
+
+    @property
+    def last_day(self) -> date | None:
+        """The day it ends (its start for a one-day promotion); None while undecided."""
+        return self.end or self.start
+
+    def ended_before(self, today: date) -> bool:
+        """Over before `today`, SMS sends included: nothing left for CX to prepare."""
+        days = [d for d in (self.last_day, self.send_date) if d is not None]
+        return bool(days) and max(days) < today
+
+    @property
     def first_day(self) -> date | None:
         """The first day CX must be ready for: the start, or an earlier SMS/push send."""
         days = [d for d in (self.start, self.send_date) if d is not None]
@@ -101,6 +135,7 @@ class RowProblem:
     raw: str
     message: str
     key: str | None = None  # the promotion it belongs to, when its name or id could be read
+    kept: bool = False  # the promotion was kept with this field flagged; the row was not skipped
 
     def __str__(self) -> str:
         where = f"row {self.row}" + (f", column {self.column}" if self.column else "")
@@ -145,6 +180,8 @@ def read_sheet(
     }
     send_positions = [p for p in (columns.get("send_date"),) if p is not None]
     send_positions += list(mapped.more_send_dates)
+    date_positions = {columns[n] for n in ("start", "end", "period") if n in columns}
+    date_positions.update(send_positions)
     parsed: list[Promotion] = []
     problems: list[RowProblem] = []
     struck_cells = set(struck or ())
@@ -154,18 +191,21 @@ def read_sheet(
         if all(normalize(cell) == "" for cell in cells):
             continue  # blank rows are common and harmless
 
-        def cell(name: str, cells: Sequence[object] = cells) -> object:
-            position = columns.get(name)
-            return cells[position] if position is not None and position < len(cells) else None
-
         sends = [
             (f"{column_letter(p)} ({str(header[p]).strip()})", cells[p] if p < len(cells) else None)
             for p in send_positions
         ]
+        row = _Row(
+            get=_cells_by_field(cells, columns),
+            sends=sends,
+            texts=[c for p, c in enumerate(cells) if p not in date_positions],
+            number=row_number,
+            today=today,
+            labels=labels,
+        )
         name_struck = "name" in columns and (index, columns["name"]) in struck_cells
-        promotion, problem = _parse_row(cell, sends, row_number, today, labels, name_struck)
-        if problem is not None:
-            problems.append(problem)
+        promotion = _parse_row(row, name_struck)
+        problems.extend(row.problems)
         if promotion is not None:
             parsed.append(promotion)
     promotions, duplicate_problems = _identify(parsed, labels=labels)
@@ -181,6 +221,14 @@ def read_sheet(
         identity="id column" if "id" in columns else "name",
         unmapped=unmapped,
     )
+
+
+def _cells_by_field(cells: Sequence[object], columns: Mapping[str, int]) -> Callable[[str], object]:
+    def get(name: str) -> object:
+        position = columns.get(name)
+        return cells[position] if position is not None and position < len(cells) else None
+
+    return get
 
 
 def column_letter(position: int) -> str:
@@ -217,6 +265,18 @@ def cancellation_marker(text: str) -> bool:
     return bool(_MARKER.search(fold(text)) or _STRUCK_TEXT.match(text))
 
 
+def mentions_cancellation(text: str) -> bool:
+    """A cancel mark, or a cancel word anywhere with any text around it (`행사 취소`)."""
+    folded = fold(text)
+    return cancellation_marker(text) or bool(_CANCEL_WORD.search(folded))
+
+
+def on_hold(value: object) -> bool:
+    """A status of 보류, hold, 검토중, 미확정 …: the promotion is kept but not confirmed."""
+    text = re.sub(r"[\s()\[\]_\-]", "", normalize(value))
+    return bool(text) and any(text == word or text.startswith(word) for word in _STATUS_HOLD)
+
+
 def strip_marker(name: str) -> str:
     """The name without its cancellation mark, so it stays the same promotion."""
     struck = _STRUCK_TEXT.match(name)
@@ -235,99 +295,134 @@ def _status_cancelled(value: object) -> bool:
     )
 
 
-def _parse_row(
-    get: Callable[[str], object],
-    sends: Sequence[tuple[str, object]],
-    row: int,
-    today: date,
-    labels: Mapping[str, str],
-    name_struck: bool,
-) -> tuple[Promotion | None, RowProblem | None]:
-    raw_name = str(get("name") or "").strip()
-    if not normalize(raw_name):
-        return None, RowProblem(row=row, column=labels["name"], raw="", message="no promotion name")
-    notes = str(get("notes") or "").strip()
-    cancelled = (
-        name_struck
-        or cancellation_marker(raw_name)
-        or _status_cancelled(get("status"))
-        or (bool(notes) and cancellation_marker(notes))
-    )
-    name = strip_marker(raw_name)
-    ident = str(get("id") or "").strip()
-    key = f"id:{normalize(ident)}" if ident else f"name:{normalize(name)}"
+@dataclass(kw_only=True)
+class _Row:
+    """One row being read: its cells by field, and what it found wrong so far."""
 
-    def problem(column: str, raw: object, message: str) -> tuple[None, RowProblem]:
-        label = labels.get(column, column)
-        return None, RowProblem(key=key, row=row, column=label, raw=_shown(raw), message=message)
+    get: Callable[[str], object]
+    texts: Sequence[object]  # every cell that is not a date: where a cancel word may stand
+    sends: Sequence[tuple[str, object]]  # (column label, cell) of every SMS/push column
+    number: int
+    today: date
+    labels: Mapping[str, str]
+    key: str = ""
+    problems: list[RowProblem] = field(default_factory=list)
+    flagged: list[tuple[str, str]] = field(default_factory=list)
+    undecided: list[tuple[str, str]] = field(default_factory=list)
 
-    def read(column: str, raw: object) -> DateCell | RowProblem | None:
+    def problem(self, column: str, raw: object, message: str, *, kept: bool) -> RowProblem:
+        found = RowProblem(
+            key=self.key or None, row=self.number, column=self.labels.get(column, column),
+            raw=_shown(raw), message=message, kept=kept,
+        )  # fmt: skip
+        self.problems.append(found)
+        return found
+
+    def flag(self, name: str, column: str, raw: object, message: str) -> None:
+        """Keeps the promotion with this field not trusted, and names row, column and value."""
+        self.flagged.append((name, message))
+        self.problem(column, raw, f"{message} — kept, this field flagged", kept=True)
+
+    def date(self, column: str, raw: object, *, name: str, vital: bool) -> DateCell | None:
+        """The cell's date; a cell that cannot be read skips the row only when it is `vital`."""
         try:
-            return read_date_cell(raw, today=today)
+            cell = read_date_cell(raw, today=self.today)
         except DateProblem as error:
-            return RowProblem(
-                key=key, row=row, column=labels.get(column, column), raw=_shown(raw),
-                message=str(error),
-            )  # fmt: skip
+            if vital:
+                self.problem(column, raw, str(error), kept=False)
+                raise
+            self.flag(name, column, raw, str(error))
+            return None
+        if cell is not None and cell.doubt:
+            self.flag(name, column, raw, cell.doubt)
+        if cell is not None and cell.undecided:
+            self.undecided.append((name, cell.undecided))
+        return cell
 
-    start_column = "start" if normalize(get("start")) or "period" not in labels else "period"
-    start_cell = read(start_column, get(start_column))
-    if isinstance(start_cell, RowProblem):
-        return None, start_cell
-    end_cell = read("end", get("end"))
-    if isinstance(end_cell, RowProblem):
-        return None, end_cell
-    undecided: list[tuple[str, str]] = []
-    if start_cell is None:
-        return problem(start_column, "", "no start date (write 미정 if it is not decided yet)")
-    if start_cell.undecided:
-        undecided.append(("start", start_cell.undecided))
-    start, end = start_cell.start, start_cell.end
-    if end_cell is not None:
-        if end_cell.undecided:
-            undecided.append(("end", end_cell.undecided))
-        elif end_cell.is_range:
-            return problem("end", get("end"), "the end column holds a range; write one day")
-        elif end is not None and end_cell.start != end:
-            return problem(
-                "end",
-                get("end"),
-                f"the {start_column} column says it ends {end.isoformat()}, "
-                f"this column {end_cell.start.isoformat() if end_cell.start else '?'}",
-            )
-        else:
-            end = end_cell.start
-    if start is not None and end is not None and end < start:
-        return problem("end", end.isoformat(), f"ends before it starts ({start.isoformat()})")
-    send_dates: list[date] = []
-    for label, raw in sends:
-        sent = read(label, raw)  # a send column is named by its own label
-        if isinstance(sent, RowProblem):
-            return None, sent
-        if sent is not None and sent.undecided:
-            undecided.append(("send_date", sent.undecided))
-        elif sent is not None and sent.start is not None:
-            send_dates.append(sent.start)
+    def text(self, column: str) -> str:
+        return str(self.get(column) or "").strip()
 
-    def text(column: str) -> str:
-        return str(get(column) or "").strip()
 
-    promotion = Promotion(
-        key=key,
+def _parse_row(row: _Row, name_struck: bool) -> Promotion | None:
+    """One promotion from one row; None when its name or start cannot be read."""
+    raw_name = row.text("name")
+    if not normalize(raw_name):
+        row.problem("name", "", "no promotion name", kept=False)
+        return None
+    name = strip_marker(raw_name)
+    ident = row.text("id")
+    row.key = f"id:{normalize(ident)}" if ident else f"name:{normalize(name)}"
+    try:
+        start, end = _period(row)
+    except DateProblem:
+        return None
+    if on_hold(row.get("status")):
+        row.undecided.append(("status", row.text("status")))
+    return Promotion(
+        key=row.key,
         name=name,
         start=start,
         end=end,
-        department=text("department"),
-        owner=text("owner"),
-        channel=text("channel"),
-        benefit=text("benefit"),
-        send_date=min(send_dates) if send_dates else None,
-        notes=notes,
-        cancelled=cancelled,
-        undecided=tuple(undecided),
-        row=row,
+        department=row.text("department"),
+        owner=row.text("owner"),
+        channel=row.text("channel"),
+        benefit=row.text("benefit"),
+        send_date=_send_date(row),
+        notes=row.text("notes"),
+        cancelled=name_struck or _cancelled(row, raw_name),
+        undecided=tuple(row.undecided),
+        row=row.number,
+        flagged=tuple(row.flagged),
     )
-    return promotion, None
+
+
+def _cancelled(row: _Row, raw_name: str) -> bool:
+    """A cancel mark in the name, a cancel status, or a cancel word in any text cell."""
+    return (
+        cancellation_marker(raw_name)
+        or _status_cancelled(row.get("status"))
+        or any(mentions_cancellation(str(cell)) for cell in row.texts if normalize(cell))
+    )
+
+
+def _period(row: _Row) -> tuple[date | None, date | None]:
+    """Start and end: the start (or period) cell must be read; the end cell may be flagged."""
+    use_start = normalize(row.get("start")) or "period" not in row.labels
+    start_column = "start" if use_start else "period"
+    start_cell = row.date(start_column, row.get(start_column), name="start", vital=True)
+    if start_cell is None:
+        row.problem(
+            start_column, "", "no start date (write 미정 if it is not decided yet)", kept=False
+        )
+        raise DateProblem("no start date")
+    start, end = start_cell.start, start_cell.end
+    raw_end = row.get("end")
+    end_cell = row.date("end", raw_end, name="end", vital=False)
+    if end_cell is not None and not end_cell.undecided:
+        if end_cell.is_range:
+            row.flag("end", "end", raw_end, "the end column holds a range; write one day")
+        elif end is not None and end_cell.start != end:
+            row.flag(
+                "end", "end", raw_end,
+                f"the {start_column} column says it ends {end.isoformat()}, "
+                f"this column {end_cell.start.isoformat() if end_cell.start else '?'}",
+            )  # fmt: skip
+        else:
+            end = end_cell.start
+    if start is not None and end is not None and end < start:
+        row.flag("end", "end", end.isoformat(), f"ends before it starts ({start.isoformat()})")
+        end = None
+    return start, end
+
+
+def _send_date(row: _Row) -> date | None:
+    """The earliest SMS/push send among the send columns; an unreadable one is flagged."""
+    sends: list[date] = []
+    for label, raw in row.sends:
+        sent = row.date(label, raw, name="send_date", vital=False)
+        if sent is not None and sent.start is not None:
+            sends.append(sent.start)
+    return min(sends) if sends else None
 
 
 def _shown(raw: object) -> str:
@@ -387,6 +482,17 @@ class PromotionChange:
     fields: tuple[FieldChange, ...] = ()
     lead_days: int | None = None
     late_notice: bool = False
+    past: bool = False  # over before it was noticed: recorded quietly, never alerted
+
+    @property
+    def begun(self) -> bool:
+        """Already under way when CX heard of it (no lead time at all)."""
+        return self.lead_days is not None and self.lead_days <= 0
+
+    @property
+    def alerting(self) -> bool:
+        """Worth telling CX about: anything but a promotion that was already over."""
+        return not self.past
 
     @property
     def moved(self) -> bool:
@@ -466,6 +572,8 @@ def _with_lead(
 
     An undecided date has no lead time yet: it is measured when the date is set."""
     first = change.promotion.first_day
+    if change.promotion.ended_before(noticed):
+        return replace(change, past=True)
     if first is None:
         return change
     lead = calendar.business_days_between(noticed, first)

@@ -55,7 +55,8 @@ _CLOCK = (
     r"|(?:(?:오전|오후)\s*)?\d{1,2}\s*시(?:\s*\d{1,2}\s*분)?(?:\s*(?:am|pm))?"
     r"|\d{1,2}\s*(?:am|pm)"
 )
-_TIME = rf"(?:\s*(?:{_CLOCK})(?:\s*[~-]\s*(?:{_CLOCK}))?)?"
+# `10:00~18:00`, and `10:00~` (an open end: from ten o'clock on)
+_TIME = rf"(?:\s*(?:{_CLOCK})(?:\s*[~-]\s*(?:(?:{_CLOCK})|(?=\s*$)))?)?"
 _ISO_TAIL = r"(?:t\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:z|[+-]\d{2}:?\d{2})?)?"
 
 _FULL = (  # one separator throughout (2026-12-01, 26.12.01) or 년 … 월 … 일
@@ -63,12 +64,14 @@ _FULL = (  # one separator throughout (2026-12-01, 26.12.01) or 년 … 월 … 
     r"|년\s*(?P<km>\d{1,2})\s*월)\s*(?P<d>\d{1,2})(?:\s*일|\s*\.)?" + _ISO_TAIL
 )
 _SHORT = r"(?P<m>\d{1,2})\s*(?:[/.]|월)\s*(?P<d>\d{1,2})(?:\s*일|\s*\.)?"
+_DASHED = r"(?P<m>\d{1,2})-(?P<d>\d{1,2})"  # the end of 2027-01-18~01-29
 _DAY = r"(?P<d>\d{1,2})\s*일?"
 _POINT_END = _WEEKDAY + _TIME + _WEEKDAY
 _START = re.compile(rf"(?:{_FULL}|{_SHORT.replace('?P<', '?P<s')}){_POINT_END}")
 _SEPARATOR = re.compile(r"\s*(?:~|-|부터|에서)\s*")
 _END = re.compile(
-    rf"(?:{_FULL}|{_SHORT.replace('?P<', '?P<s')}|{_DAY.replace('?P<', '?P<o')})"
+    rf"(?:{_FULL}|{_SHORT.replace('?P<', '?P<s')}|{_DASHED.replace('?P<', '?P<x')}"
+    rf"|{_DAY.replace('?P<', '?P<o')})"
     rf"{_POINT_END}(?:\s*까지)?"
 )
 _VAGUE = re.compile(
@@ -90,6 +93,7 @@ class DateCell:
     start: date | None
     end: date | None = None
     undecided: str = ""
+    doubt: str = ""  # a weekday that contradicts its date: `1/6(화)` when 1/6 is a Wednesday
 
     @property
     def is_range(self) -> bool:
@@ -146,9 +150,10 @@ def _dates(text: str, today: date, *, shown: str) -> DateCell:
             "12/1~12/3, or 미정"
         )
     start = _point(start_match, today, shown)
+    doubts = [_weekday_doubt(start_match[0], start)]
     rest = text[start_match.end() :]
     if not rest.strip():
-        return DateCell(start)
+        return DateCell(start, doubt=_joined(doubts))
     separator = _SEPARATOR.match(rest)
     end_match = _END.match(rest, separator.end()) if separator else None
     if end_match is None or rest[end_match.end() :].strip():
@@ -159,7 +164,34 @@ def _dates(text: str, today: date, *, shown: str) -> DateCell:
     end = _end_point(end_match, start, shown)
     if end < start:
         raise DateProblem(f"{shown!r} ends before it starts")
-    return DateCell(start, end if end != start else None)
+    doubts.append(_weekday_doubt(end_match[0], end))
+    return DateCell(start, end if end != start else None, doubt=_joined(doubts))
+
+
+_WEEKDAYS_KO = "월화수목금토일"
+_WEEKDAYS_EN = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_STATED_WEEKDAY = re.compile(
+    r"[(\[\s]\s*(?:(?P<ko>[월화수목금토일])(?:요일)?|(?P<en>mon|tue|wed|thu|fri|sat|sun)[a-z]*)"
+    r"\s*(?:[)\]]|\.|$|\s)"
+)
+
+
+def _weekday_doubt(text: str, day: date) -> str:
+    """'' when no weekday is written or it is the date's own; else what contradicts what."""
+    stated = _STATED_WEEKDAY.search(text)
+    if stated is None:
+        return ""
+    index = _WEEKDAYS_KO.index(stated["ko"]) if stated["ko"] else _WEEKDAYS_EN.index(stated["en"])
+    if index == day.weekday():
+        return ""
+    return (
+        f"{day.isoformat()} is a {_WEEKDAYS_KO[day.weekday()]}요일 but the cell says "
+        f"{_WEEKDAYS_KO[index]}요일 — a likely typo in the date or the weekday"
+    )
+
+
+def _joined(doubts: list[str]) -> str:
+    return "; ".join(d for d in doubts if d)
 
 
 def _point(match: re.Match[str], today: date, shown: str) -> date:
@@ -171,8 +203,8 @@ def _point(match: re.Match[str], today: date, shown: str) -> date:
 def _end_point(match: re.Match[str], start: date, shown: str) -> date:
     if match["y"] is not None:
         return _make(_year(match["y"]), _month(match), int(match["d"]), shown)
-    if match["sm"] is not None:
-        month, day = int(match["sm"]), int(match["sd"])
+    if match["sm"] is not None or match["xm"] is not None:
+        month, day = int(match["sm"] or match["xm"]), int(match["sd"] or match["xd"])
         year = start.year + (1 if month < start.month else 0)  # 12/28~1/3 crosses the year
         return _make(year, month, day, shown)
     day = int(match["od"])

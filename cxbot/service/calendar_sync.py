@@ -142,6 +142,7 @@ class CalendarSync:
             if not active:
                 raise InputError(f"{self.source.name}: {error}") from None
             promotions, problems, identity, layout_error = {}, [], "", str(error)
+        promotions = {key: _keep_known(p, known.get(key)) for key, p in promotions.items()}
         diff = diff_calendar(
             known,
             promotions,
@@ -183,7 +184,8 @@ class CalendarSync:
         if dry_run:
             return replace(report, preview=message.preview if diff.changes else "")
         event = f"calendar|{fingerprint or read.revision}|{_digest(diff)}|{len(problems)}"
-        alert = pending(event, message, stamp) if diff.changes or problems else None
+        worth_telling = any(c.alerting for c in diff.changes) or problems
+        alert = pending(event, message, stamp) if worth_telling else None
         changed = [c.promotion for c in diff.changes]
         moved_rows = [
             p
@@ -270,6 +272,19 @@ class CalendarSync:
         )
         self.store.queue_alert(pending(key, replace(message, key=key), stamp))
         return self.deliver_alerts(stamp)
+
+
+def _keep_known(read: Promotion, known: Promotion | None) -> Promotion:
+    """A field flagged as unreadable this time keeps what was recorded: nothing is lost."""
+    if known is None or not read.flagged:
+        return read
+    unreadable = {name for name, _ in read.flagged}
+    kept = {
+        name: getattr(known, name)
+        for name in ("end", "send_date")
+        if name in unreadable and getattr(read, name) is None
+    }
+    return replace(read, **kept) if kept else read
 
 
 def _digest(diff: CalendarDiff) -> str:

@@ -105,7 +105,11 @@ def test_bad_rows_are_reported_with_row_column_and_value_and_the_rest_read() -> 
         ["역순", "2026-12-10", "2026-12-01"],
     ]
     read = read_sheet(_sheet(*rows), today=TODAY)
-    assert len(read.promotions) == 3
+    # a name or start that cannot be read skips the row; an end that cannot be trusted does not
+    assert len(read.promotions) == 4
+    reversed_end = read.promotions["name:역순"]
+    assert reversed_end.end is None and reversed_end.flagged[0][0] == "end"
+    assert [p.kept for p in read.problems] == [False, False, True]
     messages = [str(p) for p in read.problems]
     assert messages[0] == "row 8, column A (프로모션명): no promotion name"
     assert messages[1].startswith(

@@ -24,21 +24,25 @@ class CalendarComposer:
         self, diff: CalendarDiff, *, source: str, problems: Sequence[RowProblem], lead_required: int
     ) -> Message:
         m = self.m
-        late = [c for c in diff.changes if c.late_notice]
+        told = [c for c in diff.changes if c.alerting]
+        late = [c for c in told if c.late_notice]
         groups = [
             [str(m.late_line(c, lead_required)) for c in late],
-            [str(m.new_line(c)) for c in diff.of("new") if not c.late_notice],
-            [str(m.changed_line(c)) for c in diff.of("changed") if not c.late_notice],
-            [str(m.restored_line(c)) for c in diff.of("restored") if not c.late_notice],
-            [str(m.cancelled_line(c)) for c in diff.of("cancelled")],
+            [str(m.new_line(c)) for c in told if c.kind == "new" and not c.late_notice],
+            [str(m.changed_line(c)) for c in told if c.kind == "changed" and not c.late_notice],
+            [str(m.restored_line(c)) for c in told if c.kind == "restored" and not c.late_notice],
+            [str(m.cancelled_line(c)) for c in told if c.kind == "cancelled"],
         ]
         sections = [self._section(lines) for lines in groups if lines]
-        if problems:
-            sections.append(
-                self._section(
-                    [str(p) for p in problems], heading=str(m.problems_heading(len(problems)))
-                )
-            )
+        past = len(diff.changes) - len(told)
+        if past:
+            sections.append(str(m.past_line(past)))
+        kept = [str(p) for p in problems if p.kept]
+        skipped = [str(p) for p in problems if not p.kept]
+        if kept:
+            sections.append(self._section(kept, heading=str(m.kept_heading(len(kept)))))
+        if skipped:
+            sections.append(self._section(skipped, heading=str(m.problems_heading(len(skipped)))))
         return self._message(
             str(m.changes_header(diff)),
             str(m.changes_intro(source, lead_required, len(late))),
