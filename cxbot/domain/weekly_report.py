@@ -297,6 +297,7 @@ def launch_picture(
         c for c in history if week.start <= c.at.astimezone(tz).date() <= min(week.end, as_of)
     ]
     new = {c.entity_id for c in this_week if c.old is None and c.field == "title"}
+    launched = {c.entity_id for c in this_week if c.old is None and c.entity == "launch"}
     return LaunchPicture(
         launch=launch,
         d_label=d_label(calendar, as_of, launch.open_date),
@@ -305,10 +306,16 @@ def launch_picture(
         burn_up=burn_up(launch, items, book, calendar, as_of),
         departments=department_counts(items, book, as_of),
         overdue=late,
-        changes=[c for c in this_week if c.entity_id not in new],
+        changes=[c for c in this_week if not _creation(c, new | launched)],
         created=len(new),
         decisions=list(decisions),
     )
+
+
+def _creation(change: Change, created: set[str]) -> bool:
+    """A first value written when its item or launch was created this week (counted as
+    `created`, not listed); every later change to it (a tick, an owner, a due date) is listed."""
+    return change.old is None and change.entity_id in created
 
 
 # across launches -----------------------------------------------------------------------------

@@ -270,3 +270,59 @@ def test_promotions_of_the_next_four_weeks_with_the_lead_time_cx_got() -> None:
         shown["early-notice"].lead_days == 26
     )  # Seollal and 삼일절 not counted and not shown["early-notice"].late_notice
     assert shown["undecided"].lead_days is None and not shown["undecided"].late_notice
+
+
+def test_changes_to_items_and_a_launch_created_this_week_are_listed_with_who() -> None:
+    """A launch created on Monday and ticked on Tuesday: the ticks, a new owner and a moved
+    due date are the week's changes; the first values written at creation are not."""
+    created = [c for key in "ab" for c in _created(key, "2027-02-08")]
+    launch_created = [
+        Change(
+            entity="launch",
+            entity_id="mall",
+            field=name,
+            old=None,
+            new=value,
+            actor="cli:planner",
+            source=ChangeSource.CLI,
+            at=_at("2027-02-08", 9),
+        )  # fmt: skip
+        for name, value in (("name", "제휴몰"), ("open_date", "2027-02-15"))
+    ]
+    later = [
+        _status("a", "not_started", "done", "2027-02-09"),
+        _status("b", "not_started", "blocked", "2027-02-10"),
+        Change(
+            entity="checklist_item",
+            entity_id="mall/b",
+            field="owner",
+            old="",
+            new="김지현",
+            actor="slack:U1",
+            source=ChangeSource.SLACK,
+            at=_at("2027-02-10", 11),
+        ),  # fmt: skip
+        Change(
+            entity="launch",
+            entity_id="mall",
+            field="open_date",
+            old="2027-02-15",
+            new="2027-02-22",
+            actor="cli:planner",
+            source=ChangeSource.CLI,
+            at=_at("2027-02-10", 12),
+        ),  # fmt: skip
+    ]
+    history = sorted([*created, *launch_created, *later], key=lambda c: c.at)
+    items = [
+        _item("a", "2027-02-01", "CX", ItemStatus.DONE),
+        _item("b", "2027-02-03", "CX", ItemStatus.BLOCKED),
+    ]
+    picture = launch_picture(LAUNCH, items, history, calendar=CAL, tz=SEOUL, week=WEEK, as_of=AS_OF)
+    assert [(c.entity_id, c.field, c.new, c.actor) for c in picture.changes] == [
+        ("mall/a", "status", "done", "someone"),
+        ("mall/b", "status", "blocked", "someone"),
+        ("mall/b", "owner", "김지현", "slack:U1"),
+        ("mall", "open_date", "2027-02-22", "cli:planner"),
+    ]
+    assert picture.created == 2
