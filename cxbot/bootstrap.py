@@ -22,6 +22,7 @@ from cxbot.adapters.calendar_sources import (
     CalendarSourceCheck,
     GoogleSheetSource,
     LocalFileSource,
+    MissingSource,
     service_account_client,
 )
 from cxbot.adapters.demo_calendar import write_demo_calendar
@@ -457,13 +458,16 @@ def _business_calendar(settings: Settings, today: date) -> BusinessCalendar:
 
 
 def _calendar_source(settings: Settings) -> tuple[PromotionSource, Checkable]:
-    """Google Sheets when configured (its client made on first use), else a local file."""
+    """Google Sheets when configured (its client made on first use), else a local file;
+    half a Google set-up, or none at all, is a source that says what is missing."""
     if not settings.sheets_enabled:
+        missing = _missing_calendar(settings)
+        if missing is not None:
+            return missing, CalendarSourceCheck(missing)
+        assert settings.cxbot_calendar_file is not None
         local = LocalFileSource(settings.cxbot_calendar_file)
         note = (
-            "· Google Sheets: not configured (CXBOT_CALENDAR_SHEET and "
-            "GOOGLE_SERVICE_ACCOUNT_FILE) — the calendar is read from "
-            f"{settings.cxbot_calendar_file}"
+            f"· calendar: read from the file {settings.cxbot_calendar_file} (CXBOT_CALENDAR_FILE)"
         )
         return local, CalendarSourceCheck(local, note=note)
     key_file, sheet_id = settings.google_service_account_file, settings.sheet_id
@@ -480,6 +484,36 @@ def _calendar_source(settings: Settings) -> tuple[PromotionSource, Checkable]:
         lambda: account()[0], sheet_id, settings.cxbot_calendar_worksheet, attempts=2
     )
     return source, CalendarSourceCheck(checked, email=lambda: account()[1])
+
+
+def _missing_calendar(settings: Settings) -> MissingSource | None:
+    share = (
+        "and share the sheet with the service account's e-mail (Viewer); `cxbot doctor` "
+        "shows that e-mail"
+    )
+    if settings.sheet_id and not settings.google_service_account_file:
+        return MissingSource(
+            "CXBOT_CALENDAR_SHEET is set but GOOGLE_SERVICE_ACCOUNT_FILE is not: create a "
+            "service-account key (JSON) in Google Cloud, set GOOGLE_SERVICE_ACCOUNT_FILE to its "
+            f"path {share}. Nothing was synced.",
+            configured=True,
+        )
+    if settings.google_service_account_file and not settings.sheet_id:
+        if settings.cxbot_calendar_file is not None:
+            return None
+        return MissingSource(
+            "GOOGLE_SERVICE_ACCOUNT_FILE is set but CXBOT_CALENDAR_SHEET is not: set it to the "
+            f"promotion sheet's URL {share}. Nothing was synced.",
+            configured=True,
+        )
+    if settings.cxbot_calendar_file is None:
+        return MissingSource(
+            "no promotion calendar configured: set CXBOT_CALENDAR_SHEET and "
+            "GOOGLE_SERVICE_ACCOUNT_FILE (a Google Sheet) or CXBOT_CALENDAR_FILE (a CSV/XLSX "
+            "file); `cxbot demo` syncs a sample calendar",
+            configured=False,
+        )
+    return None
 
 
 def _info(name: str, detail: str) -> Checkable:

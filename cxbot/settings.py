@@ -16,7 +16,9 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", env_ignore_empty=True
+    )  # `NAME=` in .env (as .env.example writes it) means not set, never the path "."
 
     cxbot_database_url: str = Field(
         default="sqlite:///.cxbot/cxbot.db",
@@ -45,7 +47,7 @@ class Settings(BaseSettings):
     cxbot_schedule_file: Path = PROJECT_ROOT / "jobs" / "schedule.yaml"
     cxbot_outbox: Path = Path(".cxbot/outbox.jsonl")
 
-    cxbot_calendar_file: Path = PROJECT_ROOT / "examples" / "promotions.csv"
+    cxbot_calendar_file: Path | None = None  # a CSV/XLSX calendar instead of a Google Sheet
     cxbot_calendar_sheet: str | None = None
     cxbot_calendar_worksheet: str = "프로모션"
     cxbot_calendar_lead_days: int = Field(default=5, ge=0)

@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import gspread
 from gspread.exceptions import APIError
@@ -17,7 +17,7 @@ from gspread.exceptions import APIError
 from cxbot.adapters.findings import as_findings
 from cxbot.ports.common import Finding
 from cxbot.ports.promotions import SourceRead
-from cxbot.service.errors import CxbotError, InputError, NotFound, RemoteError
+from cxbot.service.errors import CxbotError, InputError, NotConfigured, NotFound, RemoteError
 
 log = logging.getLogger(__name__)
 
@@ -172,6 +172,27 @@ def service_account_client(path: Path) -> tuple[gspread.Client, str]:
     return gspread.Client(auth=credentials), str(credentials.service_account_email)
 
 
+class MissingSource:
+    """A calendar that cannot be read as configured: every read says what is missing.
+
+    Never a stand-in sample: a half-configured Google Sheet must not sync other data."""
+
+    def __init__(self, reason: str, *, configured: bool) -> None:
+        self.reason, self.configured = reason, configured
+        self.name = (
+            "promotion calendar (not configured)" if not configured else "promotion calendar"
+        )
+
+    def _refuse(self) -> NoReturn:
+        raise (InputError if self.configured else NotConfigured)(self.reason)
+
+    def fingerprint(self) -> str | None:
+        self._refuse()
+
+    def read(self) -> SourceRead:
+        self._refuse()
+
+
 class LocalFileSource:
     """The embedded default: the calendar as a CSV or XLSX file on disk."""
 
@@ -272,7 +293,7 @@ class CalendarSourceCheck:
 
     def __init__(
         self,
-        source: GoogleSheetSource | LocalFileSource,
+        source: GoogleSheetSource | LocalFileSource | MissingSource,
         *,
         note: str | None = None,
         email: Callable[[], str] | None = None,
@@ -281,6 +302,9 @@ class CalendarSourceCheck:
 
     def check(self) -> list[Finding]:
         lines = [self.note] if self.note else []
+        if isinstance(self.source, MissingSource):
+            mark = "✗" if self.source.configured else "·"
+            return as_findings("calendar", [*lines, f"{mark} {self.source.reason}"])
         try:
             email = self.email() if self.email else None
         except CxbotError as error:

@@ -15,6 +15,10 @@ class ConflictError(CxbotError, RuntimeError):
     """What was asked contradicts what is already recorded."""
 
 
+class NotConfigured(InputError):
+    """Nothing is set up for this part (no promotion calendar): a scheduled job skips it."""
+
+
 class NotFound(CxbotError, LookupError):
     """A launch, item or template that does not exist."""
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from cxbot.service.calendar_sync import CalendarSync
+from cxbot.service.errors import NotConfigured
 from cxbot.service.jobs import JobFunction
 from cxbot.service.reminders import Reminders
 from cxbot.service.status_sync import StatusSync
@@ -27,7 +28,10 @@ def job_functions(
         return {"pages_read": report.seen, "changes": len(report.changes)}
 
     def calendar_sync_job(tick: datetime) -> dict[str, object]:
-        report = calendar.run(now=tick)
+        try:
+            report = calendar.run(now=tick)
+        except NotConfigured as nothing:  # no calendar at all: nothing to do, not a failure
+            return {"changes": 0, "skipped": str(nothing)}
         diff = report.diff
         return {
             "changes": len(diff.changes) if diff else 0,

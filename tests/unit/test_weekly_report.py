@@ -168,9 +168,14 @@ def test_this_weeks_changes_leave_out_new_items_first_values(picture) -> None:  
 
 def test_a_past_week_is_shown_as_it_was() -> None:
     past = launch_picture(
-        LAUNCH, ITEMS, HISTORY, calendar=CAL, tz=SEOUL, week=ReportWeek(2027, 5),
+        LAUNCH,
+        ITEMS,
+        HISTORY,
+        calendar=CAL,
+        tz=SEOUL,
+        week=ReportWeek(2027, 5),
         as_of=date(2027, 2, 5),
-    )  # fmt: skip
+    )
     assert past.done == 2 and past.d_label == "D-4"  # a, b done; g reopened that day
 
 
@@ -254,12 +259,24 @@ def test_promotions_of_the_next_four_weeks_with_the_lead_time_cx_got() -> None:
     ]
     seen = first_seen(
         [
-            Change(entity="promotion", entity_id=key, field="name", old=None, new=key,
-                   actor="sheet-sync", source=ChangeSource.SHEET, at=_at(day))
-            for key, day in (("early-notice", "2027-01-20"), ("late-notice", "2027-02-10"),
-                             ("running", "2027-01-04"), ("over", "2027-01-04"))
+            Change(
+                entity="promotion",
+                entity_id=key,
+                field="name",
+                old=None,
+                new=key,
+                actor="sheet-sync",
+                source=ChangeSource.SHEET,
+                at=_at(day),
+            )
+            for key, day in (
+                ("early-notice", "2027-01-20"),
+                ("late-notice", "2027-02-10"),
+                ("running", "2027-01-04"),
+                ("over", "2027-01-04"),
+            )
         ]
-    )  # fmt: skip
+    )
     outlook = promotion_outlook(
         promotions, seen, calendar=CAL, tz=SEOUL, as_of=AS_OF, lead_required=5
     )
@@ -286,7 +303,7 @@ def test_changes_to_items_and_a_launch_created_this_week_are_listed_with_who() -
             actor="cli:planner",
             source=ChangeSource.CLI,
             at=_at("2027-02-08", 9),
-        )  # fmt: skip
+        )
         for name, value in (("name", "제휴몰"), ("open_date", "2027-02-15"))
     ]
     later = [
@@ -301,7 +318,7 @@ def test_changes_to_items_and_a_launch_created_this_week_are_listed_with_who() -
             actor="slack:U1",
             source=ChangeSource.SLACK,
             at=_at("2027-02-10", 11),
-        ),  # fmt: skip
+        ),
         Change(
             entity="launch",
             entity_id="mall",
@@ -311,7 +328,7 @@ def test_changes_to_items_and_a_launch_created_this_week_are_listed_with_who() -
             actor="cli:planner",
             source=ChangeSource.CLI,
             at=_at("2027-02-10", 12),
-        ),  # fmt: skip
+        ),
     ]
     history = sorted([*created, *launch_created, *later], key=lambda c: c.at)
     items = [

@@ -69,13 +69,13 @@ def calendar_sync_command(
     (CXBOT_CALENDAR_LEAD_DAYS business days) is flagged as late notice. A sync that
     would cancel or change more than CXBOT_CALENDAR_GUARD of the known promotions
     writes nothing and asks for --confirm. Without a sheet configured it reads
-    CXBOT_CALENDAR_FILE (examples/promotions.csv).
+    CXBOT_CALENDAR_FILE (a CSV/XLSX file); with neither it says so and syncs nothing.
 
     \b
     Exit codes, for a scheduler or CI:
       0  synced, every row read
       3  stopped by the guard: nothing written, run again with --confirm
-      4  synced, but some rows could not be read (listed above; fix them in the sheet)
+      4  synced, but some rows were skipped or cells flagged (listed; fix them in the sheet)
 
     \b
     Example:
