@@ -81,6 +81,19 @@ class Settings(BaseSettings):
         match = re.search(r"/spreadsheets/d/([A-Za-z0-9_-]+)", self.cxbot_calendar_sheet)
         return match[1] if match else self.cxbot_calendar_sheet.strip()
 
+    @field_validator("cxbot_timezone")
+    @classmethod
+    def _a_real_time_zone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"{value!r} is not a time zone; write an IANA name such as Asia/Seoul"
+            ) from None
+        return value
+
     @field_validator("cxbot_calendar_headers")
     @classmethod
     def _headers_readable(cls, value: str) -> str:

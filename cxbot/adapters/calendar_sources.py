@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import logging
 import time
+import zipfile
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
@@ -210,13 +212,25 @@ class LocalFileSource:
         if self.path.suffix.lower() in (".xlsx", ".xlsm"):
             rows, struck = self._xlsx()
             return SourceRead(rows=rows, revision=revision, struck=struck)
-        with self.path.open(encoding="utf-8-sig", newline="") as handle:
-            return SourceRead(rows=[list(row) for row in csv.reader(handle)], revision=revision)
+        text = decode_csv(self.path.read_bytes(), self.path)
+        return SourceRead(
+            rows=[list(row) for row in csv.reader(io.StringIO(text))], revision=revision
+        )
 
     def _xlsx(self) -> tuple[list[list[object]], frozenset[tuple[int, int]]]:
         from openpyxl import load_workbook  # type: ignore[import-untyped]
 
-        book = load_workbook(self.path, read_only=True, data_only=True)
+        if not zipfile.is_zipfile(self.path):
+            raise InputError(
+                f"{self.path}: not an Excel workbook (an .xlsx file is a zip archive; this one "
+                "is not — save it again from Excel as .xlsx, or export CSV)"
+            )
+        try:
+            book = load_workbook(self.path, read_only=True, data_only=True)
+        except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+            raise InputError(
+                f"{self.path}: cannot be read as an .xlsx workbook ({error})"
+            ) from None
         try:
             sheet = book[self.worksheet] if self.worksheet else book.worksheets[0]
         except KeyError:
@@ -234,6 +248,30 @@ class LocalFileSource:
                     struck.add((r, c))
         book.close()
         return rows, frozenset(struck)
+
+
+def decode_csv(data: bytes, path: Path) -> str:
+    """CSV bytes as Excel and Sheets save them: UTF-8 (with or without BOM), UTF-16 (Excel's
+    "Unicode text"), or CP949/EUC-KR (Excel on Korean Windows). Anything else is refused."""
+    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError(
+            f"{path}: not a text CSV file (it holds binary data) — export the sheet as CSV "
+            "(UTF-8) or use the .xlsx file itself"
+        )
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    for encoding in ("utf-8-sig", "cp949"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if encoding != "utf-8-sig":
+            log.info("%s: read as %s (Excel on Korean Windows)", path, encoding.upper())
+        return text
+    raise InputError(
+        f"{path}: neither UTF-8 nor CP949/EUC-KR text — save it again as 'CSV UTF-8' "
+        "from Excel, or export CSV from Google Sheets"
+    )
 
 
 def _cell(value: object) -> object:

@@ -27,10 +27,15 @@ from cxbot.service.schedule import Schedule, ScheduleFile
 
 
 def read_yaml(path: Path) -> Any:
+    """A YAML file as data; a missing file, bad bytes, bad YAML or an impossible date is an
+    error naming the file and the line."""
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except FileNotFoundError:
         raise NotFound(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: a folder, not a YAML file") from None
+    text = _utf8(path, data)
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError as error:
@@ -38,6 +43,44 @@ def read_yaml(path: Path) -> Any:
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown place"
         problem = getattr(error, "problem", None) or str(error)
         raise InputError(f"{path}: not valid YAML at {where}: {problem}") from None
+    except ValueError as error:  # YAML reads 2027-02-30 as a date, and no such day exists
+        line, value = _impossible_date(text)
+        raise InputError(
+            f"{path}: line {line}: {value!r} is not a real date ({error}); write YYYY-MM-DD"
+        ) from None
+
+
+def _utf8(path: Path, data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        try:
+            data.decode("cp949")
+            hint = "it looks like CP949/EUC-KR (Korean Windows): save it as UTF-8"
+        except UnicodeDecodeError:
+            hint = "save it as UTF-8 text"
+        raise InputError(
+            f"{path}: line {line}: not UTF-8 text (byte 0x{data[error.start]:02x}) — {hint}"
+        ) from None
+
+
+def _impossible_date(text: str) -> tuple[int, str]:
+    """Where the date that PyYAML could not build stands: (line, its text)."""
+    constructor = yaml.constructor.SafeConstructor()
+    pending = [yaml.compose(text)]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, yaml.MappingNode):
+            pending.extend(n for pair in node.value for n in pair)
+        elif isinstance(node, yaml.SequenceNode):
+            pending.extend(node.value)
+        elif isinstance(node, yaml.ScalarNode) and node.tag.endswith(":timestamp"):
+            try:
+                constructor.construct_yaml_timestamp(node)
+            except ValueError:
+                return node.start_mark.line + 1, str(node.value)
+    return 0, "?"
 
 
 def describe_validation(path: Path, raw: Any, error: ValidationError) -> str:

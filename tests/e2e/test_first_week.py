@@ -73,3 +73,56 @@ def test_the_scheduled_calendar_job_skips_without_a_calendar_and_fails_on_half_o
         assert "GOOGLE_SERVICE_ACCOUNT_FILE" in str(error)
     else:
         raise AssertionError("a half-configured calendar must fail the job, not skip it")
+
+
+CALENDAR_ROWS = [
+    "프로모션명,시작일,종료일,채널",
+    "신년 빅세일,2027-01-14,2027-01-20,앱",
+    "설 선물전,2027-01-25,2027-02-03,웹",
+]
+
+
+def test_a_calendar_saved_by_korean_excel_in_cp949_is_read(run: Any, tmp_path: Path) -> None:
+    for encoding, name in (("cp949", "ansi.csv"), ("utf-8-sig", "bom.csv"), ("utf-16", "u16.csv")):
+        path = tmp_path / name
+        path.write_bytes("\r\n".join(CALENDAR_ROWS).encode(encoding))
+        result = run("calendar", "sync", "--dry-run", env={"CXBOT_CALENDAR_FILE": str(path)})
+        assert result.exit_code == 0, (encoding, result.output)
+        assert "신년 빅세일" in result.output and "설 선물전" in result.output, encoding
+
+
+def test_a_binary_csv_or_a_non_zip_xlsx_gets_one_clear_line(run: Any, tmp_path: Path) -> None:
+    binary = tmp_path / "calendar.csv"
+    binary.write_bytes(b"PK\x03\x04\x00\x00\x08\x00" + bytes(range(256)))
+    fake = tmp_path / "calendar.xlsx"
+    fake.write_text("\n".join(CALENDAR_ROWS), encoding="utf-8")
+    for path, words in ((binary, "not a text CSV"), (fake, "not an Excel workbook")):
+        result = run("calendar", "sync", env={"CXBOT_CALENDAR_FILE": str(path)})
+        assert result.exit_code != 0 and words in result.output
+        assert "Traceback" not in result.output and str(path) in result.output
+
+
+def test_a_time_zone_that_does_not_exist_names_the_setting(run: Any) -> None:
+    result = run("status", env={"CXBOT_TIMEZONE": "Mars/Base"})
+    assert result.exit_code != 0
+    assert "CXBOT_TIMEZONE: 'Mars/Base' is not a time zone" in result.output
+
+
+def test_an_impossible_company_holiday_names_the_file_and_line(run: Any, tmp_path: Path) -> None:
+    company = tmp_path / "company.yaml"
+    company.write_text("closures:\n  2027-02-12: 창립기념일\n  2027-02-30: 워크숍\n", "utf-8")
+    result = run("status", env={"CXBOT_COMPANY_CALENDAR": str(company)})
+    assert result.exit_code != 0
+    assert f"{company}: line 3: '2027-02-30' is not a real date" in result.output
+
+
+def test_a_template_saved_in_cp949_names_the_file_and_line(run: Any, tmp_path: Path) -> None:
+    folder = tmp_path / "checklists"
+    folder.mkdir()
+    source = Path(__file__).parents[2] / "checklists" / "payment-method.yaml"
+    text = source.read_text(encoding="utf-8")
+    (folder / "payment-method.yaml").write_bytes(text.encode("cp949", errors="replace"))
+    result = run("templates", "check", env={"CXBOT_CHECKLISTS_DIR": str(folder)})
+    assert result.exit_code != 0
+    assert "payment-method.yaml: line " in result.output and "CP949" in result.output
+    assert "Traceback" not in result.output
