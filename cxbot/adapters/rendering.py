@@ -10,8 +10,6 @@ from zoneinfo import ZoneInfo
 import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from cxbot.domain.dday import days_label
-
 
 def display_width(text: str) -> int:
     """Terminal columns: Hangul and other wide characters take two."""
@@ -79,12 +77,24 @@ class Renderer:
             weekday=lambda day: labels["weekdays"][day.weekday()],
             status=lambda value: labels["item_status"][getattr(value, "value", value)],
             decision_status=lambda value: labels["decision_status"][getattr(value, "value", value)],
-            days=lambda due, today: days_label(today, due) if today else "",
+            left=lambda days: _left(labels, days),
+            labels=labels,
             local=lambda moment: moment.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
         )
 
     def render(self, name: str, **context: Any) -> str:
         return self.env.get_template(name).render(**context)
+
+    def macros(self, name: str) -> Any:
+        return self.env.get_template(name).module
+
+
+def _left(labels: dict[str, Any], days: int) -> str:
+    """An item's distance from today: "3영업일 남음", "오늘 마감", "2영업일 지연"."""
+    words = labels["distance"]
+    if days == 0:
+        return str(words["today"])
+    return str(words["left" if days > 0 else "late"]).format(n=abs(days))
 
 
 BUILT_IN = Path(__file__).resolve().parents[2] / "templates"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
@@ -85,6 +86,31 @@ def due_date(
     return DueDate(day=moved, nominal=nominal, moved_because=calendar.why_closed(nominal))
 
 
-def days_label(today: date, due: date) -> str:
-    """How far a due date is from today, as people say it: D-3, D-day, D+2."""
-    return DOffset((today - due).days).label
+def launch_day_label(
+    day: date, open_date: date, *, calendar: BusinessCalendar, unit: DayUnit = DayUnit.BUSINESS
+) -> str:
+    """Where `day` stands in a launch: `D-12`, `D-day`, `D+3` — the one meaning of D-N on
+    every surface. Counted in the launch's unit (business days by default) exactly as its
+    due dates are, so an item labelled D-20 is due on the day the launch is at D-20; D-1 is
+    the last business day before opening day, even when opening day is a Saturday."""
+    if day == open_date:
+        return DOffset(0).label
+    if unit is DayUnit.CALENDAR:
+        return DOffset((day - open_date).days).label
+    if day > open_date:
+        return DOffset(calendar.business_days_between(open_date, day)).label
+    one = timedelta(days=1)
+    return DOffset(-calendar.business_days_between(day - one, open_date - one)).label
+
+
+def unit_of_launch(units: Iterable[DayUnit]) -> DayUnit:
+    """A launch counts in calendar days only when every one of its items does."""
+    seen = set(units)
+    return DayUnit.CALENDAR if seen == {DayUnit.CALENDAR} else DayUnit.BUSINESS
+
+
+def business_days_left(calendar: BusinessCalendar, today: date, due: date) -> int:
+    """Business days from `today` to `due`: positive left, 0 due today, negative late — the
+    one place that says how late an item is ("N영업일 남음 / N영업일 지연")."""
+    days = calendar.business_days_between(today, due)
+    return -1 if due < today and days == 0 else days  # due on a closed day now past: late

@@ -14,6 +14,7 @@ from enum import StrEnum
 
 from cxbot.domain.calendar import BusinessCalendar
 from cxbot.domain.checklist import ChecklistItem, Launch
+from cxbot.domain.dday import business_days_left
 from cxbot.domain.policy import ReminderPolicy
 
 MAX_ITEMS_PER_MESSAGE = 20
@@ -125,9 +126,7 @@ def _item_reminders(
 ) -> list[Reminder]:
     if not item.status.is_open:
         return []
-    days = calendar.business_days_between(today, item.due)
-    if item.due < today and days == 0:
-        days = -1  # due on a closed day that has passed: overdue
+    days = business_days_left(calendar, today, item.due)
     kind: ReminderKind | None = None
     if days > 0 and days in policy.before:
         kind = ReminderKind.BEFORE

@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta, tzinfo
 from cxbot.domain.calendar import BusinessCalendar
 from cxbot.domain.changes import Change
 from cxbot.domain.checklist import ChecklistItem, ItemStatus, Launch
-from cxbot.domain.dday import DOffset
+from cxbot.domain.dday import DayUnit, business_days_left, launch_day_label, unit_of_launch
 from cxbot.domain.decisions import Decision, DecisionStatus
 from cxbot.domain.promotions import Promotion
 
@@ -158,7 +158,7 @@ class LateItem:
 @dataclass(frozen=True, kw_only=True)
 class LaunchPicture:
     launch: Launch
-    d_label: str
+    d_label: str  # the launch's D-label on the report's day, in `unit` (launch_day_label)
     total: int
     done: int
     burn_up: list[BurnUpPoint]
@@ -167,6 +167,7 @@ class LaunchPicture:
     changes: list[Change]  # this week's changes to existing items and to the launch
     created: int = 0  # items added this week (their first values are not listed)
     decisions: list[Decision] = field(default_factory=list)
+    unit: DayUnit = DayUnit.BUSINESS
 
     @property
     def percent_done(self) -> int:
@@ -190,6 +191,15 @@ class LaunchPicture:
         return next((i for i, p in enumerate(self.burn_up) if p.day >= self.launch.open_date), None)
 
     @property
+    def opening_position(self) -> float | None:
+        """Where opening day stands on the burn-up's axis: on its point, or between the two
+        business days around it when it is a weekend or holiday (a Saturday opening)."""
+        index = self.opening_index
+        if index is None:
+            return None
+        return float(index) if self.burn_up[index].day == self.launch.open_date else index - 0.5
+
+    @property
     def today_index(self) -> int | None:
         """Where the report's day falls on the burn-up (the last point with a done count)."""
         indexes = [i for i, point in enumerate(self.burn_up) if point.done is not None]
@@ -197,14 +207,8 @@ class LaunchPicture:
 
 
 def d_label(calendar: BusinessCalendar, day: date, open_date: date) -> str:
-    """`D-12`, `D-day`, `D+3`: business days from opening, counted as due dates are (D-1 is
-    the last business day before opening day, even when opening day is a Saturday)."""
-    if day == open_date:
-        return DOffset(0).label
-    if day > open_date:
-        return DOffset(calendar.business_days_between(open_date, day)).label
-    one = timedelta(days=1)
-    return DOffset(-calendar.business_days_between(day - one, open_date - one)).label
+    """The launch's D-label of `day` (see `launch_day_label`)."""
+    return launch_day_label(day, open_date, calendar=calendar)
 
 
 def burn_up(
@@ -282,11 +286,12 @@ def launch_picture(
     decisions: Sequence[Decision] = (),
 ) -> LaunchPicture:
     book = StatusBook(status_timelines(history), tz)
+    unit = unit_of_launch(item.unit for item in items)
     late = [
         LateItem(
             item=item,
             status=status,
-            business_days_late=calendar.business_days_between(item.due, as_of),
+            business_days_late=-business_days_left(calendar, as_of, item.due),
         )
         for item in items
         for status in (book.status(item, as_of),)
@@ -300,7 +305,8 @@ def launch_picture(
     launched = {c.entity_id for c in this_week if c.old is None and c.entity == "launch"}
     return LaunchPicture(
         launch=launch,
-        d_label=d_label(calendar, as_of, launch.open_date),
+        d_label=launch_day_label(as_of, launch.open_date, calendar=calendar, unit=unit),
+        unit=unit,
         total=len(items),
         done=sum(1 for i in items if book.status(i, as_of) is ItemStatus.DONE),
         burn_up=burn_up(launch, items, book, calendar, as_of),

@@ -58,3 +58,7 @@ class TextRenderer(Protocol):
     locale: str
 
     def render(self, name: str, **context: Any) -> str: ...
+
+    def macros(self, name: str) -> Any:
+        """A template's macros, to render one line at a time (`m.problem(p)`)."""
+        ...

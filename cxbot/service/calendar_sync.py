@@ -75,6 +75,7 @@ class CalendarReport:
     alerts: tuple[tuple[str, str], ...] = ()
     dry_run: bool = False
     preview: str = ""
+    lead_required: int = 0  # business days of notice CX needs (CXBOT_CALENDAR_LEAD_DAYS)
 
 
 @dataclass(kw_only=True)
@@ -115,6 +116,7 @@ class CalendarSync:
             alerts = () if dry_run else self.deliver_alerts(stamp)
             return CalendarReport(
                 source=self.source.name,
+                lead_required=self.settings.lead_business_days,
                 skipped="unchanged since the last sync",
                 written=written,
                 board_problems=board_problems,
@@ -153,6 +155,7 @@ class CalendarSync:
         )
         report = CalendarReport(
             source=self.source.name,
+            lead_required=self.settings.lead_business_days,
             diff=diff,
             problems=tuple(problems),
             layout_error=layout_error,

@@ -18,6 +18,7 @@ from datetime import datetime
 from cxbot.domain.calendar import BusinessCalendar
 from cxbot.domain.changes import ChangeSource, diff_fields
 from cxbot.domain.checklist import ChecklistItem, ItemStatus, Launch
+from cxbot.domain.dday import business_days_left
 from cxbot.domain.item_actions import ButtonRef, ItemAction, home_order, may_act, mine, stale_reason
 from cxbot.domain.owners import OwnerDirectory
 from cxbot.ports.checklists import LaunchRepository
@@ -219,11 +220,7 @@ class ItemActions:
                 for item in self.store.items_of(launch.key):
                     if item.status is ItemStatus.DONE or not mine(email, item, self.owners):
                         continue
-                    late = (
-                        self.calendar.business_days_between(item.due, today)
-                        if item.due < today
-                        else 0
-                    )
+                    late = max(0, -business_days_left(self.calendar, today, item.due))
                     entries.append(HomeEntry(launch=launch, item=item, days_late=late))
         entries.sort(key=lambda entry: home_order(entry.item, today))
         view = HomeView(

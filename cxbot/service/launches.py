@@ -9,7 +9,7 @@ from datetime import date, datetime
 from cxbot.domain.calendar import BusinessCalendar
 from cxbot.domain.changes import Change, ChangeSource, diff_fields
 from cxbot.domain.checklist import ChecklistItem, ChecklistTemplate, ItemStatus, Launch, launch_key
-from cxbot.domain.dday import days_label
+from cxbot.domain.dday import DayUnit, business_days_left, launch_day_label, unit_of_launch
 from cxbot.domain.owners import OwnerDirectory, Person
 from cxbot.domain.planning import Plan, plan_launch, replan
 from cxbot.ports.checklists import ChecklistBoard, LaunchRepository, TemplateCatalog
@@ -250,10 +250,12 @@ class LaunchProgress:
     """One launch as `cxbot status` shows it."""
 
     launch: Launch
-    dday: str
+    dday: str  # the launch's D-label today, in its unit (see `launch_day_label`)
+    unit: DayUnit
     counts: dict[str, int]
     overdue: list[ChecklistItem]
     due_soon: list[ChecklistItem]
+    left: dict[str, int]  # item key → business days left (negative: late)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -361,13 +363,18 @@ class Launches:
             for item in items:
                 counts[item.status.value] += 1
             open_items = [i for i in items if i.status.is_open]
+            unit = unit_of_launch(i.unit for i in items)
             rows.append(
                 LaunchProgress(
                     launch=launch,
-                    dday=days_label(today, launch.open_date),
+                    dday=launch_day_label(
+                        today, launch.open_date, calendar=self.calendar, unit=unit
+                    ),
+                    unit=unit,
                     counts=counts,
                     overdue=[i for i in open_items if i.due < today],
                     due_soon=[i for i in open_items if today <= i.due <= limit],
+                    left={i.key: business_days_left(self.calendar, today, i.due) for i in items},
                 )
             )
         return rows

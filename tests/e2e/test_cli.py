@@ -27,21 +27,23 @@ def test_demo_runs_on_the_embedded_default_and_is_idempotent(run: Any, tmp_path:
     assert "embedded default" in first.output
     assert (tmp_path / ".cxbot" / "cxbot.db").exists()
     # The sample calendar is dated around today, so its first promotion is always late notice.
-    assert "주말 특가" in first.stdout and "LATE NOTICE" in first.stdout
-    assert "row 10, column B (시작일)" in first.output
+    assert "주말 특가" in first.stdout and "늦은 공지" in first.stdout
+    assert "10행, B (시작일) 열" in first.output
     again = run("demo", "--open-date", "2027-02-15")
     assert "이미 있는 런칭" in again.output and "새로 0개" in again.output
-    assert "nothing read: unchanged since the last sync" in again.stdout
+    assert "읽지 않음: 지난 동기화 이후 바뀐 것이 없습니다" in again.stdout
 
 
 def test_status_lists_overdue_and_due_soon_items(run: Any) -> None:
     run("demo", "--open-date", "2027-02-15")
     result = run("status", "--today", "2027-02-03", "--horizon", "2")
     assert result.exit_code == 0
-    assert "⚠ 지연 2027-02-02" in result.output  # KMS registration, D-7
-    assert "D-1 2027-02-04" in result.output  # due tomorrow (business day)
+    assert "⚠ 2027-02-02 (1영업일 지연)" in result.output  # KMS registration, D-7
+    assert "2027-02-04 (1영업일 남음)" in result.output  # due tomorrow (business day)
+    # the launch's own D-label, counted as its due dates are: Feb 3 is D-6 across Seollal
+    assert "[D-6 · 영업일 기준]" in result.output
     english = run("status", "--today", "2027-02-03", env={"CXBOT_LOCALE": "en"})
-    assert "overdue 2027-02-02" in english.output
+    assert "⚠ 2027-02-02 (1 business day(s) late)" in english.output
 
 
 def test_dry_run_records_nothing(run: Any) -> None:
@@ -270,12 +272,12 @@ def test_calendar_sync_from_a_file_with_the_guard(run: Any, tmp_path: Path) -> N
     env = {"CXBOT_CALENDAR_FILE": str(calendar)}
     preview = run("calendar", "sync", "--dry-run", env=env)
     # 4: synced (here: previewed), but a row could not be read — a scheduler can tell.
-    assert preview.exit_code == 4 and "would be new 3" in preview.stdout
-    assert "row 5, column B (시작일) (value '어제')" in preview.output
+    assert preview.exit_code == 4 and "(반영하지 않음) 새로 3" in preview.stdout
+    assert "5행, B (시작일) 열 (값 ‘어제’)" in preview.output
     first = run("calendar", "sync", env=env)
     assert first.exit_code == 4
-    assert "new 3, changed 0" in first.stdout and "alert sent" in first.stdout
-    assert run("calendar", "sync", env=env).stdout.count("unchanged since the last sync") == 1
+    assert "새로 3 · 변경 0" in first.stdout and "CX 알림: 보냄" in first.stdout
+    assert run("calendar", "sync", env=env).stdout.count("지난 동기화 이후 바뀐 것이 없습니다") == 1
     calendar.write_text(
         "프로모션명,시작일,종료일\n가을 세일,2026-12-01,2026-12-05\n", encoding="utf-8"
     )
@@ -283,7 +285,7 @@ def test_calendar_sync_from_a_file_with_the_guard(run: Any, tmp_path: Path) -> N
     assert stopped.exit_code == 3 and "--confirm" in stopped.output
     assert len(run("calendar", "list", "--all").stdout.splitlines()) == 3
     confirmed = run("calendar", "sync", "--confirm", env=env)
-    assert confirmed.exit_code == 0 and "cancelled 2" in confirmed.stdout
+    assert confirmed.exit_code == 0 and "취소 2" in confirmed.stdout
 
 
 def test_decisions_audit_verify_and_reports(run: Any, tmp_path: Path) -> None:

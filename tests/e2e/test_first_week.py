@@ -126,3 +126,29 @@ def test_a_template_saved_in_cp949_names_the_file_and_line(run: Any, tmp_path: P
     assert result.exit_code != 0
     assert "payment-method.yaml: line " in result.output and "CP949" in result.output
     assert "Traceback" not in result.output
+
+
+def test_one_launch_has_one_d_label_on_every_surface(run: Any, tmp_path: Path) -> None:
+    """Opening Saturday 2027-01-02 (Friday 1/1 is 신정): on Thursday 2026-12-03 the launch is
+    at D-20 in business days, the day its D-20 items are due — in the plan, `status`, the
+    weekly report and its Slack summary alike; items say how far they are in business days."""
+    import time_machine
+
+    with time_machine.travel("2026-12-03 10:00 +0900", tick=False):
+        plan = run("demo", "--open-date", "2027-01-02")
+        assert "2026-12-03 (목)  D-20" in plan.output  # the items due today carry D-20
+        status = run("status")
+        assert "오픈 2027-01-02 [D-20 · 영업일 기준]" in status.output
+        assert "2026-12-03 (오늘 마감)" in status.output
+        assert "2026-11-19 (10영업일 지연)" in status.output and "⚠ 지연" not in status.output
+        assert "D-day 2026-12-03" not in status.output  # no second D-label per item
+        report = run("report", "weekly", "-f", "md", "-o", str(tmp_path / "r"))
+        assert report.exit_code == 0, report.output
+        (markdown,) = (tmp_path / "r").glob("*.md")
+        text = markdown.read_text(encoding="utf-8")
+        assert "| 2027-01-02 | D-20 |" in text and "· D-20 (영업일 기준)" in text
+        slack = run("report", "weekly", "--post", "--dry-run")
+        assert "오픈 2027-01-02 (D-20)" in slack.output
+        listing = run("calendar", "list", "--header")
+        assert "준비 기간" in listing.stdout.splitlines()[0]
+        assert "D-" not in listing.stdout  # a promotion's lead time is no D-label

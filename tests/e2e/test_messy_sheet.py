@@ -66,25 +66,25 @@ def test_a_messy_sheet_through_calendar_sync_dry_run(run: Any, tmp_path: Path) -
     out, everything = result.stdout, result.output
     # Two rows cannot be read: named by row, column and value; the others all are.
     assert result.exit_code == 4, everything
-    assert "row 9, column C (행사 기간) (value '2026-12-10 10:00 (미정)')" in everything
+    assert "9행, C (행사 기간) 열 (값 ‘2026-12-10 10:00 (미정)’)" in everything
     assert "'(미정)' is not part of a date" in everything
     assert (
-        "row 12, column C (행사 기간) (value '9/1')" in everything
+        "12행, C (행사 기간) 열 (값 ‘9/1’)" in everything
         and "write the year" in everything
     )
     # New: ranges, weekdays, a leading apostrophe, full-width digits, two SMS/push columns.
-    assert "would be new 5, changed 0, cancelled 0" in out
+    assert "(반영하지 않음) 새로 5 · 변경 0 · 취소 0" in out
     assert "연말 감사제 (2026-12-07 ~ 2026-12-13)" in out
     assert "신년 빅세일 (2027-01-04)" in out and "간편결제 이벤트 (2026-12-15)" in out
     assert "주말 특가 (2026-12-12)" in out  # "취소 시 환불 불가" in the notes is no cancel mark
     # The undecided promotion is kept and flagged, not reported as a bad date.
-    assert "설 선물전 (start undecided: 미정)" in out
-    assert "undecided: 설 선물전 (row 8): start '미정', send_date '추후 공지'" in out
+    assert "설 선물전 (시작일 미정 ‘미정’)" in out
+    assert "미정: 설 선물전 (8행): 시작일 ‘미정’, 발송일 ‘추후 공지’" in out
     # Cancelled by a mark in the name, the status column, or strike-through: not announced.
     for cancelled in ("크리스마스", "11번가", "그어진 행사"):
         assert cancelled not in out
     # Columns with data that no field took are named.
-    assert "columns not read: H (랜딩 URL)" in everything  # the row numbers are no loss
+    assert "읽지 않은 열: H (랜딩 URL)" in everything  # the row numbers are no loss
     # The late-notice alert that would be sent quotes the sheet's own wording.
     assert "시작일 미정 ‘미정’" in out and "SMS/푸시 미정 ‘추후 공지’" in out
 

@@ -175,7 +175,7 @@ def test_a_bad_row_is_reported_and_nothing_mirrored_is_lost(world: Any) -> None:
     assert report.diff.changes == []  # its row could not be read: kept as it was
     assert not world.store.promotions.promotions()["name:기획전03"].cancelled
     assert len(world.pages()) == 10
-    assert "row 6, column B (시작일)" in world.alerts()[-1]  # CX is told once per sheet edit
+    assert "6행, B (시작일) 열" in world.alerts()[-1]  # CX is told once per sheet edit
 
 
 def test_the_guard_stops_a_mass_change_until_confirmed(world: Any) -> None:

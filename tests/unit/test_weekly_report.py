@@ -343,3 +343,23 @@ def test_changes_to_items_and_a_launch_created_this_week_are_listed_with_who() -
         ("mall", "open_date", "2027-02-22", "cli:planner"),
     ]
     assert picture.created == 2
+
+
+def test_a_saturday_opening_is_marked_between_friday_and_monday_as_d_day() -> None:
+    saturday = Launch(key="mall", name="토요일 오픈", template_key="t", open_date=date(2027, 3, 6))
+    items = [_item("a", "2027-03-05", "CX", ItemStatus.DONE)]
+    picture = launch_picture(
+        saturday,
+        items,
+        [],
+        calendar=CAL,
+        tz=SEOUL,
+        week=ReportWeek(2027, 9),
+        as_of=date(2027, 3, 3),
+    )
+    labels = {p.day: p.label for p in picture.burn_up}
+    assert labels[date(2027, 3, 5)] == "D-1" and labels[date(2027, 3, 8)] == "D+1"
+    position, index = picture.opening_position, picture.opening_index
+    assert position is not None and index is not None and position == index - 0.5
+    assert picture.burn_up[int(position + 0.5)].day == date(2027, 3, 8)
+    assert picture.d_label == "D-3"  # Wednesday: Thu, Fri, then opening day

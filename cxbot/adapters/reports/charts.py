@@ -187,7 +187,7 @@ class MatplotlibCharts:
                 color="#8d6708",
                 fontsize=8,
             )
-        opening = launch.opening_index
+        opening = launch.opening_position
         if opening is not None:
             axes.axvline(opening, color=COLORS["opening"], linewidth=1.0, alpha=0.6)
             axes.annotate(
@@ -200,11 +200,12 @@ class MatplotlibCharts:
                 fontsize=8,
             )
         step = max(1, len(points) // 9)
-        ticks = list(range(0, len(points), step))
-        if opening is not None:  # opening day always labelled, its neighbours make room
-            ticks = [t for t in ticks if abs(t - opening) > step // 2] + [opening]
-        ticks.sort()
-        axes.set_xticks(ticks, [points[i].label for i in ticks], fontsize=7)
+        marks = {float(i): points[i].label for i in range(0, len(points), step)}
+        if opening is not None:  # opening day always labelled (D-day), its neighbours make room
+            marks = {t: label for t, label in marks.items() if abs(t - opening) > step // 2}
+            marks[opening] = self.labels.get("d_day", "D-day")
+        ticks = sorted(marks)
+        axes.set_xticks(ticks, [marks[t] for t in ticks], fontsize=7)
         axes.set_xlim(-0.5, max(0.5, len(points) - 0.5))
         axes.set_ylim(0, max(1, launch.total) * 1.08)
         axes.set_ylabel(self.labels["items"], fontsize=8)

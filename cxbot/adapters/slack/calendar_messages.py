@@ -37,8 +37,8 @@ class CalendarComposer:
         past = len(diff.changes) - len(told)
         if past:
             sections.append(str(m.past_line(past)))
-        kept = [str(p) for p in problems if p.kept]
-        skipped = [str(p) for p in problems if not p.kept]
+        kept = [str(m.where(p)) for p in problems if p.kept]
+        skipped = [str(m.where(p)) for p in problems if not p.kept]
         if kept:
             sections.append(self._section(kept, heading=str(m.kept_heading(len(kept)))))
         if skipped:

@@ -8,10 +8,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
+from rich.markup import escape
 
 from cxbot.entrypoints.cli.app import cli
 from cxbot.entrypoints.cli.common import (
+    echo_table,
     err,
+    header_option,
     iso_date,
     opened,
     progress_bar,
@@ -19,8 +22,8 @@ from cxbot.entrypoints.cli.common import (
 )
 
 if TYPE_CHECKING:
-    from cxbot.domain.promotions import Promotion
     from cxbot.service.calendar_sync import CalendarReport
+    from cxbot.service.usecases import CxBot
 
 
 ROWS_SKIPPED = 4
@@ -99,7 +102,7 @@ def calendar_sync_command(
                 force=force,
                 progress=progress,
             )
-        print_calendar(report)
+        print_calendar(cases, report)
         if report.guarded:
             sys.exit(3)
         if report.problems:
@@ -108,87 +111,63 @@ def calendar_sync_command(
 
 @calendar.command("list")
 @click.option("--all", "show_all", is_flag=True, help="Include past and cancelled promotions.")
+@header_option
 @click.pass_context
 @reports_errors
-def calendar_list(ctx: click.Context, show_all: bool) -> None:
-    """Lists the mirrored promotions with their dates and CX's lead time.
+def calendar_list(ctx: click.Context, show_all: bool, header: bool | None) -> None:
+    """Lists the mirrored promotions with their dates and CX's lead time (tab-separated).
+
+    The lead time is in business days from today to the promotion's first day (its start,
+    or an earlier SMS/push send): never a D-label, which belongs to launches.
 
     \b
     Example:
       cxbot calendar list
+      cxbot calendar list --all --no-header > promotions.tsv
     """
     with opened(ctx) as cases:
+        m = cases.render.macros("calendar.txt.j2")
         today = cases.clock.today()
+        rows = []
         for promo, lead in cases.calendar.listing(today=today):
-            last = promo.end or promo.start
-            finished = last is not None and last < today
-            if not show_all and (promo.cancelled or finished):
+            if not show_all and (promo.cancelled or promo.ended_before(today)):
                 continue
-            if promo.cancelled:
-                state = "cancelled"
-            elif lead is None:
-                state = "undecided"
-            else:
-                state = f"D-{lead}" if lead > 0 else "running"
-            start = promo.start or f"미정 ({promo.undecided_wording('start')})"
-            click.echo(f"{start}\t{promo.end or ''}\t{state}\t{promo.channel}\t{promo.name}")
+            start = str(promo.start) if promo.start else str(m.when(promo))
+            state = str(m.list_state(promo, lead, today))
+            rows.append([start, str(promo.end or ""), state, promo.channel, promo.name])
+        echo_table(str(m.list_headers()).split("\t"), rows, header)
 
 
-def _when(promotion: Promotion) -> str:
-    if promotion.start is None:
-        return f"start undecided: {promotion.undecided_wording('start')}"
-    if promotion.end is not None:
-        return f"{promotion.start} ~ {promotion.end}"
-    return str(promotion.start)
-
-
-def print_calendar(report: CalendarReport) -> None:
-    click.echo(f"source: {report.source}")
+def print_calendar(cases: CxBot, report: CalendarReport) -> None:
+    """The sync's summary in the locale: what changed to standard output, what needs fixing
+    in the sheet to standard error."""
+    m = cases.render.macros("calendar.txt.j2")
+    click.echo(str(m.source(report.source)))
     if report.skipped:
-        click.echo(f"nothing read: {report.skipped}")
+        click.echo(str(m.skipped(report.skipped)))
     diff = report.diff
     if diff is not None:
-        counts = {kind: len(diff.of(kind)) for kind in ("new", "changed", "cancelled", "restored")}
         late = sum(1 for c in diff.changes if c.late_notice)
-        verb = "would be" if report.dry_run or report.guarded else ""
-        click.echo(
-            f"{verb + ' ' if verb else ''}new {counts['new']}, changed {counts['changed']}, "
-            f"cancelled {counts['cancelled']}, restored {counts['restored']}, "
-            f"unchanged {diff.unchanged}; late notice {late}"
-            + (f" (identity by {report.identity})" if report.identity else "")
-        )
+        past = sum(1 for c in diff.changes if c.past)
+        would = report.dry_run or report.guarded
+        click.echo(str(m.counts(diff, late, past, report.identity, would)))
         for change in diff.changes:
-            lead = (
-                f", lead {change.lead_days} business day(s)" if change.lead_days is not None else ""
-            )
-            flag = " LATE NOTICE" if change.late_notice else ""
-            click.echo(
-                f"  {change.kind:9} {change.promotion.name} ({_when(change.promotion)}){lead}{flag}"
-            )
+            click.echo("  " + str(m.change(change, report.lead_required)))
     for promotion in report.undecided:
-        wording = ", ".join(f"{field} {word!r}" for field, word in promotion.undecided)
-        click.echo(f"undecided: {promotion.name} (row {promotion.row}): {wording} — kept, flagged")
+        click.echo(str(m.undecided(promotion)))
     if report.unmapped:
-        err.print(
-            f"[yellow]columns not read:[/] {', '.join(report.unmapped)} — if one of them matters, "
-            "name it in CXBOT_CALENDAR_HEADERS (e.g. send_date=카톡 발송)",
-            highlight=False,
-        )
+        err.print(f"[yellow]{escape(str(m.unmapped(report.unmapped)))}[/]", highlight=False)
     for row_problem in report.problems:
-        err.print(f"[yellow]row skipped:[/] {row_problem}", highlight=False)
+        err.print(f"[yellow]{escape(str(m.problem(row_problem)))}[/]", highlight=False)
     if report.layout_error:
-        err.print(f"[red]sheet layout:[/] {report.layout_error}", highlight=False)
+        err.print(f"[red]{escape(str(m.layout(report.layout_error)))}[/]", highlight=False)
     if report.guarded:
-        err.print(
-            "[red]stopped: this sync would change too much at once; nothing was "
-            "recorded. Check the sheet, then run `cxbot calendar sync --confirm`.[/]",
-            highlight=False,
-        )
+        err.print(f"[red]{escape(str(m.guarded()))}[/]", highlight=False)
     if report.written:
-        click.echo(f"mirrored {report.written} promotion(s)")
+        click.echo(str(m.written(report.written)))
     for problem in report.board_problems:
-        err.print(f"[yellow]not mirrored:[/] {problem}", highlight=False)
-    for key, state in report.alerts:
-        click.echo(f"alert {state}: {key}")
+        err.print(f"[yellow]{escape(str(m.not_mirrored(problem)))}[/]", highlight=False)
+    for _key, state in report.alerts:
+        click.echo(str(m.alert(state)))
     if report.dry_run and report.preview:
-        click.echo("alert that would be sent:\n" + report.preview)
+        click.echo(str(m.preview(report.preview)))

@@ -87,3 +87,22 @@ def progress_bar(enabled: bool) -> Iterator[Progress]:
             bar.update(task, completed=done, total=total, description=f"Notion: {what[:30]}")
 
         yield report
+
+
+def header_option(func: F) -> F:
+    """`--header/--no-header`: column names over a listing; by default on a terminal only,
+    so that `cut -f1` and other scripts read rows alone."""
+    return click.option(
+        "--header/--no-header",
+        default=None,
+        help="Print the column names first (default: only on a terminal).",
+    )(func)
+
+
+def echo_table(headers: list[str], rows: list[list[str]], header: bool | None) -> None:
+    """Tab-separated rows, with the column names first when asked or on a terminal."""
+    show = sys.stdout.isatty() if header is None else header
+    if show and rows:
+        click.echo("\t".join(headers))
+    for row in rows:
+        click.echo("\t".join(row))

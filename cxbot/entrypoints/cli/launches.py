@@ -12,7 +12,9 @@ import click
 from cxbot.entrypoints.cli.app import cli
 from cxbot.entrypoints.cli.calendar import print_calendar
 from cxbot.entrypoints.cli.common import (
+    echo_table,
     err,
+    header_option,
     iso_date,
     opened,
     progress_bar,
@@ -56,9 +58,9 @@ def demo(ctx: click.Context, open_date: date | None) -> None:
         click.echo()
         click.echo(
             f"프로모션 캘린더 동기화 (`cxbot calendar sync`, {Path(shown.calendar_file).name}, "
-            "dated around today):"
+            "오늘 기준 날짜의 예시 시트):"
         )
-        print_calendar(shown.calendar)
+        print_calendar(cases, shown.calendar)
         click.echo()
         written = write_report(shown.report, DEFAULT_FOLDER)
         click.echo(f"주간 리포트 (`cxbot report weekly`): {written} — 브라우저로 열거나 인쇄하세요")
@@ -162,20 +164,24 @@ def launch_reschedule(
 
 
 @launch.command("list")
+@header_option
 @click.pass_context
 @reports_errors
-def launch_list(ctx: click.Context) -> None:
-    """Lists launches with their opening day and progress.
+def launch_list(ctx: click.Context, header: bool | None) -> None:
+    """Lists launches with their opening day and progress (tab-separated).
 
     \b
     Example:
       cxbot launch list
+      cxbot launch list --no-header | cut -f1     # the keys alone
     """
     with opened(ctx) as cases:
+        rows = []
         for item in cases.launches.all():
             items = cases.launches.items(item.key)
             done = sum(1 for i in items if i.status.value == "done")
-            click.echo(f"{item.key}\t{item.open_date}\t{done}/{len(items)}\t{item.name}")
+            rows.append([item.key, str(item.open_date), f"{done}/{len(items)}", item.name])
+        echo_table(["key", "opening day", "done", "name"], rows, header)
 
 
 @launch.command("show")
