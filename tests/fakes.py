@@ -10,6 +10,7 @@ from cxbot.adapters.store.memory import MemoryStore
 from cxbot.domain.checklist import ChecklistItem, Launch
 from cxbot.ports.checklists import PullResult, RemoteItemState
 from cxbot.ports.common import Progress, PublishResult
+from cxbot.service.errors import RemoteError
 
 InMemoryStore = MemoryStore
 """Every repository in memory: the supported in-memory store (cxbot.adapters.store.memory)."""
@@ -35,6 +36,11 @@ class FakeBoard:
         self.published: list[str] = []
         self.edits: list[RemoteItemState] = []
         self.fail_keys: set[str] = set()
+        self.refuse: str | None = None  # ready() raises this, as a wrong token would
+
+    def ready(self) -> None:
+        if self.refuse is not None:
+            raise RemoteError(self.refuse)
 
     def publish(
         self,

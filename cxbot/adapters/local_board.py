@@ -17,6 +17,9 @@ class LocalBoard:
 
     name = "local"
 
+    def ready(self) -> None:
+        """The store is always there."""
+
     def publish(
         self,
         launch: Launch,

@@ -114,3 +114,29 @@ def business_days_left(calendar: BusinessCalendar, today: date, due: date) -> in
     one place that says how late an item is ("N영업일 남음 / N영업일 지연")."""
     days = calendar.business_days_between(today, due)
     return -1 if due < today and days == 0 else days  # due on a closed day now past: late
+
+
+@dataclass(frozen=True, kw_only=True)
+class OpeningConcern:
+    """Why an opening day deserves a second look: `past`, `weekend` or `holiday` (named)."""
+
+    kind: str
+    name: str = ""  # the holiday's or closure's name: 설날, 창립기념일
+
+
+def opening_concerns(
+    open_date: date, *, today: date, calendar: BusinessCalendar
+) -> list[OpeningConcern]:
+    """An opening day in the past, on a weekend or on a holiday / company closure."""
+    concerns = []
+    if open_date < today:
+        concerns.append(OpeningConcern(kind="past"))
+    if not calendar.is_business_day(open_date):
+        reason = calendar.why_closed(open_date) or ""
+        weekend = open_date.weekday() >= 5 and reason == "주말"
+        concerns.append(
+            OpeningConcern(kind="weekend")
+            if weekend
+            else OpeningConcern(kind="holiday", name=reason)
+        )
+    return concerns

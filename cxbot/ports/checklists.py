@@ -116,6 +116,12 @@ class ChecklistBoard(Protocol):
 
     name: str
 
+    def ready(self) -> None:
+        """Checks, before anything is recorded, what would make every write fail (a wrong
+        token, no parent page): raises a RemoteError that says what to fix. A passing
+        outage is not such a failure: the items are recorded and handed to the outbox."""
+        ...
+
     def publish(
         self,
         launch: Launch,

@@ -56,6 +56,7 @@ class TextRenderer(Protocol):
     """User-facing text from the templates in `templates/` (Korean or English)."""
 
     locale: str
+    labels: dict[str, Any]  # the locale's short labels (labels.yaml)
 
     def render(self, name: str, **context: Any) -> str: ...
 

@@ -9,7 +9,14 @@ from datetime import date, datetime
 from cxbot.domain.calendar import BusinessCalendar
 from cxbot.domain.changes import Change, ChangeSource, diff_fields
 from cxbot.domain.checklist import ChecklistItem, ChecklistTemplate, ItemStatus, Launch, launch_key
-from cxbot.domain.dday import DayUnit, business_days_left, launch_day_label, unit_of_launch
+from cxbot.domain.dday import (
+    DayUnit,
+    OpeningConcern,
+    business_days_left,
+    launch_day_label,
+    opening_concerns,
+    unit_of_launch,
+)
 from cxbot.domain.owners import OwnerDirectory, Person
 from cxbot.domain.planning import Plan, plan_launch, replan
 from cxbot.ports.checklists import ChecklistBoard, LaunchRepository, TemplateCatalog
@@ -182,6 +189,8 @@ def _write_plan(
             changes=tuple(changes),
             dry_run=True,
         )
+    if to_publish:
+        ctx.board.ready()  # a wrong token or no parent page: nothing recorded, nothing half
     # Record first, then publish: a crash in between leaves items without a remote
     # id, which the next run publishes (the board looks them up before creating).
     store.apply(launch=plan.launch, items=items, changes=changes)
@@ -273,6 +282,10 @@ class Launches:
     @property
     def board_name(self) -> str:
         return self.board.name
+
+    def opening_concerns(self, open_date: date) -> list[OpeningConcern]:
+        """What to confirm before planning on this opening day (past, weekend, holiday)."""
+        return opening_concerns(open_date, today=self.clock().date(), calendar=self.calendar)
 
     def context(self, now: datetime | None = None) -> Context:
         return Context(

@@ -9,7 +9,6 @@ from typing import Any
 import click
 import pytest
 
-from cxbot.emulators.notion import NotionEmulator
 from cxbot.entrypoints.cli import cli
 from cxbot.settings import PROJECT_ROOT
 
@@ -125,20 +124,6 @@ def test_unknown_things_are_named(run: Any) -> None:
     assert "no checklist item" in run("item", "set-status", "x/y", "done").output
     bad_date = run("launch", "create", "-t", "partner-mall", "-n", "x", "-d", "15/02/2027")
     assert bad_date.exit_code == 2 and "YYYY-MM-DD" in bad_date.output
-
-
-@pytest.fixture
-def notion_env(clock: Any) -> Iterator[tuple[NotionEmulator, dict[str, str]]]:
-    emulator = NotionEmulator(tokens={"secret_cli_token"}, rate_limit=False).start()
-    parent = emulator.workspace.add_page("CX 운영")
-    emulator.workspace.add_person("김지현", "jihyun.kim@example.com")
-    env = {
-        "NOTION_TOKEN": "secret_cli_token",
-        "NOTION_BASE_URL": emulator.base_url,
-        "NOTION_PARENT_PAGE_ID": parent,
-    }
-    yield emulator, env
-    emulator.stop()
 
 
 def test_notion_launch_and_doctor_never_print_the_token(run: Any, notion_env: Any) -> None:

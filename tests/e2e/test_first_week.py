@@ -152,3 +152,53 @@ def test_one_launch_has_one_d_label_on_every_surface(run: Any, tmp_path: Path) -
         listing = run("calendar", "list", "--header")
         assert "준비 기간" in listing.stdout.splitlines()[0]
         assert "D-" not in listing.stdout  # a promotion's lead time is no D-label
+
+
+def _create(run: Any, env: dict[str, str]) -> Any:
+    owners = Path(__file__).parents[2] / "examples" / "owners.yaml"
+    return run(
+        "launch", "create", "-t", "payment-method", "-n", "간편결제", "-d", "2027-03-02",
+        "-o", str(owners), "--yes", env=env,
+    )  # fmt: skip
+
+
+def test_a_wrong_notion_token_or_no_parent_page_leaves_no_half_launch(
+    run: Any, notion_env: Any
+) -> None:
+    emulator, env = notion_env
+    for broken, words in (
+        ({**env, "NOTION_TOKEN": "secret_expired"}, "NOTION_TOKEN"),
+        ({**env, "NOTION_PARENT_PAGE_ID": ""}, "NOTION_PARENT_PAGE_ID"),
+    ):
+        failed = _create(run, broken)
+        assert failed.exit_code == 1 and words in failed.output, failed.output
+        assert "Traceback" not in failed.output and "secret_expired" not in failed.output
+        assert run("launch", "list", env=broken).stdout == ""  # nothing recorded locally
+        assert "간편결제" not in run("status", env=broken).output
+    assert emulator.requests("POST", r"^/v1/pages$") == []
+    created = _create(run, env)
+    assert created.exit_code == 0 and "notion에 기록 17개" in created.output
+
+
+def test_an_opening_day_on_a_weekend_a_holiday_or_in_the_past_needs_a_yes(run: Any) -> None:
+    import time_machine
+
+    owners = str(Path(__file__).parents[2] / "examples" / "owners.yaml")
+    base = ["launch", "create", "-t", "payment-method", "-n", "간편결제", "-o", owners]
+    with time_machine.travel("2026-12-03 10:00 +0900", tick=False):
+        for day, words in (
+            ("2027-02-08", "휴일(설날 다음날)"),
+            ("2027-01-09", "주말(토요일)"),
+            ("2026-11-30", "이미 지난 날짜"),
+        ):
+            refused = run(*base, "-d", day)
+            assert refused.exit_code == 2 and words in refused.output, refused.output
+            assert "--yes" in refused.output
+            assert run("launch", "list").stdout == ""  # nothing planned
+            preview = run(*base, "-d", day, "--dry-run")
+            assert preview.exit_code == 0 and words in preview.output
+        created = run(*base, "-d", "2027-02-08", "--yes")
+        assert created.exit_code == 0 and "휴일(설날 다음날)" in created.output
+        assert run("launch", "list").stdout.count("\n") == 1
+        plain = run(*base[:4], "-n", "평일 오픈", "-d", "2027-02-15")
+        assert plain.exit_code == 0 and "오픈일" not in plain.stderr

@@ -68,10 +68,7 @@ def test_a_messy_sheet_through_calendar_sync_dry_run(run: Any, tmp_path: Path) -
     assert result.exit_code == 4, everything
     assert "9행, C (행사 기간) 열 (값 ‘2026-12-10 10:00 (미정)’)" in everything
     assert "'(미정)' is not part of a date" in everything
-    assert (
-        "12행, C (행사 기간) 열 (값 ‘9/1’)" in everything
-        and "write the year" in everything
-    )
+    assert "12행, C (행사 기간) 열 (값 ‘9/1’)" in everything and "write the year" in everything
     # New: ranges, weekdays, a leading apostrophe, full-width digits, two SMS/push columns.
     assert "(반영하지 않음) 새로 5 · 변경 0 · 취소 0" in out
     assert "연말 감사제 (2026-12-07 ~ 2026-12-13)" in out

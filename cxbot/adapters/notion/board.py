@@ -38,6 +38,16 @@ class NotionChecklistBoard:
     def data_source_id(self) -> str:
         return self.api.data_source(S.CHECKLIST, self.configured_source)
 
+    def ready(self) -> None:
+        """The token works and the checklist data source is there (found, or created under
+        the parent page): the one lookup `publish` needs anyway, made before recording."""
+        try:
+            self.data_source_id()
+        except RemoteError as error:
+            if transient(error.__cause__):
+                return  # Notion is busy, not wrong: record, and the outbox writes later
+            raise
+
     def check(self) -> list[str]:
         """What is wrong with the checklist data source (for `cxbot doctor`)."""
         return self.api.check(S.CHECKLIST, self.configured_source)[1]

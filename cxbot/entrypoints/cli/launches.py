@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
+from rich.markup import escape
 
 from cxbot.entrypoints.cli.app import cli
 from cxbot.entrypoints.cli.calendar import print_calendar
@@ -91,6 +92,9 @@ def launch() -> None:
     help="YAML file mapping departments to owners (see examples/owners.yaml).",
 )
 @click.option("--dry-run", is_flag=True, help="Show the plan; record and send nothing.")
+@click.option(
+    "-y", "--yes", is_flag=True, help="Plan on a weekend, holiday or past opening day unasked."
+)
 @click.pass_context
 @reports_errors
 def launch_create(
@@ -100,6 +104,7 @@ def launch_create(
     open_date: date,
     owners: Path | None,
     dry_run: bool,
+    yes: bool,
 ) -> None:
     """Creates a launch checklist from a template.
 
@@ -114,6 +119,7 @@ def launch_create(
           --open-date 2027-02-15 --owners owners.yaml --dry-run
     """
     with opened(ctx) as cases:
+        confirm_opening(cases, open_date, yes=yes or dry_run)
         with progress_bar(cases.mode.notion and not dry_run) as progress:
             result = cases.launches.create(
                 template=template_name,
@@ -137,10 +143,13 @@ def launch_create(
     help="Owners file; give it again to keep owners (or to change them).",
 )
 @click.option("--dry-run", is_flag=True, help="Show the new plan; record and send nothing.")
+@click.option(
+    "-y", "--yes", is_flag=True, help="Move to a weekend, holiday or past opening day unasked."
+)
 @click.pass_context
 @reports_errors
 def launch_reschedule(
-    ctx: click.Context, key: str, open_date: date, owners: Path | None, dry_run: bool
+    ctx: click.Context, key: str, open_date: date, owners: Path | None, dry_run: bool, yes: bool
 ) -> None:
     """Moves a launch's opening day and re-plans every due date.
 
@@ -151,6 +160,7 @@ def launch_reschedule(
       cxbot launch reschedule partner-mall-1a2b3c4d --open-date 2027-03-02 --owners owners.yaml
     """
     with opened(ctx) as cases:
+        confirm_opening(cases, open_date, yes=yes or dry_run)
         with progress_bar(cases.mode.notion and not dry_run) as progress:
             result = cases.launches.reschedule(
                 key=key,
@@ -302,6 +312,26 @@ def print_status(cases: CxBot, today: date, *, horizon: int) -> None:
         ),
         nl=False,
     )
+
+
+def confirm_opening(cases: CxBot, open_date: date, *, yes: bool) -> None:
+    """Says why an opening day deserves a second look; asks on a terminal, and elsewhere
+    stops (exit 2) unless --yes was given. A dry run only warns."""
+    concerns = cases.launches.opening_concerns(open_date)
+    if not concerns:
+        return
+    words = cases.render.labels["opening_concern"]
+    weekday = cases.render.labels["weekdays"][open_date.weekday()]
+    for concern in concerns:
+        text = words[concern.kind].format(day=open_date, weekday=weekday, name=concern.name)
+        err.print(f"[yellow]{escape(text)}[/]", highlight=False)
+    if yes:
+        return
+    if sys.stdin.isatty():
+        click.confirm(words["confirm"], abort=True, err=True)
+        return
+    err.print(f"[red]{escape(words['needs_yes'])}[/]", highlight=False)
+    sys.exit(2)
 
 
 def exit_if_unpublished(result: LaunchResult) -> None:
