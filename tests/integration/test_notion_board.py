@@ -151,7 +151,10 @@ def test_a_revoked_token_stops_with_a_clear_message(notion_setup: Any) -> None:
     with pytest.raises(RemoteError, match="NOTION_TOKEN") as caught:
         _create(notion_setup, board=bad)
     assert "secret_revoked" not in str(caught.value)
-    # The plan was recorded before publishing: nothing is lost.
+    # Checked before anything is recorded: no half launch at 0/N in status and reports;
+    # the same command works once the token is fixed.
+    assert notion_setup.store.launches.list_launches() == []
+    _create(notion_setup)
     assert len(notion_setup.store.launches.list_launches()) == 1
 
 
@@ -159,6 +162,7 @@ def test_an_unshared_parent_page_says_how_to_share_it(notion_setup: Any) -> None
     board = notion_board_with_parent(notion_setup, "9c1b1a8e-7c36-4a53-9d7c-000000000000")
     with pytest.raises(RemoteError, match="Connections"):
         _create(notion_setup, board=board)
+    assert notion_setup.store.launches.list_launches() == []
 
 
 def notion_board_with_parent(setup: Any, parent: str) -> Any:
