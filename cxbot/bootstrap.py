@@ -40,6 +40,7 @@ from cxbot.adapters.store.sql_store import SqlStore, open_store
 from cxbot.adapters.yaml_files import (
     YamlTemplates,
     load_company_calendar,
+    load_owners,
     load_reminder_settings,
     load_schedules,
 )
@@ -58,7 +59,7 @@ from cxbot.service.decision_log import DecisionLog
 from cxbot.service.delivery import ExactlyOnce, Notifier
 from cxbot.service.demo import Demo
 from cxbot.service.doctor import Doctor
-from cxbot.service.errors import InputError
+from cxbot.service.errors import CxbotError, InputError
 from cxbot.service.item_actions import ItemActions
 from cxbot.service.jobs import JobRunner
 from cxbot.service.launches import Launches
@@ -98,6 +99,60 @@ def build(
     except BaseException:
         store.close()
         raise
+
+
+def diagnose(
+    settings: Settings | None = None, *, clock: Callable[[], datetime] | None = None
+) -> list[Finding]:
+    """`cxbot doctor`: every file the user wrote checked on its own, then every adapter's
+    check — a bad file is a finding, never the end of the check-up."""
+    try:
+        settings = settings or read_settings()
+    except InputError as error:
+        return [Finding(name="settings", state="bad", detail=str(error))]
+    findings, set_aside = _file_findings(settings)
+    try:  # the rest is checked without the files found bad
+        cases = build(settings.model_copy(update=set_aside), clock=clock)
+    except CxbotError as error:
+        reported = {f.detail for f in findings}
+        if str(error) not in reported:
+            findings.append(Finding(name="start-up", state="bad", detail=str(error)))
+        return findings
+    try:
+        return findings + cases.doctor.run()
+    finally:
+        cases.close()
+
+
+def _file_findings(settings: Settings) -> tuple[list[Finding], dict[str, Any]]:
+    """The YAML files of the settings, each read on its own: what is wrong with each, and
+    the settings to set aside (back to their defaults) so the rest can still be checked."""
+    found: list[Finding] = []
+    set_aside: dict[str, Any] = {}
+    loaders: list[tuple[str, str, Callable[[Path], object]]] = [
+        ("cxbot_reminders_file", "reminders file", load_reminder_settings),
+        ("cxbot_company_calendar", "company calendar", load_company_calendar),
+        ("cxbot_schedule_file", "job schedule", load_schedules),
+        ("cxbot_owners_file", "owners file", load_owners),
+    ]
+    for setting, label, load in loaders:
+        path: Path | None = getattr(settings, setting)
+        if path is None:
+            continue
+        problem = None
+        if not path.exists():
+            problem = f"{label} {path}: no such file ({setting.upper()})"
+        else:
+            try:
+                load(path)
+            except CxbotError as error:
+                problem = str(error)
+        if problem is None:
+            found.append(Finding(name=label, state="ok", detail=f"{label}: {path}"))
+            continue
+        found.append(Finding(name=label, state="bad", detail=problem))
+        set_aside[setting] = Settings.model_fields[setting].get_default(call_default_factory=True)
+    return found, set_aside
 
 
 def _wire(
@@ -172,15 +227,6 @@ def _wire(
             )
         )
 
-    checks.append(
-        StaticFindings(
-            Finding(
-                name="reminders",
-                state="ok",
-                detail=f"reminders file: {settings.cxbot_reminders_file}",
-            )
-        )
-    )
     notifier: Notifier
     slack_client: Callable[[], Any] = _no_slack
     on_landed: Callable[[ChecklistItem, Launch], None] | None = None

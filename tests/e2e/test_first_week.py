@@ -202,3 +202,47 @@ def test_an_opening_day_on_a_weekend_a_holiday_or_in_the_past_needs_a_yes(run: A
         assert run("launch", "list").stdout.count("\n") == 1
         plain = run(*base[:4], "-n", "평일 오픈", "-d", "2027-02-15")
         assert plain.exit_code == 0 and "오픈일" not in plain.stderr
+
+
+def test_doctor_lists_every_finding_past_a_bad_file(run: Any, tmp_path: Path) -> None:
+    broken = tmp_path / "reminders.yaml"
+    broken.write_text("send_at: [\n", encoding="utf-8")
+    company = tmp_path / "company.yaml"
+    company.write_text("closures:\n  2027-02-30: 워크숍\n", encoding="utf-8")
+    env = {
+        "CXBOT_REMINDERS_FILE": str(broken),
+        "CXBOT_COMPANY_CALENDAR": str(company),
+        "CXBOT_OWNERS_FILE": str(tmp_path / "missing-owners.yaml"),
+    }
+    result = run("doctor", env=env)
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert any(line.startswith("✗") and "reminders.yaml: not valid YAML" in line for line in lines)
+    assert any(line.startswith("✗") and "'2027-02-30' is not a real date" in line for line in lines)
+    assert any("missing-owners.yaml: no such file (CXBOT_OWNERS_FILE)" in line for line in lines)
+    # … and everything after them was still checked
+    assert any(line.startswith("✓ template partner-mall") for line in lines)
+    assert any("Slack: not configured" in line for line in lines)
+
+
+def test_doctor_names_a_reminders_file_that_does_not_exist(run: Any, tmp_path: Path) -> None:
+    result = run("doctor", env={"CXBOT_REMINDERS_FILE": str(tmp_path / "nope.yaml")})
+    assert result.exit_code == 1
+    assert "✗ reminders file" in result.output and "no such file" in result.output
+    assert "✓ reminders file" not in result.output
+
+
+def test_doctor_tells_an_unreachable_notion_from_a_wrong_token(run: Any, notion_env: Any) -> None:
+    _emulator, env = notion_env
+    down = run("doctor", env={**env, "NOTION_BASE_URL": "http://127.0.0.1:9"})
+    assert down.exit_code == 1 and "Notion unreachable" in down.output
+    assert "create an internal integration secret" not in down.output
+    wrong = run("doctor", env={**env, "NOTION_TOKEN": "secret_wrong"})
+    assert "refused (401 unauthorized)" in wrong.output and "Notion unreachable" not in wrong.output
+    no_parent = run("doctor", env={**env, "NOTION_PARENT_PAGE_ID": ""})
+    assert "✗ NOTION_PARENT_PAGE_ID is not set" in no_parent.output
+
+
+def test_version(run: Any) -> None:
+    result = run("--version")
+    assert result.exit_code == 0 and result.output.startswith("cxbot ")

@@ -66,3 +66,34 @@ def test_many_launches_are_drawn_in_parallel_with_the_same_result() -> None:
     parallel = charts.pairs(launches, "svg")  # type: ignore[arg-type]
     serial = [(charts.burn_up(p, "svg"), charts.departments(p, "svg")) for p in launches]  # type: ignore[arg-type]
     assert parallel == serial
+
+
+def test_without_a_korean_font_charts_draw_without_a_warning_per_glyph() -> None:
+    import warnings
+
+    charts = MatplotlibCharts(LABELS, quiet=True)
+    charts.fonts = []  # as on a machine with no CJK font: DejaVu Sans alone
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        charts.burn_up(_picture(), "png")  # type: ignore[arg-type]
+        charts.departments(_picture(), "png")  # type: ignore[arg-type]
+    assert [str(w.message) for w in caught if "Glyph" in str(w.message)] == []
+
+
+def test_a_font_installed_after_matplotlib_cached_its_list_is_used() -> None:
+    from matplotlib import font_manager
+
+    manager = font_manager.fontManager
+    cjk = [entry for entry in manager.ttflist if "CJK" in entry.name or "KR" in entry.name]
+    if not cjk and not cjk_fonts():
+        if os.environ.get("CI"):
+            pytest.fail("no Korean font to test with (.ci/run installs fonts-noto-cjk)")
+        pytest.skip("no CJK font here (apt-get install fonts-noto-cjk)")
+    saved = list(manager.ttflist)
+    try:
+        manager.ttflist = [e for e in saved if "CJK" not in e.name and "KR" not in e.name]
+        manager._findfont_cached.cache_clear()  # type: ignore[attr-defined]
+        assert cjk_fonts()  # the stale cache no longer hides it
+    finally:
+        manager.ttflist = saved
+        manager._findfont_cached.cache_clear()  # type: ignore[attr-defined]

@@ -20,6 +20,26 @@ def _short(error: Exception) -> str:
     return f"{type(error).__name__}: {error}".splitlines()[0][:300]
 
 
+def _token_problem(error: Exception) -> str:
+    """Why `users/me` failed, and what to do: a refused token is not an unreachable Notion."""
+    import httpx
+    from notion_client import APIResponseError
+
+    if isinstance(error, APIResponseError):
+        if error.status == 401:
+            return (
+                "Notion token: refused (401 unauthorized) — create an internal integration "
+                "secret and set NOTION_TOKEN"
+            )
+        return f"Notion answered {error.status} ({error.code}) to the token check: {error}"
+    if isinstance(error, httpx.TransportError | CxbotError | TimeoutError | OSError):
+        return (
+            f"Notion unreachable ({_short(error)}): check the network, a proxy, or "
+            "NOTION_BASE_URL — the token was not checked"
+        )
+    return f"Notion token check failed: {_short(error)}"
+
+
 class NotionCheck:
     """Token, parent page, users' emails and the three data sources' schemas."""
 
@@ -50,10 +70,7 @@ class NotionCheck:
             me = cast(dict[str, Any], board.client.users.me())
             lines.append(f"{OK} Notion token: valid (bot {me.get('name')!r})")
         except Exception as error:
-            lines.append(
-                f"{BAD} Notion token: {_short(error)} — create an internal integration "
-                "secret and set NOTION_TOKEN"
-            )
+            lines.append(f"{BAD} {_token_problem(error)}")
             return lines
         if self.parent_page_id:
             try:
@@ -64,11 +81,21 @@ class NotionCheck:
                     f"{BAD} parent page {self.parent_page_id}: {_short(error)} — "
                     "share it with the integration ('…' → Connections)"
                 )
-        elif not self.checklist_data_source_id:
-            lines.append(
-                f"{BAD} NOTION_PARENT_PAGE_ID is not set: cxbot needs a page to create its "
-                "checklist database under"
-            )
+        else:
+            unset = [
+                name
+                for name, configured in (
+                    ("checklist", self.checklist_data_source_id),
+                    ("promotions", self.promotions_data_source_id),
+                    ("decisions", self.decisions_data_source_id),
+                )
+                if not configured
+            ]
+            if unset:
+                lines.append(
+                    f"{BAD} NOTION_PARENT_PAGE_ID is not set: cxbot needs a page shared with "
+                    f"the integration to create its {', '.join(unset)} database(s) under"
+                )
         try:
             emails = [u for u in board.users().values() if (u.get("person") or {}).get("email")]
             if emails:

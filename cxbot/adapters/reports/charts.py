@@ -13,7 +13,9 @@ import io
 import logging
 import multiprocessing
 import os
+import re
 import threading
+import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -65,8 +67,25 @@ def _draw_pair(launch: LaunchPicture, fmt: str) -> tuple[bytes, bytes]:
     return _WORKER.burn_up(launch, fmt), _WORKER.departments(launch, fmt)
 
 
+# Font files that hold one of CJK_FONTS (Noto's .ttc collections, Nanum's .ttf).
+_CJK_FILE = re.compile(r"noto\w*cjk|notosanskr|nanum|malgun|applegothic|sourcehan", re.I)
+
+
+def _adopt_new_fonts() -> None:
+    """Adds CJK fonts installed after matplotlib cached its font list (apt-get install
+    fonts-noto-cjk while cxbot was already set up): its cache would not see them."""
+    known = {entry.fname for entry in font_manager.fontManager.ttflist}
+    for path in font_manager.findSystemFonts():
+        if path not in known and _CJK_FILE.search(os.path.basename(path)):
+            try:
+                font_manager.fontManager.addfont(path)
+            except (OSError, RuntimeError, ValueError):
+                continue
+
+
 def cjk_fonts() -> list[str]:
-    """The CJK fonts installed here, best first."""
+    """The CJK fonts installed here, best first (also those installed since the cache)."""
+    _adopt_new_fonts()
     found = []
     for name in CJK_FONTS:
         try:
@@ -274,7 +293,10 @@ class MatplotlibCharts:
         if fmt not in ("svg", "png"):
             raise ValueError(f"{fmt!r}: charts are svg or png")
         buffer = io.BytesIO()
-        figure.savefig(
-            buffer, format=fmt, dpi=self.dpi, metadata={"Date": None} if fmt == "svg" else None
-        )
+        with warnings.catch_warnings():
+            # Without a CJK font every Hangul glyph warns; one line at start-up said so.
+            warnings.filterwarnings("ignore", message=r"Glyph \d+ .* missing from font")
+            figure.savefig(
+                buffer, format=fmt, dpi=self.dpi, metadata={"Date": None} if fmt == "svg" else None
+            )
         return buffer.getvalue()

@@ -127,17 +127,17 @@ def templates_check(ctx: click.Context, files: tuple[Path, ...]) -> None:
 def doctor(ctx: click.Context) -> None:
     """Checks what is configured and says exactly what to fix.
 
-    Checks the store, the templates and, when NOTION_TOKEN is set, the token, the
-    parent page and the checklist data source's schema.
+    Runs every check and lists every finding, also past a bad one: the settings, each
+    file they name (reminders, company calendar, schedule, owners), the store, the
+    templates and, when configured, Notion (token, parent page, data sources), Slack
+    and the promotion calendar. Exit 1 when anything needs fixing.
 
     \b
     Example:
       cxbot doctor
     """
-    ctx.obj["quiet_mode"] = True
-    with opened(ctx) as cases:
-        findings = cases.doctor.run()
-        for finding in findings:
-            click.echo(f"{MARKS[finding.state]} {finding.detail}")
-        if not all(f.ok for f in findings):
-            sys.exit(1)
+    findings = ctx.obj["diagnose"]()
+    for finding in findings:
+        click.echo(f"{MARKS[finding.state]} {finding.detail}")
+    if not all(f.ok for f in findings):
+        sys.exit(1)

@@ -11,6 +11,7 @@ from cxbot.entrypoints import logs
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="cxbot", prog_name="cxbot", message="%(prog)s %(version)s")
 @click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
 @click.option("--log-json", is_flag=True, help="Log JSON lines (for log collectors).")
 @click.pass_context
@@ -36,6 +37,14 @@ def cli(ctx: click.Context, verbose: int, log_json: bool) -> None:
 
     ctx.ensure_object(dict)
     ctx.obj.setdefault("factory", _build)
+    ctx.obj.setdefault("diagnose", _diagnose)
+
+
+def _diagnose() -> Any:
+    """`cxbot doctor`'s findings: every file and adapter checked, a bad one reported."""
+    from cxbot.bootstrap import diagnose
+
+    return diagnose()
 
 
 def _build(**options: Any) -> Any:
