@@ -21,6 +21,7 @@ from cxbot.domain.decisions import Decision, project_slug
 from cxbot.ports.checklists import ChainAnchor, ChangeHistory, LaunchRepository
 from cxbot.ports.decisions import DecisionRepository
 from cxbot.service.clock import Clock
+from cxbot.service.errors import NotFound
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -144,7 +145,16 @@ class Audit:
     def entries(
         self, *, entity_id_prefix: str | None = None, limit: int | None = None
     ) -> list[Change]:
-        return self.history.changes(entity_id_prefix=entity_id_prefix, limit=limit)
+        """The change history, oldest first; `limit` keeps the newest entries. A launch
+        (prefix) that does not exist is an error, not an empty history."""
+        changes = self.history.changes(entity_id_prefix=entity_id_prefix)
+        if entity_id_prefix and not changes:
+            self._known_launch(entity_id_prefix)
+        return changes[-limit:] if limit is not None and limit > 0 else changes
+
+    def _known_launch(self, key: str) -> None:
+        if self.launches is not None and self.launches.get_launch(key) is None:
+            raise NotFound(f"no launch {key!r}; `cxbot launch list` shows the keys")
 
     def verify(self) -> ChainReport:
         """The hash chain, then what the chain alone cannot show: its head against the
@@ -195,6 +205,18 @@ class Audit:
         since: date | None = None,
         until: date | None = None,
     ) -> AuditReport:
+        if project and not self.decisions.decisions(project):
+            known = sorted({d.project for d in self.decisions.decisions()})
+            raise NotFound(
+                f"no decisions for project {project!r}"
+                + (
+                    f"; projects: {', '.join(known)}"
+                    if known
+                    else "; `cxbot decision add` records one"
+                )
+            )
+        if launch:
+            self._known_launch(launch)
         report = build_report(
             project=project,
             launch=launch,

@@ -246,3 +246,30 @@ def test_doctor_tells_an_unreachable_notion_from_a_wrong_token(run: Any, notion_
 def test_version(run: Any) -> None:
     result = run("--version")
     assert result.exit_code == 0 and result.output.startswith("cxbot ")
+
+
+def test_history_and_audit_of_something_unknown_are_errors_and_limit_is_the_newest(
+    run: Any,
+) -> None:
+    owners = str(Path(__file__).parents[2] / "examples" / "owners.yaml")
+    run("launch", "create", "-t", "payment-method", "-n", "간편결제", "-d", "2027-03-02",
+        "-o", owners, "--yes")  # fmt: skip
+    key = run("launch", "list").stdout.split("\t")[0]
+    item = f"{key}/" + run("launch", "show", key).stdout.split(f"{key}/")[1].split()[0]
+    assert run("item", "set-status", item, "done").exit_code == 0
+    newest = run("history", "--limit", "1").stdout.strip().splitlines()
+    assert len(newest) == 1 and "status: not_started → done" in newest[0]
+    unknown = run("history", "--launch", "no-such-launch")
+    assert unknown.exit_code != 0 and "no launch 'no-such-launch'" in unknown.output
+    report = run("audit", "report", "--project", "없는 프로젝트")
+    assert report.exit_code != 0 and "no decisions for project '없는 프로젝트'" in report.output
+    assert "정상" not in report.output
+
+
+def test_report_weekly_dry_run_writes_nothing(run: Any, tmp_path: Path) -> None:
+    run("demo")
+    folder = tmp_path / "dry"
+    for args in ((), ("--post",)):
+        result = run("report", "weekly", "-o", str(folder), "--dry-run", *args)
+        assert result.exit_code == 0 and "would write" in result.output
+        assert not folder.exists()

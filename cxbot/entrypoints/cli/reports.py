@@ -64,7 +64,9 @@ def report() -> None:
     is_flag=True,
     help="Also post the summary and the chart to the CX channel (once per week).",
 )
-@click.option("--dry-run", is_flag=True, help="With --post: show the message; post nothing.")
+@click.option(
+    "--dry-run", is_flag=True, help="Write no file and post nothing: say what would be written."
+)
 @click.pass_context
 @reports_errors
 def weekly(
@@ -104,11 +106,14 @@ def weekly(
         day = today or now.date()
         picture = cases.weekly.picture(today=day, week=week_of(week, day), launch_key=launch_key)
         stem = f"weekly-{picture.week.label}" + (f"-{launch_key}" if launch_key else "")
-        rendered = cases.weekly.render(picture, fmt, name=stem)
-        main = write_report(rendered, output)
         at_risk = len(picture.at_risk)
+        if dry_run:
+            main = output / f"{stem}.{fmt}"
+        else:
+            main = write_report(cases.weekly.render(picture, fmt, name=stem), output)
         click.echo(
-            f"wrote {main} — {picture.week.label}, as of {picture.as_of}: "
+            f"{'would write' if dry_run else 'wrote'} {main} — {picture.week.label}, "
+            f"as of {picture.as_of}: "
             f"{len(picture.launches)} launch(es)"
             + (f", {at_risk} at risk" if at_risk else "")
             + f", {len(picture.promotions)} promotion(s) in the next 4 weeks"
