@@ -19,9 +19,10 @@ class SlackInbound(Protocol):
         """Raises InputError, saying where to find it, when no signing secret is set."""
         ...
 
-    def app(self) -> Any:
-        """A slack_bolt App holding the app's credentials (its signing secret checks every
-        request); the caller adds the listeners."""
+    def app(self, *, socket_mode: bool = False) -> Any:
+        """A slack_bolt App holding the app's credentials (over HTTP its signing secret
+        checks every request; Socket Mode needs the app token instead); the caller adds the
+        listeners."""
         ...
 
     def dispatch(self, app: Any, body: bytes, headers: Mapping[str, str]) -> HttpAnswer:

@@ -273,3 +273,34 @@ def test_report_weekly_dry_run_writes_nothing(run: Any, tmp_path: Path) -> None:
         result = run("report", "weekly", "-o", str(folder), "--dry-run", *args)
         assert result.exit_code == 0 and "would write" in result.output
         assert not folder.exists()
+
+
+def test_a_database_driver_that_is_not_installed_names_the_real_extra() -> None:
+    from cxbot.adapters.store.sql_store import open_store
+
+    try:
+        open_store("postgresql+pg8000://cxbot@127.0.0.1:5432/cxbot")
+    except InputError as error:
+        assert "pip install 'cxbot[postgres]'" in str(error) and "pg8000" in str(error)
+    else:
+        raise AssertionError("a missing driver must be an InputError naming the extra")
+
+
+def test_socket_mode_does_not_ask_for_the_signing_secret() -> None:
+    from cxbot.adapters.slack.inbound import SlackInboundAdapter
+
+    def no_client() -> Any:
+        from slack_sdk import WebClient
+
+        return WebClient(token="xoxb-test", base_url="http://127.0.0.1:9/api/")
+
+    inbound = SlackInboundAdapter(
+        signing_secret=None, app_token="xapp-test", bot_token="xoxb-test", web_client=no_client
+    )
+    assert inbound.app(socket_mode=True) is not None  # no SLACK_SIGNING_SECRET needed
+    try:
+        inbound.app()
+    except InputError as error:
+        assert "SLACK_SIGNING_SECRET" in str(error)  # HTTP still checks every signature
+    else:
+        raise AssertionError("serving over HTTP without a signing secret must be refused")

@@ -40,14 +40,21 @@ class SlackInboundAdapter:
                 "Credentials → Signing Secret)"
             )
 
-    def app(self) -> Any:
-        self.require_signing_secret()
+    def app(self, *, socket_mode: bool = False) -> Any:
+        """The bolt app. Over HTTP every request is signature-checked (the signing secret);
+        Socket Mode's connection is authenticated by the app token, so it needs no secret."""
+        if not socket_mode:
+            self.require_signing_secret()
+        elif not self._app_token:
+            raise InputError(
+                "SLACK_APP_TOKEN is not set: create an app-level token with connections:write"
+            )
         if not self._bot_token:
             raise InputError("SLACK_BOT_TOKEN is not set: serving Slack needs the app's bot token")
         from slack_bolt import App
 
         return App(
-            signing_secret=self._secret,
+            signing_secret=self._secret or "",
             client=self._web_client(),  # carries the bot token
             token_verification_enabled=False,  # checked on the first request, not at start
             # Acknowledge on the request's own thread: acks never wait behind slow work,

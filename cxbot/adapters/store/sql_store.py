@@ -44,13 +44,30 @@ def migrate(engine: Engine) -> None:
         command.upgrade(config, "head")
 
 
+def _missing_driver(url: str, error: ImportError) -> str:
+    """What to do when the URL's database driver is not installed."""
+    if url.startswith(("postgresql://", "postgres://", "postgresql+psycopg2")):
+        return (
+            f"CXBOT_DATABASE_URL asks for the psycopg2 driver ({error.name or error}); cxbot "
+            "uses psycopg 3: write postgresql+psycopg://user:password@host:5432/cxbot"
+        )
+    missing = error.name or str(error)
+    return (
+        f"CXBOT_DATABASE_URL needs a database driver that is not installed ({missing}): "
+        "install cxbot's PostgreSQL extra — pip install 'cxbot[postgres]', or from a clone "
+        ".venv/bin/pip install -e '.[postgres]' (psycopg 3 and procrastinate)"
+    )
+
+
 def open_store(url: str, *, migrate_schema: bool = True) -> SqlStore:
     """A store on `url`, its schema migrated; SQLite files get their folder created."""
     if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
         Path(url.removeprefix("sqlite:///")).expanduser().parent.mkdir(parents=True, exist_ok=True)
     try:
         engine = create_engine(url)
-    except (ArgumentError, ImportError) as error:
+    except ImportError as error:
+        raise InputError(_missing_driver(url, error)) from None
+    except ArgumentError as error:
         raise InputError(
             f"CXBOT_DATABASE_URL is not a database address cxbot can use ({error}); "
             "e.g. sqlite:///.cxbot/cxbot.db or postgresql+psycopg://user:password@host:5432/"

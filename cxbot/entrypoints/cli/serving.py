@@ -158,7 +158,7 @@ def slack_socket(ctx: click.Context) -> None:
       SLACK_APP_TOKEN=xapp-… cxbot slack socket
     """
     with opened(ctx) as cases:
-        app, stop = _slack_app(cases), threading.Event()
+        app, stop = _slack_app(cases, socket_mode=True), threading.Event()
         threading.Thread(target=_drain_until, args=(cases, stop, 30), daemon=True).start()
         click.echo("connecting to Slack over Socket Mode; Ctrl-C stops")
         try:
@@ -167,11 +167,11 @@ def slack_socket(ctx: click.Context) -> None:
             stop.set()
 
 
-def _slack_app(cases: CxBot) -> Any:
+def _slack_app(cases: CxBot, *, socket_mode: bool = False) -> Any:
     from cxbot.entrypoints.slack_requests import register
 
     return register(
-        cases.slack_inbound.app(),
+        cases.slack_inbound.app(socket_mode=socket_mode),
         actions=cases.item_actions(),
         capture=cases.capture,
         reason_missing=cases.render.render("slack/reason_missing.txt.j2").strip(),
