@@ -15,7 +15,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, ValidationError
 
 from cxbot.adapters.cron import cron_trigger
-from cxbot.domain.checklist import ChecklistTemplate
+from cxbot.domain.checklist import ChecklistTemplate, range_warnings, structure_problems
 from cxbot.domain.owners import OwnerDirectory, Person
 from cxbot.domain.policy import ReminderPolicy
 from cxbot.domain.reminders import Routing
@@ -89,7 +89,7 @@ def describe_validation(path: Path, raw: Any, error: ValidationError) -> str:
     for problem in error.errors():
         loc = list(problem["loc"])
         where = _where(raw, loc)
-        lines.append(f"  - {where}: {problem['msg']}")
+        lines.append(f"  - {where}: {_message(problem)}")
     return "\n".join(lines)
 
 
@@ -119,10 +119,25 @@ def load_template(path: Path) -> ChecklistTemplate:
     if not isinstance(raw, dict):
         raise InputError(f"{path}: a template is a mapping with key, name, departments, items")
     raw.setdefault("key", path.stem)
+    listed, named = raw.get("items"), raw.get("departments")
+    items: list[Any] = listed if isinstance(listed, list) else []
+    departments: dict[str, Any] = named if isinstance(named, dict) else {}
+    structure = [
+        f"  - {_where(raw, ['items', index, field])}: {message}"
+        for index, field, message in structure_problems(items, departments)
+    ]
     try:
-        return ChecklistTemplate.model_validate(raw)
+        template = ChecklistTemplate.model_validate(raw)
     except ValidationError as error:
-        raise InputError(describe_validation(path, raw, error)) from None
+        fields = [e for e in error.errors() if e["loc"]]  # the model-level one is `structure`
+        lines = [f"  - {_where(raw, list(e['loc']))}: {_message(e)}" for e in fields]
+        every = lines + structure
+        raise InputError("\n".join([f"{path}: {len(every)} problem(s)", *every])) from None
+    return template
+
+
+def _message(problem: Any) -> str:
+    return str(problem["msg"]).removeprefix("Value error, ")
 
 
 def find_template(folder: Path, name: str) -> Path:
@@ -271,7 +286,14 @@ class YamlTemplates:
         for path in files:
             try:
                 template = load_template(path)
-                checked.append(TemplateCheck(path=str(path), template=template, error=None))
+                checked.append(
+                    TemplateCheck(
+                        path=str(path),
+                        template=template,
+                        error=None,
+                        warnings=tuple(range_warnings(template)),
+                    )
+                )
             except CxbotError as error:
                 checked.append(TemplateCheck(path=str(path), template=None, error=str(error)))
         return checked

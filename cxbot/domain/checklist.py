@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -77,17 +78,11 @@ class ChecklistTemplate(BaseModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> ChecklistTemplate:
-        seen: set[str] = set()
-        for index, item in enumerate(self.items):
-            if item.key in seen:
-                raise ValueError(f"items.{index}.key: {item.key!r} is used twice")
-            seen.add(item.key)
-            if item.department not in self.departments:
-                known = ", ".join(sorted(self.departments))
-                raise ValueError(
-                    f"items.{index}.department: {item.department!r} is not one of the "
-                    f"template's departments ({known})"
-                )
+        problems = structure_problems(
+            [item.model_dump() for item in self.items], dict(self.departments)
+        )
+        if problems:
+            raise ValueError("; ".join(f"items[{i + 1}].{f}: {m}" for i, f, m in problems))
         return self
 
     def unit_of(self, item: TemplateItem) -> DayUnit:
@@ -97,6 +92,49 @@ class ChecklistTemplate(BaseModel):
         if item.reminders is None:
             return self.reminders
         return item.reminders.over(self.reminders)
+
+
+DOCUMENTED_RANGE = (-30, 14)  # D-30 … D+14: what the README and the reports' axis show
+
+
+def structure_problems(items: list[Any], departments: dict[str, Any]) -> list[tuple[int, str, str]]:
+    """(item index, field, message) for every key used twice and every department the
+    template does not list — all of them, also when other fields are wrong."""
+    problems: list[tuple[int, str, str]] = []
+    seen: dict[str, int] = {}
+    known = ", ".join(sorted(map(str, departments)))
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            continue
+        key = item.get("key")
+        if isinstance(key, str):
+            if key in seen:
+                problems.append(
+                    (index, "key", f"{key!r} is used twice (first by item {seen[key] + 1})")
+                )
+            else:
+                seen[key] = index
+        department = item.get("department")
+        if isinstance(department, str) and department not in departments:
+            problems.append(
+                (
+                    index,
+                    "department",
+                    f"{department!r} is not one of the template's departments ({known})",
+                )
+            )
+    return problems
+
+
+def range_warnings(template: ChecklistTemplate) -> list[str]:
+    """Offsets that are valid but outside the documented D-30 … D+14 (a typo, often)."""
+    low, high = DOCUMENTED_RANGE
+    return [
+        f"items[{index + 1}] (key {item.key!r}), field 'due': {item.due} is outside "
+        f"D{low} … D+{high}, the range the reports show — intended?"
+        for index, item in enumerate(template.items)
+        if not low <= item.offset.days <= high
+    ]
 
 
 def launch_key(template_key: str, name: str) -> str:

@@ -14,7 +14,28 @@ from cxbot.domain.owners import OwnerDirectory
 class Plan:
     launch: Launch
     items: tuple[ChecklistItem, ...]
-    warnings: tuple[str, ...] = field(default=())
+    warnings: tuple[PlanWarning, ...] = field(default=())
+
+
+@dataclass(frozen=True, kw_only=True)
+class PlanWarning:
+    """What the planner should look at: a department without an owner (`no_owner`), or an
+    owners-file department the template does not have — a typo like `salez:`."""
+
+    kind: str  # no_owner, unknown_department
+    department: str
+    name: str = ""
+
+    def __str__(self) -> str:
+        if self.kind == "no_owner":
+            return (
+                f"no owner for department {self.department!r} ({self.name}) in the owners "
+                "file: its items are created without an owner"
+            )
+        return (
+            f"the owners file names department {self.department!r}, which this template "
+            "does not have (a typo?): nobody was assigned from it"
+        )
 
 
 def plan_launch(
@@ -26,16 +47,22 @@ def plan_launch(
 ) -> Plan:
     """Every template item with its due date, department and owner, in due-date order."""
     items: list[ChecklistItem] = []
-    warnings: list[str] = []
+    warnings: list[PlanWarning] = [
+        PlanWarning(kind="unknown_department", department=key)
+        for key in owners.owners
+        if key not in template.departments
+    ]
     missing_owner: set[str] = set()
     for entry in template.items:
         owner = owners.owner_of(entry.department)
         if owner is None and entry.department not in missing_owner:
             missing_owner.add(entry.department)
             warnings.append(
-                f"no owner for department {entry.department!r} "
-                f"({template.departments[entry.department]}) in the owners file: "
-                "its items are created without an owner"
+                PlanWarning(
+                    kind="no_owner",
+                    department=entry.department,
+                    name=template.departments[entry.department],
+                )
             )
         unit = template.unit_of(entry)
         due = due_date(

@@ -170,6 +170,7 @@ class TemplateCheck:
     path: str
     template: ChecklistTemplate | None
     error: str | None
+    warnings: tuple[str, ...] = ()  # valid, but probably not meant (an offset past D+14)
 
 
 class TemplateCatalog(Protocol):

@@ -304,3 +304,56 @@ def test_socket_mode_does_not_ask_for_the_signing_secret() -> None:
         assert "SLACK_SIGNING_SECRET" in str(error)  # HTTP still checks every signature
     else:
         raise AssertionError("serving over HTTP without a signing secret must be refused")
+
+
+BAD_TEMPLATE = """key: bad
+name: 나쁜 템플릿
+departments:
+  cx: CX기획
+items:
+  - {key: a, title: 하나, department: cx, due: D-3, scenario: 확인}
+  - {key: a, title: 둘, department: salez, due: D-3, scenario: 확인}
+  - {key: c, title: 셋, department: cx, due: D-200, scenario: 확인, colour: red}
+"""
+
+
+def test_templates_check_reports_every_problem_of_a_file_at_once(run: Any, tmp_path: Path) -> None:
+    folder = tmp_path / "checklists"
+    folder.mkdir()
+    (folder / "bad.yaml").write_text(BAD_TEMPLATE, encoding="utf-8")
+    result = run("templates", "check", env={"CXBOT_CHECKLISTS_DIR": str(folder)})
+    assert result.exit_code == 1
+    out = result.output
+    assert "4 problem(s)" in out
+    assert "'a' is used twice (first by item 1)" in out  # a duplicate key …
+    assert "'salez' is not one of the template's departments (cx)" in out  # … a department …
+    assert "'D-200' is outside D-120 … D+60" in out and "'colour'" in out  # … and fields
+    assert "Value error" not in out and "ChecklistTemplate" not in out
+
+
+def test_an_offset_past_the_documented_range_is_a_warning(run: Any, tmp_path: Path) -> None:
+    folder = tmp_path / "checklists"
+    folder.mkdir()
+    text = BAD_TEMPLATE.replace("department: salez", "department: cx").replace(
+        "key: a, title: 둘", "key: b, title: 둘"
+    )
+    text = text.replace("D-200", "D-45").replace(", colour: red", "")
+    (folder / "wide.yaml").write_text(text, encoding="utf-8")
+    result = run("templates", "check", env={"CXBOT_CHECKLISTS_DIR": str(folder)})
+    assert result.exit_code == 0, result.output
+    assert "warning: items[3] (key 'c'), field 'due': D-45 is outside D-30 … D+14" in result.output
+
+
+def test_an_owners_file_department_the_template_lacks_is_named(run: Any, tmp_path: Path) -> None:
+    owners = tmp_path / "owners.yaml"
+    owners.write_text(
+        "departments:\n  cx: {name: 김지현, email: a@example.com}\n"
+        "  salez: {name: 박준호, email: b@example.com}\n",
+        encoding="utf-8",
+    )
+    result = run("launch", "create", "-t", "partner-mall", "-n", "x", "-d", "2027-03-02",
+                 "-o", str(owners), "--dry-run")  # fmt: skip
+    assert result.exit_code == 0
+    assert "부서 'salez'는 이 템플릿에 없습니다 (오타인가요?)" in result.output
+    assert "no owner for" not in result.output  # the Korean locale speaks Korean
+    assert "부서 'sales'(영업/제휴)의 담당자가 없습니다" in result.output

@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import click
+from rich.markup import escape
 
 from cxbot.entrypoints.cli.app import cli
 from cxbot.entrypoints.cli.common import (
@@ -114,6 +115,8 @@ def templates_check(ctx: click.Context, files: tuple[Path, ...]) -> None:
         for checked in cases.templates.check_all([str(f) for f in files]):
             if checked.template is not None:
                 click.echo(f"ok\t{checked.path}\t{len(checked.template.items)} items")
+                for warning in checked.warnings:
+                    err.print(f"[yellow]warning: {escape(warning)}[/]", highlight=False)
             else:
                 failed += 1
                 click.echo(str(checked.error))
