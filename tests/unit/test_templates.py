@@ -101,7 +101,8 @@ items:
   - {key: a, title: 항목, department: sales, due: D-3, scenario: 확인}
 """,
     )
-    with pytest.raises(InputError, match=r"items\[1\] \(key 'a'\), field 'department': 'sales' is not one of"):
+    unknown = r"items\[1\] \(key 'a'\), field 'department': 'sales' is not one of"
+    with pytest.raises(InputError, match=unknown):
         load_template(path)
     path = _write(
         tmp_path,
