@@ -38,6 +38,10 @@ STRUCK_FIELDS = (
     "sheets.data(startRow,startColumn,"
     "rowData.values(userEnteredFormat.textFormat.strikethrough,textFormatRuns.format.strikethrough))"
 )
+GRID_FIELDS = (  # values as values.get's UNFORMATTED_VALUE/SERIAL_NUMBER, and strike-through
+    "sheets.data(startRow,startColumn,rowData.values(effectiveValue,"
+    "userEnteredFormat.textFormat.strikethrough,textFormatRuns.format.strikethrough))"
+)
 
 
 def struck_cells(answer: dict[str, Any]) -> frozenset[tuple[int, int]]:
@@ -57,6 +61,38 @@ def struck_cells(answer: dict[str, Any]) -> frozenset[tuple[int, int]]:
                     if whole or every_run:
                         out.add((top + r, left + c))
     return frozenset(out)
+
+
+def grid_rows(answer: dict[str, Any]) -> list[list[object]]:
+    """Rows of raw values from spreadsheets.get's grid data: numbers (date serials too),
+    text and booleans as values.get gives them unformatted; an empty cell is ''."""
+    rows: list[list[object]] = []
+    for sheet in answer.get("sheets", []):
+        for grid in sheet.get("data", []):
+            top, left = grid.get("startRow", 0), grid.get("startColumn", 0)
+            rows.extend([] for _ in range(top - len(rows)))
+            for row in grid.get("rowData", []):
+                cells: list[object] = [""] * left
+                cells += [
+                    _effective(value.get("effectiveValue")) for value in row.get("values", [])
+                ]
+                while cells and cells[-1] == "":
+                    cells.pop()
+                rows.append(cells)
+    while rows and not rows[-1]:
+        rows.pop()
+    return rows
+
+
+def _effective(value: dict[str, Any] | None) -> object:
+    if not value:
+        return ""
+    for kind in ("numberValue", "stringValue", "boolValue"):
+        if kind in value:
+            return value[kind]
+    if "errorValue" in value:  # #REF!, #N/A: shown as the sheet shows it
+        return str(value["errorValue"].get("type", "#ERROR"))
+    return ""
 
 
 class GoogleSheetSource:
@@ -98,33 +134,24 @@ class GoogleSheetSource:
         return self._revision
 
     def read(self) -> SourceRead:
+        """The worksheet's values and strike-through in one spreadsheets.get: a field mask
+        asks for each cell's effective value (a date as its serial number, as values.get's
+        UNFORMATTED_VALUE gives it) and the one format field that marks a cancel."""
         quoted = "'" + self.worksheet.replace("'", "''") + "'"
-        answer = self._call(
-            lambda: self.client.http_client.values_get(self.spreadsheet_id, quoted, params=RAW),
-            f"read worksheet {self.worksheet!r}",
-        )
-        rows = answer.get("values", [])
-        struck = self._struck(quoted, len(rows)) if rows else frozenset()
-        return SourceRead(rows=rows, revision=self._revision or "unknown", struck=struck)
-
-    def _struck(self, quoted: str, height: int) -> frozenset[tuple[int, int]] | None:
-        """Cells drawn with strike-through (a planner's "cancelled"): values.get cannot say,
-        so one more read asks for that one format field of the rows just read. None when
-        that read fails: the values are still good, the strike-through unknown this time."""
         url = gspread.urls.SPREADSHEET_URL % self.spreadsheet_id
         params: dict[str, str | int | bool | float | list[str] | None] = {
-            "ranges": f"{quoted}!A1:ZZ{height}",
-            "fields": STRUCK_FIELDS,
+            "ranges": quoted,
+            "fields": GRID_FIELDS,
         }
-        try:
-            answer = self._call(
-                lambda: self.client.http_client.request("get", url, params=params).json(),
-                f"read the strike-through in worksheet {self.worksheet!r}",
-            )
-        except RemoteError as error:
-            log.warning("%s; promotions cancelled before stay cancelled this time", error)
-            return None
-        return struck_cells(answer)
+        answer = self._call(
+            lambda: self.client.http_client.request("get", url, params=params).json(),
+            f"read worksheet {self.worksheet!r}",
+        )
+        return SourceRead(
+            rows=grid_rows(answer),
+            revision=self._revision or "unknown",
+            struck=struck_cells(answer),
+        )
 
     def _call(self, operation: Callable[[], Any], what: str) -> Any:
         """Retries 429 (Sheets' 60 reads a minute per user) and 5xx with back-off."""

@@ -207,7 +207,7 @@ def test_a_renamed_header_or_deleted_tab_is_a_guarded_empty_read(world: Any) -> 
 
 
 def test_quota_errors_are_waited_out(world: Any) -> None:
-    world.sheets.inject(Fault("rate_limit", "GET", r"/values/", times=2))
+    world.sheets.inject(Fault("rate_limit", "GET", r"^/v4/spreadsheets/[^/]+$", times=2))
     report = world.sync.run(now=NOW)
     assert len(report.diff.of("new")) == 10
     assert world.sleep.calls == [2.0, 4.0]
@@ -280,8 +280,8 @@ def test_a_planners_sheet_over_the_wire_strike_through_and_undecided(world: Any)
     world.sheets.edit(world.sheet_id, "프로모션", rows)
     before = world.sheet_requests()
     report = world.sync.run(now=NOW + timedelta(hours=1))
-    # Drive's version, the values, and the one format field that says what is struck through.
-    assert world.sheet_requests() - before == 3
+    # Drive's version, then values and the strike-through in one spreadsheets.get.
+    assert world.sheet_requests() - before == 2
     assert report.problems == ()
     kinds = {c.promotion.name: c.kind for c in report.diff.changes}
     assert kinds == {"기획전 00": "cancelled", "기획전 02": "changed"}
@@ -303,19 +303,23 @@ def test_a_planners_sheet_over_the_wire_strike_through_and_undecided(world: Any)
     assert "시작일 2026-12-21 → 미정 ‘미정’" in json.dumps(alert, ensure_ascii=False)
 
 
-def test_when_the_strike_through_cannot_be_read_a_struck_promotion_stays_cancelled(
-    world: Any, caplog: pytest.LogCaptureFixture
+def test_a_failed_sheet_read_changes_nothing_and_a_struck_promotion_stays_cancelled(
+    world: Any,
 ) -> None:
+    """Values and strike-through come in one read: it fails whole or not at all, so a
+    struck-out promotion can never come back because its format was not read."""
     world.sync.run(now=NOW)
     rows = _rows()
     rows[2][0] = Struck("기획전 00")
     world.sheets.edit(world.sheet_id, "프로모션", rows)
     world.sync.run(now=NOW + timedelta(minutes=15))
     assert world.store.promotions.promotions()["name:기획전00"].cancelled
-    rows[3][6] = "50% 할인"  # another edit, read while the format read fails
+    rows[3][6] = "50% 할인"
     world.sheets.edit(world.sheet_id, "프로모션", rows)
     world.sheets.inject(Fault("status", method="GET", path=r"^/v4/spreadsheets/[^/]+$", status=400))
-    report = world.sync.run(now=NOW + timedelta(hours=1))
-    assert {c.promotion.name: c.kind for c in report.diff.changes} == {"기획전 01": "changed"}
+    with pytest.raises(RemoteError):
+        world.sync.run(now=NOW + timedelta(hours=1))
     assert world.store.promotions.promotions()["name:기획전00"].cancelled
-    assert "strike-through" in caplog.text and "stay cancelled" in caplog.text
+    assert world.store.promotions.promotions()["name:기획전01"].benefit != "50% 할인"
+    report = world.sync.run(now=NOW + timedelta(hours=2))  # the next run reads it all
+    assert {c.promotion.name: c.kind for c in report.diff.changes} == {"기획전 01": "changed"}

@@ -246,7 +246,7 @@ class SheetsEmulator(EmulatorServer):
                 properties["hidden"] = True
             entry: dict[str, Any] = {"properties": properties}
             if with_grid:
-                entry["data"] = [self._grid_data(sheet, title, wanted.get(title, title))]
+                entry["data"] = [self._grid_data(sheet, title, wanted.get(title, title), fields)]
             answer["sheets"].append(entry)
         for title in wanted:
             if title not in sheet.tabs:
@@ -255,19 +255,24 @@ class SheetsEmulator(EmulatorServer):
             return {"sheets": [{"data": s.get("data", [])} for s in answer["sheets"]]}
         return answer
 
-    def _grid_data(self, sheet: Spreadsheet, tab: str, range_: str) -> dict[str, Any]:
+    def _grid_data(
+        self, sheet: Spreadsheet, tab: str, range_: str, fields: str = ""
+    ) -> dict[str, Any]:
+        """GridData as Google gives it: per cell only what the `fields` mask names (the
+        values with effectiveValue / formattedValue, the format with userEnteredFormat);
+        without a mask, all of it."""
         top, left, bottom, right = _bounds(range_, sheet.grid(tab))
+        every = not fields or ("rowData(" not in fields and "values(" not in fields)
+        wants = {
+            name: every or name in fields
+            for name in ("effectiveValue", "formattedValue", "userEnteredFormat")
+        }
         row_data: list[dict[str, Any]] = []
         for r in range(top, min(bottom, len(sheet.tabs[tab]))):
             row = sheet.tabs[tab][r]
             values: list[dict[str, Any]] = []
             for c in range(left, min(right, len(row))):
-                cell = row[c]
-                values.append(
-                    {"userEnteredFormat": {"textFormat": {"strikethrough": True}}}
-                    if isinstance(cell, Struck)
-                    else {}
-                )
+                values.append(_cell_data(row[c], wants))
             while values and not values[-1]:
                 values.pop()
             row_data.append({"values": values} if values else {})
@@ -424,6 +429,27 @@ def _tab_of(range_: str) -> str:
 
 def _cells_of(range_: str) -> str | None:
     return _split_range(range_)[1]
+
+
+def _cell_data(cell: Any, wants: dict[str, bool]) -> dict[str, Any]:
+    """One CellData: its effective value, shown text and (strike-through) format."""
+    data: dict[str, Any] = {}
+    raw = cell.value if isinstance(cell, Struck) else cell
+    if raw is not None and raw != "":
+        if wants["effectiveValue"]:
+            if isinstance(raw, SheetDate):
+                data["effectiveValue"] = {"numberValue": raw.serial}
+            elif isinstance(raw, bool):
+                data["effectiveValue"] = {"boolValue": raw}
+            elif isinstance(raw, int | float):
+                data["effectiveValue"] = {"numberValue": raw}
+            else:
+                data["effectiveValue"] = {"stringValue": str(raw)}
+        if wants["formattedValue"]:
+            data["formattedValue"] = _render(raw, "FORMATTED_VALUE", "FORMATTED_STRING")
+    if isinstance(cell, Struck) and wants["userEnteredFormat"]:
+        data["userEnteredFormat"] = {"textFormat": {"strikethrough": True}}
+    return data
 
 
 def _render(cell: Any, render: str, dates: str) -> Any:
