@@ -82,6 +82,13 @@ def test_the_report_renders_and_prints_on_a4_with_nothing_cut(report: Any, tmp_p
     pages = int(re.search(r"Pages:\s+(\d+)", info)[1])  # type: ignore[index]
     assert pages >= 3  # the overview, then each launch on its own page
 
+    # Each launch starts on a page of its own: its heading opens the page, never stranded
+    # at the foot of the one before.
+    by_page = _run("pdftotext", "-layout", str(pdf), "-").split("\f")
+    for launch in report.picture.launches:
+        name = "".join(launch.launch.name.split())
+        heads = ["".join(p.split())[: len(name) + 3] for p in by_page]
+        assert f"{name}·오픈" in heads, heads
     text = "".join(_run("pdftotext", "-layout", str(pdf), "-").split())
     picture = report.picture
     for needed in (
