@@ -357,3 +357,10 @@ def test_an_owners_file_department_the_template_lacks_is_named(run: Any, tmp_pat
     assert "부서 'salez'는 이 템플릿에 없습니다 (오타인가요?)" in result.output
     assert "no owner for" not in result.output  # the Korean locale speaks Korean
     assert "부서 'sales'(영업/제휴)의 담당자가 없습니다" in result.output
+
+
+def test_a_fresh_health_explains_that_cxbot_run_is_not_running(run: Any) -> None:
+    result = run("health")
+    assert result.exit_code == 1
+    assert "`cxbot run`" in result.output and "is not running" in result.output
+    assert "✗" not in result.output  # one explanation, not five crosses

@@ -116,6 +116,13 @@ def health(ctx: click.Context) -> None:
     ctx.obj["quiet_mode"] = True
     with opened(ctx) as cases:
         ok, lines = cases.jobs.health()
+        if not any(job.last is not None for job in cases.service_status.jobs()):
+            click.echo(
+                "no job has ever run on this store: `cxbot run` (or `cxbot worker` on "
+                f"PostgreSQL) is not running against {cases.mode.store} — start it; until "
+                "then every scheduled job counts as missed"
+            )
+            sys.exit(1)
         for line in lines:
             click.echo(line)
         sys.exit(0 if ok else 1)
