@@ -334,7 +334,8 @@ class DecisionOfTheWeek:
 def decisions_of_the_week(
     decisions: Sequence[Decision], week: ReportWeek, tz: tzinfo
 ) -> list[DecisionOfTheWeek]:
-    """Decisions made this week, and those a decision made this week superseded."""
+    """Decisions made this week, and those a decision made this week superseded — each
+    once: one made and superseded within the week is shown as superseded."""
 
     def made_on(decision: Decision) -> date | None:
         if decision.recorded_at is not None:
@@ -342,11 +343,12 @@ def decisions_of_the_week(
         return decision.decided_on
 
     by_key = {d.key: d for d in decisions}
-    out: list[DecisionOfTheWeek] = []
+    made: dict[str, DecisionOfTheWeek] = {}
     for decision in decisions:
         day = made_on(decision)
         if day is not None and week.holds(day):
-            out.append(DecisionOfTheWeek(decision, "made"))
+            made[decision.key] = DecisionOfTheWeek(decision, "made")
+    out = list(made.values())
     for decision in decisions:
         successor = by_key.get(decision.superseded_by or "")
         if (
@@ -355,7 +357,11 @@ def decisions_of_the_week(
             and (day := made_on(successor)) is not None
             and week.holds(day)
         ):
-            out.append(DecisionOfTheWeek(decision, "superseded"))
+            entry = DecisionOfTheWeek(decision, "superseded")
+            if decision.key in made:
+                out[out.index(made[decision.key])] = entry
+            else:
+                out.append(entry)
     return out
 
 

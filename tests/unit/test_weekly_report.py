@@ -363,3 +363,13 @@ def test_a_saturday_opening_is_marked_between_friday_and_monday_as_d_day() -> No
     assert position is not None and index is not None and position == index - 0.5
     assert picture.burn_up[int(position + 0.5)].day == date(2027, 3, 8)
     assert picture.d_label == "D-3"  # Wednesday: Thu, Fri, then opening day
+
+
+def test_a_decision_made_and_superseded_in_the_same_week_is_listed_once() -> None:
+    decisions = [
+        _decision("D-x-1", "x", "2027-02-08", status=DecisionStatus.SUPERSEDED,
+                  superseded_by="D-x-2"),
+        _decision("D-x-2", "x", "2027-02-10", supersedes="D-x-1"),
+    ]  # fmt: skip
+    found = [(d.decision.key, d.kind) for d in decisions_of_the_week(decisions, WEEK, SEOUL)]
+    assert found == [("D-x-1", "superseded"), ("D-x-2", "made")]
