@@ -204,7 +204,7 @@ def test_remind_on_the_embedded_default_writes_the_outbox_once(run: Any, tmp_pat
     preview = run("remind", "--dry-run", "--today", "2026-11-23")
     assert preview.exit_code == 0, preview.output
     assert (
-        "planned" in preview.stdout
+        "보낼 예정 · 항목" in preview.stdout
         and "김지현님, 확인할 체크리스트 항목이 있습니다" in preview.stdout
     )
     assert not (tmp_path / ".cxbot" / "outbox.jsonl").exists()
@@ -234,9 +234,9 @@ def test_remind_sends_once_per_day(
         again = run("remind")
     assert first.exit_code == 0, first.output
     outbox = (tmp_path / ".cxbot" / "outbox.jsonl").read_text(encoding="utf-8").splitlines()
-    sent = sum(1 for line in first.stdout.splitlines() if line.startswith("sent "))
+    sent = sum(1 for line in first.stdout.splitlines() if line.startswith("보냄 · "))
     assert sent == len(outbox) > 0
-    assert "0 message(s) sent" in again.stdout and len(
+    assert "메시지 0개를 outbox(으)로 보냄" in again.stdout and len(
         (tmp_path / ".cxbot" / "outbox.jsonl").read_text(encoding="utf-8").splitlines()
     ) == len(outbox)
     with time_machine.travel("2026-11-28 10:00 +0900", tick=False):  # a Saturday

@@ -97,7 +97,7 @@ def test_each_tick_once_and_a_killed_workers_run_is_finished(pg_url: str, tmp_pa
             cwd=PROJECT_ROOT,
             check=False,
         )
-        expected = sum(1 for line in planned.stdout.splitlines() if line.startswith("planned"))
+        expected = sum(1 for line in planned.stdout.splitlines() if line.startswith("보낼 예정 · "))
         assert expected > 1, planned.stdout + planned.stderr
         # The first post hangs for 4 s: the worker running the tick is killed meanwhile.
         slack.inject(Fault("slow", "POST", r"chat\.postMessage", times=1, delay=4))

@@ -55,7 +55,7 @@ def demo(ctx: click.Context, open_date: date | None) -> None:
         print_status(cases, shown.today, horizon=5)
         click.echo()
         click.echo("오늘 보낼 알림 (미리보기, `cxbot remind --dry-run`):")
-        print_reminders(shown.reminders, dry_run=True, channel="outbox")
+        print_reminders(cases, shown.reminders, dry_run=True, channel="outbox")
         click.echo()
         click.echo(
             f"프로모션 캘린더 동기화 (`cxbot calendar sync`, {Path(shown.calendar_file).name}, "

@@ -17,6 +17,7 @@ from cxbot.entrypoints.cli.common import (
 
 if TYPE_CHECKING:
     from cxbot.service.reminders import ReminderReport
+    from cxbot.service.usecases import CxBot
 
 
 # reminders ---------------------------------------------------------------------------
@@ -47,7 +48,7 @@ def remind(ctx: click.Context, dry_run: bool, today: date | None) -> None:
         raise click.UsageError("--today plans ahead: use it with --dry-run")
     with opened(ctx, echo=not dry_run) as cases:
         report = cases.reminders.run(now=cases.clock.now(), today=today, dry_run=dry_run)
-        print_reminders(report, dry_run=dry_run, channel=cases.mode.notifier)
+        print_reminders(cases, report, dry_run=dry_run, channel=cases.mode.notifier)
         if not dry_run and report.skipped is None:
             for key, state in cases.calendar.brief(now=cases.clock.now()):
                 click.echo(f"promotion brief {state}: {key}")
@@ -55,24 +56,21 @@ def remind(ctx: click.Context, dry_run: bool, today: date | None) -> None:
             sys.exit(1)
 
 
-def print_reminders(report: ReminderReport, *, dry_run: bool, channel: str) -> None:
+def print_reminders(cases: CxBot, report: ReminderReport, *, dry_run: bool, channel: str) -> None:
+    """What `remind` sent or would send, in the locale (templates/<locale>/reminders.txt.j2)."""
+    m = cases.render.macros("reminders.txt.j2")
     if report.skipped:
-        click.echo(f"no reminders sent: {report.skipped}")
+        click.echo(str(m.skipped(report.skipped)))
         return
     for key in report.recovered:
-        click.echo(f"recovered: {key} had been posted; recorded as sent")
+        click.echo(str(m.recovered(key)))
     for key in report.released:
-        click.echo(f"released: {key} was never posted; planned again")
-    verb = "would send" if dry_run else "sent"
+        click.echo(str(m.released(key)))
     for outcome in report.outcomes:
-        late = " (late)" if outcome.late else ""
-        click.echo(f"{outcome.state:8} {outcome.items:3} item(s) → {outcome.destination}{late}")
+        click.echo(str(m.outcome(outcome)))
         if outcome.note:
-            click.echo(f"         note: {outcome.note}")
+            click.echo("         " + str(m.note(outcome.note)))
         if dry_run:
             click.echo("         " + outcome.text.replace("\n", "\n         "))
     sent = sum(1 for o in report.outcomes if o.state in ("sent", "planned"))
-    click.echo(
-        f"{report.business_date}: {report.planned} reminder(s) due, "
-        f"{report.already_sent} already sent earlier, {sent} message(s) {verb} via {channel}"
-    )
+    click.echo(str(m.summary(report, sent, dry_run, channel)))
