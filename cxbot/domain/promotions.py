@@ -30,8 +30,9 @@ _MARKER = re.compile(
 _CANCEL_WORD = re.compile(
     r"(?:^|(?<=[\s(\[【<,.:;/|·~\-])|(?<=행사)|(?<=진행)|(?<=이벤트)|(?<=프로모션)|(?<=오픈))"
     r"(?<!not )(?<!미)"
-    r"(?:취소(?:됨|되었음|됐음|되었습니다|됐습니다|확정)?|cancel+ed|중단됨?|철회됨?|무산됨?|폐기됨?)"
-    r"(?=$|[\s)\]】>,.:;!/|·~\-])"
+    r"(?:취소(?:됨|되었음|됐음|되었습니다|됐습니다|확정)?|캔슬(?:됨)?|cancel+ed|중단됨?|철회됨?|무산됨?"
+    r"|폐기됨?)"
+    r"(?=$|[\s()\[\]【】<>,.:;!/|·~\-])"
     r"(?!\s*(?:시|하면|할|될|되면|불가|가능|수수료|규정|정책|요청|문의|건|율|률|방지|감소|아님|아니|"
     r"안\s*함|안됨|여부|fee|policy|request)(?:$|[\s)\]】>,.:;!/|·~\-]))",
     re.IGNORECASE,
@@ -41,7 +42,7 @@ _STRUCK_TEXT = re.compile(r"^\s*~~(.+)~~\s*$")
 # announced as confirmed.
 _STATUS_HOLD = (
     "보류", "hold", "onhold", "검토중", "검토", "미확정", "확정전", "협의중", "조율중", "대기",
-    "pending", "tbd", "tentative", "가안", "예정(미확정)",
+    "pending", "tbd", "tentative", "가안", "예정(미확정)", "연기", "무기한연기", "postponed",
 )  # fmt: skip
 UNDECIDED_STATE = "미정"
 
@@ -274,6 +275,8 @@ def mentions_cancellation(text: str) -> bool:
 def on_hold(value: object) -> bool:
     """A status of 보류, hold, 검토중, 미확정 …: the promotion is kept but not confirmed."""
     text = re.sub(r"[\s()\[\]_\-]", "", normalize(value))
+    if "완료" in text or "done" in text:  # 검토완료: reviewed, not on hold
+        return False
     return bool(text) and any(text == word or text.startswith(word) for word in _STATUS_HOLD)
 
 

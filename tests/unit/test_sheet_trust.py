@@ -47,6 +47,8 @@ def _compose(read: SheetRead) -> str:
         ("", "예산 문제로 중단"),  # a column no field took still counts
         ("2차 회의 결과 취소.", ""),
         ("", "CANCELLED - budget"),
+        ("취소(내부사정)", ""),  # a bracket right after the word
+        ("행사 캔슬", ""),
     ],
 )
 def test_a_cancel_word_anywhere_in_any_text_cell_cancels(notes: str, memo: str) -> None:
@@ -75,7 +77,9 @@ def test_words_about_cancelling_anywhere_do_not_cancel(text: str) -> None:
     assert not read.promotions["name:블랙프라이데이"].cancelled
 
 
-@pytest.mark.parametrize("status", ["보류", "hold", "On Hold", "검토중", "검토 중", "미확정"])
+@pytest.mark.parametrize(
+    "status", ["보류", "hold", "On Hold", "검토중", "검토 중", "미확정", "연기", "무기한 연기"]
+)
 def test_a_hold_status_keeps_the_promotion_not_confirmed(status: str) -> None:
     assert on_hold(status)
     read = _read(["신년 세일", "1/14", "1/20", "", "", status, ""])
@@ -85,6 +89,13 @@ def test_a_hold_status_keeps_the_promotion_not_confirmed(status: str) -> None:
     assert promotion.undecided_wording("status") == status
     preview = _compose(read)
     assert "신년 세일" in preview and "미확정" in preview
+
+
+@pytest.mark.parametrize("status", ["검토완료", "확정", "진행", "진행중", ""])
+def test_a_confirmed_status_is_not_a_hold(status: str) -> None:
+    assert not on_hold(status)
+    read = _read(["신년 세일", "1/14", "1/20", "", "", status, ""])
+    assert read.promotions["name:신년세일"].confirmed
 
 
 def test_a_promotion_already_over_is_recorded_quietly_and_no_lead_is_negative() -> None:
