@@ -27,17 +27,6 @@ READ_ONLY_SCOPES = (
     "https://www.googleapis.com/auth/spreadsheets.readonly",
     "https://www.googleapis.com/auth/drive.metadata.readonly",
 )
-RAW: dict[str, str | int | bool | float | list[str] | None] = {
-    "valueRenderOption": "UNFORMATTED_VALUE",
-    "dateTimeRenderOption": "SERIAL_NUMBER",
-    "majorDimension": "ROWS",
-}
-
-
-STRUCK_FIELDS = (
-    "sheets.data(startRow,startColumn,"
-    "rowData.values(userEnteredFormat.textFormat.strikethrough,textFormatRuns.format.strikethrough))"
-)
 GRID_FIELDS = (  # values as values.get's UNFORMATTED_VALUE/SERIAL_NUMBER, and strike-through
     "sheets.data(startRow,startColumn,rowData.values(effectiveValue,"
     "userEnteredFormat.textFormat.strikethrough,textFormatRuns.format.strikethrough))"
@@ -240,9 +229,11 @@ class LocalFileSource:
             rows, struck = self._xlsx()
             return SourceRead(rows=rows, revision=revision, struck=struck)
         text = decode_csv(self.path.read_bytes(), self.path)
-        return SourceRead(
-            rows=[list(row) for row in csv.reader(io.StringIO(text))], revision=revision
-        )
+        first = next((line for line in text.splitlines() if line.strip()), "")
+        # Excel's "Unicode text" (UTF-16) is tab-separated, whatever the file is named.
+        delimiter = "\t" if "\t" in first and "," not in first else ","
+        rows = [list(row) for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+        return SourceRead(rows=rows, revision=revision)
 
     def _xlsx(self) -> tuple[list[list[object]], frozenset[tuple[int, int]]]:
         from openpyxl import load_workbook  # type: ignore[import-untyped]

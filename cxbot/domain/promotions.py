@@ -372,19 +372,17 @@ def _parse_row(row: _Row, name_struck: bool) -> Promotion | None:
         benefit=row.text("benefit"),
         send_date=_send_date(row),
         notes=row.text("notes"),
-        cancelled=name_struck or _cancelled(row, raw_name),
+        cancelled=name_struck or _cancelled(row),
         undecided=tuple(row.undecided),
         row=row.number,
         flagged=tuple(row.flagged),
     )
 
 
-def _cancelled(row: _Row, raw_name: str) -> bool:
-    """A cancel mark in the name, a cancel status, or a cancel word in any text cell."""
-    return (
-        cancellation_marker(raw_name)
-        or _status_cancelled(row.get("status"))
-        or any(mentions_cancellation(str(cell)) for cell in row.texts if normalize(cell))
+def _cancelled(row: _Row) -> bool:
+    """A cancel status, or a cancel mark or word in any text cell (the name is one)."""
+    return _status_cancelled(row.get("status")) or any(
+        mentions_cancellation(str(cell)) for cell in row.texts if normalize(cell)
     )
 
 

@@ -89,6 +89,10 @@ def test_a_calendar_saved_by_korean_excel_in_cp949_is_read(run: Any, tmp_path: P
         result = run("calendar", "sync", "--dry-run", env={"CXBOT_CALENDAR_FILE": str(path)})
         assert result.exit_code == 0, (encoding, result.output)
         assert "신년 빅세일" in result.output and "설 선물전" in result.output, encoding
+    tabbed = tmp_path / "unicode-text.csv"  # Excel's "Unicode text": UTF-16, tab-separated
+    tabbed.write_bytes("\r\n".join(r.replace(",", "\t") for r in CALENDAR_ROWS).encode("utf-16"))
+    result = run("calendar", "sync", "--dry-run", env={"CXBOT_CALENDAR_FILE": str(tabbed)})
+    assert result.exit_code == 0 and "신년 빅세일 (2027-01-14 ~ 2027-01-20)" in result.output
 
 
 def test_a_binary_csv_or_a_non_zip_xlsx_gets_one_clear_line(run: Any, tmp_path: Path) -> None:

@@ -323,3 +323,19 @@ def test_a_failed_sheet_read_changes_nothing_and_a_struck_promotion_stays_cancel
     assert world.store.promotions.promotions()["name:기획전01"].benefit != "50% 할인"
     report = world.sync.run(now=NOW + timedelta(hours=2))  # the next run reads it all
     assert {c.promotion.name: c.kind for c in report.diff.changes} == {"기획전 01": "changed"}
+
+
+def test_an_unreadable_end_cell_keeps_the_recorded_end_and_names_the_cell(world: Any) -> None:
+    world.sync.run(now=NOW)
+    recorded = world.store.promotions.promotions()["name:기획전01"].end
+    rows = _rows()
+    rows[3][2] = "1월 말경??"  # 기획전 01's end overwritten with words
+    world.sheets.edit(world.sheet_id, "프로모션", rows)
+    report = world.sync.run(now=NOW + timedelta(hours=1))
+    (problem,) = report.problems
+    assert problem.kept and problem.row == 4 and problem.column == "C (종료일)"
+    assert problem.raw == "1월 말경??"
+    assert report.diff.changes == []  # nothing was lost, so nothing changed
+    kept = world.store.promotions.promotions()["name:기획전01"]
+    assert kept.end == recorded is not None and not kept.cancelled
+    assert "4행, C (종료일) 열" in world.alerts()[-1]  # CX is told which cell to fix
