@@ -20,10 +20,10 @@ from cxbot.adapters.slack.notifier import SlackNotifier, web_clients
 from cxbot.adapters.store.sql_store import open_store
 from cxbot.domain.checklist import ChecklistItem, ItemStatus, Launch
 from cxbot.domain.dday import DayUnit, DOffset, due_date
-from cxbot.domain.reminders import Routing, digests, reminders_for
+from cxbot.domain.reminders import ReminderSettings, Routing, digests, reminders_for
 from cxbot.emulators.slack import SlackEmulator
 from cxbot.emulators.slack.server import METHOD_TIERS, TIERS
-from cxbot.service.reminders import Reminders, ReminderSettings
+from cxbot.service.reminders import Reminders
 from cxbot.settings import PROJECT_ROOT
 
 LAUNCHES, ITEMS, OWNERS = 200, 40, 60

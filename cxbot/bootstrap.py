@@ -49,6 +49,8 @@ from cxbot.domain.checklist import ChecklistItem, Launch
 from cxbot.ports.checklists import ChecklistBoard
 from cxbot.ports.common import Checkable, Finding
 from cxbot.ports.decisions import DecisionBoard
+from cxbot.ports.errors import CxbotError, InputError
+from cxbot.ports.messages import Notifier
 from cxbot.ports.promotions import PromotionBoard, PromotionSource
 from cxbot.service.audit_report import Audit
 from cxbot.service.board_outbox import BoardOutbox
@@ -56,10 +58,9 @@ from cxbot.service.calendar_sync import CalendarSettings, CalendarSync
 from cxbot.service.clock import Clock
 from cxbot.service.decision_capture import DecisionCapture
 from cxbot.service.decision_log import DecisionLog
-from cxbot.service.delivery import ExactlyOnce, Notifier
+from cxbot.service.delivery import ExactlyOnce
 from cxbot.service.demo import Demo
 from cxbot.service.doctor import Doctor
-from cxbot.service.errors import CxbotError, InputError
 from cxbot.service.item_actions import ItemActions
 from cxbot.service.jobs import JobRunner
 from cxbot.service.launches import Launches
@@ -471,7 +472,9 @@ def _wire(
             launches=launches,
             reminders=reminders,
             calendar_from_file=calendar_from_file,
-            write_calendar=lambda today: str(write_demo_calendar(today)),
+            write_calendar=lambda today: str(
+                write_demo_calendar(PROJECT_ROOT / "examples" / "promotions-demo.csv.j2", today)
+            ),
             owners_file=str(DEMO_OWNERS),
             clock=clock,
             weekly=weekly,

@@ -10,7 +10,7 @@ from cxbot.adapters.store.memory import MemoryStore
 from cxbot.domain.checklist import ChecklistItem, Launch
 from cxbot.ports.checklists import PullResult, RemoteItemState
 from cxbot.ports.common import Progress, PublishResult
-from cxbot.service.errors import RemoteError
+from cxbot.ports.errors import RemoteError
 
 InMemoryStore = MemoryStore
 """Every repository in memory: the supported in-memory store (cxbot.adapters.store.memory)."""

@@ -13,9 +13,9 @@ from cxbot.adapters.slack.notifier import ChannelPacer, SlackNotifier, web_clien
 from cxbot.adapters.store.sql_store import SqlStore, open_store
 from cxbot.adapters.yaml_files import load_template
 from cxbot.domain.owners import OwnerDirectory, Person
-from cxbot.domain.reminders import Routing
+from cxbot.domain.reminders import ReminderSettings, Routing
 from cxbot.service.launches import Context, create_launch
-from cxbot.service.reminders import Reminders, ReminderSettings
+from cxbot.service.reminders import Reminders
 from cxbot.settings import PROJECT_ROOT
 
 CALENDAR = korean_calendar(range(2026, 2029))

@@ -1,7 +1,8 @@
 """The layers hold at import level: a test anyone can run, an AST walk of every module.
 
 domain: the standard library and pydantic only. ports: the standard library and the
-domain. service: no adapters, entrypoints, settings, SDKs or APScheduler. entrypoints:
+domain. service: no adapters, entrypoints, settings, SDKs or APScheduler. adapters: any
+SDK, but of cxbot only ports, domain and other adapters (never a service). entrypoints:
 no adapters, settings or SDK clients; they reach the root only through the lazy factory.
 """
 
@@ -31,6 +32,7 @@ SDKS = {
     "openpyxl",
     "requests",
 }
+ANY = {"*"}
 RULES: dict[str, tuple[set[str], set[str]]] = {
     # layer: (allowed third-party top-level packages, forbidden cxbot subpackages)
     "domain": (
@@ -39,6 +41,8 @@ RULES: dict[str, tuple[set[str], set[str]]] = {
     ),
     "ports": (set(), {"service", "adapters", "entrypoints", "bootstrap", "settings", "emulators"}),
     "service": ({"pydantic"}, {"adapters", "entrypoints", "bootstrap", "settings", "emulators"}),
+    # adapters: any SDK they wrap, but only ports and domain of cxbot (and each other)
+    "adapters": (ANY, {"service", "entrypoints", "bootstrap", "settings", "emulators"}),
     "entrypoints": (
         {"click", "rich", "apscheduler", "procrastinate", "pydantic"},
         {"adapters", "settings", "emulators"},
@@ -70,7 +74,7 @@ def _violations(layer: str) -> list[str]:
                     if layer == "entrypoints" and module == "cxbot.bootstrap":
                         continue  # the lazy factory in cli/app.py
                     problems.append(where)
-            elif top in STDLIB:
+            elif top in STDLIB or allowed is ANY:
                 continue
             elif top not in allowed or top in SDKS:
                 problems.append(where)
@@ -91,6 +95,18 @@ def test_the_walk_finds_a_forbidden_import(tmp_path: Path, monkeypatch: pytest.M
     )
     monkeypatch.setattr(sys.modules[__name__], "PACKAGE", fake)
     assert len(_violations("service")) == 2
+
+
+def test_the_walk_finds_an_adapter_reaching_into_a_service(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake = tmp_path / "cxbot"
+    (fake / "adapters").mkdir(parents=True)
+    (fake / "adapters" / "bad.py").write_text(
+        "from slack_sdk import WebClient\nfrom cxbot.service.delivery import ExactlyOnce\n"
+    )
+    monkeypatch.setattr(sys.modules[__name__], "PACKAGE", fake)
+    assert _violations("adapters") == ["cxbot/adapters/bad.py:2 imports cxbot.service.delivery"]
 
 
 def test_only_the_cli_factory_imports_the_root() -> None:

@@ -18,8 +18,8 @@ from gspread.exceptions import APIError
 
 from cxbot.adapters.findings import as_findings
 from cxbot.ports.common import Finding
+from cxbot.ports.errors import CxbotError, InputError, NotConfigured, NotFound, RemoteError
 from cxbot.ports.promotions import SourceRead
-from cxbot.service.errors import CxbotError, InputError, NotConfigured, NotFound, RemoteError
 
 log = logging.getLogger(__name__)
 

@@ -8,15 +8,14 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from cxbot.domain.sheet_dates import SHEETS_EPOCH
-from cxbot.settings import PROJECT_ROOT
-
-DEMO_CALENDAR = PROJECT_ROOT / "examples" / "promotions-demo.csv.j2"
 
 
-def write_demo_calendar(today: date, target: Path = Path(".cxbot/demo-promotions.csv")) -> Path:
-    """Renders examples/promotions-demo.csv.j2 around `today` into `target`."""
+def write_demo_calendar(
+    source: Path, today: date, target: Path = Path(".cxbot/demo-promotions.csv")
+) -> Path:
+    """Renders `source` (examples/promotions-demo.csv.j2) around `today` into `target`."""
     env = Environment(
-        loader=FileSystemLoader(str(DEMO_CALENDAR.parent)),
+        loader=FileSystemLoader(str(source.parent)),
         undefined=StrictUndefined,
         trim_blocks=True,
         keep_trailing_newline=True,
@@ -32,7 +31,7 @@ def write_demo_calendar(today: date, target: Path = Path(".cxbot/demo-promotions
             "serial": lambda d: str((d - SHEETS_EPOCH).days),
         }
     )
-    text = env.get_template(DEMO_CALENDAR.name).render(
+    text = env.get_template(source.name).render(
         today=today, day=lambda n: today + timedelta(days=n)
     )
     target.parent.mkdir(parents=True, exist_ok=True)

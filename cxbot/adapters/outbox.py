@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from cxbot.domain.reminders import Recipient
-from cxbot.service.delivery import Destination, Message
+from cxbot.ports.messages import Destination, Message
 
 
 class OutboxNotifier:

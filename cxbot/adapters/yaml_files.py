@@ -18,12 +18,12 @@ from cxbot.adapters.cron import cron_trigger
 from cxbot.domain.checklist import ChecklistTemplate, range_warnings, structure_problems
 from cxbot.domain.owners import OwnerDirectory, Person
 from cxbot.domain.policy import ReminderPolicy
-from cxbot.domain.reminders import Routing
+from cxbot.domain.reminders import ReminderSettings, Routing
+from cxbot.domain.schedule import ScheduleFile
 from cxbot.ports.checklists import TemplateCheck
 from cxbot.ports.common import Finding
-from cxbot.service.errors import CxbotError, InputError, NotFound
-from cxbot.service.reminders import ReminderSettings
-from cxbot.service.schedule import Schedule, ScheduleFile
+from cxbot.ports.errors import CxbotError, InputError, NotFound
+from cxbot.ports.jobs import Schedule
 
 
 def read_yaml(path: Path) -> Any:

@@ -9,7 +9,7 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, time, timedelta
 from enum import StrEnum
 
 from cxbot.domain.calendar import BusinessCalendar
@@ -271,3 +271,19 @@ def _order(reminder: Reminder) -> tuple[date, str, int, date, str]:
     due = reminder.item.due if reminder.item else reminder.launch.open_date
     launch = reminder.launch
     return (launch.open_date, launch.key, _KIND_ORDER[reminder.kind], due, reminder.key)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReminderSettings:
+    policy: ReminderPolicy = field(default_factory=ReminderPolicy)
+    routing: Routing = field(default_factory=Routing)
+    send_at: time = time(9, 30)
+    quiet_start: time = time(20, 0)
+    quiet_end: time = time(8, 0)
+    late_after: timedelta = timedelta(minutes=30)
+    lease: timedelta = timedelta(minutes=5)
+
+    def in_quiet_hours(self, moment: time) -> bool:
+        if self.quiet_start <= self.quiet_end:
+            return self.quiet_start <= moment < self.quiet_end
+        return moment >= self.quiet_start or moment < self.quiet_end

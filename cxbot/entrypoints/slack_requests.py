@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from cxbot.ports.decisions import CONFIRM, DISCARD, SHORTCUT
 from cxbot.ports.item_actions import (
     ACTION_IDS,
     REASON_BLOCK,
@@ -20,7 +21,7 @@ from cxbot.ports.item_actions import (
     MessageRef,
     action_of,
 )
-from cxbot.service.decision_capture import CONFIRM, DISCARD, SHORTCUT, DecisionCapture
+from cxbot.service.decision_capture import DecisionCapture
 from cxbot.service.item_actions import ItemActions
 
 log = logging.getLogger(__name__)

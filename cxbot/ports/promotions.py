@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Protocol
 
 from cxbot.domain.changes import Change
-from cxbot.domain.promotions import Promotion
+from cxbot.domain.promotions import CalendarDiff, Promotion, RowProblem
 from cxbot.ports.common import Progress, PublishResult
+from cxbot.ports.messages import Message
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -84,3 +85,21 @@ class PromotionBoard(Protocol):
     def upsert(
         self, promotions: Sequence[Promotion], ids: dict[str, str], progress: Progress
     ) -> PublishResult: ...
+
+
+class CalendarComposer(Protocol):
+    def changes(
+        self, diff: CalendarDiff, *, source: str, problems: Sequence[RowProblem], lead_required: int
+    ) -> Message: ...
+
+    def guard(
+        self,
+        diff: CalendarDiff,
+        *,
+        source: str,
+        known: int,
+        threshold: float,
+        layout_error: str | None,
+    ) -> Message: ...
+
+    def brief(self, promotions: Sequence[Promotion], *, days: int, today: date) -> Message: ...

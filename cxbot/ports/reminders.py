@@ -7,6 +7,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
 
+from cxbot.domain.checklist import ChecklistItem
+from cxbot.domain.reminders import Digest
+from cxbot.ports.messages import Message
+
 
 @dataclass(frozen=True, kw_only=True)
 class ReminderEntry:
@@ -66,3 +70,14 @@ class ReminderLedger(Protocol):
     def reminder_states(self, business_date: date) -> dict[str, str]:
         """Reminder key → state, for one business day."""
         ...
+
+
+class DigestComposer(Protocol):
+    def __call__(
+        self,
+        digest: Digest,
+        *,
+        late: bool,
+        note: str | None,
+        launch_items: dict[str, list[ChecklistItem]],
+    ) -> Message: ...

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from cxbot.domain.weekly_report import LaunchPicture, WeeklyPicture
+from cxbot.ports.messages import Message
 
 
 class ReportCharts(Protocol):
@@ -32,4 +33,10 @@ class ReportPages(Protocol):
 
     def markdown(self, picture: WeeklyPicture, charts: dict[str, str]) -> str:
         """Markdown; `charts` maps chart names to the PNG files written beside it."""
+        ...
+
+
+class ReportSummary(Protocol):
+    def summary(self, picture: WeeklyPicture, *, key: str) -> Message:
+        """The short message posted with the chart."""
         ...

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from cxbot.domain.reminders import Recipient
+from cxbot.ports.messages import Message
 from cxbot.ports.promotions import PendingAlert, PromotionRepository
 from cxbot.ports.reminders import ReminderEntry
-from cxbot.service.delivery import ExactlyOnce, Message
+from cxbot.service.delivery import ExactlyOnce
 
 
 def pending(key: str, message: Message, now: datetime) -> PendingAlert:

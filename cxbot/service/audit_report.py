@@ -20,8 +20,8 @@ from cxbot.domain.changes import Change
 from cxbot.domain.decisions import Decision, project_slug
 from cxbot.ports.checklists import ChainAnchor, ChangeHistory, LaunchRepository
 from cxbot.ports.decisions import DecisionRepository
+from cxbot.ports.errors import NotFound
 from cxbot.service.clock import Clock
-from cxbot.service.errors import NotFound
 
 
 @dataclass(frozen=True, kw_only=True)

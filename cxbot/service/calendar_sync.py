@@ -7,7 +7,6 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from typing import Protocol
 
 from cxbot.domain.calendar import BusinessCalendar
 from cxbot.domain.changes import Change, ChangeSource, diff_fields
@@ -22,33 +21,20 @@ from cxbot.domain.promotions import (
 )
 from cxbot.domain.reminders import Recipient
 from cxbot.ports.common import Cursors, Progress, no_progress
-from cxbot.ports.promotions import PromotionBoard, PromotionRepository, PromotionSource
+from cxbot.ports.errors import InputError
+from cxbot.ports.promotions import (
+    CalendarComposer,
+    PromotionBoard,
+    PromotionRepository,
+    PromotionSource,
+)
 from cxbot.service.alerts import CxAlerts, pending
-from cxbot.service.delivery import ExactlyOnce, Message
-from cxbot.service.errors import InputError
+from cxbot.service.delivery import ExactlyOnce
 
 log = logging.getLogger(__name__)
 
 FINGERPRINT = "calendar.fingerprint"
 ACTOR = "sheet-sync"
-
-
-class CalendarComposer(Protocol):
-    def changes(
-        self, diff: CalendarDiff, *, source: str, problems: Sequence[RowProblem], lead_required: int
-    ) -> Message: ...
-
-    def guard(
-        self,
-        diff: CalendarDiff,
-        *,
-        source: str,
-        known: int,
-        threshold: float,
-        layout_error: str | None,
-    ) -> Message: ...
-
-    def brief(self, promotions: Sequence[Promotion], *, days: int, today: date) -> Message: ...
 
 
 @dataclass(frozen=True, kw_only=True)

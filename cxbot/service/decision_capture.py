@@ -5,31 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 
 from cxbot.domain.changes import ChangeSource
-from cxbot.domain.decisions import Decision, DecisionStatus, Position
+from cxbot.domain.decisions import DecisionStatus, Position
+from cxbot.ports.decisions import CONFIRM, DISCARD, SHORTCUT, SlackReader
 from cxbot.service.decision_log import DecisionDraft, DecisionLog
-
-SHORTCUT = "cxbot_decision"
-CONFIRM = "cxbot_decision_confirm"
-DISCARD = "cxbot_decision_discard"
-
-
-class SlackReader(Protocol):
-    """What capturing needs from Slack: the thread, names, a permalink, a DM."""
-
-    def thread(self, channel: str, ts: str) -> list[dict[str, Any]]: ...
-
-    def user_name(self, user_id: str) -> str: ...
-
-    def permalink(self, channel: str, ts: str) -> str: ...
-
-    def channel_name(self, channel: str) -> str: ...
-
-    def ask_to_confirm(self, user_id: str, decision: Decision) -> None: ...
-
-    def acknowledge(self, response_url: str | None, text: str) -> None: ...
 
 
 @dataclass(frozen=True, kw_only=True)

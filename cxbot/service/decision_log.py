@@ -10,7 +10,7 @@ from cxbot.domain.changes import Change, ChangeSource, diff_fields
 from cxbot.domain.decisions import Decision, DecisionStatus, Position, next_key, supersede
 from cxbot.ports.checklists import ChangeHistory
 from cxbot.ports.decisions import DecisionBoard, DecisionRepository
-from cxbot.service.errors import ConflictError, InputError, NotFound
+from cxbot.ports.errors import ConflictError, InputError, NotFound
 
 
 @dataclass(frozen=True, kw_only=True)

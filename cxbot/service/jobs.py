@@ -14,8 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from cxbot.domain.calendar import BusinessCalendar
-from cxbot.ports.jobs import JobRun, JobRuns
-from cxbot.service.schedule import Schedule
+from cxbot.ports.jobs import JobRun, JobRuns, Schedule
 
 log = logging.getLogger(__name__)
 

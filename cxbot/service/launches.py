@@ -21,7 +21,7 @@ from cxbot.domain.owners import OwnerDirectory, Person
 from cxbot.domain.planning import Plan, plan_launch, replan
 from cxbot.ports.checklists import ChecklistBoard, LaunchRepository, TemplateCatalog
 from cxbot.ports.common import Cursors, Progress, no_progress
-from cxbot.service.errors import ConflictError, NotFound, RemoteError
+from cxbot.ports.errors import ConflictError, NotFound, RemoteError
 
 
 @dataclass(frozen=True, kw_only=True)

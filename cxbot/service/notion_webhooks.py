@@ -23,8 +23,8 @@ from datetime import datetime
 from cxbot.domain.changes import ChangeSource, diff_fields
 from cxbot.ports.checklists import ChecklistBoard, LaunchRepository, WebhookEvents
 from cxbot.ports.common import Cursors
+from cxbot.ports.messages import Message
 from cxbot.service.alerts import CxAlerts
-from cxbot.service.delivery import Message
 from cxbot.service.status_sync import mirror
 
 log = logging.getLogger(__name__)

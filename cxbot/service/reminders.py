@@ -4,46 +4,19 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
-from typing import Protocol
 
 from cxbot.domain.calendar import BusinessCalendar
 from cxbot.domain.checklist import ChecklistItem
 from cxbot.domain.policy import ReminderPolicy
-from cxbot.domain.reminders import Digest, Routing, digests, reminders_for
+from cxbot.domain.reminders import Digest, ReminderSettings, digests, reminders_for
 from cxbot.ports.checklists import LaunchRepository
-from cxbot.ports.reminders import ReminderEntry, ReminderLedger
-from cxbot.service.delivery import DeliveryFailed, ExactlyOnce, Message, Notifier
+from cxbot.ports.messages import DeliveryFailed, Notifier
+from cxbot.ports.reminders import DigestComposer, ReminderEntry, ReminderLedger
+from cxbot.service.delivery import ExactlyOnce
 
 log = logging.getLogger(__name__)
-
-
-class Composer(Protocol):
-    def __call__(
-        self,
-        digest: Digest,
-        *,
-        late: bool,
-        note: str | None,
-        launch_items: dict[str, list[ChecklistItem]],
-    ) -> Message: ...
-
-
-@dataclass(frozen=True, kw_only=True)
-class ReminderSettings:
-    policy: ReminderPolicy = field(default_factory=ReminderPolicy)
-    routing: Routing = field(default_factory=Routing)
-    send_at: time = time(9, 30)
-    quiet_start: time = time(20, 0)
-    quiet_end: time = time(8, 0)
-    late_after: timedelta = timedelta(minutes=30)
-    lease: timedelta = timedelta(minutes=5)
-
-    def in_quiet_hours(self, moment: time) -> bool:
-        if self.quiet_start <= self.quiet_end:
-            return self.quiet_start <= moment < self.quiet_end
-        return moment >= self.quiet_start or moment < self.quiet_end
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -80,7 +53,7 @@ class Reminders:
     store: LaunchRepository
     ledger: ReminderLedger
     notifier: Notifier
-    compose: Composer
+    compose: DigestComposer
     calendar: BusinessCalendar
     settings: ReminderSettings
     policy_of: Callable[[ChecklistItem], ReminderPolicy] | None = None

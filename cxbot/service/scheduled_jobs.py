@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from cxbot.ports.errors import NotConfigured
 from cxbot.service.calendar_sync import CalendarSync
-from cxbot.service.errors import NotConfigured
 from cxbot.service.jobs import JobFunction
 from cxbot.service.reminders import Reminders
 from cxbot.service.status_sync import StatusSync

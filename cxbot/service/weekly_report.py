@@ -7,7 +7,6 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, tzinfo
-from typing import Protocol
 
 from cxbot.domain.calendar import BusinessCalendar
 from cxbot.domain.changes import Change
@@ -27,22 +26,17 @@ from cxbot.domain.weekly_report import (
 )
 from cxbot.ports.checklists import ChangeHistory, LaunchRepository
 from cxbot.ports.decisions import DecisionRepository
+from cxbot.ports.errors import InputError, NotFound, RemoteError
+from cxbot.ports.messages import Attachment, Message, attachment_name
 from cxbot.ports.promotions import PromotionRepository
 from cxbot.ports.reminders import ReminderEntry
-from cxbot.ports.reports import ReportCharts, ReportPages
-from cxbot.service.delivery import Attachment, ExactlyOnce, Message, attachment_name
-from cxbot.service.errors import InputError, NotFound, RemoteError
+from cxbot.ports.reports import ReportCharts, ReportPages, ReportSummary
+from cxbot.service.delivery import ExactlyOnce
 
 log = logging.getLogger(__name__)
 
 FORMATS = ("html", "md", "png")
 WRAP_UP = timedelta(weeks=4)  # after D+14, a launch with open items stays this long
-
-
-class ReportSummary(Protocol):
-    def summary(self, picture: WeeklyPicture, *, key: str) -> Message:
-        """The short message posted with the chart."""
-        ...
 
 
 @dataclass(frozen=True)

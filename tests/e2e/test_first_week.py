@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from cxbot.adapters.calendar_sources import MissingSource
-from cxbot.service.errors import InputError
+from cxbot.ports.errors import InputError
 from cxbot.service.scheduled_jobs import job_functions
 
 SHEET_URL = "https://docs.google.com/spreadsheets/d/1AbCdEfGhIjKlMnOp/edit#gid=0"

@@ -25,9 +25,9 @@ from cxbot.emulators.http import Fault
 from cxbot.emulators.notion import NotionEmulator
 from cxbot.emulators.sheets import SheetDate, SheetsEmulator, routed_session
 from cxbot.emulators.sheets.server import Struck
+from cxbot.ports.errors import RemoteError
 from cxbot.service.calendar_sync import CalendarSync
 from cxbot.service.delivery import ExactlyOnce
-from cxbot.service.errors import RemoteError
 from cxbot.settings import PROJECT_ROOT
 from tests.fakes import NoSleep
 

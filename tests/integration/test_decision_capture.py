@@ -11,7 +11,7 @@ import pytest
 
 from cxbot.domain.decisions import DecisionStatus
 from cxbot.emulators.notion import NotionEmulator
-from cxbot.service.decision_capture import CONFIRM, DISCARD
+from cxbot.ports.decisions import CONFIRM, DISCARD
 from tests.conftest import ManualClock
 from tests.slack_app_rig import eventually, slack_app_rig
 

@@ -14,9 +14,10 @@ from cxbot.adapters.cron import cron_trigger
 from cxbot.adapters.holidays_kr import korean_calendar
 from cxbot.adapters.store.sql_store import SqlStore, open_store
 from cxbot.adapters.yaml_files import load_schedules
-from cxbot.service.errors import InputError
+from cxbot.domain.schedule import CatchUp, JobSpec
+from cxbot.ports.errors import InputError
+from cxbot.ports.jobs import Schedule
 from cxbot.service.jobs import JobRunner
-from cxbot.service.schedule import CatchUp, JobSpec, Schedule
 from cxbot.settings import PROJECT_ROOT
 
 SEOUL = ZoneInfo("Asia/Seoul")

@@ -6,9 +6,9 @@ import threading
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from cxbot.adapters.slack.directory import SlackUser
 from cxbot.adapters.store.sql_store import open_store
 from cxbot.ports.reminders import ReminderEntry
+from cxbot.ports.slack import SlackUser
 
 NOW = datetime(2027, 1, 4, 0, 30, tzinfo=UTC)
 DAY = date(2027, 1, 4)

@@ -16,7 +16,7 @@ from cxbot.adapters.yaml_files import load_template
 from cxbot.domain.checklist import ItemStatus
 from cxbot.domain.owners import OwnerDirectory, Person
 from cxbot.emulators.http import Fault
-from cxbot.service.errors import RemoteError
+from cxbot.ports.errors import RemoteError
 from cxbot.service.launches import create_launch, reschedule_launch, set_item_status
 from cxbot.service.status_sync import sync_status
 from cxbot.settings import PROJECT_ROOT

@@ -10,7 +10,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from cxbot.adapters.calendar_sources import READ_ONLY_SCOPES, service_account_client
-from cxbot.service.errors import InputError, NotFound
+from cxbot.ports.errors import InputError, NotFound
 
 EMAIL = "cxbot-sync@cx-project.iam.gserviceaccount.com"
 

@@ -15,7 +15,7 @@ from cxbot.adapters.store.sql_store import SqlStore, open_store
 from cxbot.domain.reminders import Routing
 from cxbot.emulators.http import Fault
 from cxbot.emulators.slack import SlackEmulator
-from cxbot.service.errors import RemoteError
+from cxbot.ports.errors import RemoteError
 from tests.reminder_rig import SLACK_PEOPLE, reminders, seed_launch, worker
 
 SEOUL = ZoneInfo("Asia/Seoul")

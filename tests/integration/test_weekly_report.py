@@ -22,7 +22,7 @@ from cxbot.bootstrap import build
 from cxbot.domain.checklist import ItemStatus
 from cxbot.emulators.http import Fault
 from cxbot.emulators.slack import SlackEmulator
-from cxbot.service.errors import RemoteError
+from cxbot.ports.errors import RemoteError
 from cxbot.settings import PROJECT_ROOT, Settings
 from tests.conftest import ManualClock
 

@@ -11,7 +11,7 @@ from cxbot.adapters.yaml_files import load_template
 from cxbot.domain.checklist import ItemStatus
 from cxbot.domain.owners import OwnerDirectory, Person
 from cxbot.ports.checklists import RemoteItemState
-from cxbot.service.errors import ConflictError, NotFound
+from cxbot.ports.errors import ConflictError, NotFound
 from cxbot.service.launches import Context, create_launch, reschedule_launch, set_item_status
 from cxbot.service.status_sync import sync_status
 from cxbot.settings import PROJECT_ROOT

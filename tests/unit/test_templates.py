@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from cxbot.adapters.yaml_files import find_template, load_owners, load_template
-from cxbot.service.errors import InputError, NotFound
+from cxbot.ports.errors import InputError, NotFound
 from cxbot.settings import PROJECT_ROOT
 
 CHECKLISTS = PROJECT_ROOT / "checklists"

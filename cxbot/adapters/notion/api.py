@@ -17,7 +17,7 @@ from notion_client.errors import HTTPResponseError, RequestTimeoutError
 
 from cxbot.adapters.notion.pacing import Pacer
 from cxbot.ports.common import Cursors
-from cxbot.service.errors import RemoteError
+from cxbot.ports.errors import RemoteError
 
 log = logging.getLogger(__name__)
 

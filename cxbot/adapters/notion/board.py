@@ -15,7 +15,7 @@ from cxbot.adapters.notion.pacing import Pacer
 from cxbot.domain.checklist import ChecklistItem, Launch
 from cxbot.ports.checklists import PullResult, RemoteItemState
 from cxbot.ports.common import Progress, PublishResult
-from cxbot.service.errors import RemoteError
+from cxbot.ports.errors import RemoteError
 
 DATA_SOURCE_CURSOR = S.CHECKLIST.cursor
 

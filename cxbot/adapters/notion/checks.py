@@ -11,7 +11,7 @@ from cxbot.adapters.notion.decisions import DECISIONS
 from cxbot.adapters.notion.promotions import PROMOTIONS
 from cxbot.adapters.notion.schema import CHECKLIST
 from cxbot.ports.common import Cursors, Finding
-from cxbot.service.errors import CxbotError
+from cxbot.ports.errors import CxbotError
 
 OK, BAD, INFO = "✓", "✗", "·"
 

@@ -8,7 +8,7 @@ from typing import Any
 from cxbot.adapters.notion.api import NotionApi, SourceSpec, rich, select_name, status_of
 from cxbot.domain.decisions import Decision
 from cxbot.ports.common import PublishResult
-from cxbot.service.errors import RemoteError
+from cxbot.ports.errors import RemoteError
 
 TITLE, KEY, PROJECT, DECISION, CONTEXT = "제목", "결정 키", "프로젝트", "결정", "배경"
 BY, ON, PARTIES, STATUS, LINKS, CHAIN = (

@@ -8,7 +8,7 @@ from typing import Any
 from cxbot.adapters.notion.api import NotionApi, SourceSpec, rich, select_name, status_of
 from cxbot.domain.promotions import Promotion
 from cxbot.ports.common import Progress, PublishResult
-from cxbot.service.errors import RemoteError
+from cxbot.ports.errors import RemoteError
 
 NAME = "프로모션"
 KEY = "프로모션 키"

@@ -10,7 +10,7 @@ from slack_sdk.models.blocks import ContextBlock, HeaderBlock, MarkdownTextObjec
 from cxbot.adapters.rendering import Renderer
 from cxbot.adapters.slack.messages import HEADER_LIMIT, SECTION_LIMIT, plain_text
 from cxbot.domain.weekly_report import WeeklyPicture, belongs_to
-from cxbot.service.delivery import Message
+from cxbot.ports.messages import Message
 
 
 class JinjaReportPages:

@@ -11,7 +11,7 @@ from slack_sdk.models.blocks import ContextBlock, HeaderBlock, MarkdownTextObjec
 from cxbot.adapters.rendering import Renderer
 from cxbot.adapters.slack.messages import HEADER_LIMIT, SECTION_LIMIT, plain_text
 from cxbot.domain.promotions import CalendarDiff, Promotion, RowProblem
-from cxbot.service.delivery import Message
+from cxbot.ports.messages import Message
 
 MAX_SECTIONS = 40
 

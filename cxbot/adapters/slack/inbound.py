@@ -11,8 +11,8 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from urllib.parse import parse_qs
 
+from cxbot.ports.errors import InputError
 from cxbot.ports.slack import HttpAnswer
-from cxbot.service.errors import InputError
 
 
 class SlackInboundAdapter:

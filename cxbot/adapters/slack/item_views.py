@@ -13,14 +13,14 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from cxbot.adapters.slack.directory import SlackItemMessages
 from cxbot.adapters.slack.item_blocks import ItemBlocks
 from cxbot.domain.checklist import ChecklistItem, Launch
 from cxbot.domain.item_actions import ButtonRef
 from cxbot.domain.reminders import person
 from cxbot.ports.checklists import LaunchRepository
 from cxbot.ports.item_actions import ActionOutcome, HomeView, MessageRef, Verdict
-from cxbot.service.delivery import DeliveryFailed, Message, Notifier
+from cxbot.ports.messages import DeliveryFailed, Message, Notifier
+from cxbot.ports.slack import SlackItemMessages
 
 log = logging.getLogger(__name__)
 

@@ -18,7 +18,7 @@ from cxbot.adapters.rendering import Renderer
 from cxbot.adapters.slack.item_blocks import ItemBlocks, notion_link
 from cxbot.domain.checklist import ChecklistItem, ItemStatus
 from cxbot.domain.reminders import Digest, Reminder
-from cxbot.service.delivery import Message
+from cxbot.ports.messages import Message
 
 SECTION_LIMIT = 3000
 HEADER_LIMIT = 150

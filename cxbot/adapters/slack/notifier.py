@@ -17,9 +17,9 @@ from slack_sdk.http_retry.builtin_handlers import (
     RateLimitErrorRetryHandler,
 )
 
-from cxbot.adapters.slack.directory import SlackDirectoryCache, SlackUser
 from cxbot.domain.reminders import Recipient
-from cxbot.service.delivery import (
+from cxbot.ports.errors import RemoteError
+from cxbot.ports.messages import (
     Attachment,
     DeliveryFailed,
     DeliveryUnknown,
@@ -28,7 +28,7 @@ from cxbot.service.delivery import (
     Message,
     attachment_name,
 )
-from cxbot.service.errors import RemoteError
+from cxbot.ports.slack import SlackDirectoryCache, SlackUser
 
 log = logging.getLogger(__name__)
 

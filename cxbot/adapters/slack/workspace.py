@@ -9,7 +9,7 @@ from slack_sdk import WebClient
 from slack_sdk.webhook import WebhookClient
 
 from cxbot.domain.decisions import Decision
-from cxbot.service.decision_capture import CONFIRM, DISCARD
+from cxbot.ports.decisions import CONFIRM, DISCARD
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,6 @@ from typing import Any
 
 from sqlalchemy import Row, delete, select, update
 
-from cxbot.adapters.slack.directory import SlackUser
 from cxbot.adapters.store.base import SqlBase
 from cxbot.adapters.store.tables import (
     reminder_log,
@@ -16,6 +15,7 @@ from cxbot.adapters.store.tables import (
     slack_users,
 )
 from cxbot.ports.reminders import ClaimedMessage, ReminderEntry
+from cxbot.ports.slack import SlackUser
 
 
 class SqlLedger(SqlBase):

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
-from cxbot.adapters.slack.directory import SlackUser
 from cxbot.domain.audit import GENESIS, ChainedEntry, chain_hash
 from cxbot.domain.changes import Change
 from cxbot.domain.checklist import ChecklistItem, ItemStatus, Launch
@@ -22,6 +21,7 @@ from cxbot.ports.common import Finding
 from cxbot.ports.jobs import JobRun
 from cxbot.ports.promotions import PendingAlert
 from cxbot.ports.reminders import ClaimedMessage, ReminderEntry
+from cxbot.ports.slack import SlackUser
 
 
 class MemoryHistory:

@@ -7,7 +7,7 @@ import logging
 import psycopg
 from procrastinate.schema import SchemaManager
 
-from cxbot.service.errors import InputError
+from cxbot.ports.errors import InputError
 
 log = logging.getLogger(__name__)
 

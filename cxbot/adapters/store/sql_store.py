@@ -30,7 +30,7 @@ from cxbot.domain.checklist import ChecklistItem, ItemStatus, Launch
 from cxbot.domain.dday import DayUnit
 from cxbot.domain.policy import PolicyOverride
 from cxbot.ports.common import Finding
-from cxbot.service.errors import InputError
+from cxbot.ports.errors import InputError
 
 _MIGRATIONS = Path(__file__).parent / "migrations"
 

@@ -13,7 +13,7 @@ import click
 from rich.console import Console
 
 from cxbot.ports.common import Progress, no_progress
-from cxbot.service.errors import CxbotError
+from cxbot.ports.errors import CxbotError
 
 if TYPE_CHECKING:
     from cxbot.service.usecases import CxBot

@@ -13,7 +13,7 @@ from cxbot.entrypoints.cli.common import (
     opened,
     reports_errors,
 )
-from cxbot.service.errors import InputError
+from cxbot.ports.errors import InputError
 
 if TYPE_CHECKING:
     from cxbot.service.usecases import CxBot
