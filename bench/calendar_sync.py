@@ -114,6 +114,7 @@ def run() -> dict[str, Any]:
                 cx=Recipient(key="channel:cx", name="CX", channel="C1"),
                 compose=CalendarComposer(Renderer(PROJECT_ROOT / "templates", "ko")),
                 calendar=korean_calendar(range(2026, 2029)),
+                clock=lambda: NOW,
             )
 
             def measure(name: str, at: datetime) -> None:

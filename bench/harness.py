@@ -18,9 +18,54 @@ from cxbot.adapters.notion.client import notion_client
 from cxbot.adapters.notion.pacing import Pacer
 from cxbot.adapters.store.sql_store import SqlStore, open_store
 from cxbot.emulators.notion import NotionEmulator
-from cxbot.service.launches import Context
+from cxbot.ports.checklists import ChecklistBoard, LaunchRepository, TemplateCatalog
+from cxbot.ports.common import Clock, Cursors
+from cxbot.service.board_outbox import BoardOutbox
+from cxbot.service.item_ticks import ItemTicks
+from cxbot.service.launches import Launches
+from cxbot.service.status_sync import StatusSync
 
 NOTION_RATE = 3.0  # Notion's documented average
+CALENDAR = korean_calendar(range(2026, 2029))
+
+
+@dataclass(frozen=True)
+class LaunchCases:
+    """The launch use cases over one store and board, as the root wires them, for the
+    benches and tests that drive them without the whole root."""
+
+    launches: Launches
+    status_sync: StatusSync
+    ticks: ItemTicks
+
+
+def launch_cases(
+    store: LaunchRepository,
+    cursors: Cursors,
+    board: ChecklistBoard,
+    *,
+    actor: str,
+    clock: Clock,
+    templates: TemplateCatalog | None = None,
+) -> LaunchCases:
+    from cxbot.adapters.yaml_files import YamlTemplates
+    from cxbot.settings import PROJECT_ROOT
+
+    outbox = BoardOutbox(store=store, board=board)
+    ticks = ItemTicks(store=store, outbox=outbox)
+    launches = Launches(
+        store=store,
+        board=board,
+        calendar=CALENDAR,
+        templates=templates or YamlTemplates(PROJECT_ROOT / "checklists"),
+        ticks=ticks,
+        actor=actor,
+        clock=clock,
+    )
+    sync = StatusSync(
+        board=board, store=store, cursors=cursors, ticks=ticks, clock=clock, outbox=outbox
+    )
+    return LaunchCases(launches=launches, status_sync=sync, ticks=ticks)
 
 
 @dataclass
@@ -37,14 +82,13 @@ class Rig:
         api = NotionApi(client, pacer=pacer, parent_page_id=self.parent, cursors=self.store.cursors)
         return NotionChecklistBoard(api)
 
-    def context(self, board: NotionChecklistBoard, now: datetime | None = None) -> Context:
-        return Context(
-            store=self.store.launches,
-            cursors=self.store.cursors,
-            board=board,
-            calendar=korean_calendar(range(2026, 2029)),
+    def cases(self, board: NotionChecklistBoard, now: datetime | None = None) -> LaunchCases:
+        return launch_cases(
+            self.store.launches,
+            self.store.cursors,
+            board,
             actor="bench",
-            now=now or datetime.now(UTC),
+            clock=(lambda: now) if now else (lambda: datetime.now(UTC)),
         )
 
     def requests_by_kind(self, since: int = 0) -> Counter[str]:
@@ -88,24 +132,20 @@ def rig(clock: object | None = None) -> Iterator[Rig]:
 
 
 @contextmanager
-def setup_context(
+def setup_cases(
     database_url: str, notion_url: str, token: str, parent: str, now: datetime
-) -> Iterator[Context]:
-    """A launch context on the real Notion board without cxbot's pacing: for setting up
-    what is measured (or tested) afterwards, not for measuring."""
+) -> Iterator[Launches]:
+    """The launch use cases on the real Notion board without cxbot's pacing: for setting
+    up what is measured (or tested) afterwards, not for measuring."""
     store = open_store(database_url)
     pacer = Pacer(1000)
     client = notion_client(token=token, base_url=notion_url, timeout_seconds=30, pacer=pacer)
     api = NotionApi(client, pacer=pacer, parent_page_id=parent, cursors=store.cursors)
     try:
-        yield Context(
-            store=store.launches,
-            cursors=store.cursors,
-            board=NotionChecklistBoard(api),
-            calendar=korean_calendar(range(2026, 2029)),
-            actor="setup",
-            now=now,
-        )
+        board = NotionChecklistBoard(api)
+        yield launch_cases(
+            store.launches, store.cursors, board, actor="setup", clock=lambda: now
+        ).launches
     finally:
         client.close()
         store.close()

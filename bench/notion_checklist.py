@@ -10,7 +10,6 @@ from bench.harness import NOTION_RATE, rig, table
 from cxbot.adapters.yaml_files import load_template
 from cxbot.domain.checklist import ChecklistTemplate
 from cxbot.domain.owners import OwnerDirectory, Person
-from cxbot.service.launches import create_launch
 from cxbot.settings import PROJECT_ROOT
 
 ITEMS = 40
@@ -43,8 +42,7 @@ def run() -> dict[str, Any]:
     with rig() as r:
         board = r.board()
         started = time.perf_counter()
-        result = create_launch(
-            r.context(board),
+        result = r.cases(board).launches.create(
             template=template,
             name="벤치마크 입점",
             open_date=date(2027, 2, 15),
@@ -60,8 +58,7 @@ def run() -> dict[str, Any]:
             if p.parent.get("type") == "data_source_id"
         )
         before = len(r.emulator.requests())
-        again = create_launch(
-            r.context(r.board()),
+        again = r.cases(r.board()).launches.create(
             template=template,
             name="벤치마크 입점",
             open_date=date(2027, 2, 15),

@@ -10,7 +10,6 @@ from bench.harness import NOTION_RATE, rig, table
 from cxbot.adapters.notion import schema as S
 from cxbot.domain.checklist import ChecklistItem, Launch
 from cxbot.domain.dday import DayUnit
-from cxbot.service.status_sync import sync_status
 
 ITEMS = 500
 CHANGED = 150
@@ -66,7 +65,7 @@ def run() -> dict[str, Any]:
         def measure(name: str) -> None:
             before = len(r.emulator.requests())
             started = time.perf_counter()
-            report = sync_status(r.context(board, clock.now))
+            report = r.cases(board, clock.now).status_sync.run()
             wall = time.perf_counter() - started
             count = len(r.emulator.requests()) - before
             phases.append(

@@ -20,14 +20,13 @@ from zoneinfo import ZoneInfo
 
 from pydantic import SecretStr
 
-from bench.harness import NOTION_RATE, setup_context, table
+from bench.harness import NOTION_RATE, setup_cases, table
 from cxbot.adapters.yaml_files import YamlTemplates
 from cxbot.bootstrap import build
 from cxbot.domain.owners import OwnerDirectory, Person
 from cxbot.emulators.notion import NotionEmulator
 from cxbot.entrypoints.service import serve_requests
 from cxbot.ports.slack import HttpAnswer
-from cxbot.service.launches import create_launch
 from cxbot.settings import Settings
 
 ITEMS, EDITS, PEOPLE = 500, 200, 20
@@ -212,11 +211,10 @@ def _create_items(settings: Settings, notion: NotionEmulator, parent: str) -> No
         }
     )
     url = settings.cxbot_database_url
-    with setup_context(url, notion.base_url, "secret_bench", parent, START) as context:
+    with setup_cases(url, notion.base_url, "secret_bench", parent, START) as context:
         made, n = 0, 0
         while made < ITEMS:
-            result = create_launch(
-                context,
+            result = context.create(
                 template=template,
                 name=f"제휴몰 {n} 입점",
                 open_date=date(2027, 2, 1) + timedelta(days=n),

@@ -110,6 +110,7 @@ def _service_planning(calendar: Any, launches_count: int) -> tuple[float, int]:
                 compose=DigestComposer(Renderer(PROJECT_ROOT / "templates", "ko")),
                 calendar=calendar,
                 settings=ReminderSettings(routing=routing),
+                clock=lambda: NOW,
             )
             started = time.perf_counter()
             report = use_case.run(now=NOW, dry_run=True)
@@ -165,6 +166,7 @@ def run(scale: int = 10) -> dict[str, Any]:
                 compose=DigestComposer(Renderer(PROJECT_ROOT / "templates", "ko")),
                 calendar=calendar,
                 settings=ReminderSettings(routing=routing),
+                clock=lambda: NOW,
             )
             started = time.perf_counter()
             report = use_case.run(now=NOW)

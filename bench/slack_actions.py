@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import SecretStr
 
-from bench.harness import NOTION_RATE, reminders_with_cx, setup_context, table
+from bench.harness import NOTION_RATE, reminders_with_cx, setup_cases, table
 from cxbot.adapters.yaml_files import YamlTemplates
 from cxbot.bootstrap import build
 from cxbot.domain.checklist import ItemStatus
@@ -32,7 +32,6 @@ from cxbot.emulators.notion import NotionEmulator
 from cxbot.emulators.slack import SlackEmulator
 from cxbot.entrypoints.cli.serving import _slack_app
 from cxbot.entrypoints.service import serve_requests
-from cxbot.service.launches import create_launch
 from cxbot.settings import Settings
 
 PEOPLE, CLICKS, LAUNCHES, RETRIED = 50, 200, 12, 0.10
@@ -174,7 +173,7 @@ def _create_launches(
     departments = sorted(template.departments)
     planner = Person(name=people[0][0], email=people[0][1])
     url = settings.cxbot_database_url
-    with setup_context(url, notion.base_url, "secret_bench", parent, NOW) as context:
+    with setup_cases(url, notion.base_url, "secret_bench", parent, NOW) as context:
         seat = 0
         for n in range(LAUNCHES):
             owners = {}
@@ -182,8 +181,7 @@ def _create_launches(
                 name, email = people[seat % len(people)]
                 owners[department] = Person(name=name, email=email)
                 seat += 1
-            create_launch(
-                context,
+            context.create(
                 template=template,
                 name=f"제휴몰 {n} 입점",
                 open_date=date(2027, 1, 5 + n % 3),

@@ -200,6 +200,7 @@ def run() -> dict[str, Any]:
                 ledger=store.ledger, notifier=OutboxNotifier(Path(folder) / "o.jsonl")
             ),
             cx=Recipient(key="channel:cx", name="CX", channel="C_CX"),
+            clock=lambda: datetime.combine(TODAY, datetime.min.time(), SEOUL),
         )
         reports.charts.summary  # noqa: B018 - the font cache is warm before timing
         with _counting(store) as queries:

@@ -8,10 +8,12 @@ Slack clients with one per-channel pacer, reads the YAML files once, and hands b
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import socket
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -25,6 +27,7 @@ from cxbot.adapters.calendar_sources import (
     MissingSource,
     service_account_client,
 )
+from cxbot.adapters.clock import ZonedClock
 from cxbot.adapters.demo_calendar import write_demo_calendar
 from cxbot.adapters.findings import StaticFindings
 from cxbot.adapters.holidays_kr import korean_calendar
@@ -46,25 +49,27 @@ from cxbot.adapters.yaml_files import (
 )
 from cxbot.domain.calendar import BusinessCalendar
 from cxbot.domain.checklist import ChecklistItem, Launch
+from cxbot.domain.reminders import ReminderSettings
 from cxbot.ports.checklists import ChecklistBoard
 from cxbot.ports.common import Checkable, Finding
 from cxbot.ports.decisions import DecisionBoard
 from cxbot.ports.errors import CxbotError, InputError
+from cxbot.ports.item_actions import ItemViews
 from cxbot.ports.messages import Notifier
 from cxbot.ports.promotions import PromotionBoard, PromotionSource
 from cxbot.service.audit_report import Audit
 from cxbot.service.board_outbox import BoardOutbox
 from cxbot.service.calendar_sync import CalendarSettings, CalendarSync
-from cxbot.service.clock import Clock
 from cxbot.service.decision_capture import DecisionCapture
 from cxbot.service.decision_log import DecisionLog
 from cxbot.service.delivery import ExactlyOnce
 from cxbot.service.demo import Demo
 from cxbot.service.doctor import Doctor
 from cxbot.service.item_actions import ItemActions
+from cxbot.service.item_ticks import ItemTicks
 from cxbot.service.jobs import JobRunner
 from cxbot.service.launches import Launches
-from cxbot.service.notion_webhooks import NotionWebhooks
+from cxbot.service.notion_webhooks import NotionWebhooks, count_polling_catch
 from cxbot.service.reminders import Reminders
 from cxbot.service.scheduled_jobs import job_functions
 from cxbot.service.service_status import ServiceStatus
@@ -78,6 +83,38 @@ log = logging.getLogger(__name__)
 CALENDAR_YEARS_BACK = 1
 CALENDAR_YEARS_AHEAD = 4
 DEMO_OWNERS = PROJECT_ROOT / "examples" / "owners.yaml"
+DEMO_CALENDAR = PROJECT_ROOT / "examples" / "promotions-demo.csv.j2"
+
+
+@dataclass(frozen=True, kw_only=True)
+class NotionPart:
+    """The boards (Notion when configured, the embedded default otherwise)."""
+
+    checklist: ChecklistBoard
+    promotions: PromotionBoard
+    decisions: DecisionBoard
+    checks: tuple[Checkable, ...] = ()
+    close: Callable[[], None] = lambda: None
+
+
+@dataclass(frozen=True, kw_only=True)
+class SlackPart:
+    """Where messages go (Slack when configured, the outbox file otherwise), and the
+    Slack clients that interactive features make on first use."""
+
+    notifier: Notifier
+    reader: Callable[[], Any]
+    """The Slack WebClient; raises InputError when Slack is not configured."""
+    views: Callable[[], ItemViews]
+    on_landed: Callable[[ChecklistItem, Launch], None] | None = None
+    """Told when an item the board was behind on reaches it (redraws Slack messages)."""
+    checks: tuple[Checkable, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class SheetsPart:
+    source: PromotionSource
+    check: Checkable
 
 
 def build(
@@ -86,17 +123,32 @@ def build(
     clock: Callable[[], datetime] | None = None,
     embedded: bool = False,
     echo: Callable[[str], None] | None = None,
+    store: SqlStore | None = None,
+    notion: NotionPart | None = None,
+    slack: SlackPart | None = None,
+    sheets: SheetsPart | None = None,
 ) -> CxBot:
     """Every use case, wired once. `embedded` ignores Notion credentials (the demo);
-    `echo` shows what the embedded default's outbox sends."""
+    `echo` shows what the embedded default's outbox sends. Each outside system's part
+    can be given (a test's fake, an emulator's client) instead of built from settings."""
     settings = settings or read_settings()
     if embedded:
         settings = settings.model_copy(update={"notion_token": None})
-    tz = ZoneInfo(settings.cxbot_timezone)
-    wall = Clock(clock or (lambda: datetime.now(UTC)), tz)
-    store = open_store(settings.cxbot_database_url)
+    wall = ZonedClock(clock or (lambda: datetime.now(UTC)), ZoneInfo(settings.cxbot_timezone))
+    renderer = Renderer(settings.cxbot_templates_dir, settings.cxbot_locale, wall.tz)
+    store = store or open_store(settings.cxbot_database_url)
     try:
-        return _wire(settings, store, wall, echo)
+        return _use_cases(
+            settings,
+            _Parts(
+                store=store,
+                notion=notion or notion_part(settings, store),
+                slack=slack or slack_part(settings, store, wall, renderer, echo),
+                sheets=sheets or sheets_part(settings),
+                clock=wall,
+                renderer=renderer,
+            ),
+        )
     except BaseException:
         store.close()
         raise
@@ -156,183 +208,405 @@ def _file_findings(settings: Settings) -> tuple[list[Finding], dict[str, Any]]:
     return found, set_aside
 
 
-def _wire(
-    settings: Settings, store: SqlStore, clock: Clock, echo: Callable[[str], None] | None
-) -> CxBot:
-    calendar = _business_calendar(settings, clock.today())
+@dataclass(frozen=True, kw_only=True)
+class _Parts:
+    store: SqlStore
+    notion: NotionPart
+    slack: SlackPart
+    sheets: SheetsPart
+    clock: ZonedClock
+    renderer: Renderer
+
+
+def notion_part(settings: Settings, store: SqlStore) -> NotionPart:
+    """One Notion client with one rate budget behind all three boards."""
+    if not settings.notion_enabled:
+        return NotionPart(
+            checklist=LocalBoard(),
+            promotions=LocalPromotionBoard(),
+            decisions=LocalDecisionBoard(),
+            checks=(
+                _info(
+                    "notion",
+                    "Notion: not configured (NOTION_TOKEN unset) — running on the embedded "
+                    "default; see README 'Connecting to Notion'",
+                ),
+            ),
+        )
+    from cxbot.adapters.notion.api import NotionApi
+    from cxbot.adapters.notion.board import NotionChecklistBoard
+    from cxbot.adapters.notion.checks import NotionCheck
+    from cxbot.adapters.notion.client import notion_client
+    from cxbot.adapters.notion.decisions import NotionDecisionBoard
+    from cxbot.adapters.notion.pacing import Pacer
+    from cxbot.adapters.notion.promotions import NotionPromotionBoard
+
+    assert settings.notion_token is not None
+    pacer = Pacer(settings.notion_requests_per_second)
+    client = notion_client(
+        token=settings.notion_token.get_secret_value(),
+        base_url=settings.notion_base_url,
+        timeout_seconds=settings.notion_timeout_seconds,
+        pacer=pacer,
+    )
+    api = NotionApi(
+        client, pacer=pacer, parent_page_id=settings.notion_parent_page_id, cursors=store.cursors
+    )
+    board = NotionChecklistBoard(api, data_source_id=settings.notion_checklist_data_source_id)
+    check = NotionCheck(
+        board,
+        api,
+        parent_page_id=settings.notion_parent_page_id,
+        checklist_data_source_id=settings.notion_checklist_data_source_id,
+        promotions_data_source_id=settings.notion_promotions_data_source_id,
+        decisions_data_source_id=settings.notion_decisions_data_source_id,
+        cursors=store.cursors,
+    )
+    return NotionPart(
+        checklist=board,
+        promotions=NotionPromotionBoard(
+            api, data_source_id=settings.notion_promotions_data_source_id
+        ),
+        decisions=NotionDecisionBoard(api, data_source_id=settings.notion_decisions_data_source_id),
+        checks=(check,),
+        close=client.close,
+    )
+
+
+def slack_part(
+    settings: Settings,
+    store: SqlStore,
+    clock: ZonedClock,
+    renderer: Renderer,
+    echo: Callable[[str], None] | None = None,
+) -> SlackPart:
+    """One pair of Slack clients with one per-channel pacer; the outbox file without Slack."""
+    if not settings.slack_enabled:
+        return SlackPart(
+            notifier=OutboxNotifier(settings.cxbot_outbox, echo=echo, clock=clock.source),
+            reader=_no_slack,
+            views=_no_slack,
+            checks=(
+                _info(
+                    "slack",
+                    "Slack: not configured (SLACK_BOT_TOKEN unset) — reminders go to "
+                    f"{settings.cxbot_outbox}; see README 'Connecting to Slack'",
+                ),
+            ),
+        )
+    from cxbot.adapters.slack.checks import SlackCheck
+    from cxbot.adapters.slack.notifier import ChannelPacer, SlackNotifier, web_clients
+
+    assert settings.slack_bot_token is not None
+    reader, poster = web_clients(
+        settings.slack_bot_token.get_secret_value(), settings.slack_base_url
+    )
+    notifier = SlackNotifier(
+        reader, poster, store.slack_directory, clock=clock.source, pacer=ChannelPacer()
+    )
+
+    @functools.cache
+    def views() -> ItemViews:
+        from cxbot.adapters.slack.item_blocks import ItemBlocks
+        from cxbot.adapters.slack.item_views import SlackItemViews
+
+        return SlackItemViews(
+            reader,
+            ItemBlocks(renderer),
+            store.slack_messages,
+            notifier,
+            clock=clock,
+            items=store.launches,
+        )
+
+    routing = load_reminder_settings(settings.cxbot_reminders_file).routing
+    check = SlackCheck(reader, routing, str(settings.cxbot_reminders_file))
+    return SlackPart(
+        notifier=notifier,
+        reader=lambda: reader,
+        views=views,
+        on_landed=lambda item, launch: views().landed(item, launch),
+        checks=(check,),
+    )
+
+
+def sheets_part(settings: Settings) -> SheetsPart:
+    """Google Sheets when configured (its client made on first use), else a local file;
+    half a Google set-up, or none at all, is a source that says what is missing."""
+    if not settings.sheets_enabled:
+        missing = _missing_calendar(settings)
+        if missing is not None:
+            return SheetsPart(source=missing, check=CalendarSourceCheck(missing))
+        assert settings.cxbot_calendar_file is not None
+        local = LocalFileSource(settings.cxbot_calendar_file)
+        note = (
+            f"· calendar: read from the file {settings.cxbot_calendar_file} (CXBOT_CALENDAR_FILE)"
+        )
+        return SheetsPart(source=local, check=CalendarSourceCheck(local, note=note))
+    key_file, sheet_id = settings.google_service_account_file, settings.sheet_id
+    assert key_file is not None and sheet_id is not None
+    account = functools.cache(lambda: service_account_client(key_file))
+    worksheet = settings.cxbot_calendar_worksheet
+    source = GoogleSheetSource(lambda: account()[0], sheet_id, worksheet)
+    checked = GoogleSheetSource(lambda: account()[0], sheet_id, worksheet, attempts=2)
+    return SheetsPart(source=source, check=CalendarSourceCheck(checked, email=lambda: account()[1]))
+
+
+def _use_cases(settings: Settings, parts: _Parts) -> CxBot:
+    store, clock = parts.store, parts.clock
+    core = _core(settings, parts)
+    launches, ticks = _launches(settings, parts, core)
+    calendar_sync = _calendar_sync(settings, parts, core)
+    promotions = calendar_sync(parts.sheets.source)
+    jobs = _scheduled(settings, parts, core, ticks, promotions)
+    reminders, weekly = jobs.reminders, jobs.weekly
+    decisions = DecisionLog(
+        store=store.decisions, board=parts.notion.decisions, history=store.history
+    )
+    slack = _slack_cases(settings, parts, core, ticks, decisions, promotions)
+
+    def from_file(path: str) -> CalendarSync:
+        return calendar_sync(LocalFileSource(Path(path)))
+
+    return CxBot(
+        clock=clock,
+        tz=clock.tz,
+        actor=settings.cxbot_actor,
+        mode=_mode(settings, parts),
+        render=core.renderer,
+        templates=core.templates,
+        launches=launches,
+        status_sync=jobs.status_sync,
+        reminders=reminders,
+        calendar=promotions,
+        calendar_from_file=from_file,
+        decisions=decisions,
+        capture=slack.capture,
+        item_actions=slack.item_actions,
+        outbox=ticks.outbox,
+        notion_webhooks=slack.notion_webhooks,
+        slack_inbound=SlackInboundAdapter(
+            signing_secret=_secret(settings.slack_signing_secret),
+            app_token=_secret(settings.slack_app_token),
+            bot_token=_secret(settings.slack_bot_token),
+            web_client=parts.slack.reader,
+        ),
+        audit=_audit(parts, core),
+        weekly=weekly,
+        jobs=jobs.runner,
+        service_status=ServiceStatus(
+            runner=jobs.runner, ledger=store.ledger, outbox=store.promotions, clock=clock
+        ),
+        doctor=Doctor(checks=core.checks),
+        demo=Demo(
+            launches=launches,
+            reminders=reminders,
+            calendar_from_file=from_file,
+            write_calendar=_write_demo_calendar,
+            owners_file=str(DEMO_OWNERS),
+            clock=clock,
+            weekly=weekly,
+        ),
+        worker_database=functools.partial(_worker_database, settings.cxbot_database_url),
+        close=functools.partial(_close, parts),
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class _Core:
+    """What every use case shares: the business calendar, the files read once, checks."""
+
+    calendar: BusinessCalendar
+    renderer: Renderer
+    templates: YamlTemplates
+    reminders: ReminderSettings
+    delivery: ExactlyOnce
+    anchor: FileChainAnchor
+    checks: list[Checkable]
+
+
+def _core(settings: Settings, parts: _Parts) -> _Core:
+    store, clock = parts.store, parts.clock
     anchor = FileChainAnchor(
         settings.cxbot_audit_anchor,
         settings.cxbot_audit_key.get_secret_value().encode() if settings.cxbot_audit_key else None,
     )
     store.anchor_with(anchor.record)
     reminder_settings = load_reminder_settings(settings.cxbot_reminders_file)
-    renderer = Renderer(settings.cxbot_templates_dir, settings.cxbot_locale, clock.tz)
     templates = YamlTemplates(settings.cxbot_checklists_dir)
-    checks: list[Checkable] = [store, templates]
-    closers: list[Callable[[], None]] = [store.close]
+    return _Core(
+        calendar=_business_calendar(settings, clock.today()),
+        renderer=parts.renderer,
+        templates=templates,
+        reminders=reminder_settings,
+        delivery=ExactlyOnce(
+            ledger=store.ledger, notifier=parts.slack.notifier, lease=reminder_settings.lease
+        ),
+        anchor=anchor,
+        checks=[
+            store,
+            templates,
+            *parts.notion.checks,
+            *parts.slack.checks,
+            parts.sheets.check,
+        ],
+    )
 
-    checklist_board: ChecklistBoard = LocalBoard()
-    promotion_board: PromotionBoard = LocalPromotionBoard()
-    decision_board: DecisionBoard = LocalDecisionBoard()
-    if settings.notion_enabled:
-        from cxbot.adapters.notion.api import NotionApi
-        from cxbot.adapters.notion.board import NotionChecklistBoard
-        from cxbot.adapters.notion.checks import NotionCheck
-        from cxbot.adapters.notion.client import notion_client
-        from cxbot.adapters.notion.decisions import NotionDecisionBoard
-        from cxbot.adapters.notion.pacing import Pacer
-        from cxbot.adapters.notion.promotions import NotionPromotionBoard
 
-        assert settings.notion_token is not None
-        pacer = Pacer(settings.notion_requests_per_second)
-        client = notion_client(
-            token=settings.notion_token.get_secret_value(),
-            base_url=settings.notion_base_url,
-            timeout_seconds=settings.notion_timeout_seconds,
-            pacer=pacer,
-        )
-        closers.append(client.close)
-        api = NotionApi(
-            client,
-            pacer=pacer,
-            parent_page_id=settings.notion_parent_page_id,
-            cursors=store.cursors,
-        )
-        notion_board = NotionChecklistBoard(
-            api, data_source_id=settings.notion_checklist_data_source_id
-        )
-        checklist_board = notion_board
-        promotion_board = NotionPromotionBoard(
-            api, data_source_id=settings.notion_promotions_data_source_id
-        )
-        decision_board = NotionDecisionBoard(
-            api, data_source_id=settings.notion_decisions_data_source_id
-        )
-        checks.append(
-            NotionCheck(
-                notion_board,
-                api,
-                parent_page_id=settings.notion_parent_page_id,
-                checklist_data_source_id=settings.notion_checklist_data_source_id,
-                promotions_data_source_id=settings.notion_promotions_data_source_id,
-                decisions_data_source_id=settings.notion_decisions_data_source_id,
-                cursors=store.cursors,
-            )
-        )
-    else:
-        checks.append(
-            _info(
-                "notion",
-                "Notion: not configured (NOTION_TOKEN unset) — running on the embedded "
-                "default; see README 'Connecting to Notion'",
-            )
-        )
+def _launches(settings: Settings, parts: _Parts, core: _Core) -> tuple[Launches, ItemTicks]:
+    store = parts.store.launches
 
-    notifier: Notifier
-    slack_client: Callable[[], Any] = _no_slack
-    on_landed: Callable[[ChecklistItem, Launch], None] | None = None
-    item_views: list[Any] = []
-    views: Callable[[], Any] = _no_slack
-    if settings.slack_enabled:
-        from cxbot.adapters.slack.checks import SlackCheck
-        from cxbot.adapters.slack.notifier import ChannelPacer, SlackNotifier, web_clients
+    outbox = BoardOutbox(store=store, board=parts.notion.checklist, on_landed=parts.slack.on_landed)
+    ticks = ItemTicks(store=store, outbox=outbox)
+    launches = Launches(
+        store=store,
+        board=parts.notion.checklist,
+        calendar=core.calendar,
+        templates=core.templates,
+        ticks=ticks,
+        actor=settings.cxbot_actor,
+        clock=parts.clock,
+    )
+    return launches, ticks
 
-        assert settings.slack_bot_token is not None
-        reader, poster = web_clients(
-            settings.slack_bot_token.get_secret_value(), settings.slack_base_url
-        )
-        notifier = SlackNotifier(
-            reader, poster, store.slack_directory, clock=clock.source, pacer=ChannelPacer()
-        )
-        checks.append(
-            SlackCheck(reader, reminder_settings.routing, str(settings.cxbot_reminders_file))
-        )
 
-        def slack_client() -> Any:
-            return reader
-
-        def slack_views() -> Any:
-            if not item_views:
-                from cxbot.adapters.slack.item_blocks import ItemBlocks
-                from cxbot.adapters.slack.item_views import SlackItemViews
-
-                item_views.append(
-                    SlackItemViews(
-                        reader,
-                        ItemBlocks(renderer),
-                        store.slack_messages,
-                        notifier,
-                        clock=clock,
-                        items=store.launches,
-                    )
-                )
-            return item_views[0]
-
-        views = slack_views
-
-        def on_landed(item: ChecklistItem, launch: Launch) -> None:
-            slack_views().landed(item, launch)
-
-    else:
-        notifier = OutboxNotifier(settings.cxbot_outbox, echo=echo, clock=clock.source)
-        checks.append(
-            _info(
-                "slack",
-                "Slack: not configured (SLACK_BOT_TOKEN unset) — reminders go to "
-                f"{settings.cxbot_outbox}; see README 'Connecting to Slack'",
-            )
-        )
-
-    delivery = ExactlyOnce(ledger=store.ledger, notifier=notifier, lease=reminder_settings.lease)
+def _calendar_sync(
+    settings: Settings, parts: _Parts, core: _Core
+) -> Callable[[PromotionSource], CalendarSync]:
+    """The promotion calendar's sync, from a source (the configured one, or a file)."""
+    composer = CalendarComposer(core.renderer)
     calendar_settings = CalendarSettings(
         lead_business_days=settings.cxbot_calendar_lead_days,
         guard_share=settings.cxbot_calendar_guard,
         brief_business_days=settings.cxbot_calendar_brief_days,
         headers=settings.calendar_headers or None,
     )
-    calendar_composer = CalendarComposer(renderer)
 
-    def calendar_sync(source: PromotionSource, board: PromotionBoard) -> CalendarSync:
+    def sync_from(source: PromotionSource) -> CalendarSync:
         return CalendarSync(
-            store=store.promotions,
-            cursors=store.cursors,
+            store=parts.store.promotions,
+            cursors=parts.store.cursors,
             source=source,
-            board=board,
-            delivery=delivery,
-            cx=reminder_settings.routing.cx(),
-            compose=calendar_composer,
-            calendar=calendar,
+            board=parts.notion.promotions,
+            delivery=core.delivery,
+            cx=core.reminders.routing.cx(),
+            compose=composer,
+            calendar=core.calendar,
             settings=calendar_settings,
-            clock=clock,
+            clock=parts.clock,
         )
 
-    source, source_check = _calendar_source(settings)
-    checks.append(source_check)
-    promotions = calendar_sync(source, promotion_board)
+    return sync_from
 
-    def calendar_from_file(path: str) -> CalendarSync:
-        return calendar_sync(LocalFileSource(Path(path)), promotion_board)
 
-    launches = Launches(
-        store=store.launches,
-        cursors=store.cursors,
-        board=checklist_board,
-        calendar=calendar,
-        templates=templates,
-        actor=settings.cxbot_actor,
-        clock=clock,
-    )
+@dataclass(frozen=True, kw_only=True)
+class _Scheduled:
+    """The scheduled jobs and the runner that fires them on their ticks."""
+
+    reminders: Reminders
+    status_sync: StatusSync
+    weekly: WeeklyReports
+    runner: JobRunner
+
+
+def _scheduled(
+    settings: Settings, parts: _Parts, core: _Core, ticks: ItemTicks, promotions: CalendarSync
+) -> _Scheduled:
+    store, clock = parts.store, parts.clock
     reminders = Reminders(
         store=store.launches,
         ledger=store.ledger,
-        notifier=notifier,
-        compose=DigestComposer(renderer),
-        calendar=calendar,
-        settings=reminder_settings,
+        notifier=parts.slack.notifier,
+        compose=DigestComposer(core.renderer),
+        calendar=core.calendar,
+        settings=core.reminders,
         clock=clock,
     )
-    outbox = BoardOutbox(store=store.launches, board=checklist_board, on_landed=on_landed)
-    schema_alert = SchemaAlertComposer(renderer)
+    status_sync = StatusSync(
+        board=parts.notion.checklist,
+        store=store.launches,
+        cursors=store.cursors,
+        ticks=ticks,
+        clock=clock,
+        outbox=ticks.outbox,
+        on_caught=functools.partial(count_polling_catch, store.cursors),
+    )
+    weekly = _weekly(settings, parts, core)
+    runner = JobRunner(
+        runs=store.job_runs,
+        schedules=load_schedules(settings.cxbot_schedule_file),
+        functions=job_functions(
+            status_sync=status_sync, calendar=promotions, reminders=reminders, weekly=weekly
+        ),
+        calendar=core.calendar,
+        clock=clock,
+        worker=f"{socket.gethostname()}:{os.getpid()}",
+        checks=(reminders.overdue_claims,),
+    )
+    return _Scheduled(reminders=reminders, status_sync=status_sync, weekly=weekly, runner=runner)
+
+
+def _weekly(settings: Settings, parts: _Parts, core: _Core) -> WeeklyReports:
+    store = parts.store
+    pages = JinjaReportPages(core.renderer)
+    return WeeklyReports(
+        launches=store.launches,
+        history=store.history,
+        decisions=store.decisions,
+        promotions=store.promotions,
+        calendar=core.calendar,
+        tz=parts.clock.tz,
+        lead_required=settings.cxbot_calendar_lead_days,
+        charts=LazyCharts(core.renderer.labels["chart"]),
+        pages=pages,
+        summary=pages,
+        delivery=core.delivery,
+        cx=core.reminders.routing.cx(),
+        clock=parts.clock,
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class _SlackCases:
+    capture: Callable[[], DecisionCapture]
+    item_actions: Callable[[], ItemActions]
+    notion_webhooks: Callable[..., NotionWebhooks]
+
+
+def _slack_cases(
+    settings: Settings,
+    parts: _Parts,
+    core: _Core,
+    ticks: ItemTicks,
+    decisions: DecisionLog,
+    promotions: CalendarSync,
+) -> _SlackCases:
+    """The use cases that answer requests (Slack, Notion webhooks), made on first use."""
+    store, clock = parts.store, parts.clock
+    schema_alert = SchemaAlertComposer(core.renderer)
+
+    @functools.cache
+    def capture() -> DecisionCapture:
+        from cxbot.adapters.slack.workspace import SlackWorkspace
+
+        return DecisionCapture(
+            log=decisions, slack=SlackWorkspace(parts.slack.reader()), clock=clock
+        )
+
+    @functools.cache
+    def item_actions() -> ItemActions:
+        from cxbot.adapters.slack.item_views import SlackPeopleDirectory
+
+        owners = str(settings.cxbot_owners_file) if settings.cxbot_owners_file else None
+        return ItemActions(
+            store=store.launches,
+            ticks=ticks,
+            people=SlackPeopleDirectory(parts.slack.reader()),
+            views=parts.slack.views(),
+            owners=core.templates.owners(owners),
+            calendar=core.calendar,
+            clock=clock,
+        )
 
     def notion_webhooks(
         *, announce: Callable[[str], None] = print, accept_new_token: bool = False
@@ -341,7 +615,8 @@ def _wire(
             store=store.launches,
             events=store.webhook_events,
             cursors=store.cursors,
-            board=checklist_board,
+            board=parts.notion.checklist,
+            ticks=ticks,
             alerts=promotions.alerts,
             compose_schema_alert=schema_alert,
             clock=clock,
@@ -349,139 +624,47 @@ def _wire(
             accept_new_token=accept_new_token,
         )
 
-    status_sync = StatusSync(
-        launches=launches, outbox=outbox, on_caught=notion_webhooks().count_polling_catch
+    return _SlackCases(capture=capture, item_actions=item_actions, notion_webhooks=notion_webhooks)
+
+
+def _mode(settings: Settings, parts: _Parts) -> Mode:
+    return Mode(
+        notion=settings.notion_enabled,
+        slack=settings.slack_enabled,
+        sheets=settings.sheets_enabled,
+        store=parts.store.label,
+        outbox=str(settings.cxbot_outbox),
+        notifier=parts.slack.notifier.name,
     )
-    report_pages = JinjaReportPages(renderer)
-    weekly = WeeklyReports(
-        launches=store.launches,
+
+
+def _audit(parts: _Parts, core: _Core) -> Audit:
+    store = parts.store
+    return Audit(
         history=store.history,
         decisions=store.decisions,
-        promotions=store.promotions,
-        calendar=calendar,
-        tz=clock.tz,
-        lead_required=settings.cxbot_calendar_lead_days,
-        charts=LazyCharts(renderer.labels["chart"]),
-        pages=report_pages,
-        summary=report_pages,
-        delivery=delivery,
-        cx=reminder_settings.routing.cx(),
-        clock=clock,
+        clock=parts.clock,
+        tz=parts.clock.tz,
+        launches=store.launches,
+        anchor=core.anchor,
     )
-    decisions = DecisionLog(store=store.decisions, board=decision_board, history=store.history)
-    jobs = JobRunner(
-        runs=store.job_runs,
-        schedules=load_schedules(settings.cxbot_schedule_file),
-        functions=job_functions(
-            status_sync=status_sync, calendar=promotions, reminders=reminders, weekly=weekly
-        ),
-        calendar=calendar,
-        clock=clock,
-        worker=f"{socket.gethostname()}:{os.getpid()}",
-        checks=(reminders.overdue_claims,),
-    )
-    capture: list[DecisionCapture] = []
 
-    def decision_capture() -> DecisionCapture:
-        """Decisions from Slack (needs SLACK_BOT_TOKEN); made on first use, once."""
-        if not capture:
-            from cxbot.adapters.slack.workspace import SlackWorkspace
 
-            capture.append(
-                DecisionCapture(log=decisions, slack=SlackWorkspace(slack_client()), clock=clock)
-            )
-        return capture[0]
+def _write_demo_calendar(today: date) -> str:
+    return str(write_demo_calendar(DEMO_CALENDAR, today))
 
-    actions: list[ItemActions] = []
 
-    def item_actions() -> ItemActions:
-        """Ticking items from Slack (needs SLACK_BOT_TOKEN); made on first use, once."""
-        if not actions:
-            from cxbot.adapters.slack.item_views import SlackPeopleDirectory
+def _worker_database(database_url: str) -> str:
+    from cxbot.adapters.store.queue import conninfo, ensure_queue_schema
 
-            reader = slack_client()
-            actions.append(
-                ItemActions(
-                    store=store.launches,
-                    outbox=outbox,
-                    people=SlackPeopleDirectory(reader),
-                    views=views(),
-                    owners=templates.owners(
-                        str(settings.cxbot_owners_file) if settings.cxbot_owners_file else None
-                    ),
-                    calendar=calendar,
-                    clock=clock,
-                )
-            )
-        return actions[0]
+    dsn = conninfo(database_url)
+    ensure_queue_schema(dsn)
+    return dsn
 
-    def worker_database() -> str:
-        from cxbot.adapters.store.queue import conninfo, ensure_queue_schema
 
-        dsn = conninfo(settings.cxbot_database_url)
-        ensure_queue_schema(dsn)
-        return dsn
-
-    def close() -> None:
-        for closer in reversed(closers):
-            closer()
-
-    return CxBot(
-        clock=clock,
-        actor=settings.cxbot_actor,
-        mode=Mode(
-            notion=settings.notion_enabled,
-            slack=settings.slack_enabled,
-            sheets=settings.sheets_enabled,
-            store=store.label,
-            outbox=str(settings.cxbot_outbox),
-            notifier=notifier.name,
-        ),
-        render=renderer,
-        templates=templates,
-        launches=launches,
-        status_sync=status_sync,
-        reminders=reminders,
-        calendar=promotions,
-        calendar_from_file=calendar_from_file,
-        decisions=decisions,
-        capture=decision_capture,
-        item_actions=item_actions,
-        outbox=outbox,
-        notion_webhooks=notion_webhooks,
-        slack_inbound=SlackInboundAdapter(
-            signing_secret=_secret(settings.slack_signing_secret),
-            app_token=_secret(settings.slack_app_token),
-            bot_token=_secret(settings.slack_bot_token),
-            web_client=slack_client,
-        ),
-        audit=Audit(
-            history=store.history,
-            decisions=store.decisions,
-            clock=clock,
-            launches=store.launches,
-            anchor=anchor,
-        ),
-        weekly=weekly,
-        jobs=jobs,
-        service_status=ServiceStatus(
-            runner=jobs, ledger=store.ledger, outbox=store.promotions, clock=clock
-        ),
-        doctor=Doctor(checks=checks),
-        demo=Demo(
-            launches=launches,
-            reminders=reminders,
-            calendar_from_file=calendar_from_file,
-            write_calendar=lambda today: str(
-                write_demo_calendar(PROJECT_ROOT / "examples" / "promotions-demo.csv.j2", today)
-            ),
-            owners_file=str(DEMO_OWNERS),
-            clock=clock,
-            weekly=weekly,
-        ),
-        worker_database=worker_database,
-        close=close,
-    )
+def _close(parts: _Parts) -> None:
+    parts.notion.close()
+    parts.store.close()
 
 
 def read_settings() -> Settings:
@@ -505,35 +688,6 @@ def _business_calendar(settings: Settings, today: date) -> BusinessCalendar:
         closures=closures,
         extra_workdays=extra,
     )
-
-
-def _calendar_source(settings: Settings) -> tuple[PromotionSource, Checkable]:
-    """Google Sheets when configured (its client made on first use), else a local file;
-    half a Google set-up, or none at all, is a source that says what is missing."""
-    if not settings.sheets_enabled:
-        missing = _missing_calendar(settings)
-        if missing is not None:
-            return missing, CalendarSourceCheck(missing)
-        assert settings.cxbot_calendar_file is not None
-        local = LocalFileSource(settings.cxbot_calendar_file)
-        note = (
-            f"· calendar: read from the file {settings.cxbot_calendar_file} (CXBOT_CALENDAR_FILE)"
-        )
-        return local, CalendarSourceCheck(local, note=note)
-    key_file, sheet_id = settings.google_service_account_file, settings.sheet_id
-    assert key_file is not None and sheet_id is not None
-    made: list[tuple[Any, str]] = []
-
-    def account() -> tuple[Any, str]:
-        if not made:
-            made.append(service_account_client(key_file))
-        return made[0]
-
-    source = GoogleSheetSource(lambda: account()[0], sheet_id, settings.cxbot_calendar_worksheet)
-    checked = GoogleSheetSource(
-        lambda: account()[0], sheet_id, settings.cxbot_calendar_worksheet, attempts=2
-    )
-    return source, CalendarSourceCheck(checked, email=lambda: account()[1])
 
 
 def _missing_calendar(settings: Settings) -> MissingSource | None:

@@ -143,9 +143,9 @@ def notion(clock: ManualClock) -> Iterator[NotionEmulator]:
 
 @pytest.fixture
 def notion_setup(notion: NotionEmulator, sqlite_store: SqlStore, clock: ManualClock) -> Any:
-    """A Notion-backed Context: parent page, people, the real SDK client over loopback."""
-    from cxbot.adapters.holidays_kr import korean_calendar
-    from cxbot.service.launches import Context
+    """Launch use cases on a Notion board: parent page, people, the real SDK client over
+    loopback."""
+    from bench.harness import LaunchCases, launch_cases
 
     ws = notion.workspace
     parent = ws.add_page("CX 운영")
@@ -164,14 +164,13 @@ def notion_setup(notion: NotionEmulator, sqlite_store: SqlStore, clock: ManualCl
 
     board = make_board()
 
-    def context(board_: Any = None) -> Context:
-        return Context(
-            store=sqlite_store.launches,
-            cursors=sqlite_store.cursors,
-            board=board_ or board,
-            calendar=korean_calendar(range(2026, 2029)),
+    def cases(board_: Any = None) -> LaunchCases:
+        return launch_cases(
+            sqlite_store.launches,
+            sqlite_store.cursors,
+            board_ or board,
             actor="cli:tester",
-            now=clock(),
+            clock=clock,
         )
 
     return SimpleNamespace(
@@ -182,7 +181,7 @@ def notion_setup(notion: NotionEmulator, sqlite_store: SqlStore, clock: ManualCl
         store=sqlite_store,
         board=board,
         make_board=make_board,
-        context=context,
+        cases=cases,
         sleep=sleep,
         clock=clock,
     )

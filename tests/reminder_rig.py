@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 from typing import Any
 
+from bench.harness import launch_cases
 from cxbot.adapters.holidays_kr import korean_calendar
 from cxbot.adapters.local_board import LocalBoard
 from cxbot.adapters.rendering import Renderer
@@ -14,7 +15,6 @@ from cxbot.adapters.store.sql_store import SqlStore, open_store
 from cxbot.adapters.yaml_files import load_template
 from cxbot.domain.owners import OwnerDirectory, Person
 from cxbot.domain.reminders import ReminderSettings, Routing
-from cxbot.service.launches import Context, create_launch
 from cxbot.service.reminders import Reminders
 from cxbot.settings import PROJECT_ROOT
 
@@ -43,16 +43,11 @@ SLACK_PEOPLE = [
 
 def seed_launch(store: SqlStore, now: datetime) -> str:
     template = load_template(PROJECT_ROOT / "checklists" / "partner-mall.yaml")
-    ctx = Context(
-        store=store.launches,
-        cursors=store.cursors,
-        board=LocalBoard(),
-        calendar=CALENDAR,
-        actor="test",
-        now=now,
+    cases = launch_cases(
+        store.launches, store.cursors, LocalBoard(), actor="test", clock=lambda: now
     )
-    result = create_launch(
-        ctx, template=template, name="11번가 입점", open_date=date(2027, 2, 15), owners=OWNERS
+    result = cases.launches.create(
+        template=template, name="11번가 입점", open_date=date(2027, 2, 15), owners=OWNERS
     )
     return result.plan.launch.key
 
@@ -83,6 +78,7 @@ def reminders(
         compose=DigestComposer(Renderer(PROJECT_ROOT / "templates", locale)),
         calendar=CALENDAR,
         settings=ReminderSettings(routing=routing, send_at=time(9, 30)),
+        clock=clock or (lambda: datetime.now(UTC)),
     )
 
 

@@ -142,15 +142,13 @@ def _launch_created_quickly(
     settings: Settings, notion: NotionEmulator, parent: str, clock: Callable[[], datetime]
 ) -> Any:
     """The launch's pages without the 3-requests-a-second pacing (setup, not the test)."""
-    from bench.harness import setup_context
+    from bench.harness import setup_cases
     from cxbot.adapters.yaml_files import YamlTemplates
-    from cxbot.service.launches import create_launch
 
     templates = YamlTemplates(settings.cxbot_checklists_dir)
     url = settings.cxbot_database_url
-    with setup_context(url, notion.base_url, "secret_test", parent, clock()) as context:
-        return create_launch(
-            context,
+    with setup_cases(url, notion.base_url, "secret_test", parent, clock()) as context:
+        return context.create(
             template=templates.find("partner-mall"),
             name="11번가 입점",
             open_date=date(2027, 1, 13),

@@ -147,6 +147,17 @@ def item_key(launch: str, template_item: str) -> str:
     return f"{launch}/{template_item}"
 
 
+def split_item_key(key: str) -> tuple[str, str]:
+    """(launch key, template item key) of an item key: `partner-mall-1a2b3c4d/cs-phone`."""
+    launch, _, item = key.partition("/")
+    return launch, item
+
+
+def launch_of(key: str) -> str:
+    """The launch key an item key belongs to."""
+    return split_item_key(key)[0]
+
+
 @dataclass(frozen=True, kw_only=True)
 class Launch:
     key: str
@@ -179,6 +190,10 @@ class ChecklistItem:
     reminders: PolicyOverride | None = None
     board_behind_since: datetime | None = None
     """When a change made in cxbot (a Slack click) has not reached the board yet."""
+
+    def board_fields(self) -> tuple[str, ItemStatus, date, str]:
+        """What departments may edit on the board (and status sync reads back)."""
+        return (self.title, self.status, self.due, self.scenario)
 
     def tracked_fields(self) -> dict[str, str]:
         """The fields whose changes go into the change history, as text."""

@@ -57,6 +57,16 @@ class LaunchRepository(Protocol):
         """The board could not take these items now: the outbox pushes them later."""
         ...
 
+    def take_board_copy(
+        self, item: ChecklistItem, *, expected: ChecklistItem, changes: Sequence[Change]
+    ) -> bool:
+        """Compare-and-set for an edit read back from the board: saves `item`'s synced
+        fields (title, status, due, scenario, remote id) and appends the changes, in one
+        transaction, only if the stored item still has `expected`'s synced fields and no
+        newer change of cxbot's is waiting to reach the board. False otherwise (nothing is
+        written)."""
+        ...
+
     def board_behind(self) -> list[ChecklistItem]:
         """Items whose board copy is behind, oldest first (the outbox)."""
         ...

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Protocol
+
+Clock = Callable[[], datetime]
+"""Now, aware, in the company's time zone. A use case asks it only for "now" when no
+scheduler tick gave one (a job's `now` is its tick)."""
 
 Progress = Callable[[int, int, str], None]
 """Called as progress(done, total, what) during long work."""

@@ -6,7 +6,7 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 
 from cxbot.domain.audit import (
     ChainedEntry,
@@ -19,9 +19,9 @@ from cxbot.domain.audit import (
 from cxbot.domain.changes import Change
 from cxbot.domain.decisions import Decision, project_slug
 from cxbot.ports.checklists import ChainAnchor, ChangeHistory, LaunchRepository
+from cxbot.ports.common import Clock
 from cxbot.ports.decisions import DecisionRepository
 from cxbot.ports.errors import NotFound
-from cxbot.service.clock import Clock
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -44,7 +44,7 @@ def build_report(
     since: date | None,
     until: date | None,
     now: datetime,
-    tz: object,
+    tz: tzinfo,
 ) -> AuditReport:
     """Everything recorded about a project (its decisions) or a launch (its items)."""
     entries = list(chain)
@@ -55,7 +55,7 @@ def build_report(
         prefixes.append(launch)
 
     def local_day(change: Change) -> date:
-        return change.at.astimezone(tz).date()  # type: ignore[arg-type]
+        return change.at.astimezone(tz).date()
 
     timeline = [
         (entry.id, entry.change)
@@ -95,11 +95,11 @@ def csv_cell(value: object) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def _change_cells(change: Change, tz: object) -> list[str]:
+def _change_cells(change: Change, tz: tzinfo) -> list[str]:
     return [
         csv_cell(cell)
         for cell in (
-            change.at.astimezone(tz).isoformat(),  # type: ignore[arg-type]
+            change.at.astimezone(tz).isoformat(),
             change.entity,
             change.entity_id,
             change.field,
@@ -112,7 +112,7 @@ def _change_cells(change: Change, tz: object) -> list[str]:
     ]
 
 
-def to_csv(report: AuditReport, tz: object) -> str:
+def to_csv(report: AuditReport, tz: tzinfo) -> str:
     """The report's timeline as CSV, with each entry's place in the hash chain."""
     out = io.StringIO()
     writer = csv.writer(out)
@@ -122,7 +122,7 @@ def to_csv(report: AuditReport, tz: object) -> str:
     return out.getvalue()
 
 
-def changes_to_csv(changes: Sequence[Change], tz: object) -> str:
+def changes_to_csv(changes: Sequence[Change], tz: tzinfo) -> str:
     """`cxbot history --csv`."""
     out = io.StringIO()
     writer = csv.writer(out)
@@ -139,6 +139,7 @@ class Audit:
     history: ChangeHistory
     decisions: DecisionRepository
     clock: Clock
+    tz: tzinfo
     launches: LaunchRepository | None = None
     anchor: ChainAnchor | None = None
 
@@ -224,8 +225,8 @@ class Audit:
             chain=self.history.chain(),
             since=since,
             until=until,
-            now=self.clock.now(),
-            tz=self.clock.tz,
+            now=self.clock(),
+            tz=self.tz,
         )
         # The report states the integrity the auditor relies on: the full check.
         return replace(report, chain=self.verify())

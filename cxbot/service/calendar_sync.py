@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
@@ -20,7 +20,7 @@ from cxbot.domain.promotions import (
     read_sheet,
 )
 from cxbot.domain.reminders import Recipient
-from cxbot.ports.common import Cursors, Progress, no_progress
+from cxbot.ports.common import Clock, Cursors, Progress, no_progress
 from cxbot.ports.errors import InputError
 from cxbot.ports.promotions import (
     CalendarComposer,
@@ -75,15 +75,15 @@ class CalendarSync:
     compose: CalendarComposer
     calendar: BusinessCalendar
     settings: CalendarSettings = field(default_factory=CalendarSettings)
-    clock: Callable[[], datetime] | None = None
-    """The wall clock, for alert and history timestamps; `now` when not given."""
+    clock: Clock
+    """The wall clock, for timestamps and leases (the tick is the job's `now`)."""
 
     @property
     def alerts(self) -> CxAlerts:
         return CxAlerts(store=self.store, delivery=self.delivery, cx=self.cx)
 
     def _stamp(self, now: datetime) -> datetime:
-        return self.clock().astimezone(now.tzinfo) if self.clock else now
+        return self.clock().astimezone(now.tzinfo)
 
     def run(
         self,

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from cxbot.domain.changes import ChangeSource
 from cxbot.domain.decisions import DecisionStatus, Position
+from cxbot.ports.common import Clock
 from cxbot.ports.decisions import CONFIRM, DISCARD, SHORTCUT, SlackReader
 from cxbot.service.decision_log import DecisionDraft, DecisionLog
 
@@ -17,7 +16,7 @@ from cxbot.service.decision_log import DecisionDraft, DecisionLog
 class DecisionCapture:
     log: DecisionLog
     slack: SlackReader
-    clock: Callable[[], datetime]
+    clock: Clock
     default_project: str = "Slack"
 
     def handle(self, payload: dict[str, Any]) -> dict[str, Any] | None:

@@ -6,8 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from cxbot.ports.common import Clock
 from cxbot.service.calendar_sync import CalendarReport, CalendarSync
-from cxbot.service.clock import Clock
 from cxbot.service.launches import Launches, LaunchResult
 from cxbot.service.reminders import ReminderReport, Reminders
 from cxbot.service.weekly_report import RenderedReport, WeeklyReports
@@ -37,16 +37,16 @@ class Demo:
 
     def run(self, *, open_date: date | None = None) -> DemoResult:
         """Idempotent: running it again changes nothing (or moves the opening day)."""
-        today = self.clock.today()
+        today = self.clock().date()
         plan = self.launches.create_or_move(
             template="partner-mall",
             name=DEMO_NAME,
             open_date=open_date or today + timedelta(days=30),
             owners=self.owners_file,
         )
-        reminders = self.reminders.run(now=self.clock.now(), dry_run=True)
+        reminders = self.reminders.run(now=self.clock(), dry_run=True)
         calendar_file = self.write_calendar(today)
-        calendar = self.calendar_from_file(calendar_file).run(now=self.clock.now())
+        calendar = self.calendar_from_file(calendar_file).run(now=self.clock())
         report = self.weekly.render(self.weekly.picture(today=today), "html")
         return DemoResult(
             plan=plan,

@@ -9,19 +9,19 @@ board is down or rate-limited the item stays marked "behind" and the outbox push
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from cxbot.domain.calendar import BusinessCalendar
-from cxbot.domain.changes import ChangeSource, diff_fields
-from cxbot.domain.checklist import ChecklistItem, ItemStatus, Launch
+from cxbot.domain.changes import ChangeSource
+from cxbot.domain.checklist import ChecklistItem, ItemStatus, Launch, launch_of
 from cxbot.domain.dday import business_days_left
 from cxbot.domain.item_actions import ButtonRef, ItemAction, home_order, may_act, mine, stale_reason
 from cxbot.domain.owners import OwnerDirectory
 from cxbot.ports.checklists import LaunchRepository
+from cxbot.ports.common import Clock
 from cxbot.ports.item_actions import (
     ActionOutcome,
     HomeEntry,
@@ -31,7 +31,7 @@ from cxbot.ports.item_actions import (
     SlackPeople,
     Verdict,
 )
-from cxbot.service.board_outbox import BoardOutbox
+from cxbot.service.item_ticks import ATTEMPTS, ItemTicks, KeptChanging
 
 log = logging.getLogger(__name__)
 
@@ -39,12 +39,12 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True, kw_only=True)
 class ItemActions:
     store: LaunchRepository
-    outbox: BoardOutbox
+    ticks: ItemTicks
     people: SlackPeople
     views: ItemViews
     owners: OwnerDirectory
     calendar: BusinessCalendar
-    clock: Callable[[], datetime]
+    clock: Clock
     """The wall clock, in the company's time zone: when a change was made."""
     push_wait: float = 2.0
     """Seconds a click waits for the board before showing "waiting for Notion"."""
@@ -125,51 +125,19 @@ class ItemActions:
         *,
         reason: str | None,
     ) -> ActionOutcome:
-        for _ in range(3):  # someone else may change the item between our read and write
-            checked = self._check(user_id, ref, action)
-            if isinstance(checked, ActionOutcome):
-                self._answer(checked, message, user_id)
-                return checked
-            item, launch = checked
-            actor = self.people.email_of(user_id) or f"slack:{user_id}"
-            now = self.clock()
-            if item.status is action.status:
-                outcome = ActionOutcome(
-                    verdict=Verdict.UNCHANGED,
-                    item=item,
-                    launch=launch,
-                    user_id=user_id,
-                    actor=actor,
-                    landed=item.board_behind_since is None,
-                )
-                self._answer(outcome, message, user_id)
-                return outcome
-            changes = diff_fields(
-                entity="checklist_item",
-                entity_id=item.key,
-                old={"status": item.status.value},
-                new={"status": action.status.value},
-                actor=actor,
-                source=ChangeSource.SLACK,
-                at=now,
-                note=f"blocked: {reason}" if reason else "from Slack",
-            )
-            if self.store.change_status(
-                item.key, expected=item.status, status=action.status, changes=changes, at=now
-            ):
-                break
-        else:
-            raise RuntimeError(f"{ref.item_key} kept changing under a Slack action")
-        self.outbox.reserve(item.key)
-        pushing = self.pushers.submit(self.outbox.push, item.key)
+        recorded = self._record(user_id, action, ref, reason)
+        if isinstance(recorded, ActionOutcome):
+            self._answer(recorded, message, user_id)
+            return recorded
+        item, launch, actor, now = recorded
+        pushing = self.pushers.submit(self.ticks.push, item.key)
         try:
             landed = pushing.result(timeout=self.push_wait)
         except FutureTimeout:
             landed = False
-        current = self.store.get_item(item.key) or item
         outcome = ActionOutcome(
             verdict=Verdict.CHANGED,
-            item=current,
+            item=self.store.get_item(item.key) or item,
             launch=launch,
             user_id=user_id,
             actor=actor,
@@ -191,6 +159,40 @@ class ItemActions:
         if action is ItemAction.BLOCKED:
             self.views.tell_planner(outcome)
         return outcome
+
+    def _record(
+        self, user_id: str, action: ItemAction, ref: ButtonRef, reason: str | None
+    ) -> tuple[ChecklistItem, Launch, str, datetime] | ActionOutcome:
+        """The change recorded through the one ticking path (item, launch, who, when), or
+        the outcome that answers the press instead (refused, stale, already so)."""
+        for _ in range(ATTEMPTS):  # someone else may change the item between read and write
+            checked = self._check(user_id, ref, action)
+            if isinstance(checked, ActionOutcome):
+                return checked
+            item, launch = checked
+            actor = self.people.email_of(user_id) or f"slack:{user_id}"
+            now = self.clock()
+            ticked = self.ticks.try_set(
+                item,
+                action.status,
+                actor=actor,
+                source=ChangeSource.SLACK,
+                at=now,
+                note=f"blocked: {reason}" if reason else "from Slack",
+            )
+            if ticked is None:
+                continue
+            if not ticked.changes:
+                return ActionOutcome(
+                    verdict=Verdict.UNCHANGED,
+                    item=item,
+                    launch=launch,
+                    user_id=user_id,
+                    actor=actor,
+                    landed=item.board_behind_since is None,
+                )
+            return ticked.item, launch, actor, now
+        raise KeptChanging(f"{ref.item_key} kept changing under a Slack action")
 
     def _landed_late(self, done: Future[bool], key: str) -> None:
         if done.cancelled() or done.exception() is not None or not done.result():
@@ -231,4 +233,4 @@ class ItemActions:
 
 
 def _launch_key(ref: ButtonRef, item: ChecklistItem | None) -> str:
-    return item.launch_key if item is not None else ref.item_key.split("/", 1)[0]
+    return item.launch_key if item is not None else launch_of(ref.item_key)

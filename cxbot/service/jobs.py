@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from cxbot.domain.calendar import BusinessCalendar
+from cxbot.ports.common import Clock
 from cxbot.ports.jobs import JobRun, JobRuns, Schedule
 
 log = logging.getLogger(__name__)
@@ -37,7 +38,7 @@ class JobRunner:
     schedules: dict[str, Schedule]
     functions: dict[str, JobFunction]
     calendar: BusinessCalendar
-    clock: Callable[[], datetime]
+    clock: Clock
     worker: str
     stale_after: timedelta = STALE_AFTER
     checks: tuple[Callable[[datetime], str | None], ...] = ()

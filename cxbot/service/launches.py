@@ -1,8 +1,7 @@
-"""Creating, re-planning and ticking launch checklists."""
+"""Launch checklists: planned from a template, written to the board, re-planned, ticked."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
@@ -20,8 +19,9 @@ from cxbot.domain.dday import (
 from cxbot.domain.owners import OwnerDirectory, Person
 from cxbot.domain.planning import Plan, plan_launch, replan
 from cxbot.ports.checklists import ChecklistBoard, LaunchRepository, TemplateCatalog
-from cxbot.ports.common import Cursors, Progress, no_progress
-from cxbot.ports.errors import ConflictError, NotFound, RemoteError
+from cxbot.ports.common import Clock, Progress, no_progress
+from cxbot.ports.errors import ConflictError, NotFound
+from cxbot.service.item_ticks import ItemTicks
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -50,208 +50,25 @@ class LaunchResult:
         return sum(1 for i in self.items if i.remote_id is None and i.key not in handed)
 
 
-@dataclass(frozen=True, kw_only=True)
-class Context:
-    """What every use case needs: where things are kept and who is acting when."""
+@dataclass(frozen=True)
+class _Drafted:
+    """A plan set against what is recorded: every item as it will be, and its changes."""
 
-    store: LaunchRepository
-    cursors: Cursors
-    board: ChecklistBoard
-    calendar: BusinessCalendar
-    actor: str
-    now: datetime
-
-
-def create_launch(
-    ctx: Context,
-    *,
-    template: ChecklistTemplate,
-    name: str,
-    open_date: date,
-    owners: OwnerDirectory,
-    dry_run: bool = False,
-    progress: Progress = no_progress,
-) -> LaunchResult:
-    """Plans a launch and writes its checklist; running it again creates nothing twice."""
-    key = launch_key(template.key, name)
-    existing = ctx.store.get_launch(key)
-    if existing is not None and existing.open_date != open_date:
-        raise ConflictError(
-            f"launch {name!r} ({key}) already exists with opening day "
-            f"{existing.open_date.isoformat()}; to move it to {open_date.isoformat()} run "
-            f"`cxbot launch reschedule {key} --open-date {open_date.isoformat()}`"
-        )
-    planner = owners.planner
-    launch = Launch(
-        key=key,
-        name=name.strip(),
-        template_key=template.key,
-        open_date=open_date,
-        planner_name=planner.name if planner else None,
-        planner_email=planner.email if planner else None,
-    )
-    plan = plan_launch(template=template, launch=launch, owners=owners, calendar=ctx.calendar)
-    return _write_plan(ctx, plan, created=existing is None, dry_run=dry_run, progress=progress)
+    items: tuple[ChecklistItem, ...]
+    changes: list[Change]
+    to_publish: list[ChecklistItem]
+    added: int
+    updated: int
+    maybe_exist: bool
 
 
-def reschedule_launch(
-    ctx: Context,
-    *,
-    key: str,
-    open_date: date,
-    template: ChecklistTemplate,
-    owners: OwnerDirectory,
-    dry_run: bool = False,
-    progress: Progress = no_progress,
-) -> LaunchResult:
-    """Moves the opening day and re-plans every due date, keeping what was ticked."""
-    launch = _launch(ctx.store, key)
-    moved = replace(launch, open_date=open_date)
-    plan = plan_launch(template=template, launch=moved, owners=owners, calendar=ctx.calendar)
-    return _write_plan(ctx, plan, created=False, dry_run=dry_run, progress=progress)
-
-
-def set_item_status(
-    ctx: Context, *, key: str, status: ItemStatus, note: str | None = None
-) -> tuple[ChecklistItem, list[Change]]:
-    """Ticks an item from cxbot itself (CLI, later Slack); mirrors it to the board."""
-    item = ctx.store.get_item(key)
-    if item is None:
-        raise NotFound(f"no checklist item {key!r}; `cxbot launch show LAUNCH` lists the keys")
-    updated = replace(item, status=status)
-    changes = diff_fields(
-        entity="checklist_item",
-        entity_id=key,
-        old=item.tracked_fields(),
-        new=updated.tracked_fields(),
-        actor=ctx.actor,
-        source=ChangeSource.CLI,
-        at=ctx.now,
-        note=note,
-    )
-    if not changes:
-        return item, []
-    launch = _launch(ctx.store, item.launch_key)
-    result = ctx.board.publish(launch, [updated], no_progress, maybe_exist=False)
-    if key not in result.ids:
-        raise RemoteError(
-            f"could not update {key} on the {ctx.board.name} board: " + "; ".join(result.problems)
-        )
-    updated = replace(updated, remote_id=result.ids[key])
-    ctx.store.apply(items=[updated], changes=changes)
-    return updated, changes
-
-
-def _launch(store: LaunchRepository, key: str) -> Launch:
-    launch = store.get_launch(key)
-    if launch is None:
-        known = ", ".join(f"{x.key} ({x.name})" for x in store.list_launches()) or "none yet"
-        raise NotFound(f"no launch {key!r}; known launches: {known}")
-    return launch
-
-
-def _write_plan(
-    ctx: Context, plan: Plan, *, created: bool, dry_run: bool, progress: Progress
-) -> LaunchResult:
-    store = ctx.store
-    problems: list[str] = []
-    old_launch = store.get_launch(plan.launch.key)
-    existing = {item.key: item for item in store.items_of(plan.launch.key)}
-    items = replan(plan, existing)
-    changes = _launch_changes(ctx, old_launch, plan.launch)
-    to_publish: list[ChecklistItem] = []
-    added = updated = 0
-    for item in items:
-        old = existing.get(item.key)
-        item_changes = diff_fields(
-            entity="checklist_item",
-            entity_id=item.key,
-            old=old.tracked_fields() if old else None,
-            new=item.tracked_fields(),
-            actor=ctx.actor,
-            source=ChangeSource.TEMPLATE if old is None else ChangeSource.CLI,
-            at=ctx.now,
-            note="created from template" if old is None else None,
-        )
-        changes.extend(item_changes)
-        added += old is None
-        updated += bool(old is not None and item_changes)
-        if item.remote_id is None or item_changes:
-            to_publish.append(item)
-    if dry_run:
-        return LaunchResult(
-            plan=plan,
-            items=items,
-            created=created,
-            added=added,
-            updated=updated,
-            published=0,
-            changes=tuple(changes),
-            dry_run=True,
-        )
-    if to_publish:
-        ctx.board.ready()  # a wrong token or no parent page: nothing recorded, nothing half
-    # Record first, then publish: a crash in between leaves items without a remote
-    # id, which the next run publishes (the board looks them up before creating).
-    store.apply(launch=plan.launch, items=items, changes=changes)
-    published = 0
-    handed_over: tuple[str, ...] = ()
-    uncertain = False
-    if to_publish:
-        # Items recorded by an earlier, interrupted run may already have a page.
-        maybe_exist = any(x.remote_id is None and x.key in existing for x in to_publish)
-        result = ctx.board.publish(plan.launch, to_publish, progress, maybe_exist=maybe_exist)
-        problems = result.problems
-        ids = result.ids
-        if result.later:
-            store.mark_board_behind(result.later, ctx.now)
-            handed_over = tuple(result.later)
-        with_ids = {
-            item.key: replace(item, remote_id=ids[item.key])
-            for item in to_publish
-            if item.key in ids
-        }
-        store.apply(items=list(with_ids.values()))
-        published = len(with_ids)
-        uncertain = result.uncertain > 0
-        items = tuple(with_ids.get(item.key, item) for item in items)
-    if uncertain or not created:
-        # A create whose answer was lost may have committed after it was looked up (this
-        # run, or an earlier one): keep one page per item and say what was moved.
-        keep = {i.key: i.remote_id for i in items if i.remote_id}
-        problems = [*problems, *ctx.board.sweep(plan.launch, keep)]
-    return LaunchResult(
-        plan=plan,
-        items=items,
-        created=created,
-        added=added,
-        updated=updated,
-        published=published,
-        changes=tuple(changes),
-        dry_run=False,
-        problems=tuple(problems),
-        handed_over=handed_over,
-    )
-
-
-def _launch_changes(ctx: Context, old: Launch | None, new: Launch) -> list[Change]:
-    def fields(launch: Launch) -> dict[str, str]:
-        return {
-            "name": launch.name,
-            "template": launch.template_key,
-            "open_date": launch.open_date.isoformat(),
-            "planner": launch.planner_email or launch.planner_name or "",
-        }
-
-    return diff_fields(
-        entity="launch",
-        entity_id=new.key,
-        old=fields(old) if old else None,
-        new=fields(new),
-        actor=ctx.actor,
-        source=ChangeSource.CLI,
-        at=ctx.now,
-    )
+@dataclass(frozen=True)
+class _Published:
+    items: tuple[ChecklistItem, ...]
+    count: int
+    problems: list[str]
+    handed_over: tuple[str, ...]
+    uncertain: bool
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -269,15 +86,15 @@ class LaunchProgress:
 
 @dataclass(frozen=True, kw_only=True)
 class Launches:
-    """The launch-checklist use cases, wired to their ports."""
+    """Creating, re-planning and ticking launch checklists."""
 
     store: LaunchRepository
-    cursors: Cursors
     board: ChecklistBoard
     calendar: BusinessCalendar
     templates: TemplateCatalog
+    ticks: ItemTicks
     actor: str
-    clock: Callable[[], datetime]
+    clock: Clock
 
     @property
     def board_name(self) -> str:
@@ -287,35 +104,42 @@ class Launches:
         """What to confirm before planning on this opening day (past, weekend, holiday)."""
         return opening_concerns(open_date, today=self.clock().date(), calendar=self.calendar)
 
-    def context(self, now: datetime | None = None) -> Context:
-        return Context(
-            store=self.store,
-            cursors=self.cursors,
-            board=self.board,
-            calendar=self.calendar,
-            actor=self.actor,
-            now=now or self.clock(),
-        )
-
+    # planning -----------------------------------------------------------------------
     def create(
         self,
         *,
-        template: str,
+        template: str | ChecklistTemplate,
         name: str,
         open_date: date,
-        owners: str | None = None,
+        owners: str | OwnerDirectory | None = None,
         dry_run: bool = False,
         progress: Progress = no_progress,
     ) -> LaunchResult:
-        return create_launch(
-            self.context(),
-            template=self.templates.find(template),
-            name=name,
+        """Plans a launch and writes its checklist; running it again creates nothing twice.
+
+        `template` is a catalog key (or a loaded template), `owners` an owners file (or a
+        directory); None is the default owners file."""
+        found = self._template(template)
+        key = launch_key(found.key, name)
+        existing = self.store.get_launch(key)
+        if existing is not None and existing.open_date != open_date:
+            raise ConflictError(
+                f"launch {name!r} ({key}) already exists with opening day "
+                f"{existing.open_date.isoformat()}; to move it to {open_date.isoformat()} run "
+                f"`cxbot launch reschedule {key} --open-date {open_date.isoformat()}`"
+            )
+        directory = self._owners(owners)
+        planner = directory.planner
+        launch = Launch(
+            key=key,
+            name=name.strip(),
+            template_key=found.key,
             open_date=open_date,
-            owners=self.templates.owners(owners),
-            dry_run=dry_run,
-            progress=progress,
+            planner_name=planner.name if planner else None,
+            planner_email=planner.email if planner else None,
         )
+        plan = plan_launch(template=found, launch=launch, owners=directory, calendar=self.calendar)
+        return self._write_plan(plan, created=existing is None, dry_run=dry_run, progress=progress)
 
     def create_or_move(
         self, *, template: str, name: str, open_date: date, owners: str | None
@@ -325,41 +149,52 @@ class Launches:
         existing = self.store.get_launch(launch_key(found.key, name))
         if existing is not None and existing.open_date != open_date:
             return self.reschedule(key=existing.key, open_date=open_date, owners=owners)
-        return self.create(template=template, name=name, open_date=open_date, owners=owners)
+        return self.create(template=found, name=name, open_date=open_date, owners=owners)
 
     def reschedule(
         self,
         *,
         key: str,
         open_date: date,
-        owners: str | None = None,
+        owners: str | OwnerDirectory | None = None,
+        template: ChecklistTemplate | None = None,
         dry_run: bool = False,
         progress: Progress = no_progress,
     ) -> LaunchResult:
-        existing = self.get(key)
-        directory = self.templates.owners(owners) if owners else self._owners_of(existing)
-        return reschedule_launch(
-            self.context(),
-            key=key,
-            open_date=open_date,
-            template=self.templates.find(existing.template_key),
-            owners=directory,
-            dry_run=dry_run,
-            progress=progress,
-        )
+        """Moves the opening day and re-plans every due date, keeping what was ticked.
 
+        Without `owners`, the owners the launch was planned with; without `template`, the
+        launch's own from the catalog."""
+        launch = self.get(key)
+        directory = self._owners(owners) if owners else self._owners_of(launch)
+        found = template or self.templates.find(launch.template_key)
+        moved = replace(launch, open_date=open_date)
+        plan = plan_launch(template=found, launch=moved, owners=directory, calendar=self.calendar)
+        return self._write_plan(plan, created=False, dry_run=dry_run, progress=progress)
+
+    # ticking ------------------------------------------------------------------------
     def set_item_status(
         self, *, key: str, status: ItemStatus, note: str | None = None
     ) -> tuple[ChecklistItem, list[Change]]:
-        return set_item_status(self.context(), key=key, status=status, note=note)
+        """Ticks an item from the CLI, the same way a Slack click does: recorded, then
+        pushed to the board; when the board is behind, the outbox pushes it later."""
+        ticked = self.ticks.set(
+            key, status, actor=self.actor, source=ChangeSource.CLI, at=self.clock(), note=note
+        )
+        if not ticked.changes:
+            return ticked.item, []
+        self.ticks.push(key)
+        return self.store.get_item(key) or ticked.item, list(ticked.changes)
 
+    # reading ------------------------------------------------------------------------
     def all(self) -> list[Launch]:
         return self.store.list_launches()
 
     def get(self, key: str) -> Launch:
         found = self.store.get_launch(key)
         if found is None:
-            raise NotFound(f"no launch {key!r}; `cxbot launch list` shows the keys")
+            known = ", ".join(f"{x.key} ({x.name})" for x in self.store.list_launches())
+            raise NotFound(f"no launch {key!r}; known launches: {known or 'none yet'}")
         return found
 
     def items(self, key: str) -> list[ChecklistItem]:
@@ -391,6 +226,130 @@ class Launches:
                 )
             )
         return rows
+
+    # the steps of writing a plan ----------------------------------------------------
+    def _write_plan(
+        self, plan: Plan, *, created: bool, dry_run: bool, progress: Progress
+    ) -> LaunchResult:
+        drafted = self._draft(plan)
+        result = LaunchResult(
+            plan=plan,
+            items=drafted.items,
+            created=created,
+            added=drafted.added,
+            updated=drafted.updated,
+            published=0,
+            changes=tuple(drafted.changes),
+            dry_run=dry_run,
+        )
+        if dry_run:
+            return result
+        if drafted.to_publish:
+            self.board.ready()  # a wrong token or no parent page: nothing recorded, nothing half
+        # Record first, then publish: a crash in between leaves items without a remote
+        # id, which the next run publishes (the board looks them up before creating).
+        self.store.apply(launch=plan.launch, items=drafted.items, changes=drafted.changes)
+        published = self._publish(plan.launch, drafted, progress)
+        problems = published.problems
+        if published.uncertain or not created:
+            # A create whose answer was lost may have committed after it was looked up
+            # (this run, or an earlier one): keep one page per item and say what was moved.
+            keep = {i.key: i.remote_id for i in published.items if i.remote_id}
+            problems = [*problems, *self.board.sweep(plan.launch, keep)]
+        return replace(
+            result,
+            items=published.items,
+            published=published.count,
+            problems=tuple(problems),
+            handed_over=published.handed_over,
+        )
+
+    def _draft(self, plan: Plan) -> _Drafted:
+        """Every planned item beside what is recorded: what changes, what the board needs."""
+        now = self.clock()
+        old_launch = self.store.get_launch(plan.launch.key)
+        existing = {item.key: item for item in self.store.items_of(plan.launch.key)}
+        items = replan(plan, existing)
+        changes = self._launch_changes(old_launch, plan.launch, now)
+        to_publish: list[ChecklistItem] = []
+        added = updated = 0
+        for item in items:
+            old = existing.get(item.key)
+            item_changes = diff_fields(
+                entity="checklist_item",
+                entity_id=item.key,
+                old=old.tracked_fields() if old else None,
+                new=item.tracked_fields(),
+                actor=self.actor,
+                source=ChangeSource.TEMPLATE if old is None else ChangeSource.CLI,
+                at=now,
+                note="created from template" if old is None else None,
+            )
+            changes.extend(item_changes)
+            added += old is None
+            updated += bool(old is not None and item_changes)
+            if item.remote_id is None or item_changes:
+                to_publish.append(item)
+        # Items recorded by an earlier, interrupted run may already have a page.
+        maybe_exist = any(x.remote_id is None and x.key in existing for x in to_publish)
+        return _Drafted(
+            items=items,
+            changes=changes,
+            to_publish=to_publish,
+            added=added,
+            updated=updated,
+            maybe_exist=maybe_exist,
+        )
+
+    def _publish(self, launch: Launch, drafted: _Drafted, progress: Progress) -> _Published:
+        """Writes the items the board needs; keeps the ids it gave, hands the rest over."""
+        if not drafted.to_publish:
+            return _Published(
+                items=drafted.items, count=0, problems=[], handed_over=(), uncertain=False
+            )
+        result = self.board.publish(
+            launch, drafted.to_publish, progress, maybe_exist=drafted.maybe_exist
+        )
+        if result.later:
+            self.store.mark_board_behind(result.later, self.clock())
+        with_ids = {
+            item.key: replace(item, remote_id=result.ids[item.key])
+            for item in drafted.to_publish
+            if item.key in result.ids
+        }
+        self.store.apply(items=list(with_ids.values()))
+        return _Published(
+            items=tuple(with_ids.get(item.key, item) for item in drafted.items),
+            count=len(with_ids),
+            problems=list(result.problems),
+            handed_over=tuple(result.later),
+            uncertain=result.uncertain > 0,
+        )
+
+    def _launch_changes(self, old: Launch | None, new: Launch, now: datetime) -> list[Change]:
+        def fields(launch: Launch) -> dict[str, str]:
+            return {
+                "name": launch.name,
+                "template": launch.template_key,
+                "open_date": launch.open_date.isoformat(),
+                "planner": launch.planner_email or launch.planner_name or "",
+            }
+
+        return diff_fields(
+            entity="launch",
+            entity_id=new.key,
+            old=fields(old) if old else None,
+            new=fields(new),
+            actor=self.actor,
+            source=ChangeSource.CLI,
+            at=now,
+        )
+
+    def _template(self, template: str | ChecklistTemplate) -> ChecklistTemplate:
+        return self.templates.find(template) if isinstance(template, str) else template
+
+    def _owners(self, owners: str | OwnerDirectory | None) -> OwnerDirectory:
+        return owners if isinstance(owners, OwnerDirectory) else self.templates.owners(owners)
 
     def _owners_of(self, launch: Launch) -> OwnerDirectory:
         """The owners a launch was planned with, when no owners file is given again."""

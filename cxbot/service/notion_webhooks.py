@@ -22,10 +22,10 @@ from datetime import datetime
 
 from cxbot.domain.changes import ChangeSource, diff_fields
 from cxbot.ports.checklists import ChecklistBoard, LaunchRepository, WebhookEvents
-from cxbot.ports.common import Cursors
+from cxbot.ports.common import Clock, Cursors
 from cxbot.ports.messages import Message
 from cxbot.service.alerts import CxAlerts
-from cxbot.service.status_sync import mirror
+from cxbot.service.item_ticks import ItemTicks
 
 log = logging.getLogger(__name__)
 
@@ -55,9 +55,10 @@ class NotionWebhooks:
     events: WebhookEvents
     cursors: Cursors
     board: ChecklistBoard
+    ticks: ItemTicks
     alerts: CxAlerts | None
     compose_schema_alert: Callable[[Sequence[str]], Message]
-    clock: Callable[[], datetime]
+    clock: Clock
     announce: Callable[[str], None] = print
     """Shows the verification token to the admin, once (never logged)."""
     accept_new_token: bool = False
@@ -146,11 +147,13 @@ class NotionWebhooks:
             return f"item {state.key} is unknown here"
         if item.board_behind_since is not None:
             return "cxbot has a newer change for this item on its way to Notion"
-        new_item, changes = mirror(item, state, at=event_at)
-        if changes or new_item.remote_id != item.remote_id:
-            self.store.apply(items=[new_item], changes=changes)
+        taken = self.ticks.take_from_board(item, state, at=event_at)
+        if taken is None:
+            # Changed in cxbot between the read and now: cxbot's change wins, and it is on
+            # its way to Notion; the next poll reads the page again.
+            return "cxbot changed this item meanwhile; its change is on its way to Notion"
         self.events.set_page_mark(entity_id, event_at)
-        return f"{len(changes)} change(s) recorded" if changes else "no change"
+        return f"{len(taken.changes)} change(s) recorded" if taken.changes else "no change"
 
     def _trashed(self, page_id: str, at: datetime, authors: list[str], *, trashed: bool) -> str:
         state = self.board.read(page_id, authors=authors, include_trashed=True)
@@ -191,12 +194,13 @@ class NotionWebhooks:
             verified=bool(self.cursors.get_cursor(TOKEN)),
         )
 
-    def count_polling_catch(self, changed_items: int) -> None:
-        """Status sync found changes no webhook had brought (when webhooks are on)."""
-        if changed_items and self.cursors.get_cursor(TOKEN):
-            total = int(self.cursors.get_cursor(CAUGHT_BY_POLLING) or 0) + changed_items
-            self.cursors.set_cursor(CAUGHT_BY_POLLING, str(total))
-            log.warning("status sync caught %d change(s) no webhook brought", changed_items)
+
+def count_polling_catch(cursors: Cursors, changed_items: int) -> None:
+    """Status sync found changes no webhook had brought (when webhooks are on)."""
+    if changed_items and cursors.get_cursor(TOKEN):
+        total = int(cursors.get_cursor(CAUGHT_BY_POLLING) or 0) + changed_items
+        cursors.set_cursor(CAUGHT_BY_POLLING, str(total))
+        log.warning("status sync caught %d change(s) no webhook brought", changed_items)
 
 
 def _signed(body: bytes, token: str, signature: str) -> bool:

@@ -12,6 +12,7 @@ from cxbot.domain.checklist import ChecklistItem
 from cxbot.domain.policy import ReminderPolicy
 from cxbot.domain.reminders import Digest, ReminderSettings, digests, reminders_for
 from cxbot.ports.checklists import LaunchRepository
+from cxbot.ports.common import Clock
 from cxbot.ports.messages import DeliveryFailed, Notifier
 from cxbot.ports.reminders import DigestComposer, ReminderEntry, ReminderLedger
 from cxbot.service.delivery import ExactlyOnce
@@ -57,8 +58,8 @@ class Reminders:
     calendar: BusinessCalendar
     settings: ReminderSettings
     policy_of: Callable[[ChecklistItem], ReminderPolicy] | None = None
-    clock: Callable[[], datetime] | None = None
-    """The wall clock, for the ledger's timestamps and leases; `now` when not given."""
+    clock: Clock
+    """The wall clock, for timestamps and leases (the tick is the job's `now`)."""
 
     def run(
         self, *, now: datetime, today: date | None = None, dry_run: bool = False
@@ -72,7 +73,7 @@ class Reminders:
         day = today or now.date()
         if today is not None and today != now.date() and not dry_run:
             raise ValueError("--today is for planning: use it with --dry-run")
-        stamp = self.clock().astimezone(now.tzinfo) if self.clock else now
+        stamp = self.clock().astimezone(now.tzinfo)
         skipped = self._skip_reason(stamp, day, dry_run)
         if skipped:
             return ReminderReport(

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from cxbot.ports.common import Clock
 from cxbot.ports.jobs import JobRun
 from cxbot.ports.promotions import AlertOutbox
 from cxbot.ports.reminders import ReminderLedger
-from cxbot.service.clock import Clock
 from cxbot.service.jobs import JobRunner
 
 
@@ -37,7 +37,7 @@ class ServiceStatus:
     clock: Clock
 
     def jobs(self) -> list[JobLine]:
-        now = self.clock.now()
+        now = self.clock()
         lines = []
         for name, schedule in self.runner.schedules.items():
             runs = self.runner.runs.runs_of(name, limit=20)
@@ -54,7 +54,7 @@ class ServiceStatus:
         return lines
 
     def backlog(self) -> Backlog:
-        states = self.ledger.reminder_states(self.clock.today()).values()
+        states = self.ledger.reminder_states(self.clock().date()).values()
         return Backlog(
             unsettled=len(self.ledger.unsettled()),
             failed_today=sum(1 for s in states if s == "failed"),

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from cxbot.ports.checklists import TemplateCatalog
-from cxbot.ports.common import TextRenderer
+from cxbot.ports.common import Clock, TextRenderer
 from cxbot.ports.slack import SlackInbound
 from cxbot.service.audit_report import Audit
 from cxbot.service.board_outbox import BoardOutbox
 from cxbot.service.calendar_sync import CalendarSync
-from cxbot.service.clock import Clock
 from cxbot.service.decision_capture import DecisionCapture
 from cxbot.service.decision_log import DecisionLog
 from cxbot.service.demo import Demo
@@ -45,6 +45,8 @@ class Mode:
 @dataclass(frozen=True, kw_only=True)
 class CxBot:
     clock: Clock
+    tz: ZoneInfo
+    """The company's time zone: what every date shown to a person is in."""
     actor: str
     mode: Mode
     render: TextRenderer

@@ -4,7 +4,6 @@ posted to the CX channel with its chart exactly once a week."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, tzinfo
 
@@ -25,6 +24,7 @@ from cxbot.domain.weekly_report import (
     status_timelines,
 )
 from cxbot.ports.checklists import ChangeHistory, LaunchRepository
+from cxbot.ports.common import Clock
 from cxbot.ports.decisions import DecisionRepository
 from cxbot.ports.errors import InputError, NotFound, RemoteError
 from cxbot.ports.messages import Attachment, Message, attachment_name
@@ -68,8 +68,8 @@ class WeeklyReports:
     summary: ReportSummary
     delivery: ExactlyOnce
     cx: Recipient
-    clock: Callable[[], datetime] | None = None
-    """The wall clock, for the ledger's timestamps; the tick when not given."""
+    clock: Clock
+    """The wall clock, for timestamps and leases (the tick is the job's `now`)."""
 
     # the figures ----------------------------------------------------------------------------
     def picture(
@@ -191,7 +191,7 @@ class WeeklyReports:
 
     def run(self, *, tick: datetime) -> dict[str, object]:
         """The weekly job: last week's report (this week's on any day but Monday), once."""
-        now = self.clock().astimezone(tick.tzinfo) if self.clock else tick
+        now = self.clock().astimezone(tick.tzinfo)
         today = tick.astimezone(self.tz).date()
         week = ReportWeek.reported_on(today)
         key = f"weekly-report|{week.label}"

@@ -29,6 +29,7 @@ from cxbot.ports.errors import RemoteError
 from cxbot.service.calendar_sync import CalendarSync
 from cxbot.service.delivery import ExactlyOnce
 from cxbot.settings import PROJECT_ROOT
+from tests.conftest import ManualClock
 from tests.fakes import NoSleep
 
 NOW = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)  # Monday 10:00 in Seoul
@@ -66,6 +67,20 @@ def _rows(n: int = 10) -> list[list[Any]]:
     return rows
 
 
+class _OnTheTick:
+    """The sync with its wall clock at each run's tick (a run that takes no time)."""
+
+    def __init__(self, sync: CalendarSync, wall: ManualClock) -> None:
+        self._sync, self._wall = sync, wall
+
+    def run(self, *, now: datetime, **options: Any) -> Any:
+        self._wall.now = now
+        return self._sync.run(now=now, **options)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._sync, name)
+
+
 @pytest.fixture
 def world(tmp_path: Path, sqlite_store: SqlStore, notion: NotionEmulator) -> Any:
     sheets = SheetsEmulator(tokens={"ya29.test": SA}).start()
@@ -85,6 +100,7 @@ def world(tmp_path: Path, sqlite_store: SqlStore, notion: NotionEmulator) -> Any
         sleep=NoSleep(),
     )
     outbox = tmp_path / "outbox.jsonl"
+    wall = ManualClock(NOW)
     sync = CalendarSync(
         store=sqlite_store.promotions,
         cursors=sqlite_store.cursors,
@@ -94,13 +110,15 @@ def world(tmp_path: Path, sqlite_store: SqlStore, notion: NotionEmulator) -> Any
         cx=Recipient(key="channel:cx", name="CX", channel="C_CX"),
         compose=CalendarComposer(Renderer(PROJECT_ROOT / "templates", "ko")),
         calendar=korean_calendar(range(2026, 2029)),
+        clock=wall,
     )
 
     class World:
         pass
 
     w = World()
-    w.sheets, w.sheet_id, w.notion, w.sync, w.store = sheets, sheet_id, notion, sync, sqlite_store
+    w.sheets, w.sheet_id, w.notion, w.store = sheets, sheet_id, notion, sqlite_store
+    w.sync = _OnTheTick(sync, wall)
     w.outbox, w.source, w.sleep = outbox, source, sleep
     w.alerts = lambda: outbox.read_text(encoding="utf-8").splitlines() if outbox.exists() else []
     w.pages = lambda: [

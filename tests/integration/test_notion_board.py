@@ -17,8 +17,6 @@ from cxbot.domain.checklist import ItemStatus
 from cxbot.domain.owners import OwnerDirectory, Person
 from cxbot.emulators.http import Fault
 from cxbot.ports.errors import RemoteError
-from cxbot.service.launches import create_launch, reschedule_launch, set_item_status
-from cxbot.service.status_sync import sync_status
 from cxbot.settings import PROJECT_ROOT
 
 TEMPLATE = load_template(PROJECT_ROOT / "checklists" / "partner-mall.yaml")
@@ -42,7 +40,7 @@ def _create(setup: Any, board: Any = None, **kw: Any) -> Any:
         "owners": OWNERS,
         **kw,
     }
-    return create_launch(setup.context(board), **args)
+    return setup.cases(board).launches.create(**args)
 
 
 def _pages(setup: Any) -> list[Any]:
@@ -185,8 +183,7 @@ def test_missing_properties_are_added_wrong_types_refused(notion_setup: Any) -> 
 
 def test_reschedule_updates_pages_in_place(notion_setup: Any) -> None:
     created = _create(notion_setup)
-    reschedule_launch(
-        notion_setup.context(),
+    notion_setup.cases().launches.reschedule(
         key=created.plan.launch.key,
         open_date=date(2027, 3, 2),
         template=TEMPLATE,
@@ -208,7 +205,7 @@ def test_status_sync_reads_back_edits_with_who_and_when(notion_setup: Any) -> No
     created = _create(notion_setup)
     launch_key = created.plan.launch.key
     setup = notion_setup
-    first = sync_status(setup.context())  # reads cxbot's own writes once: nothing changed
+    first = setup.cases().status_sync.run()  # reads cxbot's own writes once: nothing changed
     assert first.changes == () and first.seen == N
     setup.clock.advance(minutes=3)
     junho = setup.people["junho.park@example.com"]
@@ -223,7 +220,7 @@ def test_status_sync_reads_back_edits_with_who_and_when(notion_setup: Any) -> No
         page,
         {S.STATUS: {"select": {"name": "완료"}}, S.DUE: {"date": {"start": "2027-01-22"}}},
     )
-    report = sync_status(setup.context())
+    report = setup.cases().status_sync.run()
     assert report.changed_items == 1
     by_field = {c.field: c for c in report.changes}
     assert (by_field["status"].old, by_field["status"].new) == ("not_started", "done")
@@ -236,12 +233,12 @@ def test_status_sync_reads_back_edits_with_who_and_when(notion_setup: Any) -> No
     assert item.status is ItemStatus.DONE and item.due == date(2027, 1, 22)
     # Same minute, nothing new: the overlapping read records nothing twice, in one request.
     before = len(setup.emulator.requests())
-    again = sync_status(setup.context())
+    again = setup.cases().status_sync.run()
     assert again.changes == () and len(setup.emulator.requests()) == before + 1
     # A later edit in the same minute as the cursor is still picked up.
     setup.clock.advance(seconds=20)
     setup.ws.edit_as(junho, page, {S.STATUS: {"select": {"name": "Blocked"}}})
-    third = sync_status(setup.context())
+    third = setup.cases().status_sync.run()
     assert [(c.field, c.new) for c in third.changes] == [("status", "blocked")]
     assert [
         c.field
@@ -254,7 +251,7 @@ def test_status_sync_pages_through_many_edits(notion_setup: Any) -> None:
     for n in range(6):
         _create(notion_setup, name=f"입점 {n}")
     total = 6 * N
-    report = sync_status(notion_setup.context())
+    report = notion_setup.cases().status_sync.run()
     assert report.seen == total
     queries = notion_setup.emulator.requests("POST", r"/query$")
     assert len(queries) == -(-total // 100)
@@ -264,7 +261,7 @@ def test_status_sync_pages_through_many_edits(notion_setup: Any) -> None:
 def test_unknown_status_names_are_reported_not_recorded(notion_setup: Any) -> None:
     created = _create(notion_setup)
     setup = notion_setup
-    sync_status(setup.context())
+    setup.cases().status_sync.run()
     setup.clock.advance(minutes=2)
     item = setup.store.launches.items_of(created.plan.launch.key)[0]
     setup.ws.edit_as(
@@ -272,7 +269,7 @@ def test_unknown_status_names_are_reported_not_recorded(notion_setup: Any) -> No
         item.remote_id,
         {S.STATUS: {"select": {"name": "대기"}}},
     )
-    report = sync_status(setup.context())
+    report = setup.cases().status_sync.run()
     assert report.changes == ()
     assert any("대기" in p for p in report.problems)
 
@@ -280,7 +277,9 @@ def test_unknown_status_names_are_reported_not_recorded(notion_setup: Any) -> No
 def test_ticking_from_cxbot_updates_the_page(notion_setup: Any) -> None:
     created = _create(notion_setup)
     key = f"{created.plan.launch.key}/kms-registration"
-    item, changes = set_item_status(notion_setup.context(), key=key, status=ItemStatus.IN_PROGRESS)
+    item, changes = notion_setup.cases().launches.set_item_status(
+        key=key, status=ItemStatus.IN_PROGRESS
+    )
     assert [c.new for c in changes] == ["in_progress"]
     page = notion_setup.ws.pages[item.remote_id]
     assert _props(notion_setup, page)[S.STATUS]["select"]["name"] == "진행 중"
@@ -292,8 +291,7 @@ def test_rate_limit_is_honoured_without_duplicates(notion_setup: Any, clock: Any
     emulator.bucket.burst = emulator.bucket.tokens = 2
     emulator.bucket.rate = 20.0  # keep the test short: 20/s, a pacer that ignores it
     template = TEMPLATE.model_copy(update={"items": TEMPLATE.items[:8]})
-    result = create_launch(
-        notion_setup.context(notion_setup.make_board(rate=1000)),
+    result = notion_setup.cases(notion_setup.make_board(rate=1000)).launches.create(
         template=template,
         name="속도 제한",
         open_date=date(2027, 2, 15),
@@ -308,13 +306,13 @@ def test_rate_limit_is_honoured_without_duplicates(notion_setup: Any, clock: Any
 def test_quiet_pages_are_not_read_again_once_settled(notion_setup: Any) -> None:
     _create(notion_setup)
     setup = notion_setup
-    assert sync_status(setup.context()).seen == N
+    assert setup.cases().status_sync.run().seen == N
     setup.clock.advance(minutes=5)
     # Pages edited within two minutes of the last sync are read once more (Notion's
     # minute-rounded times and indexing lag); after that they are settled.
-    assert sync_status(setup.context()).changes == ()
+    assert setup.cases().status_sync.run().changes == ()
     setup.clock.advance(minutes=5)
-    quiet = sync_status(setup.context())
+    quiet = setup.cases().status_sync.run()
     assert quiet.seen == 0 and quiet.requests == 1
 
 

@@ -15,8 +15,6 @@ import pytest
 
 from cxbot.adapters.yaml_files import load_template
 from cxbot.domain.owners import OwnerDirectory, Person
-from cxbot.service.launches import create_launch, reschedule_launch
-from cxbot.service.status_sync import sync_status
 from cxbot.settings import PROJECT_ROOT
 
 SPEC_PATH = PROJECT_ROOT.parent / "shared" / "reference" / "notion-openapi.json"
@@ -78,16 +76,14 @@ def _rich_text_errors(runs: list[Any]) -> list[str]:
 def test_every_request_cxbot_sends_conforms_to_the_spec(notion_setup: Any) -> None:
     template = load_template(PROJECT_ROOT / "checklists" / "payment-method.yaml")
     owners = OwnerDirectory(owners={"cx": Person(name="김지현", email="jihyun.kim@example.com")})
-    created = create_launch(
-        notion_setup.context(),
+    created = notion_setup.cases().launches.create(
         template=template,
         name="간편결제 도입",
         open_date=date(2027, 3, 2),
         owners=owners,
     )
-    sync_status(notion_setup.context())
-    reschedule_launch(
-        notion_setup.context(),
+    notion_setup.cases().status_sync.run()
+    notion_setup.cases().launches.reschedule(
         key=created.plan.launch.key,
         open_date=date(2027, 3, 9),
         template=template,

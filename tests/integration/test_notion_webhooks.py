@@ -242,7 +242,7 @@ def test_an_item_ticked_a_minute_before_the_reminders_is_not_nagged(rig: Any) ->
     _tick(rig, "완료")
     rig.sender.flush()
     eventually(lambda: _status(rig) is ItemStatus.DONE)
-    report = rig.cases.reminders.run(now=rig.cases.clock.now())
+    report = rig.cases.reminders.run(now=rig.cases.clock())
     assert report.sent
     texts = [m["text"] for m in rig.slack.posted()]
     other = next(

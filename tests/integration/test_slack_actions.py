@@ -16,7 +16,6 @@ import pytest
 from cxbot.domain.checklist import ItemStatus
 from cxbot.emulators.http import Fault
 from cxbot.emulators.notion import NotionEmulator
-from cxbot.service.status_sync import sync_status
 from tests.conftest import ManualClock
 from tests.slack_app_rig import (
     block,
@@ -101,7 +100,7 @@ def test_done_updates_store_notion_history_and_the_digest_in_place(posted: Any) 
     assert block(rig, rig.channel, rig.ts, f"act:{rig.item.key}") is None  # no buttons left
     assert block(rig, rig.channel, rig.ts, f"act:{rig.other.key}") is not None  # others kept
     # Reminders stop at once: the next business day's plan leaves the item out.
-    plan = rig.cases.reminders.run(now=rig.cases.clock.now(), today=date(2027, 1, 5), dry_run=True)
+    plan = rig.cases.reminders.run(now=rig.cases.clock(), today=date(2027, 1, 5), dry_run=True)
     assert all(rig.item.title not in o.text for o in plan.outcomes)
     assert any(rig.other.title in o.text for o in plan.outcomes)
 
@@ -255,7 +254,7 @@ def test_status_sync_never_reads_an_old_notion_copy_over_a_click(posted: Any) ->
     eventually(lambda: rig.cases.launches.store.board_behind(), timeout=15)
     # Notion still says 시작 전 (its writes are down, its reads are not): the pull sees that
     # old copy and must leave the item alone.
-    report = sync_status(rig.cases.launches.context(rig.cases.clock.now() + timedelta(hours=1)))
+    report = rig.cases.status_sync.run(now=rig.cases.clock() + timedelta(hours=1))
     assert report.seen >= 1
     assert _status(rig) is ItemStatus.DONE and len(_status_changes(rig)) == 1
     rig.notion.clear_faults()

@@ -194,6 +194,34 @@ def test_change_status_is_a_compare_and_set_that_marks_the_board_behind(any_stor
     assert repo.board_behind() == [] and repo.get_item(key).board_behind_since is None
 
 
+def test_a_board_copy_is_taken_only_over_what_was_read_and_never_over_a_pending_click(
+    any_store: Any,
+) -> None:
+    repo = any_store.launches
+    repo.apply(launch=LAUNCH, items=[_item(1)])
+    read = _item(1)
+    edited = replace(read, title="새 제목", status=ItemStatus.IN_PROGRESS, remote_id="page-1")
+    change = _status_change(
+        read.key, "not_started", "in_progress", datetime(2027, 1, 4, tzinfo=UTC)
+    )
+    assert repo.take_board_copy(edited, expected=read, changes=[change])
+    got = repo.get_item(read.key)
+    assert (got.title, got.status, got.remote_id) == ("새 제목", ItemStatus.IN_PROGRESS, "page-1")
+    # The same read again is now stale: nothing written, nothing appended.
+    assert not repo.take_board_copy(edited, expected=read, changes=[change])
+    assert len(any_store.history.changes(entity_id_prefix=read.key)) == 1
+    # A click of cxbot's waiting for the board wins over any board copy.
+    at = datetime(2027, 1, 4, 1, 0, tzinfo=UTC)
+    assert repo.change_status(
+        read.key, expected=ItemStatus.IN_PROGRESS, status=ItemStatus.DONE, changes=[], at=at
+    )
+    clicked = repo.get_item(read.key)
+    assert not repo.take_board_copy(
+        replace(clicked, status=ItemStatus.BLOCKED), expected=clicked, changes=[]
+    )
+    assert repo.get_item(read.key).status is ItemStatus.DONE
+
+
 def test_slack_item_messages_are_remembered_once_and_forgotten(any_store: Any) -> None:
     refs = any_store.slack_messages
     at = datetime(2027, 1, 4, 1, 0, tzinfo=UTC)

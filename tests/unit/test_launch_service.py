@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 import pytest
 
+from bench.harness import launch_cases
 from cxbot.adapters.holidays_kr import korean_calendar
+from cxbot.adapters.store.memory import MemoryLaunches
 from cxbot.adapters.yaml_files import load_template
 from cxbot.domain.checklist import ItemStatus
 from cxbot.domain.owners import OwnerDirectory, Person
 from cxbot.ports.checklists import RemoteItemState
 from cxbot.ports.errors import ConflictError, NotFound
-from cxbot.service.launches import Context, create_launch, reschedule_launch, set_item_status
-from cxbot.service.status_sync import sync_status
+from cxbot.service.launches import Launches
+from cxbot.service.status_sync import StatusSync
 from cxbot.settings import PROJECT_ROOT
 from tests.fakes import FakeBoard, InMemoryStore
 
@@ -30,22 +33,27 @@ OWNERS = OwnerDirectory(
 )
 
 
+@dataclass(frozen=True)
+class Rig:
+    launches: Launches
+    status_sync: StatusSync
+    store: MemoryLaunches
+    board: FakeBoard
+
+
 @pytest.fixture
-def ctx() -> Context:
+def ctx() -> Rig:
     memory = InMemoryStore()
-    return Context(
-        store=memory.launches,
-        cursors=memory.cursors,
-        board=FakeBoard(),
-        calendar=CAL,
-        actor="cli:tester",
-        now=NOW,
+    board = FakeBoard()
+    cases = launch_cases(
+        memory.launches, memory.cursors, board, actor="cli:tester", clock=lambda: NOW
     )
+    return Rig(cases.launches, cases.status_sync, memory.launches, board)
 
 
-def test_create_plans_every_item_and_publishes_each_once(ctx: Context) -> None:
-    result = create_launch(
-        ctx, template=TEMPLATE, name="11번가 입점", open_date=date(2027, 2, 15), owners=OWNERS
+def test_create_plans_every_item_and_publishes_each_once(ctx: Rig) -> None:
+    result = ctx.launches.create(
+        template=TEMPLATE, name="11번가 입점", open_date=date(2027, 2, 15), owners=OWNERS
     )
     board = ctx.board
     assert isinstance(board, FakeBoard)
@@ -59,13 +67,13 @@ def test_create_plans_every_item_and_publishes_each_once(ctx: Context) -> None:
     assert any("marketing" in str(warning) for warning in result.plan.warnings)
 
 
-def test_running_it_again_creates_nothing_twice(ctx: Context) -> None:
-    first = create_launch(
-        ctx, template=TEMPLATE, name="11번가 입점", open_date=date(2027, 2, 15), owners=OWNERS
+def test_running_it_again_creates_nothing_twice(ctx: Rig) -> None:
+    first = ctx.launches.create(
+        template=TEMPLATE, name="11번가 입점", open_date=date(2027, 2, 15), owners=OWNERS
     )
     history = len(ctx.store.history.changes())
-    again = create_launch(
-        ctx, template=TEMPLATE, name="11번가 입점 ", open_date=date(2027, 2, 15), owners=OWNERS
+    again = ctx.launches.create(
+        template=TEMPLATE, name="11번가 입점 ", open_date=date(2027, 2, 15), owners=OWNERS
     )
     assert again.plan.launch.key == first.plan.launch.key
     assert not again.created and again.added == 0 and again.published == 0
@@ -73,19 +81,18 @@ def test_running_it_again_creates_nothing_twice(ctx: Context) -> None:
     assert len(ctx.store.history.changes()) == history
 
 
-def test_a_different_open_date_points_to_reschedule(ctx: Context) -> None:
-    create_launch(
-        ctx, template=TEMPLATE, name="11번가 입점", open_date=date(2027, 2, 15), owners=OWNERS
+def test_a_different_open_date_points_to_reschedule(ctx: Rig) -> None:
+    ctx.launches.create(
+        template=TEMPLATE, name="11번가 입점", open_date=date(2027, 2, 15), owners=OWNERS
     )
     with pytest.raises(ConflictError, match="cxbot launch reschedule"):
-        create_launch(
-            ctx, template=TEMPLATE, name="11번가 입점", open_date=date(2027, 3, 2), owners=OWNERS
+        ctx.launches.create(
+            template=TEMPLATE, name="11번가 입점", open_date=date(2027, 3, 2), owners=OWNERS
         )
 
 
-def test_dry_run_records_and_publishes_nothing(ctx: Context) -> None:
-    result = create_launch(
-        ctx,
+def test_dry_run_records_and_publishes_nothing(ctx: Rig) -> None:
+    result = ctx.launches.create(
         template=TEMPLATE,
         name="11번가 입점",
         open_date=date(2027, 2, 15),
@@ -97,16 +104,16 @@ def test_dry_run_records_and_publishes_nothing(ctx: Context) -> None:
     assert ctx.board.published == []  # type: ignore[attr-defined]
 
 
-def test_reschedule_moves_due_dates_keeps_status_and_records_changes(ctx: Context) -> None:
-    created = create_launch(
-        ctx, template=TEMPLATE, name="11번가 입점", open_date=date(2027, 2, 15), owners=OWNERS
+def test_reschedule_moves_due_dates_keeps_status_and_records_changes(ctx: Rig) -> None:
+    created = ctx.launches.create(
+        template=TEMPLATE, name="11번가 입점", open_date=date(2027, 2, 15), owners=OWNERS
     )
     key = created.plan.launch.key
     training = f"{key}/agent-training"
-    set_item_status(ctx, key=training, status=ItemStatus.DONE)
+    ctx.launches.set_item_status(key=training, status=ItemStatus.DONE)
     before = len(ctx.store.history.changes())
-    moved = reschedule_launch(
-        ctx, key=key, open_date=date(2027, 3, 2), template=TEMPLATE, owners=OWNERS
+    moved = ctx.launches.reschedule(
+        key=key, open_date=date(2027, 3, 2), template=TEMPLATE, owners=OWNERS
     )
     item = ctx.store.get_item(training)
     assert item is not None and item.status is ItemStatus.DONE
@@ -127,39 +134,39 @@ def test_reschedule_moves_due_dates_keeps_status_and_records_changes(ctx: Contex
     assert len(set(ctx.board.pages)) == len(TEMPLATE.items)  # type: ignore[attr-defined]
 
 
-def test_unknown_launch_names_the_known_ones(ctx: Context) -> None:
-    create_launch(
-        ctx, template=TEMPLATE, name="11번가 입점", open_date=date(2027, 2, 15), owners=OWNERS
+def test_unknown_launch_names_the_known_ones(ctx: Rig) -> None:
+    ctx.launches.create(
+        template=TEMPLATE, name="11번가 입점", open_date=date(2027, 2, 15), owners=OWNERS
     )
     with pytest.raises(NotFound, match="11번가 입점"):
-        reschedule_launch(
-            ctx, key="nope", open_date=date(2027, 3, 2), template=TEMPLATE, owners=OWNERS
+        ctx.launches.reschedule(
+            key="nope", open_date=date(2027, 3, 2), template=TEMPLATE, owners=OWNERS
         )
 
 
-def test_an_item_the_board_refuses_is_reported_and_the_rest_go_on(ctx: Context) -> None:
+def test_an_item_the_board_refuses_is_reported_and_the_rest_go_on(ctx: Rig) -> None:
     board = ctx.board
     assert isinstance(board, FakeBoard)
-    key = create_launch(
-        ctx, template=TEMPLATE, name="x", open_date=date(2027, 2, 15), owners=OWNERS, dry_run=True
+    key = ctx.launches.create(
+        template=TEMPLATE, name="x", open_date=date(2027, 2, 15), owners=OWNERS, dry_run=True
     ).plan.launch.key
     board.fail_keys = {f"{key}/kms-registration"}
-    result = create_launch(
-        ctx, template=TEMPLATE, name="x", open_date=date(2027, 2, 15), owners=OWNERS
+    result = ctx.launches.create(
+        template=TEMPLATE, name="x", open_date=date(2027, 2, 15), owners=OWNERS
     )
     assert result.unpublished == 1
     assert any("kms-registration" in p for p in result.problems)
     assert len(ctx.store.items_of(key)) == len(TEMPLATE.items)  # nothing lost
     board.fail_keys = set()
-    again = create_launch(
-        ctx, template=TEMPLATE, name="x", open_date=date(2027, 2, 15), owners=OWNERS
+    again = ctx.launches.create(
+        template=TEMPLATE, name="x", open_date=date(2027, 2, 15), owners=OWNERS
     )
     assert again.published == 1 and again.unpublished == 0
 
 
-def test_status_sync_records_who_changed_what(ctx: Context) -> None:
-    created = create_launch(
-        ctx, template=TEMPLATE, name="11번가 입점", open_date=date(2027, 2, 15), owners=OWNERS
+def test_status_sync_records_who_changed_what(ctx: Rig) -> None:
+    created = ctx.launches.create(
+        template=TEMPLATE, name="11번가 입점", open_date=date(2027, 2, 15), owners=OWNERS
     )
     item = created.items[0]
     board = ctx.board
@@ -177,7 +184,7 @@ def test_status_sync_records_who_changed_what(ctx: Context) -> None:
         },
     )
     board.edits.append(edit)
-    report = sync_status(ctx)
+    report = ctx.status_sync.run()
     assert report.changed_items == 1
     (change,) = report.changes
     assert (change.field, change.old, change.new) == ("status", "not_started", "done")
@@ -185,5 +192,47 @@ def test_status_sync_records_who_changed_what(ctx: Context) -> None:
     assert change.at == edit.edited_at
     assert ctx.store.get_item(item.key).status is ItemStatus.DONE  # type: ignore[union-attr]
     # The same edit read again in the overlapping window is not recorded twice.
-    again = sync_status(ctx)
+    again = ctx.status_sync.run()
     assert again.seen == 1 and again.changes == ()
+
+
+def test_a_cli_tick_while_the_board_refuses_is_kept_and_pushed_by_the_outbox(ctx: Rig) -> None:
+    """The CLI ticks the way Slack does: recorded first, the board copy marked behind, the
+    outbox pushes it later — never lost because the board said no."""
+    created = ctx.launches.create(
+        template=TEMPLATE, name="11번가 입점", open_date=date(2027, 2, 15), owners=OWNERS
+    )
+    key = created.items[0].key
+    ctx.board.fail_keys = {key}
+    item, changes = ctx.launches.set_item_status(key=key, status=ItemStatus.DONE, note="완료")
+    assert [(c.field, c.new, c.source.value) for c in changes] == [("status", "done", "cli")]
+    assert item.status is ItemStatus.DONE and item.board_behind_since == NOW
+    assert [i.key for i in ctx.store.board_behind()] == [key]
+    ctx.board.fail_keys = set()
+    ctx.status_sync.run()  # drains the outbox first
+    assert ctx.store.board_behind() == []
+    assert ctx.board.pages[item.remote_id or ""].status is ItemStatus.DONE
+
+
+def test_a_board_copy_read_before_a_click_does_not_undo_it(ctx: Rig) -> None:
+    """Status sync reads the board, a click lands, then the read is recorded: the click
+    wins (the compare-and-set on the read-back refuses), and history says only the click."""
+    created = ctx.launches.create(
+        template=TEMPLATE, name="11번가 입점", open_date=date(2027, 2, 15), owners=OWNERS
+    )
+    item = created.items[0]
+    stale = RemoteItemState(
+        key=item.key,
+        remote_id=item.remote_id or "",
+        edited_by="박준호 <junho@example.com>",
+        edited_at=datetime(2026, 11, 24, 2, 0, tzinfo=UTC),
+        fields={"title": "다른 제목", "status": "in_progress"},
+    )
+    ctx.launches.set_item_status(key=item.key, status=ItemStatus.DONE)  # the click
+    taken = ctx.status_sync.ticks.take_from_board(item, stale)  # `item` as read before it
+    assert taken is None
+    now = ctx.store.get_item(item.key)
+    assert now is not None and now.status is ItemStatus.DONE and now.title == item.title
+    history = ctx.store.history.changes(entity_id_prefix=item.key)
+    assert [c.source.value for c in history if c.field == "status"] == ["template", "cli"]
+    assert all(c.source.value != "notion" for c in history)

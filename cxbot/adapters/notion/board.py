@@ -12,7 +12,7 @@ from notion_client import Client
 from cxbot.adapters.notion import schema as S
 from cxbot.adapters.notion.api import NotionApi, status_of, transient
 from cxbot.adapters.notion.pacing import Pacer
-from cxbot.domain.checklist import ChecklistItem, Launch
+from cxbot.domain.checklist import ChecklistItem, Launch, launch_of
 from cxbot.ports.checklists import PullResult, RemoteItemState
 from cxbot.ports.common import Progress, PublishResult
 from cxbot.ports.errors import RemoteError
@@ -117,7 +117,7 @@ class NotionChecklistBoard:
         pages: dict[str, list[dict[str, Any]]] = {}
         for page in self.api.query_all(source_id, filt, "look for duplicate pages"):
             key = S.item_key_of(page)
-            if key.startswith(f"{launch.key}/"):
+            if launch_of(key) == launch.key:
                 pages.setdefault(key, []).append(page)
         moved: list[str] = []
         for key, found in pages.items():
@@ -138,7 +138,7 @@ class NotionChecklistBoard:
         filt = {"property": S.LAUNCH, "select": {"equals": S.select_name(launch.name)}}
         for page in self.api.query_all(source_id, filt, "query the checklist data source"):
             key = S.item_key_of(page)
-            if key.startswith(f"{launch.key}/"):
+            if launch_of(key) == launch.key:
                 found.setdefault(key, str(page["id"]))
         return found
 

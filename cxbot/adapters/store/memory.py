@@ -134,6 +134,28 @@ class MemoryLaunches:
             self.history.append(changes)
         return True
 
+    def take_board_copy(
+        self, item: ChecklistItem, *, expected: ChecklistItem, changes: Sequence[Change]
+    ) -> bool:
+        with self._lock:
+            current = self.items.get(item.key)
+            if (
+                current is None
+                or current.board_behind_since is not None
+                or current.board_fields() != expected.board_fields()
+            ):
+                return False
+            self.items[item.key] = replace(
+                current,
+                title=item.title,
+                status=item.status,
+                due=item.due,
+                scenario=item.scenario,
+                remote_id=item.remote_id,
+            )
+            self.history.append(changes)
+        return True
+
     def mark_board_behind(self, keys: Sequence[str], at: datetime) -> None:
         with self._lock:
             for key in keys:

@@ -9,7 +9,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, Row, create_engine, event, select, text, update
+from sqlalchemy import Engine, Row, Update, create_engine, event, select, text, update
 from sqlalchemy.exc import ArgumentError, InterfaceError, OperationalError
 
 from cxbot.adapters.store.base import SqlBase, change_from_row
@@ -160,18 +160,42 @@ class SqlLaunches(SqlBase):
         at: datetime,
     ) -> bool:
         items = checklist_items.c
+        return self._compare_and_set(
+            update(checklist_items)
+            .where(items.key == key, items.status == expected.value)
+            .values(status=status.value, board_behind_since=at, board_error=None, board_attempts=0),
+            changes,
+        )
+
+    def take_board_copy(
+        self, item: ChecklistItem, *, expected: ChecklistItem, changes: Sequence[Change]
+    ) -> bool:
+        items = checklist_items.c
+        return self._compare_and_set(
+            update(checklist_items)
+            .where(
+                items.key == item.key,
+                items.board_behind_since.is_(None),
+                items.title == expected.title,
+                items.status == expected.status.value,
+                items.due == expected.due,
+                items.scenario == expected.scenario,
+            )
+            .values(
+                title=item.title,
+                status=item.status.value,
+                due=item.due,
+                scenario=item.scenario,
+                remote_id=item.remote_id,
+            ),
+            changes,
+        )
+
+    def _compare_and_set(self, statement: Update, changes: Sequence[Change]) -> bool:
+        """Runs an UPDATE that names one row and its expected values; appends the changes
+        in the same transaction only when it matched."""
         with self.engine.begin() as conn:
-            moved = conn.execute(
-                update(checklist_items)
-                .where(items.key == key, items.status == expected.value)
-                .values(
-                    status=status.value,
-                    board_behind_since=at,
-                    board_error=None,
-                    board_attempts=0,
-                )
-            ).rowcount
-            if moved != 1:
+            if conn.execute(statement).rowcount != 1:
                 return False
             if changes:
                 self._append_changes(conn, changes)

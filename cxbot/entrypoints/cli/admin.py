@@ -37,7 +37,7 @@ def status(ctx: click.Context, today: date | None, horizon: int) -> None:
       cxbot status --today 2027-02-10 --horizon 3
     """
     with opened(ctx) as cases:
-        print_status(cases, today or cases.clock.today(), horizon=horizon)
+        print_status(cases, today or cases.clock().date(), horizon=horizon)
         click.echo()
         print_jobs(cases)
 
@@ -61,10 +61,10 @@ def history(ctx: click.Context, launch_key: str | None, limit: int | None, as_cs
         if as_csv:
             from cxbot.service.audit_report import changes_to_csv
 
-            click.echo(changes_to_csv(entries, cases.clock.tz), nl=False)
+            click.echo(changes_to_csv(entries, cases.tz), nl=False)
             return
         for c in entries:
-            when = c.at.astimezone(cases.clock.tz).strftime("%Y-%m-%d %H:%M")
+            when = c.at.astimezone(cases.tz).strftime("%Y-%m-%d %H:%M")
             click.echo(
                 f"{when}\t{c.source.value}\t{c.actor}\t{c.entity_id}\t{c.field}: "
                 f"{c.old} → {c.new}" + (f"\t({c.note})" if c.note else "")

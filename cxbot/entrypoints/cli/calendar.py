@@ -91,7 +91,7 @@ def calendar_sync_command(
         raise click.UsageError("--today reads the sheet as of another day: use it with --dry-run")
     with opened(ctx, echo=True) as cases:
         sync = cases.calendar_from_file(str(local_file)) if local_file else cases.calendar
-        now = cases.clock.now()
+        now = cases.clock()
         if today is not None:
             now = datetime.combine(today, now.timetz())
         with progress_bar(cases.mode.notion and not dry_run) as progress:
@@ -127,7 +127,7 @@ def calendar_list(ctx: click.Context, show_all: bool, header: bool | None) -> No
     """
     with opened(ctx) as cases:
         m = cases.render.macros("calendar.txt.j2")
-        today = cases.clock.today()
+        today = cases.clock().date()
         rows = []
         for promo, lead in cases.calendar.listing(today=today):
             if not show_all and (promo.cancelled or promo.ended_before(today)):

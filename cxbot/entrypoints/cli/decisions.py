@@ -103,7 +103,7 @@ def decision_add(ctx: click.Context, /, proposed: bool, **fields: Any) -> None:
             _draft(**fields, status=status),
             actor=cases.actor,
             source=ChangeSource.CLI,
-            now=cases.clock.now(),
+            now=cases.clock(),
         )
         click.echo(f"recorded {recorded.key}: {recorded.title} ({recorded.status.value})")
 
@@ -126,7 +126,7 @@ def decision_supersede(ctx: click.Context, /, old_key: str, **fields: Any) -> No
             _draft(**fields),
             actor=cases.actor,
             source=ChangeSource.CLI,
-            now=cases.clock.now(),
+            now=cases.clock(),
             supersedes=old_key,
         )
         click.echo(f"recorded {recorded.key}, superseding {old_key}")
@@ -150,7 +150,7 @@ def decision_revert(ctx: click.Context, key: str, note: str | None) -> None:
             DecisionStatus.REVERTED,
             actor=cases.actor,
             source=ChangeSource.CLI,
-            now=cases.clock.now(),
+            now=cases.clock(),
             note=note,
         )
         click.echo(f"{key} reverted")
@@ -190,7 +190,7 @@ def decision_show(ctx: click.Context, key: str) -> None:
                 click.echo(f"{name:13} {value}")
         for c in cases.decisions.changes_of(key):
             click.echo(
-                f"  {c.at.astimezone(cases.clock.tz):%Y-%m-%d %H:%M} {c.actor} {c.field}: "
+                f"  {c.at.astimezone(cases.tz):%Y-%m-%d %H:%M} {c.actor} {c.field}: "
                 f"{c.old} → {c.new}"
             )
 
@@ -290,7 +290,7 @@ def audit_report(
         if fmt == "csv":
             from cxbot.service.audit_report import to_csv
 
-            text = to_csv(report, cases.clock.tz)
+            text = to_csv(report, cases.tz)
         else:
             text = cases.render.render(f"reports/audit.{fmt}.j2", report=report)
         if output is None:

@@ -233,7 +233,7 @@ def item_set_status(ctx: click.Context, key: str, status: str, note: str | None)
     from cxbot.domain.checklist import ItemStatus
 
     with opened(ctx) as cases:
-        _item, changes = cases.launches.set_item_status(
+        ticked, changes = cases.launches.set_item_status(
             key=key, status=ItemStatus(status), note=note
         )
         if not changes:
@@ -241,6 +241,11 @@ def item_set_status(ctx: click.Context, key: str, status: str, note: str | None)
         for change in changes:
             click.echo(
                 f"{change.entity_id}: {change.field} {change.old} → {change.new} ({change.actor})"
+            )
+        if changes and ticked.board_behind_since is not None:
+            click.echo(
+                f"recorded; the {cases.launches.board_name} board did not take it yet — the "
+                "next status sync (`cxbot sync status`, or `cxbot run`) pushes it"
             )
 
 

@@ -47,10 +47,10 @@ def remind(ctx: click.Context, dry_run: bool, today: date | None) -> None:
     if today is not None and not dry_run:
         raise click.UsageError("--today plans ahead: use it with --dry-run")
     with opened(ctx, echo=not dry_run) as cases:
-        report = cases.reminders.run(now=cases.clock.now(), today=today, dry_run=dry_run)
+        report = cases.reminders.run(now=cases.clock(), today=today, dry_run=dry_run)
         print_reminders(cases, report, dry_run=dry_run, channel=cases.mode.notifier)
         if not dry_run and report.skipped is None:
-            for key, state in cases.calendar.brief(now=cases.clock.now()):
+            for key, state in cases.calendar.brief(now=cases.clock()):
                 click.echo(f"promotion brief {state}: {key}")
         if any(o.state in ("failed", "unknown") for o in report.outcomes):
             sys.exit(1)

@@ -102,7 +102,7 @@ def weekly(
 
     ctx.obj["quiet_mode"] = True
     with opened(ctx) as cases:
-        now = cases.clock.now()
+        now = cases.clock()
         day = today or now.date()
         picture = cases.weekly.picture(today=day, week=week_of(week, day), launch_key=launch_key)
         stem = f"weekly-{picture.week.label}" + (f"-{launch_key}" if launch_key else "")

@@ -49,7 +49,7 @@ def run(ctx: click.Context, health_port: int | None, health_host: str) -> None:
     with opened(ctx) as cases:
         if health_port is not None or logging.getLogger().level > logging.INFO:
             logging.getLogger("cxbot").setLevel(logging.INFO)
-        serve(cases.jobs, timezone=cases.clock.tz, health_port=health_port, health_host=health_host)
+        serve(cases.jobs, timezone=cases.tz, health_port=health_port, health_host=health_host)
 
 
 @cli.command()
@@ -129,7 +129,7 @@ def health(ctx: click.Context) -> None:
 
 
 def print_jobs(cases: CxBot) -> None:
-    tz = cases.clock.tz
+    tz = cases.tz
     click.echo("jobs (jobs/schedule.yaml):")
     for job in cases.service_status.jobs():
         upcoming = f"{job.next_tick:%m-%d %H:%M}" if job.next_tick else "-"

@@ -1,4 +1,5 @@
-"""The wall clock in cxbot's timezone (injected: tests and benches set their own)."""
+"""The wall clock in cxbot's time zone: what the root hands every use case as its `Clock`
+(tests and benches give their own source)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 
 @dataclass(frozen=True)
-class Clock:
+class ZonedClock:
     source: Callable[[], datetime]
     tz: ZoneInfo
 
