@@ -1,4 +1,5 @@
-"""In-memory fakes of the ports, for unit tests. They record state; tests assert on it."""
+"""Fakes of the outside world for unit tests (a board, a sleep): they record what they
+were asked; tests assert on it. The store in memory is the real `MemoryStore`."""
 
 from __future__ import annotations
 

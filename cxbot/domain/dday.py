@@ -116,6 +116,11 @@ def business_days_left(calendar: BusinessCalendar, today: date, due: date) -> in
     return -1 if due < today and days == 0 else days  # due on a closed day now past: late
 
 
+def business_days_late(calendar: BusinessCalendar, today: date, due: date) -> int:
+    """How many business days past due; 0 when not late."""
+    return max(0, -business_days_left(calendar, today, due))
+
+
 @dataclass(frozen=True, kw_only=True)
 class OpeningConcern:
     """Why an opening day deserves a second look: `past`, `weekend` or `holiday` (named)."""

@@ -12,9 +12,6 @@ class Person:
     email: str | None = None
     slack_id: str | None = None
 
-    def display(self) -> str:
-        return f"{self.name} <{self.email}>" if self.email else self.name
-
 
 @dataclass(frozen=True, kw_only=True)
 class OwnerDirectory:

@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta, tzinfo
 from cxbot.domain.calendar import BusinessCalendar
 from cxbot.domain.changes import Change
 from cxbot.domain.checklist import ChecklistItem, ItemStatus, Launch
-from cxbot.domain.dday import DayUnit, business_days_left, launch_day_label, unit_of_launch
+from cxbot.domain.dday import DayUnit, business_days_late, launch_day_label, unit_of_launch
 from cxbot.domain.decisions import Decision, DecisionStatus
 from cxbot.domain.promotions import Promotion
 
@@ -291,7 +291,7 @@ def launch_picture(
         LateItem(
             item=item,
             status=status,
-            business_days_late=-business_days_left(calendar, as_of, item.due),
+            business_days_late=business_days_late(calendar, as_of, item.due),
         )
         for item in items
         for status in (book.status(item, as_of),)
@@ -434,10 +434,6 @@ class WeeklyPicture:
     promotions: list[PromotionOutlook]
     decisions: list[DecisionOfTheWeek]  # all of the week's, each launch shows its own
     lead_required: int
-
-    @property
-    def open_launches(self) -> list[LaunchPicture]:
-        return [p for p in self.launches if p.done < p.total or p.total == 0]
 
     @property
     def at_risk(self) -> list[LaunchPicture]:

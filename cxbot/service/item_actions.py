@@ -17,7 +17,7 @@ from datetime import datetime
 from cxbot.domain.calendar import BusinessCalendar
 from cxbot.domain.changes import ChangeSource
 from cxbot.domain.checklist import ChecklistItem, ItemStatus, Launch, launch_of
-from cxbot.domain.dday import business_days_left
+from cxbot.domain.dday import business_days_late
 from cxbot.domain.item_actions import ButtonRef, ItemAction, home_order, may_act, mine, stale_reason
 from cxbot.domain.owners import OwnerDirectory
 from cxbot.ports.checklists import LaunchRepository
@@ -222,7 +222,7 @@ class ItemActions:
                 for item in self.store.items_of(launch.key):
                     if item.status is ItemStatus.DONE or not mine(email, item, self.owners):
                         continue
-                    late = max(0, -business_days_left(self.calendar, today, item.due))
+                    late = business_days_late(self.calendar, today, item.due)
                     entries.append(HomeEntry(launch=launch, item=item, days_late=late))
         entries.sort(key=lambda entry: home_order(entry.item, today))
         view = HomeView(

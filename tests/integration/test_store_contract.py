@@ -1,4 +1,4 @@
-"""One contract for every LaunchStore: the in-memory fake, SQLite and PostgreSQL."""
+"""One contract for every store: the in-memory store, SQLite and PostgreSQL."""
 
 from __future__ import annotations
 

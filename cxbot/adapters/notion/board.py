@@ -17,8 +17,6 @@ from cxbot.ports.checklists import PullResult, RemoteItemState
 from cxbot.ports.common import Progress, PublishResult
 from cxbot.ports.errors import RemoteError
 
-DATA_SOURCE_CURSOR = S.CHECKLIST.cursor
-
 
 class NotionChecklistBoard:
     name = "notion"

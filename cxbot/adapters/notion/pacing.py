@@ -24,7 +24,6 @@ class Pacer:
         self._next = 0.0
         self._lock = threading.Lock()
         self.requests = 0
-        self.waited = 0.0
 
     def wait(self) -> None:
         with self._lock:
@@ -34,7 +33,6 @@ class Pacer:
             self.requests += 1
         delay = start - now
         if delay > 0:
-            self.waited += delay
             self.sleep(delay)
 
     def hook(self, request: httpx.Request) -> None:
