@@ -89,6 +89,74 @@ MAX_BODY = 1 << 20
 READ_TIMEOUT = 10.0
 
 
+class _RequestHandler(BaseHTTPRequestHandler):
+    """POST to each route → its handler; GET /healthz → health. A subclass per server
+    sets `routes` and `health`."""
+
+    timeout = READ_TIMEOUT
+    routes: Mapping[str, Callable[[bytes, dict[str, str]], HttpAnswer]] = {}
+    health: Callable[[], tuple[bool, dict[str, Any]]]
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        if self.path not in ("/healthz", "/health"):
+            self._send(HttpAnswer(404, b'{"error": "not found"}'))
+            return
+        ok, detail = type(self).health()
+        body = json.dumps({"ok": ok, **detail}, ensure_ascii=False).encode()
+        self._send(HttpAnswer(200 if ok else 503, body))
+
+    def do_POST(self) -> None:
+        handler = self.routes.get(self.path)
+        if handler is None:
+            self._send(HttpAnswer(404, b'{"error": "not found"}'))
+            return
+        body = self._body()
+        if body is None:
+            return
+        try:
+            answer = handler(body, dict(self.headers.items()))
+        except Exception:
+            log.exception("a request to %s failed", self.path)
+            answer = HttpAnswer(500, b'{"error": "internal error"}')
+        self._send(answer)
+
+    def _body(self) -> bytes | None:
+        """The request body, read whole within the limits; None when answered already."""
+        try:
+            length = int(self.headers.get("Content-Length") or "")
+        except ValueError:
+            self._send(HttpAnswer(411, b'{"error": "Content-Length required"}'))
+            return None
+        if not 0 <= length <= MAX_BODY:
+            self.close_connection = True
+            self._send(HttpAnswer(413, b'{"error": "request body too large"}'))
+            return None
+        try:
+            body = self.rfile.read(length)
+        except TimeoutError:
+            self.close_connection = True
+            return None
+        if len(body) != length:
+            self._send(HttpAnswer(400, b'{"error": "incomplete body"}'))
+            return None
+        return body
+
+    def _send(self, answer: HttpAnswer) -> None:
+        self.send_response(answer.status)
+        headers = {"content-type": "application/json; charset=utf-8"}
+        headers.update((k.lower(), v) for k, v in answer.headers.items())
+        headers.pop("content-length", None)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(answer.body)))
+        self.end_headers()
+        with contextlib.suppress(OSError):  # Slack may have hung up already
+            self.wfile.write(answer.body)
+
+
 def serve_requests(
     routes: Mapping[str, Callable[[bytes, dict[str, str]], HttpAnswer]],
     health: Callable[[], tuple[bool, dict[str, Any]]],
@@ -100,63 +168,10 @@ def serve_requests(
 ) -> None:
     """POST to each route (/slack/events, /notion/webhook) → its handler; GET /healthz →
     health; until SIGTERM or `stop`."""
-
-    class Handler(BaseHTTPRequestHandler):
-        timeout = READ_TIMEOUT
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-        def do_GET(self) -> None:
-            if self.path not in ("/healthz", "/health"):
-                self._send(HttpAnswer(404, b'{"error": "not found"}'))
-                return
-            ok, detail = health()
-            body = json.dumps({"ok": ok, **detail}, ensure_ascii=False).encode()
-            self._send(HttpAnswer(200 if ok else 503, body))
-
-        def do_POST(self) -> None:
-            handler = routes.get(self.path)
-            if handler is None:
-                self._send(HttpAnswer(404, b'{"error": "not found"}'))
-                return
-            try:
-                length = int(self.headers.get("Content-Length") or "")
-            except ValueError:
-                self._send(HttpAnswer(411, b'{"error": "Content-Length required"}'))
-                return
-            if not 0 <= length <= MAX_BODY:
-                self.close_connection = True
-                self._send(HttpAnswer(413, b'{"error": "request body too large"}'))
-                return
-            try:
-                body = self.rfile.read(length)
-            except TimeoutError:
-                self.close_connection = True
-                return
-            if len(body) != length:
-                self._send(HttpAnswer(400, b'{"error": "incomplete body"}'))
-                return
-            try:
-                answer = handler(body, dict(self.headers.items()))
-            except Exception:
-                log.exception("a request to %s failed", self.path)
-                answer = HttpAnswer(500, b'{"error": "internal error"}')
-            self._send(answer)
-
-        def _send(self, answer: HttpAnswer) -> None:
-            self.send_response(answer.status)
-            headers = {"content-type": "application/json; charset=utf-8"}
-            headers.update((k.lower(), v) for k, v in answer.headers.items())
-            headers.pop("content-length", None)
-            for name, value in headers.items():
-                self.send_header(name, value)
-            self.send_header("Content-Length", str(len(answer.body)))
-            self.end_headers()
-            with contextlib.suppress(OSError):  # Slack may have hung up already
-                self.wfile.write(answer.body)
-
-    server = ThreadingHTTPServer((host, port), Handler)
+    handler = type(
+        "Handler", (_RequestHandler,), {"routes": routes, "health": staticmethod(health)}
+    )
+    server = ThreadingHTTPServer((host, port), handler)
     server.daemon_threads = True
     stop = stop or threading.Event()
     if threading.current_thread() is threading.main_thread():

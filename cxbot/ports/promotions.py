@@ -57,10 +57,10 @@ class PromotionRepository(AlertOutbox, Protocol):
 class SourceRead:
     rows: list[list[object]]
     revision: str
-    struck: frozenset[tuple[int, int]] | None = frozenset()
+    struck: frozenset[tuple[int, int]] = frozenset()
     """(row index, column position) of cells drawn with strike-through, where the source
-    exposes formatting (XLSX files, Google Sheets' grid data); empty where it does not;
-    None when it could not be read this time (unknown, not "none struck")."""
+    exposes formatting (XLSX files, Google Sheets' grid data, read with the values in one
+    request); empty where it does not (CSV)."""
 
 
 class PromotionSource(Protocol):

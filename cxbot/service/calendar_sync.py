@@ -24,9 +24,11 @@ from cxbot.ports.common import Clock, Cursors, Progress, no_progress
 from cxbot.ports.errors import InputError
 from cxbot.ports.promotions import (
     CalendarComposer,
+    PendingAlert,
     PromotionBoard,
     PromotionRepository,
     PromotionSource,
+    SourceRead,
 )
 from cxbot.service.alerts import CxAlerts, pending
 from cxbot.service.delivery import ExactlyOnce
@@ -64,6 +66,15 @@ class CalendarReport:
     lead_required: int = 0  # business days of notice CX needs (CXBOT_CALENDAR_LEAD_DAYS)
 
 
+@dataclass(frozen=True, kw_only=True)
+class _Parsed:
+    promotions: dict[str, Promotion]
+    problems: list[RowProblem]
+    identity: str
+    layout_error: str | None = None
+    unmapped: tuple[str, ...] = ()
+
+
 @dataclass(kw_only=True)
 class CalendarSync:
     store: PromotionRepository
@@ -94,87 +105,131 @@ class CalendarSync:
         force: bool = False,
         progress: Progress = no_progress,
     ) -> CalendarReport:
+        """Reads the calendar, records and mirrors what changed, alerts CX where the lead
+        time is short; holds a mass change for `confirm`; `dry_run` writes nothing."""
         stamp = self._stamp(now)
         fingerprint = self.source.fingerprint()
         unchanged = fingerprint is not None and fingerprint == self.cursors.get_cursor(FINGERPRINT)
         if unchanged and not (force or confirm):
-            written, board_problems = (0, ()) if dry_run else self._mirror([], progress)
-            alerts = () if dry_run else self.deliver_alerts(stamp)
-            return CalendarReport(
-                source=self.source.name,
-                lead_required=self.settings.lead_business_days,
-                skipped="unchanged since the last sync",
-                written=written,
-                board_problems=board_problems,
-                alerts=alerts,
-            )
+            return self._unchanged(stamp, dry_run=dry_run, progress=progress)
         read = self.source.read()
         known = self.store.promotions()
         active = sum(1 for p in known.values() if not p.cancelled)
-        layout_error = None
-        unmapped: tuple[str, ...] = ()
-        try:
-            sheet = read_sheet(
-                read.rows, today=now.date(), headers=self.settings.headers, struck=read.struck
-            )
-            promotions, problems, identity = sheet.promotions, sheet.problems, sheet.identity
-            unmapped = sheet.unmapped
-            if read.struck is None:  # strike-through unknown: a struck-out one stays out
-                promotions = {
-                    key: replace(p, cancelled=True)
-                    if key in known and known[key].cancelled and not p.cancelled
-                    else p
-                    for key, p in promotions.items()
-                }
-        except SheetLayoutError as error:
-            if not active:
-                raise InputError(f"{self.source.name}: {error}") from None
-            promotions, problems, identity, layout_error = {}, [], "", str(error)
-        promotions = {key: _keep_known(p, known.get(key)) for key, p in promotions.items()}
+        sheet = self._parse(read, known, active=active, today=now.date())
         diff = diff_calendar(
             known,
-            promotions,
+            sheet.promotions,
             noticed=now.date(),
             calendar=self.calendar,
             lead_required=self.settings.lead_business_days,
-            unreadable=[p.key for p in problems if p.key],
+            unreadable=[p.key for p in sheet.problems if p.key],
         )
         report = CalendarReport(
             source=self.source.name,
             lead_required=self.settings.lead_business_days,
             diff=diff,
-            problems=tuple(problems),
-            layout_error=layout_error,
-            identity=identity,
-            unmapped=unmapped,
-            undecided=tuple(p for p in promotions.values() if p.undecided and not p.cancelled),
+            problems=tuple(sheet.problems),
+            layout_error=sheet.layout_error,
+            identity=sheet.identity,
+            unmapped=sheet.unmapped,
+            undecided=tuple(
+                p for p in sheet.promotions.values() if p.undecided and not p.cancelled
+            ),
             dry_run=dry_run,
         )
         if not confirm and is_mass_change(diff, active, self.settings.guard_share):
-            message = self.compose.guard(
-                diff,
-                source=self.source.name,
-                known=active,
-                threshold=self.settings.guard_share,
-                layout_error=layout_error,
-            )
-            if dry_run:
-                return replace(report, guarded=True, preview=message.preview)
-            self.store.queue_alert(pending(f"calendar-guard|{_digest(diff)}", message, stamp))
-            return replace(
-                report, guarded=True, preview=message.preview, alerts=self.deliver_alerts(stamp)
-            )
+            return self._hold(report, diff, active=active, stamp=stamp)
         message = self.compose.changes(
             diff,
             source=self.source.name,
-            problems=problems,
+            problems=sheet.problems,
             lead_required=self.settings.lead_business_days,
         )
         if dry_run:
             return replace(report, preview=message.preview if diff.changes else "")
-        event = f"calendar|{fingerprint or read.revision}|{_digest(diff)}|{len(problems)}"
-        worth_telling = any(c.alerting for c in diff.changes) or problems
-        alert = pending(event, message, stamp) if worth_telling else None
+        event = f"calendar|{fingerprint or read.revision}|{_digest(diff)}|{len(sheet.problems)}"
+        worth_telling = any(c.alerting for c in diff.changes) or sheet.problems
+        self._record(
+            diff,
+            sheet.promotions,
+            known,
+            alert=pending(event, message, stamp) if worth_telling else None,
+            stamp=stamp,
+            revision=read.revision,
+        )
+        if fingerprint is not None:
+            self.cursors.set_cursor(FINGERPRINT, fingerprint)
+        written, board_problems = self._mirror([c.promotion for c in diff.changes], progress)
+        return replace(
+            report,
+            written=written,
+            board_problems=board_problems,
+            alerts=self.deliver_alerts(stamp),
+        )
+
+    def _unchanged(self, stamp: datetime, *, dry_run: bool, progress: Progress) -> CalendarReport:
+        """The sheet is as last read: only what an earlier run could not finish."""
+        written, board_problems = (0, ()) if dry_run else self._mirror([], progress)
+        return CalendarReport(
+            source=self.source.name,
+            lead_required=self.settings.lead_business_days,
+            skipped="unchanged since the last sync",
+            written=written,
+            board_problems=board_problems,
+            alerts=() if dry_run else self.deliver_alerts(stamp),
+        )
+
+    def _parse(
+        self, read: SourceRead, known: dict[str, Promotion], *, active: int, today: date
+    ) -> _Parsed:
+        """The sheet's promotions, recorded values kept where a side cell is unreadable. A
+        layout cxbot cannot read stops a first sync; with promotions recorded, it is held
+        as a mass change (every promotion would vanish) instead."""
+        try:
+            sheet = read_sheet(
+                read.rows, today=today, headers=self.settings.headers, struck=read.struck
+            )
+        except SheetLayoutError as error:
+            if not active:
+                raise InputError(f"{self.source.name}: {error}") from None
+            return _Parsed(promotions={}, problems=[], identity="", layout_error=str(error))
+        return _Parsed(
+            promotions={key: _keep_known(p, known.get(key)) for key, p in sheet.promotions.items()},
+            problems=list(sheet.problems),
+            identity=sheet.identity,
+            unmapped=tuple(sheet.unmapped),
+        )
+
+    def _hold(
+        self, report: CalendarReport, diff: CalendarDiff, *, active: int, stamp: datetime
+    ) -> CalendarReport:
+        """A change too big to be real (a sorted, cleared or re-laid-out sheet): nothing is
+        recorded; CX is asked once to confirm with `cxbot calendar sync --confirm`."""
+        message = self.compose.guard(
+            diff,
+            source=self.source.name,
+            known=active,
+            threshold=self.settings.guard_share,
+            layout_error=report.layout_error,
+        )
+        if report.dry_run:
+            return replace(report, guarded=True, preview=message.preview)
+        self.store.queue_alert(pending(f"calendar-guard|{_digest(diff)}", message, stamp))
+        return replace(
+            report, guarded=True, preview=message.preview, alerts=self.deliver_alerts(stamp)
+        )
+
+    def _record(
+        self,
+        diff: CalendarDiff,
+        promotions: dict[str, Promotion],
+        known: dict[str, Promotion],
+        *,
+        alert: PendingAlert | None,
+        stamp: datetime,
+        revision: str,
+    ) -> None:
+        """Saves what changed (and rows that only moved) with its history and its alert."""
         changed = [c.promotion for c in diff.changes]
         moved_rows = [
             p
@@ -182,16 +237,7 @@ class CalendarSync:
             if key in known and p.row != known[key].row and p not in changed
         ]
         self.store.save_promotions(
-            changed + moved_rows, self._history(diff, stamp, read.revision), alert
-        )
-        if fingerprint is not None:
-            self.cursors.set_cursor(FINGERPRINT, fingerprint)
-        written, board_problems = self._mirror(changed, progress)
-        return replace(
-            report,
-            written=written,
-            board_problems=board_problems,
-            alerts=self.deliver_alerts(stamp),
+            changed + moved_rows, self._history(diff, stamp, revision), alert
         )
 
     def _history(self, diff: CalendarDiff, now: datetime, revision: str) -> list[Change]:
