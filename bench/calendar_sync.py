@@ -13,8 +13,6 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import gspread
-
 from bench.harness import table
 from cxbot.adapters.calendar_sources import GoogleSheetSource
 from cxbot.adapters.holidays_kr import korean_calendar
@@ -29,7 +27,7 @@ from cxbot.adapters.store.sql_store import open_store
 from cxbot.domain.promotions import read_sheet
 from cxbot.domain.reminders import Recipient
 from cxbot.emulators.notion import NotionEmulator
-from cxbot.emulators.sheets import SheetDate, SheetsEmulator, routed_session
+from cxbot.emulators.sheets import SheetDate, SheetsEmulator, routed_client
 from cxbot.service.calendar_sync import CalendarSync
 from cxbot.service.delivery import ExactlyOnce
 from cxbot.settings import PROJECT_ROOT
@@ -92,8 +90,7 @@ def run() -> dict[str, Any]:
     phases: list[dict[str, Any]] = []
     try:
         sheet_id = sheets.add_spreadsheet("프로모션 캘린더", {"프로모션": _sheet()})
-        session = routed_session(sheets.base_url, "ya29.bench")
-        client = gspread.Client(auth=None, session=session)  # type: ignore[arg-type]
+        client = routed_client(sheets.base_url, "ya29.bench")
         parent = notion.workspace.add_page("CX 운영")
         with tempfile.TemporaryDirectory() as folder:
             store = open_store(f"sqlite:///{Path(folder) / 'bench.db'}")

@@ -18,6 +18,10 @@ from cxbot.adapters.store.sql_store import SqlStore, open_store
 from cxbot.emulators.notion import NotionEmulator
 from tests.fakes import InMemoryStore, NoSleep
 
+NotionJson = Any
+"""notion-client's Client as the tests use it: one class serves sync and async, so every
+endpoint is typed `Any | Awaitable[Any]`; on the sync client each answer is Notion's JSON."""
+
 
 @pytest.fixture(scope="session", autouse=True)
 def utc_process_timezone() -> Iterator[None]:

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 from zoneinfo import ZoneInfo
 
 from pydantic import SecretStr
@@ -37,8 +37,8 @@ PEOPLE = [
 T = TypeVar("T")
 
 
-def eventually(check: Callable[[], T], *, timeout: float = 15.0) -> T:
-    """The lazy listeners run after the answer: wait for what they do."""
+def eventually(check: Callable[[], T | Literal[False] | None], *, timeout: float = 15.0) -> T:
+    """The lazy listeners run after the answer: wait for what they do (a truthy result)."""
     deadline = time.monotonic() + timeout
     while True:
         try:
@@ -183,6 +183,14 @@ def channel_digest_with(rig: Any, item_key: str) -> tuple[str, str]:
             if any(b.get("block_id") == f"act:{item_key}" for b in message.get("blocks") or []):
                 return channel.id, message["ts"]
     raise LookupError(f"no channel message with {item_key}")
+
+
+def found_block(rig: Any, channel: str, ts: str, block_id: str) -> dict[str, Any]:
+    """The block of a message, which must be there (LookupError otherwise)."""
+    got = block(rig, channel, ts, block_id)
+    if got is None:
+        raise LookupError(block_id)
+    return got
 
 
 def block(rig: Any, channel: str, ts: str, block_id: str) -> dict[str, Any] | None:

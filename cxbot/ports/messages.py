@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from cxbot.domain.reminders import Recipient
 
@@ -43,7 +43,7 @@ class Attachment:
 class Message:
     key: str
     text: str  # the notification / fallback text
-    blocks: list[dict[str, object]]
+    blocks: list[dict[str, Any]]  # Block Kit JSON
     preview: str = ""  # the blocks as plain text, for previews and the console
     attachment: Attachment | None = None
 

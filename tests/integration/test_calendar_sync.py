@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
-import gspread
 import pytest
 
 from cxbot.adapters.calendar_sources import GoogleSheetSource, LocalFileSource
@@ -23,7 +23,7 @@ from cxbot.adapters.store.sql_store import SqlStore
 from cxbot.domain.reminders import Recipient
 from cxbot.emulators.http import Fault
 from cxbot.emulators.notion import NotionEmulator
-from cxbot.emulators.sheets import SheetDate, SheetsEmulator, routed_session
+from cxbot.emulators.sheets import SheetDate, SheetsEmulator, routed_client
 from cxbot.emulators.sheets.server import Struck
 from cxbot.ports.errors import RemoteError
 from cxbot.service.calendar_sync import CalendarSync
@@ -85,7 +85,7 @@ class _OnTheTick:
 def world(tmp_path: Path, sqlite_store: SqlStore, notion: NotionEmulator) -> Any:
     sheets = SheetsEmulator(tokens={"ya29.test": SA}).start()
     sheet_id = sheets.add_spreadsheet("프로모션 캘린더", {"프로모션": _rows()})
-    client = gspread.Client(auth=None, session=routed_session(sheets.base_url, "ya29.test"))
+    client = routed_client(sheets.base_url, "ya29.test")
     sleep = NoSleep()
     source = GoogleSheetSource(client, sheet_id, "프로모션", sleep=sleep)
     parent = notion.workspace.add_page("CX 운영")
@@ -113,10 +113,7 @@ def world(tmp_path: Path, sqlite_store: SqlStore, notion: NotionEmulator) -> Any
         clock=wall,
     )
 
-    class World:
-        pass
-
-    w = World()
+    w = SimpleNamespace()
     w.sheets, w.sheet_id, w.notion, w.store = sheets, sheet_id, notion, sqlite_store
     w.sync = _OnTheTick(sync, wall)
     w.outbox, w.source, w.sleep = outbox, source, sleep

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
@@ -73,7 +74,7 @@ def _count_constructions(monkeypatch: pytest.MonkeyPatch, counts: Counter[str]) 
         (slack_sdk.WebClient, "slack WebClient"),
         (gspread.Client, "gspread Client"),
     ]:
-        original = owner.__init__
+        original = inspect.getattr_static(owner, "__init__")
 
         def counting(self: Any, *a: Any, _o: Any = original, _n: str = name, **k: Any) -> None:
             counts[_n] += 1

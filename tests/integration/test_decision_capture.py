@@ -37,7 +37,8 @@ def rig(tmp_path: Path, notion: NotionEmulator, clock: ManualClock) -> Iterator[
 
 
 def _decisions(rig: Any) -> list[Any]:
-    return rig.cases.decisions.find()
+    found: list[Any] = rig.cases.decisions.find()
+    return found
 
 
 def _dm_with_buttons(rig: Any, user: str) -> dict[str, Any]:

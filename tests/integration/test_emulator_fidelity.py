@@ -20,15 +20,16 @@ import pytest
 from notion_client import APIResponseError, Client
 
 from cxbot.emulators.notion import NotionEmulator
-from cxbot.emulators.sheets import SheetsEmulator, routed_session
+from cxbot.emulators.sheets import SheetsEmulator, routed_client
 from cxbot.emulators.slack.server import SlackEmulator
+from tests.conftest import NotionJson
 
 NOTION_HEADERS = {"Authorization": "Bearer secret_test", "Notion-Version": "2025-09-03"}
 SA = "cxbot@cx-project.iam.gserviceaccount.com"
 
 
 @pytest.fixture
-def api(notion: NotionEmulator) -> Client:
+def api(notion: NotionEmulator) -> NotionJson:
     return Client(auth="secret_test", base_url=notion.base_url, retry=False)
 
 
@@ -45,11 +46,11 @@ def sheets() -> Any:
 
 @pytest.fixture
 def gc(sheets: SheetsEmulator) -> gspread.Client:
-    return gspread.Client(auth=None, session=routed_session(sheets.base_url, "ya29.test"))
+    return routed_client(sheets.base_url, "ya29.test")
 
 
 # Notion ----------------------------------------------------------------------------------
-def test_a_page_under_a_page_takes_the_short_title_form(api: Client, parent: str) -> None:
+def test_a_page_under_a_page_takes_the_short_title_form(api: NotionJson, parent: str) -> None:
     # Recorded: POST /v1/pages {"parent": {"page_id"}, "properties": {"title": [...]}} → 200.
     # The emulator's handler crashed on it (the connection was dropped).
     short = api.pages.create(
@@ -64,7 +65,9 @@ def test_a_page_under_a_page_takes_the_short_title_form(api: Client, parent: str
     assert short["parent"] == {"type": "page_id", "page_id": parent}
 
 
-def test_objects_carry_archived_beside_in_trash_and_a_request_id(api: Client, parent: str) -> None:
+def test_objects_carry_archived_beside_in_trash_and_a_request_id(
+    api: NotionJson, parent: str
+) -> None:
     page = api.pages.create(
         parent={"page_id": parent}, properties={"title": [{"text": {"content": "p"}}]}
     )
@@ -97,7 +100,7 @@ def test_errors_carry_a_real_request_id_and_404s_name_the_integration(
 
 
 def test_data_source_properties_have_a_description_and_bots_a_workspace_id(
-    api: Client, parent: str
+    api: NotionJson, parent: str
 ) -> None:
     database = api.databases.create(
         parent={"type": "page_id", "page_id": parent},
@@ -117,7 +120,7 @@ def test_data_source_properties_have_a_description_and_bots_a_workspace_id(
     assert me["bot"]["workspace_limits"]["max_file_upload_size_in_bytes"] > 0
 
 
-def test_archived_on_a_data_source_is_applied(api: Client, parent: str) -> None:
+def test_archived_on_a_data_source_is_applied(api: NotionJson, parent: str) -> None:
     database = api.databases.create(
         parent={"type": "page_id", "page_id": parent},
         title=[{"type": "text", "text": {"content": "db"}}],
@@ -130,7 +133,7 @@ def test_archived_on_a_data_source_is_applied(api: Client, parent: str) -> None:
     assert back["in_trash"] is False and back["archived"] is False
 
 
-def test_icons_are_kept(api: Client, parent: str) -> None:
+def test_icons_are_kept(api: NotionJson, parent: str) -> None:
     icon = {"type": "emoji", "emoji": "📣"}
     page = api.pages.create(
         parent={"page_id": parent}, properties={"title": [{"text": {"content": "p"}}]}, icon=icon
@@ -148,7 +151,9 @@ def test_icons_are_kept(api: Client, parent: str) -> None:
         api.pages.update(page["id"], icon={"type": "sticker"})
 
 
-def test_database_times_keep_milliseconds(api: Client, parent: str, notion: NotionEmulator) -> None:
+def test_database_times_keep_milliseconds(
+    api: NotionJson, parent: str, notion: NotionEmulator
+) -> None:
     notion.workspace.clock = lambda: datetime(2026, 7, 4, 9, 9, 12, 949000, tzinfo=UTC)
     database = api.databases.create(
         parent={"type": "page_id", "page_id": parent},
@@ -162,7 +167,9 @@ def test_database_times_keep_milliseconds(api: Client, parent: str, notion: Noti
     assert page["created_time"] == "2026-07-04T09:09:00.000Z"
 
 
-def test_a_database_created_with_a_title_only_gets_a_name_column(api: Client, parent: str) -> None:
+def test_a_database_created_with_a_title_only_gets_a_name_column(
+    api: NotionJson, parent: str
+) -> None:
     database = api.databases.create(
         parent={"type": "page_id", "page_id": parent},
         title=[{"type": "text", "text": {"content": "db"}}],
@@ -171,7 +178,7 @@ def test_a_database_created_with_a_title_only_gets_a_name_column(api: Client, pa
     assert [(n, p["type"]) for n, p in source["properties"].items()] == [("Name", "title")]
 
 
-def test_deleting_a_page_block_trashes_it(api: Client, parent: str) -> None:
+def test_deleting_a_page_block_trashes_it(api: NotionJson, parent: str) -> None:
     page = api.pages.create(
         parent={"page_id": parent}, properties={"title": [{"text": {"content": "p"}}]}
     )

@@ -225,7 +225,8 @@ def test_a_failed_tick_is_retried_at_restart(sqlite_store: SqlStore) -> None:
     clock = Clock(datetime(2027, 2, 10, 9, 31, tzinfo=SEOUL))
     runner = _runner(sqlite_store, clock, calls, fail={"reminders"})
     runner.schedules = {"reminders": SCHEDULES["reminders"]}
-    assert runner.due("reminders").outcome == "failed"
+    failed = runner.due("reminders")
+    assert failed is not None and failed.outcome == "failed"
     clock.now = datetime(2027, 2, 10, 11, 0, tzinfo=SEOUL)
     retry = _runner(sqlite_store, clock, calls)
     retry.schedules = runner.schedules

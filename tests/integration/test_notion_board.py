@@ -48,7 +48,8 @@ def _pages(setup: Any) -> list[Any]:
 
 
 def _props(setup: Any, page: Any) -> dict[str, Any]:
-    return setup.ws.page_response(page)["properties"]
+    properties: dict[str, Any] = setup.ws.page_response(page)["properties"]
+    return properties
 
 
 def test_first_launch_creates_the_database_and_one_page_per_item(notion_setup: Any) -> None:

@@ -11,17 +11,18 @@ from notion_client.errors import UnknownHTTPResponseError
 
 from cxbot.emulators.http import Fault
 from cxbot.emulators.notion import NotionEmulator
+from tests.conftest import NotionJson
 
 VERSION = {"Notion-Version": "2025-09-03"}
 
 
 @pytest.fixture
-def api(notion: NotionEmulator) -> Client:
+def api(notion: NotionEmulator) -> NotionJson:
     return Client(auth="secret_test", base_url=notion.base_url, retry=False)
 
 
 @pytest.fixture
-def source(notion: NotionEmulator, api: Client) -> str:
+def source(notion: NotionEmulator, api: NotionJson) -> str:
     parent = notion.workspace.add_page("CX 운영")
     database = api.databases.create(
         parent={"type": "page_id", "page_id": parent},
@@ -44,7 +45,7 @@ def _raw(notion: NotionEmulator, method: str, path: str, **kw: Any) -> httpx.Res
     return httpx.request(method, notion.base_url + path, headers=headers, **kw)
 
 
-def _page(api: Client, source: str, **props: Any) -> dict[str, Any]:
+def _page(api: NotionJson, source: str, **props: Any) -> dict[str, Any]:
     properties = {"이름": {"title": [{"text": {"content": "항목"}}]}, **props}
     return dict(
         api.pages.create(
@@ -82,7 +83,7 @@ def test_errors_have_notions_shape(notion: NotionEmulator) -> None:
     assert broken.json()["code"] == "invalid_json"
 
 
-def test_property_values_are_validated_against_the_schema(api: Client, source: str) -> None:
+def test_property_values_are_validated_against_the_schema(api: NotionJson, source: str) -> None:
     with pytest.raises(APIResponseError, match="없는 is not a property that exists"):
         _page(api, source, 없는={"rich_text": []})
     with pytest.raises(APIResponseError, match="expected to be rich_text"):
@@ -104,7 +105,7 @@ def test_property_values_are_validated_against_the_schema(api: Client, source: s
     assert ok["properties"]["상태"]["select"]["name"] == "새 옵션"  # unknown options are added
 
 
-def test_status_properties_cannot_be_created(api: Client, notion: NotionEmulator) -> None:
+def test_status_properties_cannot_be_created(api: NotionJson, notion: NotionEmulator) -> None:
     parent = notion.workspace.add_page("p")
     with pytest.raises(APIResponseError, match="status properties cannot be created"):
         api.databases.create(
@@ -114,7 +115,7 @@ def test_status_properties_cannot_be_created(api: Client, notion: NotionEmulator
 
 
 def test_trash_is_in_trash_and_archived_is_still_accepted_beside_it(
-    api: Client, source: str
+    api: NotionJson, source: str
 ) -> None:
     # Notion still takes the older `archived` (a page PATCH with `archived: false` is fine)
     # and answers both fields.
@@ -134,14 +135,16 @@ def test_trash_is_in_trash_and_archived_is_still_accepted_beside_it(
         api.request(path=f"pages/{page['id']}", method="PATCH", body={"archived": "yes"})
 
 
-def test_edit_times_are_rounded_down_to_the_minute(api: Client, source: str, clock: Any) -> None:
+def test_edit_times_are_rounded_down_to_the_minute(
+    api: NotionJson, source: str, clock: Any
+) -> None:
     clock.advance(seconds=42)
     page = _page(api, source)
     assert page["last_edited_time"].endswith(":00.000Z")
     assert page["last_edited_time"] == clock().strftime("%Y-%m-%dT%H:%M:00.000Z")
 
 
-def test_timestamp_filter_sorts_and_pagination(api: Client, source: str, clock: Any) -> None:
+def test_timestamp_filter_sorts_and_pagination(api: NotionJson, source: str, clock: Any) -> None:
     for _ in range(5):
         _page(api, source)
     clock.advance(minutes=5)
@@ -174,7 +177,7 @@ def test_timestamp_filter_sorts_and_pagination(api: Client, source: str, clock: 
         api.data_sources.query(source, filter={"property": "없음", "rich_text": {"equals": "x"}})
 
 
-def test_users_list_paginates_and_carries_emails(api: Client, notion: NotionEmulator) -> None:
+def test_users_list_paginates_and_carries_emails(api: NotionJson, notion: NotionEmulator) -> None:
     for n in range(3):
         notion.workspace.add_person(f"사람{n}", f"p{n}@example.com")
     page = api.users.list(page_size=2)
@@ -184,7 +187,7 @@ def test_users_list_paginates_and_carries_emails(api: Client, notion: NotionEmul
     assert {"p0@example.com", "p1@example.com", "p2@example.com"} <= emails
 
 
-def test_search_filters_by_object_value(api: Client, source: str) -> None:
+def test_search_filters_by_object_value(api: NotionJson, source: str) -> None:
     found = api.search(query="체크", filter={"property": "object", "value": "data_source"})
     assert [r["id"] for r in found["results"]] == [source]
     with pytest.raises(APIResponseError, match="data_source"):
@@ -215,7 +218,7 @@ def test_payload_limit(notion: NotionEmulator) -> None:
     assert response.status_code == 400 and "too large" in response.json()["message"]
 
 
-def test_injected_faults(api: Client, notion: NotionEmulator, source: str) -> None:
+def test_injected_faults(api: NotionJson, notion: NotionEmulator, source: str) -> None:
     notion.inject(Fault("status", "GET", r"/v1/users/me", status=529))
     with pytest.raises(UnknownHTTPResponseError) as caught:
         api.users.me()

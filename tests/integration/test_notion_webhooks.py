@@ -53,7 +53,8 @@ def _tick(rig: Any, status: str, item: Any = None) -> None:
 
 
 def _status(rig: Any) -> ItemStatus:
-    return rig.cases.launches.store.get_item(rig.item.key).status
+    status: ItemStatus = rig.cases.launches.store.get_item(rig.item.key).status
+    return status
 
 
 def _notion_changes(rig: Any) -> list[Any]:

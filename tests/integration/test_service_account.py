@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from google.oauth2.service_account import Credentials as ServiceAccountCredentials
 
 from cxbot.adapters.calendar_sources import READ_ONLY_SCOPES, service_account_client
 from cxbot.ports.errors import InputError, NotFound
@@ -42,6 +43,7 @@ def test_a_key_file_gives_a_read_only_client_and_its_email(tmp_path: Path) -> No
     client, email = service_account_client(_key_file(tmp_path))
     assert email == EMAIL
     credentials = client.http_client.auth
+    assert isinstance(credentials, ServiceAccountCredentials)
     assert tuple(credentials.scopes) == READ_ONLY_SCOPES  # read-only: it never writes the sheet
 
 

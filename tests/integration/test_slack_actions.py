@@ -22,6 +22,7 @@ from tests.slack_app_rig import (
     channel_digest_with,
     digest_with,
     eventually,
+    found_block,
     page_status,
     reminders_posted,
     slack_app_rig,
@@ -65,7 +66,8 @@ def _press(rig: Any, email: str, action: str, *, item: Any = None, **kw: Any) ->
 
 
 def _status(rig: Any, item: Any = None) -> ItemStatus:
-    return rig.cases.launches.store.get_item((item or rig.item).key).status
+    status: ItemStatus = rig.cases.launches.store.get_item((item or rig.item).key).status
+    return status
 
 
 def _status_changes(rig: Any, item: Any = None) -> list[Any]:
@@ -192,7 +194,7 @@ def test_a_double_click_changes_once(posted: Any) -> None:
 
 def test_stale_buttons_explain_and_refresh(posted: Any) -> None:
     rig = posted
-    old_value = block(rig, rig.channel, rig.ts, f"act:{rig.item.key}")["elements"][0]["value"]
+    old_value = found_block(rig, rig.channel, rig.ts, f"act:{rig.item.key}")["elements"][0]["value"]
     rig.cases.launches.reschedule(key=rig.launch.plan.launch.key, open_date=date(2027, 1, 20))
     _press(rig, JUNHO, "done")
     told = eventually(lambda: rig.slack.ephemerals)
@@ -200,9 +202,9 @@ def test_stale_buttons_explain_and_refresh(posted: Any) -> None:
     assert _status(rig) is ItemStatus.NOT_STARTED
     new_value = eventually(
         lambda: (
-            block(rig, rig.channel, rig.ts, f"act:{rig.item.key}")["elements"][0]["value"]
+            found_block(rig, rig.channel, rig.ts, f"act:{rig.item.key}")["elements"][0]["value"]
             != old_value
-            and block(rig, rig.channel, rig.ts, f"act:{rig.item.key}")["elements"][0]["value"]
+            and found_block(rig, rig.channel, rig.ts, f"act:{rig.item.key}")["elements"][0]["value"]
         )
     )
     assert json.loads(new_value)["o"] == "2027-01-20"

@@ -99,7 +99,7 @@ def test_one_digest_per_recipient_with_escalations_and_unknown_owners(rig: Any) 
     sales = rig.emulator.posted(rig.channels["sales"])
     assert len(sales) == 1 and "영업일 지연" in str(sales[0]["blocks"])
     # Owners got DMs, found by email and cached: a second lookup costs nothing.
-    assert rig.store.slack_directory.cached_user("junho.park@example.com").dm_channel  # type: ignore[union-attr]
+    assert rig.store.slack_directory.cached_user("junho.park@example.com").dm_channel
 
 
 def test_rerunning_posts_nothing_twice(rig: Any) -> None:

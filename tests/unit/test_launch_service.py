@@ -77,7 +77,7 @@ def test_running_it_again_creates_nothing_twice(ctx: Rig) -> None:
     )
     assert again.plan.launch.key == first.plan.launch.key
     assert not again.created and again.added == 0 and again.published == 0
-    assert len(ctx.board.published) == len(TEMPLATE.items)  # type: ignore[attr-defined]
+    assert len(ctx.board.published) == len(TEMPLATE.items)
     assert len(ctx.store.history.changes()) == history
 
 
@@ -101,7 +101,7 @@ def test_dry_run_records_and_publishes_nothing(ctx: Rig) -> None:
     )
     assert result.dry_run and len(result.items) == len(TEMPLATE.items)
     assert ctx.store.list_launches() == [] and ctx.store.history.changes() == []
-    assert ctx.board.published == []  # type: ignore[attr-defined]
+    assert ctx.board.published == []
 
 
 def test_reschedule_moves_due_dates_keeps_status_and_records_changes(ctx: Rig) -> None:
@@ -131,7 +131,7 @@ def test_reschedule_moves_due_dates_keeps_status_and_records_changes(ctx: Rig) -
     assert len(due_changes) == moved.updated
     assert all(c.actor == "cli:tester" for c in new)
     # Pages are updated in place, not created again.
-    assert len(set(ctx.board.pages)) == len(TEMPLATE.items)  # type: ignore[attr-defined]
+    assert len(set(ctx.board.pages)) == len(TEMPLATE.items)
 
 
 def test_unknown_launch_names_the_known_ones(ctx: Rig) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 import pytest
@@ -66,11 +67,11 @@ def test_non_dates_are_refused(raw: object) -> None:
         parse_sheet_date(raw, today=TODAY)
 
 
-def _sheet(*rows: list[object]) -> list[list[object]]:
-    return [["2026 하반기 프로모션 캘린더"], [], HEADER, *[list(r) for r in rows]]
+def _sheet(*rows: Sequence[object]) -> list[list[object]]:
+    return [["2026 하반기 프로모션 캘린더"], [], [*HEADER], *[list(r) for r in rows]]
 
 
-ROWS = [
+ROWS: list[list[object]] = [
     [
         "블랙프라이데이",
         "2026-11-27",
@@ -97,7 +98,7 @@ def test_header_below_a_title_row_and_raw_values() -> None:
 
 
 def test_bad_rows_are_reported_with_row_column_and_value_and_the_rest_read() -> None:
-    rows = [
+    rows: list[list[object]] = [
         *ROWS,
         [],
         ["", "2026-12-01"],
@@ -138,8 +139,8 @@ def test_identity_survives_reordering_and_edits_to_other_columns() -> None:
 
 
 def test_an_id_column_wins_over_names() -> None:
-    header = ["ID", *HEADER]
-    rows = [header, ["P-1", *ROWS[0]], ["P-2", *ROWS[1]]]
+    header: list[object] = ["ID", *HEADER]
+    rows: list[list[object]] = [header, ["P-1", *ROWS[0]], ["P-2", *ROWS[1]]]
     read = read_sheet(rows, today=TODAY)
     assert read.identity == "id column" and set(read.promotions) == {"id:p-1", "id:p-2"}
     renamed = [header, ["P-1", "블프 (이름 변경)", *ROWS[0][1:]], ["P-2", *ROWS[1]]]
@@ -155,8 +156,8 @@ def test_an_id_column_wins_over_names() -> None:
 
 
 def test_duplicates_and_recurring_names() -> None:
-    monthly = ["월간 빅세일", "2026-12-05", "", "마케팅", "", "앱", "", "", ""]
-    rows = [*ROWS, ROWS[0], monthly, [*monthly[:1], "2027-01-05", *monthly[2:]]]
+    monthly: list[object] = ["월간 빅세일", "2026-12-05", "", "마케팅", "", "앱", "", "", ""]
+    rows: list[list[object]] = [*ROWS, ROWS[0], monthly, [*monthly[:1], "2027-01-05", *monthly[2:]]]
     read = read_sheet(_sheet(*rows), today=TODAY)
     assert (
         "name:월간빅세일@2026-12" in read.promotions
@@ -167,9 +168,10 @@ def test_duplicates_and_recurring_names() -> None:
 
 
 def test_cancellation_by_status_or_by_deleting_the_row() -> None:
-    header = [*HEADER, "상태"]
+    header: list[object] = [*HEADER, "상태"]
     known = read_sheet([header, *[[*r, ""] for r in ROWS]], today=TODAY).promotions
-    rows = [header, [*ROWS[0], "취소"], [*ROWS[1], ""]]  # 신년 빅세일's row deleted
+    # 신년 빅세일's row deleted:
+    rows: list[list[object]] = [header, [*ROWS[0], "취소"], [*ROWS[1], ""]]
     diff = diff_calendar(
         known,
         read_sheet(rows, today=TODAY).promotions,

@@ -200,7 +200,7 @@ def test_headers_fold_space_case_width_and_take_configured_names() -> None:
 
 
 def _sheet(header: list[str], *rows: list[object]) -> list[list[object]]:
-    return [["2026 프로모션"], header, *[list(r) for r in rows]]
+    return [["2026 프로모션"], [*header], *[list(r) for r in rows]]
 
 
 def test_an_unmapped_column_with_data_is_named() -> None:

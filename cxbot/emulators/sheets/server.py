@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import unquote
 
+import gspread
 import requests
 from requests.adapters import HTTPAdapter
 
@@ -502,3 +503,9 @@ def routed_session(base_url: str, token: str) -> requests.Session:
     session.mount("https://", _RouteToEmulator(base_url))
     session.headers["Authorization"] = f"Bearer {token}"
     return session
+
+
+def routed_client(base_url: str, token: str) -> gspread.Client:
+    """A gspread client whose requests go to the emulator (its session carries the token,
+    so gspread gets no credentials of its own)."""
+    return gspread.Client(auth=None, session=routed_session(base_url, token))  # type: ignore[arg-type]
