@@ -590,7 +590,9 @@ def _slack_cases(
         from cxbot.adapters.slack.workspace import SlackWorkspace
 
         return DecisionCapture(
-            log=decisions, slack=SlackWorkspace(parts.slack.reader()), clock=clock
+            log=decisions,
+            slack=SlackWorkspace(parts.slack.reader(), core.renderer),
+            clock=clock,
         )
 
     @functools.cache

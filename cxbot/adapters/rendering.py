@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
 
 def display_width(text: str) -> int:
@@ -49,6 +50,19 @@ def markdown_cell(value: Any) -> str:
     return str(value).replace("|", "\\|").replace("\n", " ")
 
 
+def slack_escape(text: Any) -> str:
+    """Text as Slack's formatting rules need it: `&`, `<` and `>` as entities, so that no
+    `<!here>`, `<@U…>`, `<#C…>` or `<url|label>` in a title, a name or a reason is read as
+    a mention or a link (Slack decodes exactly these three)."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _slack_value(value: Any) -> Markup:
+    """Every `{{ … }}` of a Slack template: a macro's output (already Slack text) as it is,
+    anything else escaped."""
+    return value if isinstance(value, Markup) else Markup(slack_escape(value))
+
+
 class Renderer:
     """One jinja2 environment for every template, with the locale's labels as helpers:
     weekday(day), status(item status), decision_status(status), days(due, today),
@@ -56,24 +70,36 @@ class Renderer:
 
     def __init__(self, folder: Path, locale: str, tz: ZoneInfo | None = None) -> None:
         self.locale = locale
+        # A template not yet written for the locale falls back to Korean, the default.
+        loader = FileSystemLoader([str(folder / locale), str(folder / "ko"), str(folder)])
+        options: dict[str, Any] = {
+            "loader": loader,
+            "undefined": StrictUndefined,
+            "trim_blocks": True,
+            "lstrip_blocks": True,
+            "keep_trailing_newline": True,
+        }
         self.env = Environment(
-            # A template not yet written for the locale falls back to Korean, the default.
-            loader=FileSystemLoader([str(folder / locale), str(folder / "ko"), str(folder)]),
-            undefined=StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            keep_trailing_newline=True,
             # Templates are named *.html.j2: escape those (and plain .html) — a decision
             # titled <script>…</script> must reach an auditor's browser as text.
             autoescape=select_autoescape(["html", "htm", "html.j2", "htm.j2"], default=False),
+            **options,
         )
-        self.env.filters["cell"] = cell
-        self.env.filters["md"] = markdown_cell
-        self.env.tests["linkable"] = linkable
+        # Slack's messages (templates/<locale>/slack/): every value escaped the way Slack
+        # needs, the template's own markup (links, mentions, bold) kept — the one place
+        # every Slack composer gets its text from.
+        self.slack_env = Environment(autoescape=True, finalize=_slack_value, **options)
         labels = _labels(folder, locale)
         self.labels = labels
         zone = tz or ZoneInfo("Asia/Seoul")
-        self.env.globals.update(
+        for env in (self.env, self.slack_env):
+            self._helpers(env, labels, zone)
+
+    def _helpers(self, env: Environment, labels: dict[str, Any], zone: ZoneInfo) -> None:
+        env.filters["cell"] = cell
+        env.filters["md"] = markdown_cell
+        env.tests["linkable"] = linkable
+        env.globals.update(
             weekday=lambda day: labels["weekdays"][day.weekday()],
             status=lambda value: labels["item_status"][getattr(value, "value", value)],
             decision_status=lambda value: labels["decision_status"][getattr(value, "value", value)],
@@ -84,6 +110,11 @@ class Renderer:
 
     def render(self, name: str, **context: Any) -> str:
         return self.env.get_template(name).render(**context)
+
+    def slack(self, name: str) -> Any:
+        """The macros of a Slack template (`slack/digest.j2`), every value they show
+        escaped for Slack."""
+        return self.slack_env.get_template(name).module
 
     def macros(self, name: str) -> Any:
         return self.env.get_template(name).module

@@ -45,7 +45,7 @@ class JinjaReportPages:
         return self.renderer.render("reports/weekly.md.j2", charts=charts, **self._context(picture))
 
     def summary(self, picture: WeeklyPicture, *, key: str) -> Message:
-        module: Any = self.renderer.env.get_template("slack/report.j2").module
+        module: Any = self.renderer.slack("slack/report.j2")
         header = str(module.header(picture)).strip()
         intro = str(module.intro(picture)).strip()
         lines = [str(module.launch_line(p)).strip() for p in picture.launches]

@@ -8,7 +8,7 @@ from typing import Any
 
 from slack_sdk.models.blocks import ContextBlock, HeaderBlock, MarkdownTextObject, SectionBlock
 
-from cxbot.adapters.rendering import Renderer
+from cxbot.adapters.rendering import Renderer, slack_escape
 from cxbot.adapters.slack.messages import HEADER_LIMIT, SECTION_LIMIT, plain_text
 from cxbot.domain.promotions import CalendarDiff, Promotion, RowProblem
 from cxbot.ports.messages import Message
@@ -18,7 +18,7 @@ MAX_SECTIONS = 40
 
 class CalendarComposer:
     def __init__(self, renderer: Renderer) -> None:
-        self.m: Any = renderer.env.get_template("slack/calendar.j2").module
+        self.m: Any = renderer.slack("slack/calendar.j2")
 
     def changes(
         self, diff: CalendarDiff, *, source: str, problems: Sequence[RowProblem], lead_required: int
@@ -64,7 +64,9 @@ class CalendarComposer:
         lines = [str(m.cancelled_line(c)) for c in diff.of("cancelled")]
         lines += [str(m.changed_line(c)) for c in diff.of("changed")]
         return self._message(
-            str(m.guard_header()), source, [_cut(body)] + ([self._section(lines)] if lines else [])
+            str(m.guard_header()),
+            slack_escape(source),
+            [_cut(body)] + ([self._section(lines)] if lines else []),
         )
 
     def brief(self, promotions: Sequence[Promotion], *, days: int, today: date) -> Message:

@@ -41,7 +41,7 @@ def notion_link(item: ChecklistItem) -> str | None:
 
 class ItemBlocks:
     def __init__(self, renderer: Renderer) -> None:
-        self.m: Any = renderer.env.get_template("slack/items.j2").module
+        self.m: Any = renderer.slack("slack/items.j2")
 
     # digest lines ---------------------------------------------------------------
     def state(

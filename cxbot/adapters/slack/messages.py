@@ -33,7 +33,7 @@ class DigestComposer:
     """Builds one message (≤ 50 blocks, sections ≤ 3000 characters) per digest."""
 
     def __init__(self, renderer: Renderer) -> None:
-        self.macros: Any = renderer.env.get_template("slack/digest.j2").module
+        self.macros: Any = renderer.slack("slack/digest.j2")
         self.items = ItemBlocks(renderer)
 
     def __call__(
@@ -125,7 +125,7 @@ class SchemaAlertComposer:
     """The CX alert when the Notion checklist's columns were renamed or deleted."""
 
     def __init__(self, renderer: Renderer) -> None:
-        self.macros: Any = renderer.env.get_template("slack/board.j2").module
+        self.macros: Any = renderer.slack("slack/board.j2")
 
     def __call__(self, problems: Sequence[str]) -> Message:
         text = _cut(str(self.macros.schema_broken(list(problems))).strip(), SECTION_LIMIT)

@@ -8,6 +8,7 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.webhook import WebhookClient
 
+from cxbot.adapters.rendering import Renderer
 from cxbot.domain.decisions import Decision
 from cxbot.ports.decisions import CONFIRM, DISCARD
 
@@ -17,8 +18,9 @@ log = logging.getLogger(__name__)
 class SlackWorkspace:
     """DecisionCapture's view of Slack, through the real WebClient."""
 
-    def __init__(self, client: WebClient) -> None:
+    def __init__(self, client: WebClient, renderer: Renderer) -> None:
         self.client = client
+        self.m: Any = renderer.slack("slack/decision.j2")
         self._names: dict[str, str] = {}
 
     def thread(self, channel: str, ts: str) -> list[dict[str, Any]]:
@@ -40,14 +42,10 @@ class SlackWorkspace:
 
     def ask_to_confirm(self, user_id: str, decision: Decision) -> None:
         dm = self.client.conversations_open(users=user_id)["channel"]["id"]
-        parties = ", ".join(p.who for p in decision.participants) or "-"
-        text = (
-            f"*결정 초안 {decision.key}*\n*{decision.title}*\n{decision.decision}\n"
-            f"참여자: {parties}\n" + " ".join(decision.links)
-        )
+        text = str(self.m.draft(decision)).strip()
         self.client.chat_postMessage(
             channel=dm,
-            text=f"결정 초안 {decision.key}: {decision.title}",
+            text=str(self.m.fallback(decision)),
             blocks=[
                 {"type": "section", "text": {"type": "mrkdwn", "text": text[:3000]}},
                 {
@@ -58,13 +56,13 @@ class SlackWorkspace:
                             "action_id": CONFIRM,
                             "style": "primary",
                             "value": decision.key,
-                            "text": {"type": "plain_text", "text": "결정으로 기록"},
+                            "text": {"type": "plain_text", "text": str(self.m.confirm())},
                         },
                         {
                             "type": "button",
                             "action_id": DISCARD,
                             "value": decision.key,
-                            "text": {"type": "plain_text", "text": "버리기"},
+                            "text": {"type": "plain_text", "text": str(self.m.discard())},
                         },
                     ],
                 },
