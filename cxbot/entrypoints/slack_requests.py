@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from cxbot.domain.inbound_text import REASON_LIMIT, too_long
 from cxbot.ports.decisions import CONFIRM, DISCARD, SHORTCUT
 from cxbot.ports.item_actions import (
     ACTION_IDS,
@@ -35,6 +36,7 @@ def register(
     actions: ItemActions,
     capture: Callable[[], DecisionCapture],
     reason_missing: str,
+    reason_too_long: str = "",
 ) -> Any:
     """Adds cxbot's listeners to a slack-bolt App and returns it."""
 
@@ -53,16 +55,26 @@ def register(
     for action_id in ACTION_IDS.values():
         app.action(action_id)(ack=ack_now, lazy=[item_pressed])
 
+    def reason_problem(view: dict[str, Any]) -> str | None:
+        """Checked here, on the server: a hand-made submission skips the modal's limits."""
+        reason = _reason(view)
+        if not reason.strip():
+            return reason_missing
+        if too_long(reason, limit=REASON_LIMIT):
+            return reason_too_long or reason_missing
+        return None
+
     def reason_checked(ack: Any, view: dict[str, Any]) -> None:
-        if _reason(view).strip():
+        problem = reason_problem(view)
+        if problem is None:
             ack()
         else:
-            ack(response_action="errors", errors={REASON_BLOCK: reason_missing})
+            ack(response_action="errors", errors={REASON_BLOCK: problem})
 
     def reason_submitted(body: dict[str, Any], view: dict[str, Any]) -> None:
+        if reason_problem(view) is not None:
+            return  # the modal said why and stays open
         reason = _reason(view).strip()
-        if not reason:
-            return
         try:
             meta = json.loads(view.get("private_metadata") or "{}")
         except ValueError:

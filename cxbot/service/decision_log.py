@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 from cxbot.domain.changes import Change, ChangeSource, diff_fields
 from cxbot.domain.decisions import Decision, DecisionStatus, Position, next_key, supersede
+from cxbot.domain.inbound_text import TEXT_LIMIT, TITLE_LIMIT, clean_text
 from cxbot.ports.checklists import ChangeHistory
 from cxbot.ports.decisions import DecisionBoard, DecisionRepository
 from cxbot.ports.errors import ConflictError, InputError, NotFound
@@ -53,6 +54,7 @@ class DecisionLog:
         now: datetime,
         supersedes: str | None = None,
     ) -> Decision:
+        draft = _cleaned(draft)
         if not draft.title.strip() or not draft.decision.strip():
             raise InputError("a decision needs a title and what was decided")
         existing = [d.key for d in self.store.decisions(draft.project)]
@@ -144,3 +146,23 @@ class DecisionLog:
             at=now,
             note=note,
         )
+
+
+def _cleaned(draft: DecisionDraft) -> DecisionDraft:
+    """The draft held to the inbound-text rules, wherever it came from (CLI, a Slack
+    thread, the slash command)."""
+    return replace(
+        draft,
+        project=clean_text(draft.project, limit=TITLE_LIMIT),
+        title=clean_text(draft.title, limit=TITLE_LIMIT),
+        decision=clean_text(draft.decision, limit=TEXT_LIMIT),
+        context=clean_text(draft.context, limit=TEXT_LIMIT),
+        decided_by=clean_text(draft.decided_by, limit=TITLE_LIMIT),
+        participants=tuple(
+            Position(
+                who=clean_text(p.who, limit=TITLE_LIMIT),
+                position=clean_text(p.position, limit=TEXT_LIMIT),
+            )
+            for p in draft.participants
+        ),
+    )

@@ -18,6 +18,7 @@ from cxbot.domain.calendar import BusinessCalendar
 from cxbot.domain.changes import ChangeSource
 from cxbot.domain.checklist import ChecklistItem, ItemStatus, Launch, launch_of
 from cxbot.domain.dday import business_days_late
+from cxbot.domain.inbound_text import REASON_LIMIT, clean_text
 from cxbot.domain.item_actions import ButtonRef, ItemAction, home_order, may_act, mine, stale_reason
 from cxbot.domain.owners import OwnerDirectory
 from cxbot.ports.checklists import LaunchRepository
@@ -94,7 +95,9 @@ class ItemActions:
             ref = ButtonRef.decode(value)
         except ValueError:
             return ActionOutcome(verdict=Verdict.INVALID, user_id=user_id)
-        return self._apply(user_id, ItemAction.BLOCKED, ref, message, reason=reason.strip())
+        # Whatever the modal allowed, a hand-made submission is held to the same rules.
+        cleaned = clean_text(reason, limit=REASON_LIMIT).strip()
+        return self._apply(user_id, ItemAction.BLOCKED, ref, message, reason=cleaned)
 
     def _check(
         self, user_id: str, ref: ButtonRef, action: ItemAction

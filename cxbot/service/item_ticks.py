@@ -14,6 +14,7 @@ from datetime import date, datetime
 
 from cxbot.domain.changes import Change, ChangeSource, diff_fields
 from cxbot.domain.checklist import ChecklistItem, ItemStatus
+from cxbot.domain.inbound_text import TEXT_LIMIT, TITLE_LIMIT, clean_text
 from cxbot.ports.checklists import LaunchRepository, RemoteItemState
 from cxbot.ports.errors import NotFound
 from cxbot.service.board_outbox import BoardOutbox
@@ -134,11 +135,11 @@ def mirror(
 def _apply(item: ChecklistItem, remote: dict[str, str], remote_id: str) -> ChecklistItem:
     updated = replace(item, remote_id=remote_id)
     if remote.get("title"):
-        updated = replace(updated, title=remote["title"])
+        updated = replace(updated, title=clean_text(remote["title"], limit=TITLE_LIMIT))
     if "status" in remote:
         updated = replace(updated, status=ItemStatus(remote["status"]))
     if remote.get("due"):
         updated = replace(updated, due=date.fromisoformat(remote["due"]))
     if "scenario" in remote:
-        updated = replace(updated, scenario=remote["scenario"])
+        updated = replace(updated, scenario=clean_text(remote["scenario"], limit=TEXT_LIMIT))
     return updated

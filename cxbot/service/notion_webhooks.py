@@ -19,6 +19,7 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from cxbot.domain.changes import ChangeSource, diff_fields
 from cxbot.ports.checklists import ChecklistBoard, LaunchRepository, WebhookEvents
@@ -86,11 +87,7 @@ class NotionWebhooks:
             log.warning("refused a Notion event with a missing or wrong X-Notion-Signature")
             return WebhookAnswer(401, {"error": "invalid signature"})
         try:
-            event_id = str(payload["id"])
-            kind = str(payload["type"])
-            entity_id = str(payload["entity"]["id"])
-            event_at = datetime.fromisoformat(str(payload["timestamp"]).replace("Z", "+00:00"))
-            authors = [str(a["id"]) for a in payload.get("authors") or [] if a.get("id")]
+            event_id, kind, entity_id, event_at, authors = _event_fields(payload)
         except (KeyError, TypeError, ValueError) as error:
             return WebhookAnswer(400, {"error": f"not a Notion event: {error}"})
         if not self.events.claim_event(
@@ -111,6 +108,11 @@ class NotionWebhooks:
 
     def _verification(self, token: str) -> WebhookAnswer:
         kept = self.cursors.get_cursor(TOKEN)
+        if kept == token:
+            # Notion resends the verification request until the token is pasted back:
+            # the token was shown once already; it is not printed again.
+            log.info("Notion resent its verification request; the token was shown already")
+            return WebhookAnswer(200, {})
         if kept and kept != token and not self.accept_new_token:
             log.warning(
                 "Notion sent a new verification token, but one is kept already; to subscribe "
@@ -193,6 +195,24 @@ class NotionWebhooks:
             caught_by_polling=int(self.cursors.get_cursor(CAUGHT_BY_POLLING) or 0),
             verified=bool(self.cursors.get_cursor(TOKEN)),
         )
+
+
+def _event_fields(payload: dict[str, Any]) -> tuple[str, str, str, datetime, list[str]]:
+    """(id, type, entity id, timestamp, author ids) of a signed event, its shape checked:
+    a signed body can still be malformed, and must get a 400, never a crash."""
+    event_id, kind, entity = payload["id"], payload["type"], payload["entity"]
+    if not isinstance(event_id, str) or not isinstance(kind, str) or not isinstance(entity, dict):
+        raise TypeError("id and type must be strings and entity an object")
+    entity_id = entity["id"]
+    if not isinstance(entity_id, str):
+        raise TypeError("entity.id must be a string")
+    event_at = datetime.fromisoformat(str(payload["timestamp"]).replace("Z", "+00:00"))
+    if event_at.tzinfo is None:
+        raise ValueError("timestamp has no time zone")
+    authors = payload.get("authors") or []
+    if not isinstance(authors, list) or not all(isinstance(a, dict) for a in authors):
+        raise TypeError("authors must be a list of objects")
+    return event_id, kind, entity_id, event_at, [str(a["id"]) for a in authors if a.get("id")]
 
 
 def count_polling_catch(cursors: Cursors, changed_items: int) -> None:

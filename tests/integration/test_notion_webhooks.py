@@ -108,6 +108,28 @@ def test_verification_token_is_shown_once_and_never_logged(rig: Any, caplog: Any
     assert rig.webhooks.status().verified and len(rig.announced) == 1
 
 
+def test_a_resent_verification_shows_the_token_no_second_time(rig: Any) -> None:
+    again = json.dumps({"verification_token": rig.token}).encode()
+    assert _post(rig, again, None) == 200
+    assert len(rig.announced) == 1
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"timestamp": "2027-01-04T09:30:00"},  # no time zone
+        {"authors": "not-a-list"},
+        {"authors": ["a string, not an object"]},
+        {"entity": "page"},
+        {"id": 42},
+    ],
+)
+def test_a_signed_but_malformed_event_is_a_400(rig: Any, overrides: dict[str, Any]) -> None:
+    body = json.dumps(_event(rig, **overrides)).encode()
+    assert _post(rig, body, _sign(rig.token, body)) == 400
+    assert _notion_changes(rig) == []
+
+
 def test_a_tick_in_notion_is_recorded_by_its_author(rig: Any) -> None:
     before = len(rig.notion.requests())
     _tick(rig, "완료")

@@ -149,6 +149,28 @@ def test_blocked_asks_why_records_it_and_tells_the_planner(posted: Any) -> None:
     assert rig.item.title in planner_dm[0]["text"]
 
 
+def test_a_hand_made_reason_is_held_to_the_limits_on_the_server(posted: Any) -> None:
+    """The modal's max_length is the client's promise only: a submission made by hand
+    with 5,000 characters is refused in the modal; control and bidi characters never
+    reach the history or the planner's DM."""
+    rig = posted
+    _press(rig, JUNHO, "blocked")
+    view_id = eventually(lambda: next(iter(rig.slack.views), None))
+    hostile = "\x00\x1b[31m" + "가" * 5000 + "\u202e"
+    refused = rig.slack.app.submit(rig.users[JUNHO], view_id, {"reason": {"reason": hostile}})
+    assert refused.status == 200 and refused.json["response_action"] == "errors"
+    assert "2000" in json.dumps(refused.json["errors"], ensure_ascii=False)
+    answer = rig.slack.app.submit(
+        rig.users[JUNHO], view_id, {"reason": {"reason": "회신\x00 대기\x1b[2J \u202egnp.exe"}}
+    )
+    assert answer.status == 200 and not answer.body
+    eventually(lambda: _status(rig) is ItemStatus.BLOCKED)
+    (change,) = _status_changes(rig)
+    assert change.note == "blocked: 회신 대기[2J gnp.exe"
+    dms = [m["text"] for ch in rig.slack.channels.values() if ch.is_im for m in ch.messages]
+    assert not any(bad in text for text in dms for bad in ("\x00", "\x1b", "\u202e"))
+
+
 def test_someone_else_is_told_no_and_nothing_changes(posted: Any) -> None:
     rig = posted
     # The overdue item was escalated to the CX channel, where anyone can press its buttons.
@@ -391,6 +413,8 @@ def test_an_exact_replay_inside_the_window_is_not_handled_twice(posted: Any) -> 
         (b"payload=%5B1%2C2%5D", None, 400),  # JSON, but not an object
         (b"nonsense=1", None, 400),
         (b"payload=%7B%7D", "not-a-number", 401),
+        (b"payload=%7B%7D", "\u00b2", 401),  # passes str.isdigit()
+        (b"payload=%7B%7D", "9" * 5010, 401),  # overflows int()
     ],
 )
 def test_malformed_requests_get_a_4xx_not_a_traceback(

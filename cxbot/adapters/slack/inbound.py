@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -13,6 +14,9 @@ from urllib.parse import parse_qs
 
 from cxbot.ports.errors import InputError
 from cxbot.ports.slack import HttpAnswer
+
+TIMESTAMP = re.compile(r"[0-9]{1,12}")
+"""Unix seconds as Slack sends them (10 digits until the year 2286)."""
 
 
 class SlackInboundAdapter:
@@ -66,7 +70,9 @@ class SlackInboundAdapter:
 
     def dispatch(self, app: Any, body: bytes, headers: Mapping[str, str]) -> HttpAnswer:
         lowered = {k.lower(): v for k, v in headers.items()}
-        if not lowered.get("x-slack-request-timestamp", "").isdigit():
+        # ASCII digits only, of a sane length: `²` passes str.isdigit() and 5,000 digits
+        # overflow int() — both crashed bolt's own check with a traceback (a 500).
+        if not TIMESTAMP.fullmatch(lowered.get("x-slack-request-timestamp", "")):
             return _answer(401, "missing or malformed X-Slack-Request-Timestamp")
         problem = _malformed(body, lowered.get("content-type", ""))
         if problem:

@@ -10,6 +10,7 @@ from typing import Any
 
 from cxbot.adapters.rendering import Renderer
 from cxbot.domain.checklist import ChecklistItem, ItemStatus, Launch
+from cxbot.domain.inbound_text import REASON_LIMIT
 from cxbot.domain.item_actions import ButtonRef, ItemAction, Stale
 from cxbot.ports.item_actions import (
     ACTION_IDS,
@@ -25,7 +26,6 @@ from cxbot.ports.item_actions import (
 MAX_HOME_BLOCKS = 100
 SECTION_LIMIT = 3000
 CONTEXT_LIMIT = 2000
-REASON_LIMIT = 2000
 
 
 def _cut(text: str, limit: int) -> str:

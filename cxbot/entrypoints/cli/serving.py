@@ -168,6 +168,7 @@ def slack_socket(ctx: click.Context) -> None:
 
 
 def _slack_app(cases: CxBot, *, socket_mode: bool = False) -> Any:
+    from cxbot.domain.inbound_text import REASON_LIMIT
     from cxbot.entrypoints.slack_requests import register
 
     return register(
@@ -175,6 +176,9 @@ def _slack_app(cases: CxBot, *, socket_mode: bool = False) -> Any:
         actions=cases.item_actions(),
         capture=cases.capture,
         reason_missing=cases.render.render("slack/reason_missing.txt.j2").strip(),
+        reason_too_long=cases.render.render(
+            "slack/reason_too_long.txt.j2", limit=REASON_LIMIT
+        ).strip(),
     )
 
 
