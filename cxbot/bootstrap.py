@@ -33,6 +33,7 @@ from cxbot.adapters.findings import StaticFindings
 from cxbot.adapters.holidays_kr import korean_calendar
 from cxbot.adapters.local_board import LocalBoard, LocalDecisionBoard, LocalPromotionBoard
 from cxbot.adapters.outbox import OutboxNotifier
+from cxbot.adapters.private_files import SecretFile
 from cxbot.adapters.rendering import Renderer
 from cxbot.adapters.reports.lazy_charts import LazyCharts
 from cxbot.adapters.reports.pages import JinjaReportPages
@@ -422,6 +423,7 @@ class _Core:
     reminders: ReminderSettings
     delivery: ExactlyOnce
     anchor: FileChainAnchor
+    webhook_token: SecretFile
     checks: list[Checkable]
 
 
@@ -443,6 +445,11 @@ def _core(settings: Settings, parts: _Parts) -> _Core:
             ledger=store.ledger, notifier=parts.slack.notifier, lease=reminder_settings.lease
         ),
         anchor=anchor,
+        webhook_token=SecretFile(
+            settings.cxbot_notion_webhook_token_file
+            or settings.cxbot_audit_anchor.with_name("notion-webhook-token"),
+            _secret(settings.notion_webhook_verification_token),
+        ),
         checks=[
             store,
             templates,
@@ -529,7 +536,7 @@ def _scheduled(
         ticks=ticks,
         clock=clock,
         outbox=ticks.outbox,
-        on_caught=functools.partial(count_polling_catch, store.cursors),
+        on_caught=functools.partial(count_polling_catch, store.cursors, core.webhook_token),
     )
     weekly = _weekly(settings, parts, core)
     runner = JobRunner(
@@ -618,6 +625,7 @@ def _slack_cases(
             events=store.webhook_events,
             cursors=store.cursors,
             board=parts.notion.checklist,
+            token=core.webhook_token,
             ticks=ticks,
             alerts=promotions.alerts,
             compose_schema_alert=schema_alert,

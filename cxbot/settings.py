@@ -39,6 +39,15 @@ class Settings(BaseSettings):
         default=None,
         description="HMAC key for the anchor (default: a key file beside the anchor)",
     )
+    cxbot_notion_webhook_token_file: Path | None = Field(
+        default=None,
+        description="where Notion's webhook verification token is kept (0600, not the store); "
+        "default: notion-webhook-token beside the audit anchor",
+    )
+    notion_webhook_verification_token: SecretStr | None = Field(
+        default=None,
+        description="the webhook verification token from a secret manager (wins over the file)",
+    )
     cxbot_locale: Literal["ko", "en"] = "ko"
     cxbot_timezone: str = "Asia/Seoul"
     cxbot_actor: str = Field(default_factory=lambda: _login())

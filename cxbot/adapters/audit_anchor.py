@@ -11,6 +11,7 @@ import secrets
 import threading
 from pathlib import Path
 
+from cxbot.adapters.private_files import private_folder, write_private
 from cxbot.domain.audit import Anchor, anchor_mac
 
 
@@ -24,9 +25,10 @@ class FileChainAnchor:
     def key(self) -> bytes:
         if self._key is None:
             key_file = self.path.with_name("audit.key")
-            if not key_file.exists():
-                key_file.parent.mkdir(parents=True, exist_ok=True)
-                fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            if not key_file.exists() and not key_file.is_symlink():
+                private_folder(key_file.parent)
+                flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
+                fd = os.open(key_file, flags, 0o600)
                 with os.fdopen(fd, "w") as out:
                     out.write(secrets.token_hex(32))
             self._key = key_file.read_text(encoding="utf-8").strip().encode()
@@ -40,10 +42,7 @@ class FileChainAnchor:
             "mac": anchor_mac(self.key, head_id, head_hash, count),
         }
         with self._lock:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            partial = self.path.with_suffix(".tmp")
-            partial.write_text(json.dumps(body), encoding="utf-8")
-            partial.replace(self.path)
+            write_private(self.path, json.dumps(body).encode())
 
     def read(self) -> Anchor | None:
         if not self.path.exists():

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+from cxbot.adapters.private_files import append_private, write_private
 from cxbot.domain.reminders import Recipient
 from cxbot.ports.messages import Destination, Message
 
@@ -30,7 +31,6 @@ class OutboxNotifier:
         return Destination(channel=f"outbox:{recipient.key}", label=f"{recipient.name} ({label})")
 
     def post(self, destination: Destination, message: Message) -> str:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         ts = f"{self.clock().timestamp():.6f}"
         record: dict[str, object] = {
             "key": message.key,
@@ -41,13 +41,10 @@ class OutboxNotifier:
             "blocks": message.blocks,
         }
         if message.attachment is not None:
-            folder = self.path.parent / "outbox-files"
-            folder.mkdir(parents=True, exist_ok=True)
-            saved = folder / message.attachment.filename
-            saved.write_bytes(message.attachment.content)
+            saved = self.path.parent / "outbox-files" / message.attachment.filename
+            write_private(saved, message.attachment.content)
             record["attachment"] = str(saved)
-        with self.path.open("a", encoding="utf-8") as out:
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        append_private(self.path, json.dumps(record, ensure_ascii=False) + "\n")
         if self.echo is not None:
             attached = f"\n(chart: {record['attachment']})" if "attachment" in record else ""
             self.echo(f"→ {destination.label}\n{message.preview or message.text}{attached}")

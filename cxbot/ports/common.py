@@ -19,6 +19,14 @@ def no_progress(done: int, total: int, what: str) -> None:
     """A progress callback that reports nothing."""
 
 
+class SecretKeeper(Protocol):
+    """One secret kept outside the store (its own 0600 file, or the environment)."""
+
+    def get(self) -> str | None: ...
+
+    def set(self, value: str) -> None: ...
+
+
 class Cursors(Protocol):
     """Small named values a sync keeps between runs (cursors, remote ids)."""
 

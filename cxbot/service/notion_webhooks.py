@@ -23,7 +23,7 @@ from typing import Any
 
 from cxbot.domain.changes import ChangeSource, diff_fields
 from cxbot.ports.checklists import ChecklistBoard, LaunchRepository, WebhookEvents
-from cxbot.ports.common import Clock, Cursors
+from cxbot.ports.common import Clock, Cursors, SecretKeeper
 from cxbot.ports.messages import Message
 from cxbot.service.alerts import CxAlerts
 from cxbot.service.item_ticks import ItemTicks
@@ -31,6 +31,8 @@ from cxbot.service.item_ticks import ItemTicks
 log = logging.getLogger(__name__)
 
 TOKEN = "notion_webhook.verification_token"
+"""Where earlier versions kept the token, in the store in clear: moved to the secret on
+first use, and blanked."""
 CAUGHT_BY_POLLING = "notion_webhook.caught_by_polling"
 PAGE_EVENTS = {"page.created", "page.properties_updated", "page.undeleted", "page.moved"}
 SCHEMA_EVENTS = {"data_source.schema_updated", "database.schema_updated"}
@@ -56,6 +58,9 @@ class NotionWebhooks:
     events: WebhookEvents
     cursors: Cursors
     board: ChecklistBoard
+    token: SecretKeeper
+    """The verification token, kept outside the store: with read access to the database
+    alone nobody can sign a Notion event."""
     ticks: ItemTicks
     alerts: CxAlerts | None
     compose_schema_alert: Callable[[Sequence[str]], Message]
@@ -78,7 +83,7 @@ class NotionWebhooks:
             return WebhookAnswer(400, {"error": "not an object"})
         if "verification_token" in payload and "type" not in payload:
             return self._verification(str(payload["verification_token"]))
-        token = self.cursors.get_cursor(TOKEN)
+        token = self._token()
         if not token:
             log.warning("a Notion event arrived before the subscription was verified; refused")
             return WebhookAnswer(401, {"error": "not verified yet"})
@@ -107,7 +112,7 @@ class NotionWebhooks:
         return WebhookAnswer(200, {"outcome": outcome})
 
     def _verification(self, token: str) -> WebhookAnswer:
-        kept = self.cursors.get_cursor(TOKEN)
+        kept = self._token()
         if kept == token:
             # Notion resends the verification request until the token is pasted back:
             # the token was shown once already; it is not printed again.
@@ -119,13 +124,24 @@ class NotionWebhooks:
                 "anew, restart with --accept-notion-verification"
             )
             return WebhookAnswer(409, {"error": "already verified"})
-        self.cursors.set_cursor(TOKEN, token)
+        self.token.set(token)
         self.announce(
             "Notion webhook verification token (paste it in Notion → your integration → "
             f"Webhooks → Verify; it is not shown again):\n{token}"
         )
         log.info("Notion's webhook verification token was kept and shown on the console once")
         return WebhookAnswer(200, {})
+
+    def _token(self) -> str | None:
+        kept = self.token.get()
+        if kept is None:
+            legacy = self.cursors.get_cursor(TOKEN)
+            if legacy:
+                self.token.set(legacy)
+                self.cursors.set_cursor(TOKEN, "")
+                log.info("moved Notion's webhook verification token out of the store")
+                kept = legacy
+        return kept
 
     def _handle(self, kind: str, entity_id: str, event_at: datetime, authors: list[str]) -> str:
         if kind in SCHEMA_EVENTS:
@@ -193,7 +209,7 @@ class NotionWebhooks:
         return WebhookStatus(
             last_received=self.events.last_received(),
             caught_by_polling=int(self.cursors.get_cursor(CAUGHT_BY_POLLING) or 0),
-            verified=bool(self.cursors.get_cursor(TOKEN)),
+            verified=bool(self._token()),
         )
 
 
@@ -215,9 +231,9 @@ def _event_fields(payload: dict[str, Any]) -> tuple[str, str, str, datetime, lis
     return event_id, kind, entity_id, event_at, [str(a["id"]) for a in authors if a.get("id")]
 
 
-def count_polling_catch(cursors: Cursors, changed_items: int) -> None:
+def count_polling_catch(cursors: Cursors, token: SecretKeeper, changed_items: int) -> None:
     """Status sync found changes no webhook had brought (when webhooks are on)."""
-    if changed_items and cursors.get_cursor(TOKEN):
+    if changed_items and (token.get() or cursors.get_cursor(TOKEN)):
         total = int(cursors.get_cursor(CAUGHT_BY_POLLING) or 0) + changed_items
         cursors.set_cursor(CAUGHT_BY_POLLING, str(total))
         log.warning("status sync caught %d change(s) no webhook brought", changed_items)

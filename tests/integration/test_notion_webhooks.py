@@ -108,6 +108,27 @@ def test_verification_token_is_shown_once_and_never_logged(rig: Any, caplog: Any
     assert rig.webhooks.status().verified and len(rig.announced) == 1
 
 
+def test_the_token_is_kept_outside_the_store_readable_by_its_owner_only(
+    rig: Any, tmp_path: Path
+) -> None:
+    database = b"".join(p.read_bytes() for p in tmp_path.glob("cxbot.db*"))
+    assert rig.token.encode() not in database  # whoever reads the store cannot sign events
+    kept = tmp_path / "notion-webhook-token"
+    assert kept.read_text() == rig.token and kept.stat().st_mode & 0o077 == 0
+
+
+def test_a_token_an_earlier_version_kept_in_the_store_is_moved_out(
+    rig: Any, tmp_path: Path
+) -> None:
+    (tmp_path / "notion-webhook-token").unlink()
+    cursors = rig.webhooks.cursors
+    cursors.set_cursor("notion_webhook.verification_token", rig.token)
+    body = json.dumps(_event(rig)).encode()
+    assert _post(rig, body, _sign(rig.token, body)) == 200
+    assert cursors.get_cursor("notion_webhook.verification_token") == ""
+    assert (tmp_path / "notion-webhook-token").read_text() == rig.token
+
+
 def test_a_resent_verification_shows_the_token_no_second_time(rig: Any) -> None:
     again = json.dumps({"verification_token": rig.token}).encode()
     assert _post(rig, again, None) == 200

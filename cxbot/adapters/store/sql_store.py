@@ -12,6 +12,7 @@ from alembic.config import Config
 from sqlalchemy import Engine, Row, Update, create_engine, event, select, text, update
 from sqlalchemy.exc import ArgumentError, InterfaceError, OperationalError
 
+from cxbot.adapters.private_files import private_file
 from cxbot.adapters.store.base import SqlBase, change_from_row
 from cxbot.adapters.store.decision_store import SqlDecisions
 from cxbot.adapters.store.job_store import SqlJobRuns
@@ -60,9 +61,16 @@ def _missing_driver(url: str, error: ImportError) -> str:
 
 
 def open_store(url: str, *, migrate_schema: bool = True) -> SqlStore:
-    """A store on `url`, its schema migrated; SQLite files get their folder created."""
+    """A store on `url`, its schema migrated. A SQLite file is made readable by its owner
+    only (folder 0700, file 0600: it holds e-mails and the whole history), and so are the
+    journal files SQLite makes beside it (they take the file's mode)."""
     if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
-        Path(url.removeprefix("sqlite:///")).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        database = Path(url.removeprefix("sqlite:///")).expanduser()
+        private_file(database)
+        for journal in ("-wal", "-shm", "-journal"):
+            sibling = database.with_name(database.name + journal)
+            if sibling.exists() and not sibling.is_symlink():
+                private_file(sibling)
     try:
         engine = create_engine(url)
     except ImportError as error:
