@@ -657,6 +657,7 @@ def _audit(parts: _Parts, core: _Core) -> Audit:
         tz=parts.clock.tz,
         launches=store.launches,
         anchor=core.anchor,
+        promotions=store.promotions,
     )
 
 

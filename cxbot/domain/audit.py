@@ -134,31 +134,61 @@ def anchor_problems(
     return problems
 
 
-def replay(
-    entries: Iterable[Change], entity: str, fields: Iterable[str]
-) -> dict[str, dict[str, str]]:
-    """Each entity's fields as its changes leave them."""
+REMOVED = "removed"
+"""The field of the change with which cxbot records that it removed an entity itself
+(`new` = "yes"): an entity gone without one was deleted behind cxbot's back."""
+
+
+@dataclass(frozen=True)
+class Replayed:
+    """Each entity of one kind as its changes leave it, and the ones cxbot removed."""
+
+    state: dict[str, dict[str, str]]
+    removed: frozenset[str]
+    last: dict[str, Change]
+
+
+def replay(entries: Iterable[Change], entity: str, fields: Iterable[str]) -> Replayed:
+    """Each entity's fields as its changes leave them (a field never changed is empty:
+    a new record's empty fields are not written to the history)."""
     wanted = set(fields)
     state: dict[str, dict[str, str]] = {}
+    removed: set[str] = set()
+    last: dict[str, Change] = {}
     for change in entries:
-        if change.entity == entity and change.field in wanted:
-            state.setdefault(change.entity_id, {})[change.field] = change.new or ""
-    return state
+        if change.entity != entity:
+            continue
+        last[change.entity_id] = change
+        if change.field == REMOVED:
+            (removed.add if change.new == "yes" else removed.discard)(change.entity_id)
+            continue
+        fields_of = state.setdefault(change.entity_id, {})
+        if change.field in wanted:
+            fields_of[change.field] = change.new or ""
+    return Replayed(state=state, removed=frozenset(removed), last=last)
 
 
-def state_problems(
-    kind: str, replayed: dict[str, dict[str, str]], current: dict[str, dict[str, str]]
-) -> list[str]:
-    """Where what is stored now differs from what the history says it should be."""
+def state_problems(kind: str, replayed: Replayed, current: dict[str, dict[str, str]]) -> list[str]:
+    """Where what is stored now differs from what the history says it should be: every
+    stored field, every entity the history created and never removed, nothing without a
+    history."""
     problems = []
     for key, fields in sorted(current.items()):
-        history = replayed.get(key)
+        history = replayed.state.get(key)
         if history is None:
             problems.append(f"{kind} {key} has no history: it was added behind cxbot's back")
             continue
         for name, value in fields.items():
-            if name in history and history[name] != value:
+            expected = history.get(name, "")
+            if expected != value:
                 problems.append(
-                    f"{kind} {key}: {name} is {value!r} but its history says {history[name]!r}"
+                    f"{kind} {key}: {name} is {value!r} but its history says {expected!r}"
                 )
+    for key in sorted(set(replayed.state) - set(current) - replayed.removed):
+        last = replayed.last[key]
+        problems.append(
+            f"{kind} {key} is gone but its history never removed it: it was deleted behind "
+            f"cxbot's back (last change: {last.field} by {last.actor}, "
+            f"{last.at.astimezone(UTC):%Y-%m-%d %H:%M} UTC)"
+        )
     return problems

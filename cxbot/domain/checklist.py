@@ -167,6 +167,15 @@ class Launch:
     planner_name: str | None = None
     planner_email: str | None = None
 
+    def tracked_fields(self) -> dict[str, str]:
+        """The fields whose changes go into the change history, as text."""
+        return {
+            "name": self.name,
+            "template": self.template_key,
+            "open_date": self.open_date.isoformat(),
+            "planner": self.planner_email or self.planner_name or "",
+        }
+
 
 @dataclass(frozen=True, kw_only=True)
 class ChecklistItem:

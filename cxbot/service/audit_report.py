@@ -22,6 +22,7 @@ from cxbot.ports.checklists import ChainAnchor, ChangeHistory, LaunchRepository
 from cxbot.ports.common import Clock
 from cxbot.ports.decisions import DecisionRepository
 from cxbot.ports.errors import NotFound
+from cxbot.ports.promotions import PromotionRepository
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -142,6 +143,7 @@ class Audit:
     tz: tzinfo
     launches: LaunchRepository | None = None
     anchor: ChainAnchor | None = None
+    promotions: PromotionRepository | None = None
 
     def entries(
         self, *, entity_id_prefix: str | None = None, limit: int | None = None
@@ -182,21 +184,32 @@ class Audit:
                 last_hash=last.hash if last else None,
                 count=len(entries),
             )
-        changes = [entry.change for entry in entries]
+        problems += self._state_problems([entry.change for entry in entries])
+        return replace(report, problems=tuple(problems), unproven=tuple(unproven))
+
+    def _state_problems(self, changes: list[Change]) -> list[str]:
+        """Every launch, item, decision and promotion as stored against what its history
+        replays to: altered fields, entities deleted or added behind cxbot's back."""
+        problems: list[str] = []
         if self.launches is not None:
-            current = {
+            launches = {x.key: x.tracked_fields() for x in self.launches.list_launches()}
+            problems += _check("launch", changes, launches)
+            replayed_items = replay(changes, "checklist_item", ()).state
+            items = {
                 item.key: item.tracked_fields()
                 for launch in self.launches.list_launches()
                 for item in self.launches.items_of(launch.key)
             }
-            fields = next(iter(current.values()), {}).keys()
-            problems += state_problems(
-                "checklist item", replay(changes, "checklist_item", fields), current
-            )
+            # Items whose launch row is gone are still found, by their keys.
+            found = self.launches.items_by_key(k for k in replayed_items if k not in items)
+            items.update((key, item.tracked_fields()) for key, item in found.items())
+            problems += _check("checklist item", changes, items)
         decisions = {d.key: d.tracked() for d in self.decisions.decisions(None)}
-        fields = next(iter(decisions.values()), {}).keys()
-        problems += state_problems("decision", replay(changes, "decision", fields), decisions)
-        return replace(report, problems=tuple(problems), unproven=tuple(unproven))
+        problems += _check("decision", changes, decisions)
+        if self.promotions is not None:
+            promotions = {key: p.tracked() for key, p in self.promotions.promotions().items()}
+            problems += _check("promotion", changes, promotions)
+        return problems
 
     def report(
         self,
@@ -230,3 +243,16 @@ class Audit:
         )
         # The report states the integrity the auditor relies on: the full check.
         return replace(report, chain=self.verify())
+
+
+ENTITIES = {
+    "launch": "launch",
+    "checklist item": "checklist_item",
+    "decision": "decision",
+    "promotion": "promotion",
+}
+
+
+def _check(kind: str, changes: list[Change], current: dict[str, dict[str, str]]) -> list[str]:
+    fields = next(iter(current.values()), {}).keys()
+    return state_problems(kind, replay(changes, ENTITIES[kind], fields), current)

@@ -327,19 +327,11 @@ class Launches:
         )
 
     def _launch_changes(self, old: Launch | None, new: Launch, now: datetime) -> list[Change]:
-        def fields(launch: Launch) -> dict[str, str]:
-            return {
-                "name": launch.name,
-                "template": launch.template_key,
-                "open_date": launch.open_date.isoformat(),
-                "planner": launch.planner_email or launch.planner_name or "",
-            }
-
         return diff_fields(
             entity="launch",
             entity_id=new.key,
-            old=fields(old) if old else None,
-            new=fields(new),
+            old=old.tracked_fields() if old else None,
+            new=new.tracked_fields(),
             actor=self.actor,
             source=ChangeSource.CLI,
             at=now,
