@@ -233,7 +233,7 @@ def audit_verify(ctx: click.Context) -> None:
             sys.exit(1)
         click.echo(
             f"ok: {report.checked} change history entries, hash chain intact, anchored, "
-            "and the stored checklist items and decisions match their history"
+            "and every stored launch, item, decision and promotion matches its history"
         )
         for missing in report.unproven:
             click.echo(f"cannot prove: {missing}")
