@@ -20,7 +20,7 @@ from cxbot.bootstrap import build
 from cxbot.emulators.notion import NotionEmulator
 from cxbot.emulators.slack import SlackEmulator
 from cxbot.entrypoints.cli.serving import _slack_app
-from cxbot.entrypoints.service import serve_requests
+from cxbot.entrypoints.service import process_notion_events, serve_requests
 from cxbot.ports.slack import HttpAnswer
 from cxbot.settings import PROJECT_ROOT, Settings
 
@@ -113,6 +113,9 @@ def slack_app_rig(
         daemon=True,
     )
     server.start()
+    threading.Thread(
+        target=process_notion_events, args=(webhooks, stop), kwargs={"retry": 0.2}, daemon=True
+    ).start()
     assert ready.wait(10)
     slack.app.request_url = f"http://127.0.0.1:{port[0]}/slack/events"
     rig = SimpleNamespace(

@@ -15,6 +15,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from cxbot.ports.slack import HttpAnswer
 from cxbot.service.jobs import JobRunner
+from cxbot.service.notion_webhooks import NotionWebhooks
 
 log = logging.getLogger(__name__)
 
@@ -185,3 +186,28 @@ def serve_requests(
     stop.wait()
     server.shutdown()
     server.server_close()
+
+
+def process_notion_events(
+    webhooks: NotionWebhooks,
+    stop: threading.Event,
+    *,
+    idle: float = 5.0,
+    retry: float = 5.0,
+) -> None:
+    """Handles the Notion events `/notion/webhook` recorded, in the background, until
+    `stop`: woken by each new event, at the Notion client's own pace; what a crash left
+    recorded is handled first; a failing page is tried again after `retry` seconds."""
+    while not stop.is_set():
+        try:
+            report = webhooks.process_pending()
+        except Exception:
+            log.exception("Notion events could not be handled; trying again in %.0fs", retry)
+            stop.wait(retry)
+            continue
+        if report.more:
+            continue
+        if report.failed and not report.handled:
+            stop.wait(retry)
+            continue
+        webhooks.recorded.wait(idle)

@@ -199,20 +199,41 @@ class TemplateCatalog(Protocol):
         ...
 
 
+PENDING = "pending"
+"""The outcome of an event recorded but not handled yet."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecordedEvent:
+    event_id: str
+    kind: str
+    entity_id: str
+    event_at: datetime
+    authors: tuple[str, ...]
+
+
 class WebhookEvents(Protocol):
-    """Notion webhook events received: each handled once, per page the newest applied."""
+    """Notion webhook events received: recorded first (durably, answered at once), handled
+    in the background, each once; per page the newest applied."""
 
     def claim_event(
-        self, event_id: str, *, kind: str, entity_id: str, event_at: datetime, now: datetime
+        self,
+        event_id: str,
+        *,
+        kind: str,
+        entity_id: str,
+        event_at: datetime,
+        now: datetime,
+        authors: Sequence[str] = (),
     ) -> bool:
-        """Records the event as being handled; False when it was already (a duplicate)."""
+        """Records the event as pending; False when it was recorded already (a duplicate)."""
+        ...
+
+    def pending_events(self, limit: int) -> list[RecordedEvent]:
+        """Events recorded and not handled yet, in the order they arrived."""
         ...
 
     def settle_event(self, event_id: str, outcome: str) -> None: ...
-
-    def release_event(self, event_id: str) -> None:
-        """Handling failed: forget it, so Notion's retry is handled."""
-        ...
 
     def page_mark(self, page_id: str) -> datetime | None:
         """The timestamp of the newest event applied to the page."""

@@ -16,13 +16,14 @@ import hashlib
 import hmac
 import json
 import logging
+import threading
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from cxbot.domain.changes import ChangeSource, diff_fields
-from cxbot.ports.checklists import ChecklistBoard, LaunchRepository, WebhookEvents
+from cxbot.ports.checklists import ChecklistBoard, LaunchRepository, RecordedEvent, WebhookEvents
 from cxbot.ports.common import Clock, Cursors, SecretKeeper
 from cxbot.ports.messages import Message
 from cxbot.service.alerts import CxAlerts
@@ -46,8 +47,17 @@ class WebhookAnswer:
 
 
 @dataclass(frozen=True, kw_only=True)
+class ProcessReport:
+    handled: int
+    failed: int
+    handlings: int  # how many times a page (or schema) was handled: the Notion reads
+    more: bool  # a full batch: more may be waiting
+
+
+@dataclass(frozen=True, kw_only=True)
 class WebhookStatus:
     last_received: datetime | None
+    pending: int
     caught_by_polling: int
     verified: bool
 
@@ -67,6 +77,8 @@ class NotionWebhooks:
     clock: Clock
     announce: Callable[[str], None] = print
     """Shows the verification token to the admin, once (never logged)."""
+    recorded: threading.Event = field(default_factory=threading.Event)
+    """Set when an event is recorded: wakes the background processor."""
     accept_new_token: bool = False
     """Replace a kept token when Notion verifies a new subscription (an admin's choice:
     otherwise anyone could post a token of their own and then sign events with it)."""
@@ -95,21 +107,53 @@ class NotionWebhooks:
             event_id, kind, entity_id, event_at, authors = _event_fields(payload)
         except (KeyError, TypeError, ValueError) as error:
             return WebhookAnswer(400, {"error": f"not a Notion event: {error}"})
+        # Recorded durably, answered at once: reading the page waits for Notion's rate
+        # budget, and a burst of events must not keep Notion waiting past its timeout.
         if not self.events.claim_event(
-            event_id, kind=kind, entity_id=entity_id, event_at=event_at, now=self.clock()
+            event_id,
+            kind=kind,
+            entity_id=entity_id,
+            event_at=event_at,
+            now=self.clock(),
+            authors=authors,
         ):
             return WebhookAnswer(200, {"outcome": "duplicate"})
-        try:
-            outcome = self._handle(kind, entity_id, event_at, authors)
-        except Exception:  # Notion retries a non-2xx: let it, and handle the retry afresh
-            self.events.release_event(event_id)
-            log.exception(
-                "could not handle Notion event %s (%s); Notion will retry", event_id, kind
-            )
-            return WebhookAnswer(503, {"error": "try again"})
-        self.events.settle_event(event_id, outcome)
-        log.info("Notion %s on %s: %s", kind, entity_id, outcome)
-        return WebhookAnswer(200, {"outcome": outcome})
+        self.recorded.set()
+        return WebhookAnswer(200, {"outcome": "recorded"})
+
+    def process_pending(self, limit: int = 500) -> ProcessReport:
+        """Handles recorded events in the background, oldest first: one page read for a run
+        of edits to the same page, however many events it got. An event whose handling
+        fails stays pending and is tried again (Notion was answered already)."""
+        self.recorded.clear()
+        pending = self.events.pending_events(limit)
+        by_page: dict[str, list[RecordedEvent]] = {}
+        for event in pending:
+            by_page.setdefault(event.entity_id, []).append(event)
+        handled = failed = reads = 0
+        for entity_id, events in by_page.items():
+            for run in _runs(events):
+                newest = run[-1]
+                authors = list(dict.fromkeys(a for e in run for a in e.authors))
+                try:
+                    outcome = self._handle(newest.kind, entity_id, newest.event_at, authors)
+                except Exception:
+                    log.exception(
+                        "could not handle Notion event %s (%s); trying again shortly",
+                        newest.event_id,
+                        newest.kind,
+                    )
+                    failed += len(run)
+                    break  # later events of this page wait for this one
+                reads += 1
+                for event in run:
+                    told = outcome if event is newest else f"with {newest.event_id}: {outcome}"
+                    self.events.settle_event(event.event_id, told)
+                handled += len(run)
+                log.info("Notion %s on %s: %s", newest.kind, entity_id, outcome)
+        return ProcessReport(
+            handled=handled, failed=failed, handlings=reads, more=len(pending) == limit
+        )
 
     def _verification(self, token: str) -> WebhookAnswer:
         kept = self._token()
@@ -208,9 +252,27 @@ class NotionWebhooks:
     def status(self) -> WebhookStatus:
         return WebhookStatus(
             last_received=self.events.last_received(),
+            pending=len(self.events.pending_events(10_000)),
             caught_by_polling=int(self.cursors.get_cursor(CAUGHT_BY_POLLING) or 0),
             verified=bool(self._token()),
         )
+
+
+TRASH_EVENTS = {"page.deleted", "page.undeleted"}
+
+
+def _runs(events: list[RecordedEvent]) -> list[list[RecordedEvent]]:
+    """A page's events in time order, consecutive edits folded into one run (one read of
+    the page shows them all); a move to or from the trash is its own run (its own entry in
+    the history)."""
+    runs: list[list[RecordedEvent]] = []
+    for event in sorted(events, key=lambda e: (e.event_at, e.event_id)):
+        foldable = event.kind not in TRASH_EVENTS
+        if runs and foldable and runs[-1][-1].kind not in TRASH_EVENTS:
+            runs[-1].append(event)
+        else:
+            runs.append([event])
+    return runs
 
 
 def _event_fields(payload: dict[str, Any]) -> tuple[str, str, str, datetime, list[str]]:

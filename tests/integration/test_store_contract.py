@@ -236,16 +236,25 @@ def test_slack_item_messages_are_remembered_once_and_forgotten(any_store: Any) -
     assert refs.messages_of("l/i") == []
 
 
-def test_webhook_events_are_claimed_once_and_marks_only_move_forward(any_store: Any) -> None:
+def test_webhook_events_are_recorded_once_pending_in_order_and_marks_only_move_forward(
+    any_store: Any,
+) -> None:
     events = any_store.webhook_events
     at = datetime(2027, 1, 4, 1, 0, tzinfo=UTC)
     later = at + timedelta(seconds=5)
     assert events.last_received() is None
-    assert events.claim_event("e1", kind="page.created", entity_id="p1", event_at=at, now=at)
+    assert events.claim_event(
+        "e1", kind="page.created", entity_id="p1", event_at=at, now=at, authors=["u1", "u2"]
+    )
     assert not events.claim_event("e1", kind="page.created", entity_id="p1", event_at=at, now=at)
-    events.release_event("e1")  # handling failed: the retry is handled afresh
-    assert events.claim_event("e1", kind="page.created", entity_id="p1", event_at=at, now=later)
+    assert events.claim_event(
+        "e2", kind="page.properties_updated", entity_id="p1", event_at=later, now=later
+    )
+    pending = events.pending_events(10)
+    assert [(e.event_id, e.authors) for e in pending] == [("e1", ("u1", "u2")), ("e2", ())]
+    assert [e.event_id for e in events.pending_events(1)] == ["e1"]
     events.settle_event("e1", "no change")
+    assert [e.event_id for e in events.pending_events(10)] == ["e2"]
     assert events.last_received() == later
     assert events.page_mark("p1") is None
     assert events.set_page_mark("p1", later)

@@ -17,6 +17,7 @@ from cxbot.domain.changes import Change
 from cxbot.domain.checklist import ChecklistItem, ItemStatus, Launch
 from cxbot.domain.decisions import Decision
 from cxbot.domain.promotions import Promotion
+from cxbot.ports.checklists import PENDING, RecordedEvent
 from cxbot.ports.common import Finding
 from cxbot.ports.jobs import JobRun
 from cxbot.ports.promotions import PendingAlert
@@ -373,27 +374,42 @@ class MemoryDecisions:
 
 class MemoryWebhookEvents:
     def __init__(self) -> None:
-        self.events: dict[str, tuple[str, str, datetime, datetime, str]] = {}
+        self.events: dict[str, tuple[RecordedEvent, datetime, str]] = {}
         self.marks: dict[str, datetime] = {}
         self._lock = threading.Lock()
 
     def claim_event(
-        self, event_id: str, *, kind: str, entity_id: str, event_at: datetime, now: datetime
+        self,
+        event_id: str,
+        *,
+        kind: str,
+        entity_id: str,
+        event_at: datetime,
+        now: datetime,
+        authors: Sequence[str] = (),
     ) -> bool:
         with self._lock:
             if event_id in self.events:
                 return False
-            self.events[event_id] = (kind, entity_id, event_at, now, "handling")
+            recorded = RecordedEvent(
+                event_id=event_id,
+                kind=kind,
+                entity_id=entity_id,
+                event_at=event_at,
+                authors=tuple(authors),
+            )
+            self.events[event_id] = (recorded, now, PENDING)
             return True
+
+    def pending_events(self, limit: int) -> list[RecordedEvent]:
+        pending = [(r, at) for r, at, outcome in self.events.values() if outcome == PENDING]
+        pending.sort(key=lambda e: (e[1], e[0].event_at, e[0].event_id))
+        return [r for r, _ in pending[:limit]]
 
     def settle_event(self, event_id: str, outcome: str) -> None:
         with self._lock:
-            kind, entity, at, received, _ = self.events[event_id]
-            self.events[event_id] = (kind, entity, at, received, outcome)
-
-    def release_event(self, event_id: str) -> None:
-        with self._lock:
-            self.events.pop(event_id, None)
+            recorded, received, _ = self.events[event_id]
+            self.events[event_id] = (recorded, received, outcome)
 
     def page_mark(self, page_id: str) -> datetime | None:
         return self.marks.get(page_id)
@@ -407,7 +423,7 @@ class MemoryWebhookEvents:
             return True
 
     def last_received(self) -> datetime | None:
-        return max((e[3] for e in self.events.values()), default=None)
+        return max((e[1] for e in self.events.values()), default=None)
 
 
 class MemorySlackItemMessages:

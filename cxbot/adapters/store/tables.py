@@ -215,7 +215,8 @@ notion_events = Table(
     Column("entity_id", String(64), nullable=False),
     Column("event_at", UtcDateTime, nullable=False),
     Column("received_at", UtcDateTime, nullable=False, index=True),
-    Column("outcome", String(200), nullable=False),
+    Column("outcome", String(200), nullable=False, index=True),
+    Column("authors", Text, nullable=False, server_default="[]"),
 )
 
 notion_page_marks = Table(

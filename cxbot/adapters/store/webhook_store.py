@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import func, select, update
 
 from cxbot.adapters.store.base import SqlBase
 from cxbot.adapters.store.tables import notion_events, notion_page_marks
+from cxbot.ports.checklists import PENDING, RecordedEvent
 
 
 class SqlWebhookEvents(SqlBase):
     def claim_event(
-        self, event_id: str, *, kind: str, entity_id: str, event_at: datetime, now: datetime
+        self,
+        event_id: str,
+        *,
+        kind: str,
+        entity_id: str,
+        event_at: datetime,
+        now: datetime,
+        authors: Sequence[str] = (),
     ) -> bool:
         row = {
             "event_id": event_id,
@@ -20,7 +30,8 @@ class SqlWebhookEvents(SqlBase):
             "entity_id": entity_id,
             "event_at": event_at,
             "received_at": now,
-            "outcome": "handling",
+            "outcome": PENDING,
+            "authors": json.dumps(list(authors)),
         }
         # RETURNING, not rowcount: psycopg reports -1 for INSERT … ON CONFLICT DO NOTHING.
         statement = (
@@ -39,9 +50,26 @@ class SqlWebhookEvents(SqlBase):
                 .values(outcome=outcome[:200])
             )
 
-    def release_event(self, event_id: str) -> None:
-        with self.engine.begin() as conn:
-            conn.execute(delete(notion_events).where(notion_events.c.event_id == event_id))
+    def pending_events(self, limit: int) -> list[RecordedEvent]:
+        events = notion_events.c
+        query = (
+            select(notion_events)
+            # "handling": what an earlier version left when it stopped mid-event.
+            .where(events.outcome.in_((PENDING, "handling")))
+            .order_by(events.received_at, events.event_at, events.event_id)
+            .limit(limit)
+        )
+        with self.engine.connect() as conn:
+            return [
+                RecordedEvent(
+                    event_id=row.event_id,
+                    kind=row.kind,
+                    entity_id=row.entity_id,
+                    event_at=row.event_at,
+                    authors=tuple(json.loads(row.authors or "[]")),
+                )
+                for row in conn.execute(query)
+            ]
 
     def page_mark(self, page_id: str) -> datetime | None:
         marks = notion_page_marks.c

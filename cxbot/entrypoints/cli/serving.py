@@ -99,7 +99,7 @@ def slack_serve(
 
 
 def _serve(ctx: click.Context, port: int, host: str, drain_every: int, accept: bool) -> None:
-    from cxbot.entrypoints.service import serve_requests
+    from cxbot.entrypoints.service import process_notion_events, serve_requests
 
     with opened(ctx) as cases:
         routes: dict[str, Any] = {}
@@ -131,6 +131,7 @@ def _serve(ctx: click.Context, port: int, host: str, drain_every: int, accept: b
             status = webhooks.status()
             return True, {
                 "notion_behind": cases.outbox.behind(),
+                "notion_events_pending": status.pending,
                 "last_notion_webhook": status.last_received.isoformat()
                 if status.last_received
                 else None,
@@ -138,6 +139,10 @@ def _serve(ctx: click.Context, port: int, host: str, drain_every: int, accept: b
 
         stop = threading.Event()
         threading.Thread(target=_drain_until, args=(cases, stop, drain_every), daemon=True).start()
+        if cases.mode.notion:
+            threading.Thread(
+                target=process_notion_events, args=(webhooks, stop), daemon=True
+            ).start()
         click.echo(
             f"serving {', '.join(served)} and /healthz on http://{host}:{port}; Ctrl-C stops"
         )
