@@ -1,6 +1,8 @@
 """500 checklist items, 200 edits by 20 people in Notion over a simulated hour: recorded by
 webhooks (duplicates and reordering on, the emulator's delay 0), then the same edits with
-webhooks off and status sync polling every 5 minutes, for comparison.
+webhooks off and status sync polling every 5 minutes, for comparison. Then a burst: 500
+signed events for 200 edited pages sent within a second by 50 connections at once, while
+people open their Slack App Home — how fast each is answered, and what reaches the store.
 
 Notion's 3 requests/s is enforced by the emulator; the edits themselves are people
 working in the Notion app (no API budget). Each edit changes a different item.
@@ -45,14 +47,195 @@ class SimClock:
         return self.now
 
 
+BURST_EVENTS, BURST_PAGES, BURST_CONNECTIONS, SLACK_DURING = 500, 200, 50, 40
+SLACK_SECRET = "bench-signing-secret"
+
+
 def run() -> dict[str, Any]:
     webhooks = _one_run(webhooks=True)
     polling = _one_run(webhooks=False)
-    figures = {f"webhooks_{k}": v for k, v in webhooks.items()} | {
-        f"polling_{k}": v for k, v in polling.items()
-    }
+    burst = _burst()
+    figures = (
+        {f"webhooks_{k}": v for k, v in webhooks.items()}
+        | {f"polling_{k}": v for k, v in polling.items()}
+        | {f"burst_{k}": v for k, v in burst.items()}
+    )
     table(list(figures.items()))
     return figures
+
+
+def _burst() -> dict[str, Any]:
+    from cxbot.emulators.slack import SlackEmulator
+
+    notion = NotionEmulator(tokens={"secret_bench"}, rate=NOTION_RATE, burst=6.0)
+    notion.start()
+    slack = SlackEmulator(tokens={"xoxb-bench"}, rate_limit=False).start()
+    slack.app.signing_secret = SLACK_SECRET
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            return _measure_burst(notion, slack, Path(folder))
+    finally:
+        slack.stop()
+        notion.stop()
+
+
+def _measure_burst(notion: NotionEmulator, slack: Any, folder: Path) -> dict[str, Any]:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from cxbot.entrypoints.cli.serving import _slack_app
+    from cxbot.entrypoints.service import process_notion_events
+
+    rng = random.Random(7)
+    ws = notion.workspace
+    parent = ws.add_page("CX 운영")
+    people = [ws.add_person(f"담당자{n:02d}", f"owner{n:02d}@example.com") for n in range(PEOPLE)]
+    users = [slack.add_user(f"담당자{n:02d}", f"owner{n:02d}@example.com") for n in range(PEOPLE)]
+    settings = Settings(
+        cxbot_database_url=f"sqlite:///{folder / 'bench.db'}",
+        cxbot_outbox=folder / "outbox.jsonl",
+        cxbot_audit_anchor=folder / "audit-anchor.json",
+        cxbot_actor="bench",
+        notion_token=SecretStr("secret_bench"),
+        notion_base_url=notion.base_url,
+        notion_parent_page_id=parent,
+        slack_bot_token=SecretStr("xoxb-bench"),
+        slack_base_url=slack.api_url,
+        slack_signing_secret=SecretStr(SLACK_SECRET),
+    )
+    notion.rate_limit = False  # setting up 500 pages is not what is measured
+    _create_items(settings, notion, parent)
+    cases = build(settings)
+    notion.rate_limit = True
+    receiver = cases.notion_webhooks(announce=lambda _text: None)
+    app = _slack_app(cases)
+    stop, ready, port = threading.Event(), threading.Event(), []
+
+    def on_ready(bound: int) -> None:
+        port.append(bound)
+        ready.set()
+
+    def notion_answer(body: bytes, headers: dict[str, str]) -> HttpAnswer:
+        got = receiver.receive(body, headers)
+        return HttpAnswer(got.status, b"{}")
+
+    routes = {
+        "/notion/webhook": notion_answer,
+        "/slack/events": lambda b, h: cases.slack_inbound.dispatch(app, b, h),
+    }
+    threading.Thread(
+        target=serve_requests,
+        args=(routes, lambda: (True, {})),
+        kwargs={"host": "127.0.0.1", "port": 0, "stop": stop, "on_ready": on_ready},
+        daemon=True,
+    ).start()
+    ready.wait(10)
+    url = f"http://127.0.0.1:{port[0]}"
+    slack.app.request_url = f"{url}/slack/events"
+    threading.Thread(target=process_notion_events, args=(receiver, stop), daemon=True).start()
+    sender = notion.webhooks
+    sender.subscribe(f"{url}/notion/webhook")
+    assert sender.subscription is not None and sender.verify(sender.subscription.token)
+    token = sender.subscription.token
+    sender.drop_next = BURST_PAGES  # the emulator sends none: the burst below is by hand
+    items = [i for launch in cases.launches.all() for i in cases.launches.items(launch.key)]
+    edited = rng.sample(items, BURST_PAGES)
+    for item in edited:  # people's edits in the Notion app (no API budget)
+        ws.edit_as(rng.choice(people), str(item.remote_id), {"상태": {"select": {"name": "완료"}}})
+    events = [
+        _signed_event(edited[n % BURST_PAGES], people, n, token, rng) for n in range(BURST_EVENTS)
+    ]
+    rng.shuffle(events)
+    before = len(notion.requests())
+    slack_seconds: list[float] = []
+
+    def open_homes() -> None:
+        for n in range(SLACK_DURING):
+            slack_seconds.append(slack.app.open_home(users[n % len(users)]).seconds)
+
+    started = time.perf_counter()
+    opener = threading.Thread(target=open_homes)
+    opener.start()
+    with ThreadPoolExecutor(BURST_CONNECTIONS) as pool:
+        answers = list(pool.map(lambda e: _post_timed(f"{url}/notion/webhook", *e), events))
+    sent_in = time.perf_counter() - started
+    opener.join()
+    deadline = time.monotonic() + 300
+    store = cases.launches.store
+    while time.monotonic() < deadline and any(_status(store, i.key) != "done" for i in edited):
+        time.sleep(0.1)
+    settled = time.perf_counter() - started
+    stop.set()
+    page_reads = [
+        r
+        for r in notion.requests()[before:]
+        if r.method == "GET" and r.path.startswith("/v1/pages/")
+    ]
+    history = [
+        c
+        for c in cases.audit.history.changes()
+        if c.source.value == "notion" and c.field == "status"
+    ]
+    seconds = sorted(s for s, _ in answers)
+    figures: dict[str, Any] = {
+        "events": len(events),
+        "pages_edited": BURST_PAGES,
+        "sent_within_seconds": round(sent_in, 2),
+        "answer_p50_seconds": round(statistics.median(seconds), 3),
+        "answer_p99_seconds": round(seconds[int(len(seconds) * 0.99) - 1], 3),
+        "answer_max_seconds": round(seconds[-1], 3),
+        "non_2xx": sum(1 for _, status in answers if not 200 <= status < 300),
+        "edits_recorded": sum(1 for i in edited if _status(store, i.key) == "done"),
+        "edits_recorded_twice": len(history) - len({c.entity_id for c in history}),
+        "notion_page_reads": len(page_reads),
+        "notion_429": notion.rate_limited,
+        "seconds_until_all_recorded": round(settled, 1),
+        "slack_home_p50_seconds": round(statistics.median(slack_seconds), 3),
+        "slack_home_max_seconds": round(max(slack_seconds), 3),
+    }
+    cases.close()
+    return figures
+
+
+def _signed_event(
+    item: Any, people: list[str], n: int, token: str, rng: random.Random
+) -> tuple[bytes, str]:
+    import hashlib
+    import hmac
+    import json
+
+    body = json.dumps(
+        {
+            "id": f"00000000-0000-4000-8000-{n:012d}",
+            "timestamp": datetime.now(ZoneInfo("UTC")).isoformat(),
+            "workspace_id": "00000000-0000-4000-8000-000000000001",
+            "type": "page.properties_updated",
+            "entity": {"id": str(item.remote_id), "type": "page"},
+            "authors": [{"id": rng.choice(people), "type": "person"}],
+            "attempt_number": 1,
+            "data": {"updated_properties": ["status"]},
+        }
+    ).encode()
+    return body, "sha256=" + hmac.new(token.encode(), body, hashlib.sha256).hexdigest()
+
+
+def _post_timed(url: str, body: bytes, signature: str) -> tuple[float, int]:
+    import urllib.error
+    import urllib.request
+
+    request = urllib.request.Request(
+        url,
+        data=body,
+        headers={"Content-Type": "application/json", "X-Notion-Signature": signature},
+    )
+    started = time.perf_counter()
+    try:
+        with urllib.request.urlopen(request, timeout=5) as answer:
+            status = int(answer.status)
+    except urllib.error.HTTPError as error:
+        status = int(error.code)
+    except OSError:
+        status = 0  # reset or timed out: what Notion would count as a failed delivery
+    return time.perf_counter() - started, status
 
 
 def _one_run(*, webhooks: bool) -> dict[str, Any]:

@@ -92,13 +92,15 @@ class SecretFile:
 
     def __init__(self, path: Path, fixed: str | None = None) -> None:
         self.path, self._fixed = path, fixed
+        self._kept: str | None = None  # read once: every signed request asks for it
 
     def get(self) -> str | None:
         if self._fixed:
             return self._fixed
-        if self.path.is_symlink() or not self.path.exists():
-            return None
-        return self.path.read_text(encoding="utf-8").strip() or None
+        if self._kept is None and self.path.exists() and not self.path.is_symlink():
+            self._kept = self.path.read_text(encoding="utf-8").strip() or None
+        return self._kept
 
     def set(self, value: str) -> None:
         write_private(self.path, value.encode())
+        self._kept = value

@@ -7,6 +7,7 @@ import json
 import logging
 import signal
 import threading
+import time
 from collections.abc import Callable, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -88,6 +89,13 @@ def _health_server(runner: JobRunner, host: str, port: int) -> ThreadingHTTPServ
 MAX_BODY = 1 << 20
 """Slack's requests are a few kilobytes; anything over a megabyte is refused unread."""
 READ_TIMEOUT = 10.0
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 128
+    """Connections waiting to be accepted: the default 5 drops a burst's connections (a
+    client's SYN is retried after a second, or the connection is reset)."""
 
 
 class _RequestHandler(BaseHTTPRequestHandler):
@@ -172,8 +180,7 @@ def serve_requests(
     handler = type(
         "Handler", (_RequestHandler,), {"routes": routes, "health": staticmethod(health)}
     )
-    server = ThreadingHTTPServer((host, port), handler)
-    server.daemon_threads = True
+    server = _Server((host, port), handler)
     stop = stop or threading.Event()
     if threading.current_thread() is threading.main_thread():
         for number in (signal.SIGTERM, signal.SIGINT):
@@ -194,11 +201,20 @@ def process_notion_events(
     *,
     idle: float = 5.0,
     retry: float = 5.0,
+    quiet: float = 0.3,
+    gather: float = 2.0,
 ) -> None:
     """Handles the Notion events `/notion/webhook` recorded, in the background, until
-    `stop`: woken by each new event, at the Notion client's own pace; what a crash left
-    recorded is handled first; a failing page is tried again after `retry` seconds."""
+    `stop`: woken by new events, it lets a burst finish arriving (until `quiet` seconds
+    pass without one, `gather` at most) so that a page edited many times is read once; at
+    the Notion client's own pace; what a crash left recorded is handled first; a failing
+    page is tried again after `retry` seconds."""
     while not stop.is_set():
+        deadline = time.monotonic() + gather
+        while time.monotonic() < deadline:
+            webhooks.recorded.clear()
+            if not webhooks.recorded.wait(quiet):
+                break
         try:
             report = webhooks.process_pending()
         except Exception:

@@ -216,17 +216,9 @@ class WebhookEvents(Protocol):
     """Notion webhook events received: recorded first (durably, answered at once), handled
     in the background, each once; per page the newest applied."""
 
-    def claim_event(
-        self,
-        event_id: str,
-        *,
-        kind: str,
-        entity_id: str,
-        event_at: datetime,
-        now: datetime,
-        authors: Sequence[str] = (),
-    ) -> bool:
-        """Records the event as pending; False when it was recorded already (a duplicate)."""
+    def record_events(self, events: Sequence[RecordedEvent], now: datetime) -> set[str]:
+        """Records the events as pending, in one transaction; returns the ids this call
+        recorded (an id recorded already is a duplicate, left as it is)."""
         ...
 
     def pending_events(self, limit: int) -> list[RecordedEvent]:

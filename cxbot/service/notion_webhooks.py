@@ -27,6 +27,7 @@ from cxbot.ports.checklists import ChecklistBoard, LaunchRepository, RecordedEve
 from cxbot.ports.common import Clock, Cursors, SecretKeeper
 from cxbot.ports.messages import Message
 from cxbot.service.alerts import CxAlerts
+from cxbot.service.group_commit import GroupCommit
 from cxbot.service.item_ticks import ItemTicks
 
 log = logging.getLogger(__name__)
@@ -79,6 +80,21 @@ class NotionWebhooks:
     """Shows the verification token to the admin, once (never logged)."""
     recorded: threading.Event = field(default_factory=threading.Event)
     """Set when an event is recorded: wakes the background processor."""
+    _recorder: GroupCommit[RecordedEvent, bool] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_recorder", GroupCommit(self._record))
+
+    def _record(self, events: Sequence[RecordedEvent]) -> list[bool]:
+        """One transaction for every request that arrived meanwhile; True per new event."""
+        recorded = self.events.record_events(events, self.clock())
+        seen: set[str] = set()
+        fresh = []
+        for event in events:  # the same id twice in one batch: the second is a duplicate
+            fresh.append(event.event_id in recorded and event.event_id not in seen)
+            seen.add(event.event_id)
+        return fresh
+
     accept_new_token: bool = False
     """Replace a kept token when Notion verifies a new subscription (an admin's choice:
     otherwise anyone could post a token of their own and then sign events with it)."""
@@ -109,14 +125,14 @@ class NotionWebhooks:
             return WebhookAnswer(400, {"error": f"not a Notion event: {error}"})
         # Recorded durably, answered at once: reading the page waits for Notion's rate
         # budget, and a burst of events must not keep Notion waiting past its timeout.
-        if not self.events.claim_event(
-            event_id,
+        event = RecordedEvent(
+            event_id=event_id,
             kind=kind,
             entity_id=entity_id,
             event_at=event_at,
-            now=self.clock(),
-            authors=authors,
-        ):
+            authors=tuple(authors),
+        )
+        if not self._recorder.submit(event):
             return WebhookAnswer(200, {"outcome": "duplicate"})
         self.recorded.set()
         return WebhookAnswer(200, {"outcome": "recorded"})

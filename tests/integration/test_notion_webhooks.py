@@ -4,6 +4,7 @@ does; cxbot fetches the page with the real notion-client and records the change.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import hmac
 import json
@@ -17,9 +18,11 @@ from typing import Any
 
 import pytest
 
+from cxbot.adapters.private_files import SecretFile
 from cxbot.domain.checklist import ItemStatus
 from cxbot.emulators.http import Fault
 from cxbot.emulators.notion import NotionEmulator
+from cxbot.ports.checklists import RecordedEvent
 from tests.conftest import ManualClock
 from tests.slack_app_rig import eventually, slack_app_rig
 
@@ -123,8 +126,13 @@ def test_a_token_an_earlier_version_kept_in_the_store_is_moved_out(
     (tmp_path / "notion-webhook-token").unlink()
     cursors = rig.webhooks.cursors
     cursors.set_cursor("notion_webhook.verification_token", rig.token)
+    # The next process after the upgrade: no token file yet, the token in the store.
+    upgraded = dataclasses.replace(
+        rig.webhooks, token=SecretFile(tmp_path / "notion-webhook-token")
+    )
     body = json.dumps(_event(rig)).encode()
-    assert _post(rig, body, _sign(rig.token, body)) == 200
+    answer = upgraded.receive(body, {"X-Notion-Signature": _sign(rig.token, body)})
+    assert answer.status == 200
     assert cursors.get_cursor("notion_webhook.verification_token") == ""
     assert (tmp_path / "notion-webhook-token").read_text() == rig.token
 
@@ -246,14 +254,14 @@ def test_an_event_recorded_before_a_crash_is_handled_after_it(rig: Any) -> None:
     _tick_without_webhook(rig)
     page = rig.cases.launches.store.get_item(rig.item.key).remote_id
     now = datetime.now(UTC)
-    assert rig.webhooks.events.claim_event(
-        "9d7c1a52-0000-4000-8000-00000000dead",
+    lost = RecordedEvent(
+        event_id="9d7c1a52-0000-4000-8000-00000000dead",
         kind="page.properties_updated",
         entity_id=page,
         event_at=now,
-        now=now,
-        authors=[rig.person],
+        authors=(rig.person,),
     )
+    assert rig.webhooks.events.record_events([lost], now) == {lost.event_id}
     after_restart = rig.cases.notion_webhooks()
     after_restart.process_pending()
     assert _status(rig) is ItemStatus.DONE

@@ -11,6 +11,7 @@ import pytest
 from cxbot.domain.changes import Change, ChangeSource
 from cxbot.domain.checklist import ChecklistItem, ItemStatus, Launch
 from cxbot.domain.dday import DayUnit
+from cxbot.ports.checklists import RecordedEvent
 
 LAUNCH = Launch(
     key="partner-mall-0001",
@@ -243,13 +244,15 @@ def test_webhook_events_are_recorded_once_pending_in_order_and_marks_only_move_f
     at = datetime(2027, 1, 4, 1, 0, tzinfo=UTC)
     later = at + timedelta(seconds=5)
     assert events.last_received() is None
-    assert events.claim_event(
-        "e1", kind="page.created", entity_id="p1", event_at=at, now=at, authors=["u1", "u2"]
+    first = RecordedEvent(
+        event_id="e1", kind="page.created", entity_id="p1", event_at=at, authors=("u1", "u2")
     )
-    assert not events.claim_event("e1", kind="page.created", entity_id="p1", event_at=at, now=at)
-    assert events.claim_event(
-        "e2", kind="page.properties_updated", entity_id="p1", event_at=later, now=later
+    second = RecordedEvent(
+        event_id="e2", kind="page.properties_updated", entity_id="p1", event_at=later, authors=()
     )
+    assert events.record_events([first], at) == {"e1"}
+    assert events.record_events([first], at) == set()  # a duplicate
+    assert events.record_events([first, second, second], later) == {"e2"}  # one batch
     pending = events.pending_events(10)
     assert [(e.event_id, e.authors) for e in pending] == [("e1", ("u1", "u2")), ("e2", ())]
     assert [e.event_id for e in events.pending_events(1)] == ["e1"]

@@ -378,28 +378,14 @@ class MemoryWebhookEvents:
         self.marks: dict[str, datetime] = {}
         self._lock = threading.Lock()
 
-    def claim_event(
-        self,
-        event_id: str,
-        *,
-        kind: str,
-        entity_id: str,
-        event_at: datetime,
-        now: datetime,
-        authors: Sequence[str] = (),
-    ) -> bool:
+    def record_events(self, events: Sequence[RecordedEvent], now: datetime) -> set[str]:
+        recorded: set[str] = set()
         with self._lock:
-            if event_id in self.events:
-                return False
-            recorded = RecordedEvent(
-                event_id=event_id,
-                kind=kind,
-                entity_id=entity_id,
-                event_at=event_at,
-                authors=tuple(authors),
-            )
-            self.events[event_id] = (recorded, now, PENDING)
-            return True
+            for event in events:
+                if event.event_id not in self.events:
+                    self.events[event.event_id] = (event, now, PENDING)
+                    recorded.add(event.event_id)
+        return recorded
 
     def pending_events(self, limit: int) -> list[RecordedEvent]:
         pending = [(r, at) for r, at, outcome in self.events.values() if outcome == PENDING]

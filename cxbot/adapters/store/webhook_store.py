@@ -14,33 +14,30 @@ from cxbot.ports.checklists import PENDING, RecordedEvent
 
 
 class SqlWebhookEvents(SqlBase):
-    def claim_event(
-        self,
-        event_id: str,
-        *,
-        kind: str,
-        entity_id: str,
-        event_at: datetime,
-        now: datetime,
-        authors: Sequence[str] = (),
-    ) -> bool:
-        row = {
-            "event_id": event_id,
-            "kind": kind,
-            "entity_id": entity_id,
-            "event_at": event_at,
-            "received_at": now,
-            "outcome": PENDING,
-            "authors": json.dumps(list(authors)),
-        }
+    def record_events(self, events: Sequence[RecordedEvent], now: datetime) -> set[str]:
+        if not events:
+            return set()
+        rows = [
+            {
+                "event_id": event.event_id,
+                "kind": event.kind,
+                "entity_id": event.entity_id,
+                "event_at": event.event_at,
+                "received_at": now,
+                "outcome": PENDING,
+                "authors": json.dumps(list(event.authors)),
+            }
+            for event in {e.event_id: e for e in events}.values()
+        ]
         # RETURNING, not rowcount: psycopg reports -1 for INSERT … ON CONFLICT DO NOTHING.
         statement = (
             self._dialect.insert(notion_events)
+            .values(rows)
             .on_conflict_do_nothing(index_elements=["event_id"])
             .returning(notion_events.c.event_id)
         )
         with self.engine.begin() as conn:
-            return conn.execute(statement, row).first() is not None
+            return {str(row[0]) for row in conn.execute(statement)}
 
     def settle_event(self, event_id: str, outcome: str) -> None:
         with self.engine.begin() as conn:
