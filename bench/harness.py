@@ -169,3 +169,37 @@ def table(rows: list[tuple[str, Any]]) -> None:
     width = max(len(name) for name, _ in rows)
     for name, value in rows:
         print(f"  {name.ljust(width)}  {value}")
+
+
+def serve_in_background(routes: dict[str, Any], stop: Any) -> str:
+    """`cxbot serve`'s HTTP server on a free loopback port until `stop` is set; its URL."""
+    import threading
+
+    from cxbot.entrypoints.service import serve_requests
+
+    ready, port = threading.Event(), []
+
+    def on_ready(bound: int) -> None:
+        port.append(bound)
+        ready.set()
+
+    threading.Thread(
+        target=serve_requests,
+        args=(routes, lambda: (True, {})),
+        kwargs={"host": "127.0.0.1", "port": 0, "stop": stop, "on_ready": on_ready},
+        daemon=True,
+    ).start()
+    if not ready.wait(10):
+        raise RuntimeError("the HTTP server did not start")
+    return f"http://127.0.0.1:{port[0]}"
+
+
+def webhook_answer(receiver: Any) -> Any:
+    """/notion/webhook's handler over a NotionWebhooks."""
+    from cxbot.ports.slack import HttpAnswer
+
+    def answer(body: bytes, headers: dict[str, str]) -> HttpAnswer:
+        got = receiver.receive(body, headers)
+        return HttpAnswer(got.status, b"{}")
+
+    return answer

@@ -22,13 +22,12 @@ from zoneinfo import ZoneInfo
 
 from pydantic import SecretStr
 
-from bench.harness import NOTION_RATE, setup_cases, table
+from bench.harness import NOTION_RATE, serve_in_background, setup_cases, table, webhook_answer
 from cxbot.adapters.yaml_files import YamlTemplates
 from cxbot.bootstrap import build
 from cxbot.domain.owners import OwnerDirectory, Person
 from cxbot.emulators.notion import NotionEmulator
-from cxbot.entrypoints.service import serve_requests
-from cxbot.ports.slack import HttpAnswer
+from cxbot.entrypoints.service import process_notion_events
 from cxbot.settings import Settings
 
 ITEMS, EDITS, PEOPLE = 500, 200, 20
@@ -83,7 +82,6 @@ def _measure_burst(notion: NotionEmulator, slack: Any, folder: Path) -> dict[str
     from concurrent.futures import ThreadPoolExecutor
 
     from cxbot.entrypoints.cli.serving import _slack_app
-    from cxbot.entrypoints.service import process_notion_events
 
     rng = random.Random(7)
     ws = notion.workspace
@@ -108,28 +106,12 @@ def _measure_burst(notion: NotionEmulator, slack: Any, folder: Path) -> dict[str
     notion.rate_limit = True
     receiver = cases.notion_webhooks(announce=lambda _text: None)
     app = _slack_app(cases)
-    stop, ready, port = threading.Event(), threading.Event(), []
-
-    def on_ready(bound: int) -> None:
-        port.append(bound)
-        ready.set()
-
-    def notion_answer(body: bytes, headers: dict[str, str]) -> HttpAnswer:
-        got = receiver.receive(body, headers)
-        return HttpAnswer(got.status, b"{}")
-
+    stop = threading.Event()
     routes = {
-        "/notion/webhook": notion_answer,
+        "/notion/webhook": webhook_answer(receiver),
         "/slack/events": lambda b, h: cases.slack_inbound.dispatch(app, b, h),
     }
-    threading.Thread(
-        target=serve_requests,
-        args=(routes, lambda: (True, {})),
-        kwargs={"host": "127.0.0.1", "port": 0, "stop": stop, "on_ready": on_ready},
-        daemon=True,
-    ).start()
-    ready.wait(10)
-    url = f"http://127.0.0.1:{port[0]}"
+    url = serve_in_background(routes, stop)
     slack.app.request_url = f"{url}/slack/events"
     threading.Thread(target=process_notion_events, args=(receiver, stop), daemon=True).start()
     sender = notion.webhooks
@@ -277,24 +259,9 @@ def _measure(
     stop = threading.Event()
     if webhooks:
         receiver = cases.notion_webhooks(announce=lambda _text: None)
-        ready, port = threading.Event(), []
-
-        def on_ready(bound: int) -> None:
-            port.append(bound)
-            ready.set()
-
-        def answer(body: bytes, headers: dict[str, str]) -> HttpAnswer:
-            got = receiver.receive(body, headers)
-            return HttpAnswer(got.status, b"{}")
-
-        threading.Thread(
-            target=serve_requests,
-            args=({"/notion/webhook": answer}, lambda: (True, {})),
-            kwargs={"host": "127.0.0.1", "port": 0, "stop": stop, "on_ready": on_ready},
-            daemon=True,
-        ).start()
-        ready.wait(10)
-        sender.subscribe(f"http://127.0.0.1:{port[0]}/notion/webhook")
+        url = serve_in_background({"/notion/webhook": webhook_answer(receiver)}, stop)
+        threading.Thread(target=process_notion_events, args=(receiver, stop), daemon=True).start()
+        sender.subscribe(f"{url}/notion/webhook")
         assert sender.subscription is not None and sender.verify(sender.subscription.token)
     before = len(notion.requests())
     targets = rng.sample(items, EDITS)

@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import SecretStr
 
-from bench.harness import NOTION_RATE, reminders_with_cx, setup_cases, table
+from bench.harness import NOTION_RATE, reminders_with_cx, serve_in_background, setup_cases, table
 from cxbot.adapters.yaml_files import YamlTemplates
 from cxbot.bootstrap import build
 from cxbot.domain.checklist import ItemStatus
@@ -31,7 +31,6 @@ from cxbot.domain.owners import OwnerDirectory, Person
 from cxbot.emulators.notion import NotionEmulator
 from cxbot.emulators.slack import SlackEmulator
 from cxbot.entrypoints.cli.serving import _slack_app
-from cxbot.entrypoints.service import serve_requests
 from cxbot.settings import Settings
 
 PEOPLE, CLICKS, LAUNCHES, RETRIED = 50, 200, 12, 0.10
@@ -84,23 +83,9 @@ def _run(
     report = cases.reminders.run(now=NOW)
     notion.rate_limit = True
     app = _slack_app(cases)
-    stop, ready, port = threading.Event(), threading.Event(), []
-
-    def on_ready(bound: int) -> None:
-        port.append(bound)
-        ready.set()
-
-    threading.Thread(
-        target=serve_requests,
-        args=(
-            {"/slack/events": lambda b, h: cases.slack_inbound.dispatch(app, b, h)},
-            lambda: (True, {}),
-        ),
-        kwargs={"host": "127.0.0.1", "port": 0, "stop": stop, "on_ready": on_ready},
-        daemon=True,
-    ).start()
-    ready.wait(10)
-    slack.app.request_url = f"http://127.0.0.1:{port[0]}/slack/events"
+    stop = threading.Event()
+    routes = {"/slack/events": lambda b, h: cases.slack_inbound.dispatch(app, b, h)}
+    slack.app.request_url = serve_in_background(routes, stop) + "/slack/events"
 
     presses = _presses(rng, slack, users)
     before = len(notion.requests())
