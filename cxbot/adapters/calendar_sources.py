@@ -23,6 +23,16 @@ from cxbot.ports.promotions import SourceRead
 
 log = logging.getLogger(__name__)
 
+MAX_FILE_BYTES = 10 * 1024 * 1024
+"""A calendar file larger than this is refused unread (a year's promotions are kilobytes)."""
+MAX_ROWS = 10_000
+MAX_COLUMNS = 200
+"""Rows and columns read from a calendar; a sheet with more is refused, not truncated."""
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+MAX_RATIO = 200
+"""An .xlsx member that unpacks to more than this many times its packed size (over 1 MB)
+is a zip bomb, refused before anything is unpacked."""
+
 READ_ONLY_SCOPES = (
     "https://www.googleapis.com/auth/spreadsheets.readonly",
     "https://www.googleapis.com/auth/drive.metadata.readonly",
@@ -221,19 +231,36 @@ class LocalFileSource:
     def fingerprint(self) -> str | None:
         if not self.path.exists():
             raise NotFound(f"{self.path}: no such calendar file (CXBOT_CALENDAR_FILE)")
+        size = self.path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise InputError(
+                f"{self.path}: {size / 1024 / 1024:.0f} MB is too large for a promotion "
+                f"calendar (cxbot reads files up to {MAX_FILE_BYTES // 1024 // 1024} MB and "
+                f"{MAX_ROWS:,} rows) — keep only the calendar's rows in the file"
+            )
         return hashlib.sha256(self.path.read_bytes()).hexdigest()[:16]
 
     def read(self) -> SourceRead:
         revision = self.fingerprint() or ""
         if self.path.suffix.lower() in (".xlsx", ".xlsm"):
-            rows, struck = self._xlsx()
-            return SourceRead(rows=rows, revision=revision, struck=struck)
+            cells, struck = self._xlsx()
+            return SourceRead(rows=cells, revision=revision, struck=struck)
         text = decode_csv(self.path.read_bytes(), self.path)
         first = next((line for line in text.splitlines() if line.strip()), "")
         # Excel's "Unicode text" (UTF-16) is tab-separated, whatever the file is named.
         delimiter = "\t" if "\t" in first and "," not in first else ","
-        rows = [list(row) for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+        rows: list[list[object]] = []
+        for row in csv.reader(io.StringIO(text), delimiter=delimiter):
+            rows.append(list(row[:MAX_COLUMNS]))
+            if len(rows) > MAX_ROWS:
+                self._too_many_rows()
         return SourceRead(rows=rows, revision=revision)
+
+    def _too_many_rows(self) -> NoReturn:
+        raise InputError(
+            f"{self.path}: more than {MAX_ROWS:,} rows — not read (a promotion calendar has "
+            "far fewer; remove the blank or old rows, or export only the calendar's tab)"
+        )
 
     def _xlsx(self) -> tuple[list[list[object]], frozenset[tuple[int, int]]]:
         from openpyxl import load_workbook  # type: ignore[import-untyped]
@@ -243,6 +270,7 @@ class LocalFileSource:
                 f"{self.path}: not an Excel workbook (an .xlsx file is a zip archive; this one "
                 "is not — save it again from Excel as .xlsx, or export CSV)"
             )
+        _refuse_zip_bomb(self.path)
         try:
             book = load_workbook(self.path, read_only=True, data_only=True)
         except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
@@ -258,7 +286,13 @@ class LocalFileSource:
             ) from None
         rows: list[list[object]] = []
         struck: set[tuple[int, int]] = set()
-        for r, row in enumerate(sheet.iter_rows()):
+        # Rows are padded to the sheet's declared width: cap it (Excel declares XFD, 16,384
+        # columns, for a sheet with a whole row formatted).
+        width = sheet.max_column if (sheet.max_column or 0) <= MAX_COLUMNS else MAX_COLUMNS
+        for r, row in enumerate(sheet.iter_rows(max_col=width)):
+            if r >= MAX_ROWS:
+                book.close()
+                self._too_many_rows()
             rows.append([_cell(getattr(cell, "value", None)) for cell in row])
             for c, cell in enumerate(row):
                 font = getattr(cell, "font", None)
@@ -266,6 +300,31 @@ class LocalFileSource:
                     struck.add((r, c))
         book.close()
         return rows, frozenset(struck)
+
+
+def _refuse_zip_bomb(path: Path) -> None:
+    """What the archive says it holds, checked before anything is unpacked."""
+    with zipfile.ZipFile(path) as archive:
+        members = archive.infolist()
+    total = sum(m.file_size for m in members)
+    bomb = next(
+        (
+            m
+            for m in members
+            if m.file_size > 1024 * 1024 and m.file_size > MAX_RATIO * max(m.compress_size, 1)
+        ),
+        None,
+    )
+    if total > MAX_UNPACKED_BYTES or bomb is not None:
+        what = (
+            f"{bomb.filename} unpacks to {bomb.file_size / bomb.compress_size:,.0f}× its size"
+            if bomb is not None
+            else f"it unpacks to {total / 1024 / 1024:,.0f} MB"
+        )
+        raise InputError(
+            f"{path}: refused, {what} — not a workbook Excel writes for a calendar (cxbot "
+            f"unpacks at most {MAX_UNPACKED_BYTES // 1024 // 1024} MB, {MAX_RATIO}:1)"
+        )
 
 
 def decode_csv(data: bytes, path: Path) -> str:
