@@ -33,7 +33,7 @@ from cxbot.adapters.findings import StaticFindings
 from cxbot.adapters.holidays_kr import korean_calendar
 from cxbot.adapters.local_board import LocalBoard, LocalDecisionBoard, LocalPromotionBoard
 from cxbot.adapters.outbox import OutboxNotifier
-from cxbot.adapters.private_files import SecretFile
+from cxbot.adapters.private_files import ReportFiles, SecretFile
 from cxbot.adapters.rendering import Renderer
 from cxbot.adapters.reports.lazy_charts import LazyCharts
 from cxbot.adapters.reports.pages import JinjaReportPages
@@ -408,6 +408,7 @@ def _use_cases(settings: Settings, parts: _Parts) -> CxBot:
             clock=clock,
             weekly=weekly,
         ),
+        files=ReportFiles(),
         worker_database=functools.partial(_worker_database, settings.cxbot_database_url),
         close=functools.partial(_close, parts),
     )

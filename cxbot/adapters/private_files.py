@@ -52,8 +52,12 @@ def write_private(path: Path, data: bytes) -> None:
     link followed), then renamed over it (a link planted at `path` is replaced, not
     followed)."""
     private_folder(path.parent)
+    _replace(path, data, FILE_MODE)
+
+
+def _replace(path: Path, data: bytes, mode: int) -> None:
     partial = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
-    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, FILE_MODE)
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, mode)
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(data)
@@ -85,6 +89,45 @@ def _tighten(path: Path, mode: int) -> None:
         return
     path.chmod(stat.S_IMODE(info.st_mode) & ~0o077 & 0o7777 | (mode & 0o700))
     log.info("tightened %s to %s (only its owner may read it)", path, oct(mode))
+
+
+class ReportFiles:
+    """Reports written where the user asked: atomically, never through a link; private
+    (0600) inside cxbot's own `.cxbot/`, the user's umask elsewhere."""
+
+    def write(self, path: Path, data: bytes) -> Path:
+        if _inside_own_folder(path):
+            _no_linked_folders(path)
+            write_private(path, data)
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            _replace(path, data, 0o666)  # the umask decides, as for any file the user makes
+        return path
+
+    def write_into(self, folder: Path, files: dict[str, bytes]) -> None:
+        for name, data in files.items():
+            inside = os.path.normpath(name)
+            if os.path.isabs(inside) or inside == ".." or inside.startswith(".." + os.sep):
+                raise InputError(f"refused to write {name!r}: it is outside {folder}")
+            self.write(folder / inside, data)
+
+
+def _inside_own_folder(path: Path) -> bool:
+    return OWN_FOLDER in path.absolute().parts
+
+
+def _no_linked_folders(path: Path) -> None:
+    """No folder between cxbot's own `.cxbot/` and `path` is a link (one planted there
+    would send the write elsewhere)."""
+    parts = path.absolute().parts
+    start = parts.index(OWN_FOLDER)
+    for depth in range(start + 1, len(parts)):
+        folder = Path(*parts[:depth])
+        if folder.is_symlink():
+            raise InputError(
+                f"{folder} is a symbolic link; cxbot does not write through links in its own "
+                "folder: remove it"
+            )
 
 
 class SecretFile:

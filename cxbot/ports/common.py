@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any, Protocol
 
 Clock = Callable[[], datetime]
@@ -17,6 +18,20 @@ Progress = Callable[[int, int, str], None]
 
 def no_progress(done: int, total: int, what: str) -> None:
     """A progress callback that reports nothing."""
+
+
+class OutputFiles(Protocol):
+    """Where reports are written: exactly where the user asked, never through a link."""
+
+    def write(self, path: Path, data: bytes) -> Path:
+        """Writes `data` to `path` (atomically; a link at `path` is replaced, not followed);
+        inside cxbot's own `.cxbot/` folder the file is private (0600)."""
+        ...
+
+    def write_into(self, folder: Path, files: dict[str, bytes]) -> None:
+        """Writes each file by its name relative to `folder`; a name that would leave the
+        folder (`../x`, an absolute path) is refused."""
+        ...
 
 
 class SecretKeeper(Protocol):

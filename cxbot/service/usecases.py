@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from cxbot.ports.checklists import TemplateCatalog
-from cxbot.ports.common import Clock, TextRenderer
+from cxbot.ports.common import Clock, OutputFiles, TextRenderer
 from cxbot.ports.slack import SlackInbound
 from cxbot.service.audit_report import Audit
 from cxbot.service.board_outbox import BoardOutbox
@@ -71,6 +71,8 @@ class CxBot:
     service_status: ServiceStatus
     doctor: Doctor
     demo: Demo
+    files: OutputFiles
+    """Where reports are written (exactly where asked; never through a link)."""
     worker_database: Callable[[], str]
     """The PostgreSQL conninfo for `cxbot worker`, its queue tables created."""
     close: Callable[[], None]

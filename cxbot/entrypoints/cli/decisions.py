@@ -296,7 +296,7 @@ def audit_report(
         if output is None:
             click.echo(text, nl=False)
         else:
-            output.write_text(text, encoding="utf-8")
+            cases.files.write(output, text.encode("utf-8"))
             click.echo(
                 f"wrote {output} ({len(report.decisions)} decisions, "
                 f"{len(report.timeline)} changes; chain "

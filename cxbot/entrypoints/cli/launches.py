@@ -63,7 +63,7 @@ def demo(ctx: click.Context, open_date: date | None) -> None:
         )
         print_calendar(cases, shown.calendar)
         click.echo()
-        written = write_report(shown.report, DEFAULT_FOLDER)
+        written = write_report(cases.files, shown.report, DEFAULT_FOLDER)
         click.echo(f"주간 리포트 (`cxbot report weekly`): {written} — 브라우저로 열거나 인쇄하세요")
 
 

@@ -13,17 +13,15 @@ from cxbot.entrypoints.cli.app import cli
 from cxbot.entrypoints.cli.common import err, iso_date, opened, reports_errors
 
 if TYPE_CHECKING:
+    from cxbot.ports.common import OutputFiles
     from cxbot.service.weekly_report import RenderedReport
 
 DEFAULT_FOLDER = Path(".cxbot/reports")
 
 
-def write_report(rendered: RenderedReport, folder: Path) -> Path:
+def write_report(files: OutputFiles, rendered: RenderedReport, folder: Path) -> Path:
     """Writes a report's files into `folder`; returns the report's own file."""
-    for name, content in rendered.files.items():
-        path = folder / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content)
+    files.write_into(folder, rendered.files)
     return folder / rendered.main
 
 
@@ -110,7 +108,8 @@ def weekly(
         if dry_run:
             main = output / f"{stem}.{fmt}"
         else:
-            main = write_report(cases.weekly.render(picture, fmt, name=stem), output)
+            rendered = cases.weekly.render(picture, fmt, name=stem)
+            main = write_report(cases.files, rendered, output)
         click.echo(
             f"{'would write' if dry_run else 'wrote'} {main} — {picture.week.label}, "
             f"as of {picture.as_of}: "
