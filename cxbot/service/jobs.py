@@ -77,9 +77,27 @@ class JobRunner:
         return RunResult(job=name, tick=tick, outcome="ok", summary=summary)
 
     def due(self, name: str) -> RunResult | None:
-        """Runs the job's latest tick (what the scheduler calls when the job fires)."""
+        """Runs the job's latest tick (what the scheduler calls when the job fires).
+
+        A failure outside the job itself is the store (PostgreSQL stopped, the disk
+        full): one line per tick, no traceback, and the next tick tries again — what a
+        tick missed meanwhile is run then, exactly once (the ledger settles it)."""
         tick = self.schedules[name].latest_tick(self.clock())
-        return None if tick is None else self.execute(name, tick)
+        if tick is None:
+            return None
+        try:
+            return self.execute(name, tick)
+        except Exception as error:
+            reason = _first_line(error)
+            log.error(
+                "job %s: tick %s could not run, the store is unreachable (%s); the next "
+                "tick tries again",
+                name,
+                tick.isoformat(),
+                reason,
+            )
+            log.debug("job %s: the store's error", name, exc_info=True)
+            return RunResult(job=name, tick=tick, outcome="failed", error=reason)
 
     def catch_up(self) -> list[RunResult]:
         """At start-up: runs what was missed while down, per each job's policy."""
@@ -112,7 +130,14 @@ class JobRunner:
         return results
 
     def health(self) -> tuple[bool, list[str]]:
-        """A dead-man's switch: fails when a job that should have run has not."""
+        """A dead-man's switch: fails when a job that should have run has not, or when
+        the store cannot be read (then no job can run)."""
+        try:
+            return self._health()
+        except Exception as error:
+            return False, [f"✗ store: cannot be read ({_first_line(error)}); no job can run"]
+
+    def _health(self) -> tuple[bool, list[str]]:
         now = self.clock()
         ok, lines = True, []
         for name, schedule in self.schedules.items():
@@ -186,3 +211,9 @@ def worker_is_gone(worker: str) -> bool:
     except PermissionError:
         return False
     return False
+
+
+def _first_line(error: BaseException) -> str:
+    """An error in one line, without a driver's multi-line detail."""
+    text = str(getattr(error, "orig", None) or error).strip().splitlines()
+    return f"{type(error).__name__}: {text[0] if text else ''}"[:300]

@@ -72,7 +72,9 @@ def open_store(url: str, *, migrate_schema: bool = True) -> SqlStore:
             if sibling.exists() and not sibling.is_symlink():
                 private_file(sibling)
     try:
-        engine = create_engine(url)
+        # A server restarted under a long-running `cxbot run` leaves dead pooled
+        # connections: each is checked before use instead of failing the next job.
+        engine = create_engine(url, pool_pre_ping=not url.startswith("sqlite"))
     except ImportError as error:
         raise InputError(_missing_driver(url, error)) from None
     except ArgumentError as error:
