@@ -409,6 +409,7 @@ def _use_cases(settings: Settings, parts: _Parts) -> CxBot:
             weekly=weekly,
         ),
         files=ReportFiles(),
+        database_reachable=functools.partial(_reachable, settings.cxbot_database_url),
         worker_database=functools.partial(_worker_database, settings.cxbot_database_url),
         close=functools.partial(_close, parts),
     )
@@ -664,6 +665,12 @@ def _audit(parts: _Parts, core: _Core) -> Audit:
 
 def _write_demo_calendar(today: date) -> str:
     return str(write_demo_calendar(DEMO_CALENDAR, today))
+
+
+def _reachable(database_url: str) -> bool:
+    from cxbot.adapters.store.queue import conninfo, reachable
+
+    return reachable(conninfo(database_url))
 
 
 def _worker_database(database_url: str) -> str:

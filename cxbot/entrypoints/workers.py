@@ -14,11 +14,13 @@ per-minute task that runs the job's tick when one falls in that minute.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import procrastinate
+import procrastinate.exceptions
 
 from cxbot.service.jobs import JobRunner
 
@@ -67,12 +69,67 @@ def build(
 
 
 def run_worker(
-    app: procrastinate.App, *, name: str, heartbeat: float = 10.0, stalled_after: float = 30.0
+    app: procrastinate.App,
+    *,
+    name: str,
+    heartbeat: float = 10.0,
+    stalled_after: float = 30.0,
+    sleep: Callable[[float], None] = time.sleep,
+    attempts: int | None = None,
+    reachable: Callable[[], bool] = lambda: True,
 ) -> None:
-    app.run_worker(
-        name=name,
-        install_signal_handlers=True,
-        concurrency=1,
-        update_heartbeat_interval=heartbeat,
-        stalled_worker_timeout=stalled_after,
-    )
+    """Runs the worker until it is stopped (SIGTERM/SIGINT). When PostgreSQL goes away
+    procrastinate stops its worker: this waits (2 s, doubling to a minute), says so in one
+    line, and starts it again — the jobs resume; the store's per-tick claim keeps every
+    run to one worker and the ledger every message to one send."""
+    # psycopg's pool warns once a second while the server is down, and procrastinate logs
+    # each lost connection with its traceback: one line each, and one here.
+    logging.getLogger("psycopg.pool").setLevel(logging.ERROR)
+    lost = _LostDatabase()
+    for handler in logging.getLogger().handlers:  # a logger's filter misses its children
+        handler.addFilter(lost)
+    delay, tried = 2.0, 0
+    while True:
+        started = time.monotonic()
+        try:
+            app.run_worker(
+                name=name,
+                install_signal_handlers=True,
+                concurrency=1,
+                update_heartbeat_interval=heartbeat,
+                stalled_worker_timeout=stalled_after,
+            )
+            # procrastinate returns both when told to stop and when its listener lost
+            # the database (it says so in its log): only the first is the end.
+            if not lost.seen and reachable():
+                return
+            lost.seen = False
+            raise procrastinate.exceptions.ConnectorException("the database went away")
+        except (procrastinate.exceptions.ConnectorException, OSError) as error:
+            tried += 1
+            if attempts is not None and tried >= attempts:
+                raise
+            if time.monotonic() - started > 60:
+                delay = 2.0  # it ran a while: a new outage, not the same one
+            cause = error.__cause__ or error
+            reason = (str(cause).strip().splitlines() or [type(cause).__name__])[0]
+            log.error("PostgreSQL is unreachable (%s); starting again in %.0fs", reason, delay)
+            sleep(delay)
+            delay = min(delay * 2, 60.0)
+
+
+class _LostDatabase(logging.Filter):
+    """Sees procrastinate report a lost database (then it stops its worker, with no
+    exception): keeps the line, drops the traceback, and remembers it happened."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen = False
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        lost = isinstance(error, procrastinate.exceptions.ConnectorException | OSError)
+        if lost and record.name.startswith("procrastinate"):
+            record.exc_info, record.exc_text = None, None
+            self.seen = True
+        return True

@@ -210,6 +210,8 @@ class RecordedEvent:
     entity_id: str
     event_at: datetime
     authors: tuple[str, ...]
+    received_at: datetime | None = None
+    """When cxbot recorded it: the order events are handled in when their own times tie."""
 
 
 class WebhookEvents(Protocol):

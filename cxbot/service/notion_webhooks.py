@@ -18,8 +18,8 @@ import json
 import logging
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from cxbot.domain.changes import ChangeSource, diff_fields
@@ -81,12 +81,17 @@ class NotionWebhooks:
     recorded: threading.Event = field(default_factory=threading.Event)
     """Set when an event is recorded: wakes the background processor."""
     _recorder: GroupCommit[RecordedEvent, bool] = field(init=False)
+    _stamp_lock: threading.Lock = field(default_factory=threading.Lock, init=False)
+    _last_stamp: list[datetime] = field(
+        default_factory=lambda: [datetime.min.replace(tzinfo=UTC)], init=False
+    )
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_recorder", GroupCommit(self._record))
 
     def _record(self, events: Sequence[RecordedEvent]) -> list[bool]:
         """One transaction for every request that arrived meanwhile; True per new event."""
+        events = [replace(e, received_at=self._received_at()) for e in events]
         recorded = self.events.record_events(events, self.clock())
         seen: set[str] = set()
         fresh = []
@@ -136,6 +141,14 @@ class NotionWebhooks:
             return WebhookAnswer(200, {"outcome": "duplicate"})
         self.recorded.set()
         return WebhookAnswer(200, {"outcome": "recorded"})
+
+    def _received_at(self) -> datetime:
+        """Now, strictly after the last event recorded here: arrival order survives even
+        when two events come in the same microsecond (or a test's clock stands still)."""
+        with self._stamp_lock:
+            now = max(self.clock(), self._last_stamp[0] + timedelta(microseconds=1))
+            self._last_stamp[0] = now
+            return now
 
     def process_pending(self, limit: int = 500) -> ProcessReport:
         """Handles recorded events in the background, oldest first: one page read for a run
@@ -282,7 +295,7 @@ def _runs(events: list[RecordedEvent]) -> list[list[RecordedEvent]]:
     the page shows them all); a move to or from the trash is its own run (its own entry in
     the history)."""
     runs: list[list[RecordedEvent]] = []
-    for event in sorted(events, key=lambda e: (e.event_at, e.event_id)):
+    for event in sorted(events, key=lambda e: e.event_at):  # stable: arrival order on ties
         foldable = event.kind not in TRASH_EVENTS
         if runs and foldable and runs[-1][-1].kind not in TRASH_EVENTS:
             runs[-1].append(event)

@@ -73,6 +73,8 @@ class CxBot:
     demo: Demo
     files: OutputFiles
     """Where reports are written (exactly where asked; never through a link)."""
+    database_reachable: Callable[[], bool]
+    """Whether the store's PostgreSQL answers now (what `cxbot worker` checks)."""
     worker_database: Callable[[], str]
     """The PostgreSQL conninfo for `cxbot worker`, its queue tables created."""
     close: Callable[[], None]

@@ -383,7 +383,7 @@ class MemoryWebhookEvents:
         with self._lock:
             for event in events:
                 if event.event_id not in self.events:
-                    self.events[event.event_id] = (event, now, PENDING)
+                    self.events[event.event_id] = (event, event.received_at or now, PENDING)
                     recorded.add(event.event_id)
         return recorded
 

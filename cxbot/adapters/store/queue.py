@@ -32,3 +32,14 @@ def ensure_queue_schema(dsn: str) -> None:
                 log.info("created procrastinate's tables")
         finally:
             conn.execute("SELECT pg_advisory_unlock(4242001)")
+
+
+def reachable(dsn: str) -> bool:
+    """Whether the worker's PostgreSQL answers now (3 seconds at most)."""
+    import psycopg
+
+    try:
+        with psycopg.connect(dsn, connect_timeout=3):
+            return True
+    except psycopg.Error:
+        return False

@@ -23,7 +23,7 @@ class SqlWebhookEvents(SqlBase):
                 "kind": event.kind,
                 "entity_id": event.entity_id,
                 "event_at": event.event_at,
-                "received_at": now,
+                "received_at": event.received_at or now,
                 "outcome": PENDING,
                 "authors": json.dumps(list(event.authors)),
             }

@@ -96,7 +96,11 @@ def worker(
         runner = cases.jobs
         queue = workers.build(runner, dsn, stalled_check=stalled_check, stalled_after=stalled_after)
         workers.run_worker(
-            queue, name=name or runner.worker, heartbeat=heartbeat, stalled_after=stalled_after
+            queue,
+            name=name or runner.worker,
+            heartbeat=heartbeat,
+            stalled_after=stalled_after,
+            reachable=cases.database_reachable,
         )
 
 
