@@ -124,19 +124,7 @@ class CalendarSync:
             lead_required=self.settings.lead_business_days,
             unreadable=[p.key for p in sheet.problems if p.key],
         )
-        report = CalendarReport(
-            source=self.source.name,
-            lead_required=self.settings.lead_business_days,
-            diff=diff,
-            problems=tuple(sheet.problems),
-            layout_error=sheet.layout_error,
-            identity=sheet.identity,
-            unmapped=sheet.unmapped,
-            undecided=tuple(
-                p for p in sheet.promotions.values() if p.undecided and not p.cancelled
-            ),
-            dry_run=dry_run,
-        )
+        report = self._report(sheet, diff, dry_run=dry_run)
         if not confirm and is_mass_change(diff, active, self.settings.guard_share):
             return self._hold(report, diff, active=active, stamp=stamp)
         message = self.compose.changes(
@@ -165,6 +153,21 @@ class CalendarSync:
             written=written,
             board_problems=board_problems,
             alerts=self.deliver_alerts(stamp),
+        )
+
+    def _report(self, sheet: _Parsed, diff: CalendarDiff, *, dry_run: bool) -> CalendarReport:
+        return CalendarReport(
+            source=self.source.name,
+            lead_required=self.settings.lead_business_days,
+            diff=diff,
+            problems=tuple(sheet.problems),
+            layout_error=sheet.layout_error,
+            identity=sheet.identity,
+            unmapped=sheet.unmapped,
+            undecided=tuple(
+                p for p in sheet.promotions.values() if p.undecided and not p.cancelled
+            ),
+            dry_run=dry_run,
         )
 
     def _unchanged(self, stamp: datetime, *, dry_run: bool, progress: Progress) -> CalendarReport:

@@ -53,7 +53,8 @@ def cases(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[CxBot]:
 def _tamper(bot: CxBot, *statements: str) -> None:
     """What someone with the database does, around cxbot: plain SQL, foreign keys off (the
     sqlite3 shell's default; PostgreSQL's replica role)."""
-    engine: Any = bot.launches.store.engine  # type: ignore[attr-defined]
+    store: Any = bot.launches.store  # the SQL store, under its port
+    engine = store.engine
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
             conn.execute(text("SET LOCAL session_replication_role = replica"))

@@ -4,7 +4,7 @@ starts it again with a growing pause and one line each time."""
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, cast
 
 import procrastinate.exceptions
 import pytest
@@ -31,7 +31,7 @@ class _App:
 def test_the_worker_is_started_again_after_the_database_comes_back(caplog: Any) -> None:
     app, pauses = _App(failures=3), list[float]()
     with caplog.at_level(logging.ERROR):
-        run_worker(app, name="w1", sleep=pauses.append)  # type: ignore[arg-type]
+        run_worker(cast(Any, app), name="w1", sleep=pauses.append)
     assert app.runs == 4 and pauses == [2.0, 4.0, 8.0]
     lines = [r for r in caplog.records if r.name == "cxbot.entrypoints.workers"]
     assert len(lines) == 3 and all(r.exc_info is None for r in lines)
@@ -41,5 +41,5 @@ def test_the_worker_is_started_again_after_the_database_comes_back(caplog: Any) 
 def test_a_worker_that_cannot_get_its_database_gives_up_when_told(caplog: Any) -> None:
     app = _App(failures=10)
     with pytest.raises(procrastinate.exceptions.ConnectorException):
-        run_worker(app, name="w1", sleep=lambda _s: None, attempts=2)  # type: ignore[arg-type]
+        run_worker(cast(Any, app), name="w1", sleep=lambda _s: None, attempts=2)
     assert app.runs == 2
