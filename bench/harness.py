@@ -203,3 +203,36 @@ def webhook_answer(receiver: Any) -> Any:
         return HttpAnswer(got.status, b"{}")
 
     return answer
+
+
+def bench_settings(
+    folder: Path,
+    notion: NotionEmulator,
+    parent: str,
+    *,
+    slack: Any = None,
+    signing_secret: str = "",
+    **more: Any,
+) -> Any:
+    """cxbot's settings for a bench: its own store in `folder`, the Notion emulator, and
+    the Slack emulator when one is given."""
+    from pydantic import SecretStr
+
+    from cxbot.settings import Settings
+
+    values: dict[str, Any] = {
+        "cxbot_database_url": f"sqlite:///{folder / 'bench.db'}",
+        "cxbot_outbox": folder / "outbox.jsonl",
+        "cxbot_audit_anchor": folder / "audit-anchor.json",
+        "cxbot_actor": "bench",
+        "notion_token": SecretStr("secret_bench"),
+        "notion_base_url": notion.base_url,
+        "notion_parent_page_id": parent,
+    }
+    if slack is not None:
+        values |= {
+            "slack_bot_token": SecretStr("xoxb-bench"),
+            "slack_base_url": slack.api_url,
+            "slack_signing_secret": SecretStr(signing_secret),
+        }
+    return Settings(**(values | more))

@@ -20,9 +20,14 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from pydantic import SecretStr
-
-from bench.harness import NOTION_RATE, serve_in_background, setup_cases, table, webhook_answer
+from bench.harness import (
+    NOTION_RATE,
+    bench_settings,
+    serve_in_background,
+    setup_cases,
+    table,
+    webhook_answer,
+)
 from cxbot.adapters.yaml_files import YamlTemplates
 from cxbot.bootstrap import build
 from cxbot.domain.owners import OwnerDirectory, Person
@@ -88,18 +93,7 @@ def _measure_burst(notion: NotionEmulator, slack: Any, folder: Path) -> dict[str
     parent = ws.add_page("CX 운영")
     people = [ws.add_person(f"담당자{n:02d}", f"owner{n:02d}@example.com") for n in range(PEOPLE)]
     users = [slack.add_user(f"담당자{n:02d}", f"owner{n:02d}@example.com") for n in range(PEOPLE)]
-    settings = Settings(
-        cxbot_database_url=f"sqlite:///{folder / 'bench.db'}",
-        cxbot_outbox=folder / "outbox.jsonl",
-        cxbot_audit_anchor=folder / "audit-anchor.json",
-        cxbot_actor="bench",
-        notion_token=SecretStr("secret_bench"),
-        notion_base_url=notion.base_url,
-        notion_parent_page_id=parent,
-        slack_bot_token=SecretStr("xoxb-bench"),
-        slack_base_url=slack.api_url,
-        slack_signing_secret=SecretStr(SLACK_SECRET),
-    )
+    settings = bench_settings(folder, notion, parent, slack=slack, signing_secret=SLACK_SECRET)
     notion.rate_limit = False  # setting up 500 pages is not what is measured
     _create_items(settings, notion, parent)
     cases = build(settings)
@@ -240,15 +234,7 @@ def _measure(
     ws, sender = notion.workspace, notion.webhooks
     parent = ws.add_page("CX 운영")
     people = [ws.add_person(f"담당자{n:02d}", f"owner{n:02d}@example.com") for n in range(PEOPLE)]
-    settings = Settings(
-        cxbot_database_url=f"sqlite:///{folder / 'bench.db'}",
-        cxbot_outbox=folder / "outbox.jsonl",
-        cxbot_audit_anchor=folder / "audit-anchor.json",
-        cxbot_actor="bench",
-        notion_token=SecretStr("secret_bench"),
-        notion_base_url=notion.base_url,
-        notion_parent_page_id=parent,
-    )
+    settings = bench_settings(folder, notion, parent)
     notion.rate_limit = False  # setting up 500 pages is not what is measured
     _create_items(settings, notion, parent)
     cases = build(settings, clock=clock)

@@ -21,9 +21,14 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from pydantic import SecretStr
-
-from bench.harness import NOTION_RATE, reminders_with_cx, serve_in_background, setup_cases, table
+from bench.harness import (
+    NOTION_RATE,
+    bench_settings,
+    reminders_with_cx,
+    serve_in_background,
+    setup_cases,
+    table,
+)
 from cxbot.adapters.yaml_files import YamlTemplates
 from cxbot.bootstrap import build
 from cxbot.domain.checklist import ItemStatus
@@ -63,18 +68,13 @@ def _run(
     for name, email in people:
         notion.workspace.add_person(name, email)
     reminders_file = reminders_with_cx(folder, cx)
-    settings = Settings(
-        cxbot_database_url=f"sqlite:///{folder / 'bench.db'}",
+    settings = bench_settings(
+        folder,
+        notion,
+        parent,
+        slack=slack,
+        signing_secret=SECRET,
         cxbot_reminders_file=reminders_file,
-        cxbot_outbox=folder / "outbox.jsonl",
-        cxbot_audit_anchor=folder / "audit-anchor.json",
-        cxbot_actor="bench",
-        notion_token=SecretStr("secret_bench"),
-        notion_base_url=notion.base_url,
-        notion_parent_page_id=parent,
-        slack_bot_token=SecretStr("xoxb-bench"),
-        slack_base_url=slack.api_url,
-        slack_signing_secret=SecretStr(SECRET),
     )
     notion.rate_limit = False  # setting up 240 pages is not what is measured
     _create_launches(settings, notion, parent, people)
