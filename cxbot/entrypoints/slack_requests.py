@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from cxbot.domain.inbound_text import REASON_LIMIT, too_long
+from cxbot.domain.inbound_text import REASON_LIMIT, clean_text, too_long
 from cxbot.ports.decisions import CONFIRM, DISCARD, SHORTCUT
 from cxbot.ports.item_actions import (
     ACTION_IDS,
@@ -58,8 +58,8 @@ def register(
     def reason_problem(view: dict[str, Any]) -> str | None:
         """Checked here, on the server: a hand-made submission skips the modal's limits."""
         reason = _reason(view)
-        if not reason.strip():
-            return reason_missing
+        if not clean_text(reason, limit=len(reason) + 1).strip():
+            return reason_missing  # empty, or nothing but control characters
         if too_long(reason, limit=REASON_LIMIT):
             return reason_too_long or reason_missing
         return None

@@ -134,8 +134,9 @@ def mirror(
 
 def _apply(item: ChecklistItem, remote: dict[str, str], remote_id: str) -> ChecklistItem:
     updated = replace(item, remote_id=remote_id)
-    if remote.get("title"):
-        updated = replace(updated, title=clean_text(remote["title"], limit=TITLE_LIMIT))
+    title = clean_text(remote.get("title") or "", limit=TITLE_LIMIT).strip()
+    if title:  # a title of nothing but control characters keeps the one cxbot has
+        updated = replace(updated, title=title)
     if "status" in remote:
         updated = replace(updated, status=ItemStatus(remote["status"]))
     if remote.get("due"):

@@ -156,6 +156,10 @@ def test_a_hand_made_reason_is_held_to_the_limits_on_the_server(posted: Any) -> 
     rig = posted
     _press(rig, JUNHO, "blocked")
     view_id = eventually(lambda: next(iter(rig.slack.views), None))
+    only_controls = rig.slack.app.submit(
+        rig.users[JUNHO], view_id, {"reason": {"reason": "\x00\u202e\x1b"}}
+    )
+    assert only_controls.json["response_action"] == "errors"  # no reason at all
     hostile = "\x00\x1b[31m" + "가" * 5000 + "\u202e"
     refused = rig.slack.app.submit(rig.users[JUNHO], view_id, {"reason": {"reason": hostile}})
     assert refused.status == 200 and refused.json["response_action"] == "errors"

@@ -82,6 +82,14 @@ def test_values_read_back_from_notion_are_cleaned() -> None:
     )
     new, _ = mirror(item, state)
     assert (new.title, new.scenario) == ("새 제목", "시나리오")
+    blank = RemoteItemState(
+        key="l/i",
+        remote_id="p",
+        edited_by="someone",
+        edited_at=datetime(2027, 1, 4, tzinfo=UTC),
+        fields={"title": "\u202e\x00 \u2066"},
+    )
+    assert mirror(item, blank)[0].title == "제목"  # nothing readable: the title is kept
 
 
 class _NoBoard:
