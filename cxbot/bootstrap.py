@@ -13,7 +13,7 @@ import logging
 import os
 import socket
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -32,23 +32,28 @@ from cxbot.adapters.demo_calendar import write_demo_calendar
 from cxbot.adapters.findings import StaticFindings
 from cxbot.adapters.holidays_kr import korean_calendar
 from cxbot.adapters.local_board import LocalBoard, LocalDecisionBoard, LocalPromotionBoard
+from cxbot.adapters.mail.brief_pages import MailBriefPages
+from cxbot.adapters.mail.smtp import SmtpMailer
 from cxbot.adapters.outbox import OutboxNotifier
 from cxbot.adapters.private_files import ReportFiles, SecretFile
 from cxbot.adapters.rendering import Renderer
 from cxbot.adapters.reports.lazy_charts import LazyCharts
 from cxbot.adapters.reports.pages import JinjaReportPages
+from cxbot.adapters.slack.brief_messages import SlackBriefMessages
 from cxbot.adapters.slack.calendar_messages import CalendarComposer
 from cxbot.adapters.slack.inbound import SlackInboundAdapter
 from cxbot.adapters.slack.messages import DigestComposer, SchemaAlertComposer
 from cxbot.adapters.store.sql_store import SqlStore, open_store
 from cxbot.adapters.yaml_files import (
     YamlTemplates,
+    load_centres,
     load_company_calendar,
     load_owners,
     load_reminder_settings,
     load_schedules,
 )
 from cxbot.domain.calendar import BusinessCalendar
+from cxbot.domain.centres import Centre
 from cxbot.domain.checklist import ChecklistItem, Launch
 from cxbot.domain.reminders import ReminderSettings
 from cxbot.ports.checklists import ChecklistBoard
@@ -60,7 +65,9 @@ from cxbot.ports.messages import Notifier
 from cxbot.ports.promotions import PromotionBoard, PromotionSource
 from cxbot.service.audit_report import Audit
 from cxbot.service.board_outbox import BoardOutbox
+from cxbot.service.brief_buttons import BriefButtons
 from cxbot.service.calendar_sync import CalendarSettings, CalendarSync
+from cxbot.service.centre_briefs import CentreBriefs
 from cxbot.service.decision_capture import DecisionCapture
 from cxbot.service.decision_log import DecisionLog
 from cxbot.service.delivery import ExactlyOnce
@@ -85,6 +92,7 @@ CALENDAR_YEARS_BACK = 1
 CALENDAR_YEARS_AHEAD = 4
 DEMO_OWNERS = PROJECT_ROOT / "examples" / "owners.yaml"
 DEMO_CALENDAR = PROJECT_ROOT / "examples" / "promotions-demo.csv.j2"
+DEMO_CENTRES = PROJECT_ROOT / "examples" / "centres.yaml"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -364,7 +372,7 @@ def _use_cases(settings: Settings, parts: _Parts) -> CxBot:
     decisions = DecisionLog(
         store=store.decisions, board=parts.notion.decisions, history=store.history
     )
-    slack = _slack_cases(settings, parts, core, ticks, decisions, promotions)
+    slack = _slack_cases(settings, parts, core, ticks, decisions, promotions, jobs.briefs)
 
     def from_file(path: str) -> CalendarSync:
         return calendar_sync(LocalFileSource(Path(path)))
@@ -384,6 +392,7 @@ def _use_cases(settings: Settings, parts: _Parts) -> CxBot:
         decisions=decisions,
         capture=slack.capture,
         item_actions=slack.item_actions,
+        brief_buttons=slack.brief_buttons,
         outbox=ticks.outbox,
         notion_webhooks=slack.notion_webhooks,
         slack_inbound=SlackInboundAdapter(
@@ -394,6 +403,7 @@ def _use_cases(settings: Settings, parts: _Parts) -> CxBot:
         ),
         audit=_audit(parts, core),
         weekly=weekly,
+        briefs=jobs.briefs,
         jobs=jobs.runner,
         service_status=ServiceStatus(
             runner=jobs.runner, ledger=store.ledger, outbox=store.promotions, clock=clock
@@ -407,6 +417,9 @@ def _use_cases(settings: Settings, parts: _Parts) -> CxBot:
             owners_file=str(DEMO_OWNERS),
             clock=clock,
             weekly=weekly,
+            briefs=jobs.briefs
+            if jobs.briefs.centres
+            else replace(jobs.briefs, centres=load_centres(DEMO_CENTRES)),
         ),
         files=ReportFiles(),
         database_reachable=functools.partial(_reachable, settings.cxbot_database_url),
@@ -426,6 +439,7 @@ class _Core:
     delivery: ExactlyOnce
     anchor: FileChainAnchor
     webhook_token: SecretFile
+    centres: tuple[Centre, ...]
     checks: list[Checkable]
 
 
@@ -438,6 +452,7 @@ def _core(settings: Settings, parts: _Parts) -> _Core:
     store.anchor_with(anchor.record)
     reminder_settings = load_reminder_settings(settings.cxbot_reminders_file)
     templates = YamlTemplates(settings.cxbot_checklists_dir)
+    centres = load_centres(settings.cxbot_centres_file)
     return _Core(
         calendar=_business_calendar(settings, clock.today()),
         renderer=parts.renderer,
@@ -452,12 +467,14 @@ def _core(settings: Settings, parts: _Parts) -> _Core:
             or settings.cxbot_audit_anchor.with_name("notion-webhook-token"),
             _secret(settings.notion_webhook_verification_token),
         ),
+        centres=centres,
         checks=[
             store,
             templates,
             *parts.notion.checks,
             *parts.slack.checks,
             parts.sheets.check,
+            *_mail_checks(settings, centres),
         ],
     )
 
@@ -515,6 +532,7 @@ class _Scheduled:
     reminders: Reminders
     status_sync: StatusSync
     weekly: WeeklyReports
+    briefs: CentreBriefs
     runner: JobRunner
 
 
@@ -541,18 +559,25 @@ def _scheduled(
         on_caught=functools.partial(count_polling_catch, store.cursors, core.webhook_token),
     )
     weekly = _weekly(settings, parts, core)
+    briefs = _briefs(settings, parts, core)
     runner = JobRunner(
         runs=store.job_runs,
         schedules=load_schedules(settings.cxbot_schedule_file),
         functions=job_functions(
-            status_sync=status_sync, calendar=promotions, reminders=reminders, weekly=weekly
+            status_sync=status_sync,
+            calendar=promotions,
+            reminders=reminders,
+            weekly=weekly,
+            briefs=briefs,
         ),
         calendar=core.calendar,
         clock=clock,
         worker=f"{socket.gethostname()}:{os.getpid()}",
         checks=(reminders.overdue_claims,),
     )
-    return _Scheduled(reminders=reminders, status_sync=status_sync, weekly=weekly, runner=runner)
+    return _Scheduled(
+        reminders=reminders, status_sync=status_sync, weekly=weekly, briefs=briefs, runner=runner
+    )
 
 
 def _weekly(settings: Settings, parts: _Parts, core: _Core) -> WeeklyReports:
@@ -575,10 +600,47 @@ def _weekly(settings: Settings, parts: _Parts, core: _Core) -> WeeklyReports:
     )
 
 
+def _briefs(settings: Settings, parts: _Parts, core: _Core) -> CentreBriefs:
+    """The contact centres' brief: Slack (or the outbox) for centres with a channel, SMTP
+    for the others."""
+    store = parts.store
+    return CentreBriefs(
+        centres=core.centres,
+        launches=store.launches,
+        templates=core.templates,
+        promotions=store.promotions,
+        history=store.history,
+        records=store.briefs,
+        delivery=core.delivery,
+        mailer=_mailer(settings),
+        compose=SlackBriefMessages(core.renderer, core.calendar),
+        pages=MailBriefPages(core.renderer, core.calendar),
+        calendar=core.calendar,
+        tz=parts.clock.tz,
+        lead_required=settings.cxbot_calendar_lead_days,
+        cx=core.reminders.routing.cx(),
+        clock=parts.clock,
+    )
+
+
+def _mailer(settings: Settings) -> SmtpMailer | None:
+    if not settings.cxbot_smtp_host:
+        return None
+    return SmtpMailer(
+        settings.cxbot_smtp_host,
+        settings.cxbot_smtp_port,
+        sender=settings.cxbot_smtp_from,
+        starttls=settings.cxbot_smtp_starttls,
+        user=settings.cxbot_smtp_user,
+        password=_secret(settings.cxbot_smtp_password),
+    )
+
+
 @dataclass(frozen=True, kw_only=True)
 class _SlackCases:
     capture: Callable[[], DecisionCapture]
     item_actions: Callable[[], ItemActions]
+    brief_buttons: Callable[[], BriefButtons]
     notion_webhooks: Callable[..., NotionWebhooks]
 
 
@@ -589,6 +651,7 @@ def _slack_cases(
     ticks: ItemTicks,
     decisions: DecisionLog,
     promotions: CalendarSync,
+    briefs: CentreBriefs,
 ) -> _SlackCases:
     """The use cases that answer requests (Slack, Notion webhooks), made on first use."""
     store, clock = parts.store, parts.clock
@@ -636,7 +699,40 @@ def _slack_cases(
             accept_new_token=accept_new_token,
         )
 
-    return _SlackCases(capture=capture, item_actions=item_actions, notion_webhooks=notion_webhooks)
+    @functools.cache
+    def brief_buttons() -> BriefButtons:
+        from cxbot.adapters.slack.brief_views import SlackBriefViews
+        from cxbot.adapters.slack.item_views import SlackPeopleDirectory
+
+        client = parts.slack.reader()
+        return BriefButtons(
+            briefs=briefs,
+            people=SlackPeopleDirectory(client),
+            views=SlackBriefViews(client, core.renderer),
+            clock=clock,
+        )
+
+    return _SlackCases(
+        capture=capture,
+        item_actions=item_actions,
+        brief_buttons=brief_buttons,
+        notion_webhooks=notion_webhooks,
+    )
+
+
+def _mail_checks(settings: Settings, centres: tuple[Centre, ...]) -> list[Checkable]:
+    """The mail server when one is set; a finding when a centre needs one and none is."""
+    mailer = _mailer(settings)
+    if mailer is not None:
+        return [mailer]
+    by_mail = [c.key for c in centres if c.channel_kind == "email"]
+    if not by_mail:
+        return []
+    detail = (
+        f"centre(s) {', '.join(by_mail)} are briefed by e-mail, but CXBOT_SMTP_HOST is not "
+        "set; see README 'The contact centre's brief'"
+    )
+    return [StaticFindings(Finding(name="smtp", state="bad", detail=detail))]
 
 
 def _mode(settings: Settings, parts: _Parts) -> Mode:

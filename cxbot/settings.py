@@ -54,6 +54,16 @@ class Settings(BaseSettings):
 
     cxbot_reminders_file: Path = PROJECT_ROOT / "jobs" / "reminders.yaml"
     cxbot_schedule_file: Path = PROJECT_ROOT / "jobs" / "schedule.yaml"
+    cxbot_centres_file: Path = Field(
+        default=PROJECT_ROOT / "jobs" / "centres.yaml",
+        description="the contact centres cxbot briefs: channel or e-mail, managers, audience",
+    )
+    cxbot_smtp_host: str | None = Field(default=None, description="mail server for e-mail briefs")
+    cxbot_smtp_port: int = Field(default=587, gt=0, lt=65536)
+    cxbot_smtp_starttls: bool = True
+    cxbot_smtp_user: str | None = None
+    cxbot_smtp_password: SecretStr | None = None
+    cxbot_smtp_from: str = Field(default="cxbot@localhost", description="the briefs' sender")
     cxbot_outbox: Path = Path(".cxbot/outbox.jsonl")
 
     cxbot_calendar_file: Path | None = None  # a CSV/XLSX calendar instead of a Google Sheet

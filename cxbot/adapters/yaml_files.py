@@ -15,6 +15,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, ValidationError
 
 from cxbot.adapters.cron import cron_trigger
+from cxbot.domain.centres import Centre, CentresFile
 from cxbot.domain.checklist import ChecklistTemplate, range_warnings, structure_problems
 from cxbot.domain.owners import OwnerDirectory, Person
 from cxbot.domain.policy import ReminderPolicy
@@ -253,6 +254,17 @@ def load_reminder_settings(path: Path | None) -> ReminderSettings:
         quiet_end=parsed.quiet_hours.end,
         late_after=timedelta(minutes=parsed.late_after_minutes),
     )
+
+
+def load_centres(path: Path | None) -> tuple[Centre, ...]:
+    """The contact centres cxbot briefs (jobs/centres.yaml); none without the file."""
+    if path is None or not path.exists():
+        return ()
+    raw = read_yaml(path) or {}
+    try:
+        return CentresFile.model_validate(raw).centres
+    except ValidationError as error:
+        raise InputError(describe_validation(path, raw, error)) from None
 
 
 def load_schedules(path: Path) -> dict[str, Schedule]:

@@ -14,6 +14,7 @@ class ChangeSource(StrEnum):
     TEMPLATE = "template"
     SLACK = "slack"
     SHEET = "sheet"
+    EMAIL = "email"
 
 
 @dataclass(frozen=True, kw_only=True)

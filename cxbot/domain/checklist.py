@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from cxbot.domain.dday import DayUnit, DOffset
+from cxbot.domain.guidance import Guidance
 from cxbot.domain.policy import PolicyOverride
 
 _KEY = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
@@ -45,6 +46,9 @@ class TemplateItem(BaseModel):
     reminders: PolicyOverride | None = Field(
         default=None, description="this item's reminder policy, over the template's"
     )
+    brief: Guidance | None = Field(
+        default=None, description="what the contact centre is told when this item is due"
+    )
 
     @field_validator("key")
     @classmethod
@@ -73,6 +77,9 @@ class ChecklistTemplate(BaseModel):
     departments: dict[str, str] = Field(min_length=1)
     reminders: PolicyOverride | None = Field(
         default=None, description="reminder policy for this template's items, over the default"
+    )
+    brief: Guidance | None = Field(
+        default=None, description="what the contact centre is told about a launch's opening"
     )
     items: list[TemplateItem] = Field(min_length=1)
 

@@ -58,6 +58,7 @@ TRACKED = (
     "notes",
     "cancelled",
     "undecided",
+    "guidance",
 )
 
 
@@ -78,6 +79,7 @@ class Promotion:
     benefit: str = ""
     send_date: date | None = None
     notes: str = ""
+    guidance: str = ""  # what agents are told: the sheet's 유의사항 / FAQ / 응대 columns
     cancelled: bool = False
     undecided: tuple[tuple[str, str], ...] = ()  # (field, the cell's wording): ("start", "미정")
     row: int = 0  # where it was read; not part of its identity or its changes
@@ -183,6 +185,10 @@ def read_sheet(
     send_positions += list(mapped.more_send_dates)
     date_positions = {columns[n] for n in ("start", "end", "period") if n in columns}
     date_positions.update(send_positions)
+    guidance_positions = [p for p in (columns.get("guidance"),) if p is not None]
+    guidance_positions += list(mapped.more_guidance)
+    # Guidance speaks of customers' cancellations (`주문 취소 시 …`), never the promotion's.
+    not_marks = date_positions | set(guidance_positions)
     parsed: list[Promotion] = []
     problems: list[RowProblem] = []
     struck_cells = set(struck or ())
@@ -199,7 +205,11 @@ def read_sheet(
         row = _Row(
             get=_cells_by_field(cells, columns),
             sends=sends,
-            texts=[c for p, c in enumerate(cells) if p not in date_positions],
+            texts=[c for p, c in enumerate(cells) if p not in not_marks],
+            guidance=[
+                (str(header[p]).strip(), cells[p] if p < len(cells) else None)
+                for p in guidance_positions
+            ],
             number=row_number,
             today=today,
             labels=labels,
@@ -305,6 +315,7 @@ class _Row:
     get: Callable[[str], object]
     texts: Sequence[object]  # every cell that is not a date: where a cancel word may stand
     sends: Sequence[tuple[str, object]]  # (column label, cell) of every SMS/push column
+    guidance: Sequence[tuple[str, object]]  # (header, cell) of every 유의사항/FAQ/응대 column
     number: int
     today: date
     labels: Mapping[str, str]
@@ -372,11 +383,20 @@ def _parse_row(row: _Row, name_struck: bool) -> Promotion | None:
         benefit=row.text("benefit"),
         send_date=_send_date(row),
         notes=row.text("notes"),
+        guidance=_guidance(row),
         cancelled=name_struck or _cancelled(row),
         undecided=tuple(row.undecided),
         row=row.number,
         flagged=tuple(row.flagged),
     )
+
+
+def _guidance(row: _Row) -> str:
+    """Every guidance column with text, as `유의사항: …` lines (one column: its text alone)."""
+    filled = [(header, str(cell).strip()) for header, cell in row.guidance if normalize(cell)]
+    if len(filled) == 1:
+        return filled[0][1]
+    return "\n".join(f"{header}: {text}" for header, text in filled)
 
 
 def _cancelled(row: _Row) -> bool:

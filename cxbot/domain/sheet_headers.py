@@ -27,6 +27,7 @@ FIELDS = (
     "send_date",
     "notes",
     "status",
+    "guidance",
 )
 
 KNOWN: dict[str, tuple[str, ...]] = {
@@ -66,7 +67,11 @@ KNOWN: dict[str, tuple[str, ...]] = {
     ),
     "notes": ("비고", "메모", "notes", "note", "memo", "특이사항"),
     "status": ("상태", "status", "진행상태", "진행여부"),
-}
+    "guidance": (
+        "유의사항", "faq", "문의응대", "응대가이드", "응대스크립트", "고객안내", "cs안내",
+        "상담가이드", "안내문구", "고객안내문구", "guidance", "cs가이드", "응대방법", "예외처리",
+    ),
+}  # fmt: skip
 
 # Words a header of the field contains, in the order they are tried; and words that say it
 # is something else (`발송 문구` is the message's text, not its date).
@@ -87,6 +92,10 @@ _WHEN = ("발송", "send", "일", "날짜", "date", "일정", "예정")
 _NOT_A_SEND_DATE = (
     "문구", "내용", "대상", "여부", "건수", "수량", "비용", "채널", "타겟", "템플릿",
     "copy", "text", "target", "count", "담당", "결과",
+)  # fmt: skip
+# What agents are told to say (유의사항, FAQ, 문의 응대, 응대 스크립트): every such column is read.
+_GUIDANCE = (
+    "유의", "faq", "응대", "상담", "고객안내", "안내문구", "guide", "script", "스크립트", "예외",
 )  # fmt: skip
 _WORDS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
     ("id", ("코드", "code"), ("쿠폰", "coupon", "상품", "product", "담당", "할인")),
@@ -131,6 +140,7 @@ def header_key(text: object) -> str:
 class HeaderMap:
     columns: dict[str, int]  # field → position
     more_send_dates: tuple[int, ...] = ()  # an SMS column and a push column: both read
+    more_guidance: tuple[int, ...] = ()  # 유의사항 and FAQ columns: all read, joined
     unmapped: tuple[tuple[int, str], ...] = ()  # (position, header) of columns no field took
 
 
@@ -151,8 +161,16 @@ def map_headers(
                 taken.add(position)
                 break
     more_send_dates: list[int] = []
+    more_guidance: list[int] = []
     for position, key in enumerate(keys):
         if not key or position in taken:
+            continue
+        if key in known["guidance"] or any(w in key for w in _GUIDANCE):
+            if "guidance" in columns:
+                more_guidance.append(position)
+            else:
+                columns["guidance"] = position
+            taken.add(position)
             continue
         if _is_send_date(key) or key in known["send_date"]:
             if "send_date" in columns:
@@ -173,7 +191,12 @@ def map_headers(
         for position, key in enumerate(keys)
         if key and position not in taken and key not in ROW_NUMBER_HEADERS
     )
-    return HeaderMap(columns=columns, more_send_dates=tuple(more_send_dates), unmapped=unmapped)
+    return HeaderMap(
+        columns=columns,
+        more_send_dates=tuple(more_send_dates),
+        more_guidance=tuple(more_guidance),
+        unmapped=unmapped,
+    )
 
 
 def extra_headers(text: str) -> dict[str, tuple[str, ...]]:

@@ -1,5 +1,6 @@
 """Slack's requests to cxbot, as listeners on a slack-bolt App: the item buttons, the
-blocked-reason modal, the App Home tab, the decision shortcut and /cxbot-decision.
+blocked-reason modal, the App Home tab, the decision shortcut, /cxbot-decision and the
+contact centre's "확인했습니다".
 
 Every listener acknowledges at once (Slack waits three seconds at most); the work runs in
 bolt's lazy listeners, on its thread pool, after the answer has gone.
@@ -13,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from cxbot.domain.inbound_text import REASON_LIMIT, clean_text, too_long
+from cxbot.ports.briefs import ACK_ACTION
 from cxbot.ports.decisions import CONFIRM, DISCARD, SHORTCUT
 from cxbot.ports.item_actions import (
     ACTION_IDS,
@@ -22,6 +24,7 @@ from cxbot.ports.item_actions import (
     MessageRef,
     action_of,
 )
+from cxbot.service.brief_buttons import BriefButtons
 from cxbot.service.decision_capture import DecisionCapture
 from cxbot.service.item_actions import ItemActions
 
@@ -37,6 +40,7 @@ def register(
     capture: Callable[[], DecisionCapture],
     reason_missing: str,
     reason_too_long: str = "",
+    brief_buttons: Callable[[], BriefButtons] | None = None,
 ) -> Any:
     """Adds cxbot's listeners to a slack-bolt App and returns it."""
 
@@ -105,6 +109,19 @@ def register(
         respond(text=answer["text"], response_type="ephemeral")
 
     app.command(COMMAND)(ack=ack_now, lazy=[decision_command])
+
+    def brief_confirmed(body: dict[str, Any], action: dict[str, Any]) -> None:
+        if brief_buttons is None:
+            return
+        message = _message(body)
+        brief_buttons().press(
+            user_id=body["user"]["id"],
+            value=str(action.get("value", "")),
+            channel=message.channel if message else "",
+            ts=message.ts if message else "",
+        )
+
+    app.action(ACK_ACTION)(ack=ack_now, lazy=[brief_confirmed])
     return app
 
 

@@ -6,8 +6,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from cxbot.domain.centre_brief import Brief
+from cxbot.domain.centres import Centre
 from cxbot.ports.common import Clock
+from cxbot.ports.messages import Message
 from cxbot.service.calendar_sync import CalendarReport, CalendarSync
+from cxbot.service.centre_briefs import CentreBriefs
 from cxbot.service.launches import Launches, LaunchResult
 from cxbot.service.reminders import ReminderReport, Reminders
 from cxbot.service.weekly_report import RenderedReport, WeeklyReports
@@ -23,6 +27,7 @@ class DemoResult:
     calendar: CalendarReport
     calendar_file: str
     report: RenderedReport  # this week's report, as HTML
+    briefs: list[tuple[Centre, Brief, Message]]  # the brief the sample centre gets today
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -34,6 +39,7 @@ class Demo:
     owners_file: str
     clock: Clock
     weekly: WeeklyReports
+    briefs: CentreBriefs
 
     def run(self, *, open_date: date | None = None) -> DemoResult:
         """Idempotent: running it again changes nothing (or moves the opening day)."""
@@ -48,6 +54,7 @@ class Demo:
         calendar_file = self.write_calendar(today)
         calendar = self.calendar_from_file(calendar_file).run(now=self.clock())
         report = self.weekly.render(self.weekly.picture(today=today), "html")
+        briefs = self.briefs.preview(today=today)
         return DemoResult(
             plan=plan,
             today=today,
@@ -55,4 +62,5 @@ class Demo:
             calendar=calendar,
             calendar_file=calendar_file,
             report=report,
+            briefs=briefs,
         )

@@ -10,6 +10,7 @@ from datetime import datetime
 
 from cxbot.ports.errors import NotConfigured
 from cxbot.service.calendar_sync import CalendarSync
+from cxbot.service.centre_briefs import CentreBriefs
 from cxbot.service.jobs import JobFunction
 from cxbot.service.reminders import Reminders
 from cxbot.service.status_sync import StatusSync
@@ -22,6 +23,7 @@ def job_functions(
     calendar: CalendarSync,
     reminders: Reminders,
     weekly: WeeklyReports,
+    briefs: CentreBriefs,
 ) -> dict[str, JobFunction]:
     def status_sync_job(tick: datetime) -> dict[str, object]:
         report = status_sync.run(now=tick)
@@ -66,10 +68,19 @@ def job_functions(
     def weekly_job(tick: datetime) -> dict[str, object]:
         return weekly.run(tick=tick)
 
+    def brief_job(tick: datetime) -> dict[str, object]:
+        sent = briefs.run(now=tick)
+        return {s.centre: s.state for s in sent}
+
+    def brief_follow_up_job(tick: datetime) -> dict[str, object]:
+        return briefs.follow_up(now=tick)
+
     return {
         "status-sync": status_sync_job,
         "calendar-sync": calendar_sync_job,
         "reminders": reminders_job,
         "reminder-follow-up": follow_up_job,
         "weekly-report": weekly_job,
+        "centre-brief": brief_job,
+        "centre-follow-up": brief_follow_up_job,
     }

@@ -15,7 +15,9 @@ from cxbot.ports.common import Clock, OutputFiles, TextRenderer
 from cxbot.ports.slack import SlackInbound
 from cxbot.service.audit_report import Audit
 from cxbot.service.board_outbox import BoardOutbox
+from cxbot.service.brief_buttons import BriefButtons
 from cxbot.service.calendar_sync import CalendarSync
+from cxbot.service.centre_briefs import CentreBriefs
 from cxbot.service.decision_capture import DecisionCapture
 from cxbot.service.decision_log import DecisionLog
 from cxbot.service.demo import Demo
@@ -60,6 +62,8 @@ class CxBot:
     capture: Callable[[], DecisionCapture]
     item_actions: Callable[[], ItemActions]
     """People ticking items from Slack (needs SLACK_BOT_TOKEN); made on first use."""
+    brief_buttons: Callable[[], BriefButtons]
+    """Centre managers confirming a brief from Slack; made on first use."""
     outbox: BoardOutbox
     notion_webhooks: Callable[..., NotionWebhooks]
     """Notion's webhook events; called with `announce=` (shows the verification token
@@ -67,6 +71,8 @@ class CxBot:
     slack_inbound: SlackInbound
     audit: Audit
     weekly: WeeklyReports
+    briefs: CentreBriefs
+    """The contact centres' brief: preview, send, confirmations (jobs/centres.yaml)."""
     jobs: JobRunner
     service_status: ServiceStatus
     doctor: Doctor

@@ -137,8 +137,9 @@ class _Recording:
         self.calls.append(now)
         return ()
 
-    def follow_up(self, *, now: datetime) -> None:
+    def follow_up(self, *, now: datetime) -> dict[str, int]:
         self.calls.append(now)
+        return {}
 
 
 def test_every_job_function_passes_its_tick_as_now() -> None:
@@ -148,13 +149,15 @@ def test_every_job_function_passes_its_tick_as_now() -> None:
         (),
         {"seen": 0, "changes": (), "diff": None, "guarded": False, "skipped": None, "outcomes": ()},
     )()
-    status, calendar, reminders, weekly = (_Recording(empty) for _ in range(4))
+    status, calendar, reminders, weekly, briefs = (_Recording(empty) for _ in range(5))
     weekly.result = {}
+    briefs.result = []
     functions = job_functions(
         status_sync=status,  # type: ignore[arg-type]
         calendar=calendar,  # type: ignore[arg-type]
         reminders=reminders,  # type: ignore[arg-type]
         weekly=weekly,  # type: ignore[arg-type]
+        briefs=briefs,  # type: ignore[arg-type]
     )
     tick = datetime(2027, 1, 4, 9, 30, tzinfo=SEOUL)
     for function in functions.values():
@@ -162,3 +165,4 @@ def test_every_job_function_passes_its_tick_as_now() -> None:
     assert status.calls == [tick] and weekly.calls == [tick]
     assert reminders.calls == [tick, tick]  # the morning run, and the follow-up
     assert calendar.calls == [tick, tick]  # the sync, and the briefing after reminders
+    assert briefs.calls == [tick, tick]  # the centres' brief, and its follow-up

@@ -13,10 +13,12 @@ from datetime import date, datetime
 from typing import Any
 
 from cxbot.domain.audit import GENESIS, ChainedEntry, chain_hash
+from cxbot.domain.centre_brief import BriefAck
 from cxbot.domain.changes import Change
 from cxbot.domain.checklist import ChecklistItem, ItemStatus, Launch
 from cxbot.domain.decisions import Decision
 from cxbot.domain.promotions import Promotion
+from cxbot.ports.briefs import BriefVersion
 from cxbot.ports.checklists import PENDING, RecordedEvent
 from cxbot.ports.common import Finding
 from cxbot.ports.jobs import JobRun
@@ -428,6 +430,71 @@ class MemorySlackItemMessages:
         self.refs.pop(item_key, None)
 
 
+class MemoryBriefs:
+    def __init__(self, history: MemoryHistory) -> None:
+        self.history = history
+        self.rows: dict[tuple[str, int], BriefVersion] = {}
+        self.escalated: dict[str, datetime] = {}
+        self.confirmations: dict[tuple[str, int, str], BriefAck] = {}
+        self.lock = threading.Lock()
+
+    def _newest(self) -> dict[str, BriefVersion]:
+        out: dict[str, BriefVersion] = {}
+        for (key, _number), version in sorted(self.rows.items()):
+            out[key] = version
+        return out
+
+    def latest(self, keys: Iterable[str]) -> dict[str, BriefVersion]:
+        newest = self._newest()
+        return {key: newest[key] for key in keys if key in newest}
+
+    def covering(self, day: date) -> list[BriefVersion]:
+        found = [v for v in self._newest().values() if v.last >= day]
+        return sorted(found, key=lambda v: (v.business_date, v.centre))
+
+    def versions(self, key: str) -> list[BriefVersion]:
+        return [v for (k, _), v in sorted(self.rows.items()) if k == key]
+
+    def compose(self, version: BriefVersion) -> bool:
+        with self.lock:
+            if (version.key, version.version) in self.rows:
+                return False
+            self.rows[(version.key, version.version)] = version
+            return True
+
+    def sent(
+        self, key: str, version: int, *, at: datetime, where: str, changes: Sequence[Change]
+    ) -> None:
+        with self.lock:
+            row = self.rows[(key, version)]
+            if row.sent_at is not None:
+                return
+            self.rows[(key, version)] = replace(row, sent_at=at, where=where)
+            self.history.append(changes)
+
+    def acknowledge(self, ack: BriefAck, changes: Sequence[Change]) -> bool:
+        with self.lock:
+            if (ack.key, ack.version, ack.person) in self.confirmations:
+                return False
+            self.confirmations[(ack.key, ack.version, ack.person)] = ack
+            self.history.append(changes)
+            return True
+
+    def acks(self, keys: Iterable[str]) -> list[BriefAck]:
+        wanted = set(keys)
+        return sorted(
+            (a for a in self.confirmations.values() if a.key in wanted), key=lambda a: a.at
+        )
+
+    def escalate(self, key: str, at: datetime, changes: Sequence[Change]) -> bool:
+        with self.lock:
+            if key in self.escalated:
+                return False
+            self.escalated[key] = at
+            self.history.append(changes)
+            return True
+
+
 @dataclass
 class MemoryStore:
     """Every repository in memory, sharing one change history."""
@@ -442,12 +509,14 @@ class MemoryStore:
     launches: MemoryLaunches = field(init=False)
     promotions: MemoryPromotions = field(init=False)
     decisions: MemoryDecisions = field(init=False)
+    briefs: MemoryBriefs = field(init=False)
     label: str = "memory"
 
     def __post_init__(self) -> None:
         self.launches = MemoryLaunches(self.history)
         self.promotions = MemoryPromotions(self.history)
         self.decisions = MemoryDecisions(self.history)
+        self.briefs = MemoryBriefs(self.history)
 
     def check(self) -> list[Finding]:
         return [Finding(name="store", state="ok", detail="in memory (nothing is kept)")]

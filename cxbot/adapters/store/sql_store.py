@@ -14,6 +14,7 @@ from sqlalchemy.exc import ArgumentError, InterfaceError, OperationalError
 
 from cxbot.adapters.private_files import private_file
 from cxbot.adapters.store.base import SqlBase, change_from_row
+from cxbot.adapters.store.brief_store import SqlBriefs
 from cxbot.adapters.store.decision_store import SqlDecisions
 from cxbot.adapters.store.job_store import SqlJobRuns
 from cxbot.adapters.store.ledger import SqlLedger, SqlSlackDirectory, SqlSlackItemMessages
@@ -319,6 +320,7 @@ class SqlStore:
         self.promotions = SqlPromotions(engine)
         self.job_runs = SqlJobRuns(engine)
         self.decisions = SqlDecisions(engine)
+        self.briefs = SqlBriefs(engine)
 
     @property
     def label(self) -> str:

@@ -162,6 +162,7 @@ promotions = Table(
     Column("row_number", Integer, nullable=False),
     Column("remote_id", String(64)),
     Column("undecided", Text, nullable=False, server_default="[]"),  # [[field, wording], …]
+    Column("guidance", Text, nullable=False, server_default=""),
 )
 
 pending_alerts = Table(
@@ -224,4 +225,33 @@ notion_page_marks = Table(
     metadata,
     Column("page_id", String(64), primary_key=True),
     Column("event_at", UtcDateTime, nullable=False),
+)
+
+centre_briefs = Table(
+    "centre_briefs",
+    metadata,
+    Column("key", String(200), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("centre", String(80), nullable=False, index=True),
+    Column("business_date", Date, nullable=False),
+    Column("first_day", Date, nullable=False),
+    Column("last_day", Date, nullable=False, index=True),
+    Column("facts", Text, nullable=False),  # {subject: {field: told}}
+    Column("told", Text, nullable=False),  # [[entity key, line], …]
+    Column("message", Text, nullable=False),  # {text, blocks, preview}: exactly what is sent
+    Column("page", Text),  # {subject, text, html, page} for a centre briefed by e-mail
+    Column("composed_at", UtcDateTime, nullable=False),
+    Column("sent_at", UtcDateTime),
+    Column("sent_to", Text, nullable=False, server_default=""),
+    Column("escalated_at", UtcDateTime),
+)
+
+brief_acks = Table(
+    "brief_acks",
+    metadata,
+    Column("key", String(200), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("person", String(320), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("at", UtcDateTime, nullable=False),
 )

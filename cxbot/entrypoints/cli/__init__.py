@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from cxbot.entrypoints.cli import (  # noqa: F401 - importing registers the commands
     admin,
+    briefs,
     calendar,
     decisions,
     launches,

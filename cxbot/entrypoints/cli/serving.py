@@ -180,6 +180,7 @@ def _slack_app(cases: CxBot, *, socket_mode: bool = False) -> Any:
         cases.slack_inbound.app(socket_mode=socket_mode),
         actions=cases.item_actions(),
         capture=cases.capture,
+        brief_buttons=cases.brief_buttons,
         reason_missing=cases.render.render("slack/reason_missing.txt.j2").strip(),
         reason_too_long=cases.render.render(
             "slack/reason_too_long.txt.j2", limit=REASON_LIMIT

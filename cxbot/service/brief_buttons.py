@@ -1,0 +1,31 @@
+"""A centre manager's press of "확인했습니다" in Slack: recorded, the brief redrawn with
+who confirmed it; anyone else is told why nothing changed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cxbot.ports.briefs import BriefViews
+from cxbot.ports.common import Clock
+from cxbot.ports.item_actions import SlackPeople
+from cxbot.service.centre_briefs import AckOutcome, CentreBriefs
+
+
+@dataclass(frozen=True, kw_only=True)
+class BriefButtons:
+    briefs: CentreBriefs
+    people: SlackPeople
+    views: BriefViews
+    clock: Clock
+
+    def press(self, *, user_id: str, value: str, channel: str, ts: str) -> AckOutcome:
+        email = self.people.email_of(user_id)
+        outcome = self.briefs.acknowledge(value, email=email, at=self.clock())
+        if outcome.state in ("recorded", "again") and channel and ts:
+            key, _, number = value.rpartition("|")
+            message = self.briefs.confirmed_message(key, int(number))
+            if message is not None:
+                self.views.redraw(channel, ts, message)
+        if outcome.state != "recorded" and channel:
+            self.views.tell(channel, user_id, outcome.state)
+        return outcome
