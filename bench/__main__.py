@@ -8,6 +8,7 @@ import sys
 
 from bench import (
     calendar_sync,
+    centre_brief,
     notion_checklist,
     notion_status_sync,
     notion_webhooks,
@@ -26,6 +27,7 @@ BENCHMARKS = {
     "slack-actions": slack_actions.run,
     "notion-webhooks": notion_webhooks.run,
     "weekly-report": weekly_report.run,
+    "brief": centre_brief.run,
 }
 
 

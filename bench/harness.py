@@ -17,6 +17,8 @@ from cxbot.adapters.notion.board import NotionChecklistBoard
 from cxbot.adapters.notion.client import notion_client
 from cxbot.adapters.notion.pacing import Pacer
 from cxbot.adapters.store.sql_store import SqlStore, open_store
+from cxbot.domain.changes import Change, ChangeSource
+from cxbot.domain.promotions import Promotion
 from cxbot.emulators.notion import NotionEmulator
 from cxbot.ports.checklists import ChecklistBoard, LaunchRepository, TemplateCatalog
 from cxbot.ports.common import Clock, Cursors
@@ -236,3 +238,20 @@ def bench_settings(
             "slack_signing_secret": SecretStr(signing_secret),
         }
     return Settings(**(values | more))
+
+
+def promotion_seen(promotion: Promotion, at: datetime) -> list[Change]:
+    """The history a sheet sync records when it first reads `promotion` at `at`."""
+    return [
+        Change(
+            entity="promotion",
+            entity_id=promotion.key,
+            field=field,
+            old=None,
+            new=value,
+            actor="sheet-sync",
+            source=ChangeSource.SHEET,
+            at=at,
+        )
+        for field, value in promotion.tracked().items()
+    ]

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import event
 
-from bench.harness import table
+from bench.harness import promotion_seen, table
 from cxbot.adapters.holidays_kr import korean_calendar
 from cxbot.adapters.outbox import OutboxNotifier
 from cxbot.adapters.rendering import Renderer
@@ -142,20 +142,7 @@ def _seed(store: SqlStore, calendar: Any) -> int:
             key=f"name:promo{n}", name=f"프로모션 {n}", start=start, end=start + timedelta(days=6)
         )
         promotions.append(promotion)
-        seen = _at(start - timedelta(days=rng.randint(1, 30)), rng)
-        history += [
-            Change(
-                entity="promotion",
-                entity_id=promotion.key,
-                field=field,
-                old=None,
-                new=value,
-                actor="sheet-sync",
-                source=ChangeSource.SHEET,
-                at=seen,
-            )
-            for field, value in promotion.tracked().items()
-        ]
+        history += promotion_seen(promotion, _at(start - timedelta(days=rng.randint(1, 30)), rng))
     history.sort(key=lambda c: c.at)
     store.promotions.save_promotions(promotions, history, None)
     return count + len(history)

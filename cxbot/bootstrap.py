@@ -680,6 +680,7 @@ def _slack_cases(
             owners=core.templates.owners(owners),
             calendar=core.calendar,
             clock=clock,
+            unconfirmed=lambda email, today: briefs.unconfirmed(email, today=today),
         )
 
     def notion_webhooks(
@@ -710,6 +711,7 @@ def _slack_cases(
             people=SlackPeopleDirectory(client),
             views=SlackBriefViews(client, core.renderer),
             clock=clock,
+            home=lambda user_id: item_actions().home(user_id),
         )
 
     return _SlackCases(

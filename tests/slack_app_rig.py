@@ -34,6 +34,7 @@ PEOPLE = [
     ("이서연", "seoyeon.lee@example.com"),  # ux owner
     ("외부인", "outsider@example.com"),  # owns nothing
 ]
+CENTRE_MANAGER = ("최민수", "minsu.choi@bpo.example.com")
 T = TypeVar("T")
 
 
@@ -60,11 +61,17 @@ def slack_app_rig(
     clock: Callable[[], datetime],
     *,
     slack_rate_limit: bool = False,
+    centre: bool = False,
 ) -> Iterator[Any]:
+    """`centre`: a contact centre briefed in its own channel, managed by 최민수."""
     slack = SlackEmulator(tokens={"xoxb-app"}, rate_limit=slack_rate_limit).start()
     slack.app.signing_secret = SECRET
     cx = slack.add_channel("cx-ops")
     users = {email: slack.add_user(name, email) for name, email in PEOPLE}
+    centre_channel = None
+    if centre:
+        centre_channel = slack.add_channel("cc-bpo-seoul")
+        users[CENTRE_MANAGER[1]] = slack.add_user(*CENTRE_MANAGER)
     parent = notion.workspace.add_page("CX 운영")
     for name, email in PEOPLE:
         notion.workspace.add_person(name, email)
@@ -82,6 +89,7 @@ def slack_app_rig(
         slack_bot_token=SecretStr("xoxb-app"),
         slack_base_url=slack.api_url,
         slack_signing_secret=SecretStr(SECRET),
+        cxbot_centres_file=_centres_file(tmp_path, centre_channel),
     )
     launch = _launch_created_quickly(settings, notion, parent, clock)
     cases = build(settings, clock=clock)
@@ -124,6 +132,7 @@ def slack_app_rig(
         cases=cases,
         users=users,
         cx=cx,
+        centre_channel=centre_channel,
         launch=launch,
         url=slack.app.request_url,
         health_url=f"http://127.0.0.1:{port[0]}/healthz",
@@ -139,6 +148,26 @@ def slack_app_rig(
         server.join(5)
         cases.close()
         slack.stop()
+
+
+def _centres_file(tmp_path: Path, channel: str | None) -> Path:
+    """No centre (the file is empty), or one briefed in `channel`, managed by 최민수."""
+    path = tmp_path / "centres.yaml"
+    if channel is None:
+        path.write_text("centres: []\n", encoding="utf-8")
+        return path
+    name, email = CENTRE_MANAGER
+    path.write_text(
+        "centres:\n"
+        "  - key: bpo-seoul\n"
+        "    name: 서울 고객센터\n"
+        f"    slack_channel: {channel}\n"
+        f"    managers: [{{name: {name}, email: {email}}}]\n"
+        "    opens: '09:00'\n"
+        "    business_days: 3\n",
+        encoding="utf-8",
+    )
+    return path
 
 
 def _launch_created_quickly(

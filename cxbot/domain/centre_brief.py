@@ -155,23 +155,32 @@ def build_brief(
     data: BriefInput,
     calendar: BusinessCalendar,
     *,
-    earlier: Mapping[str, dict[str, str]] | None = None,
+    since_last: Sequence[FactChange] = (),
 ) -> Brief:
-    """The brief for `centre` over `window`. `earlier`: what the centre's earlier briefs
-    told (subject → facts), to say what changed since."""
-    told = told_in(centre, window, data, calendar)
-    since: tuple[FactChange, ...] = ()
-    if earlier:
-        current = {t.subject: t for t in told}
-        since = tuple(
-            change
-            for change in compare(earlier, current, lookup=lambda s: look_up(s, data, window))
-            if change.kind != "added"  # new things are in the days above
-        )
+    """The brief for `centre` over `window`; `since_last`: what moved since the centre's
+    last brief (`changes_since` of it)."""
     return Brief(
-        centre=centre, key=brief_key(centre.key, window.today), window=window, told=told,
-        since_last=since,
-    )  # fmt: skip
+        centre=centre,
+        key=brief_key(centre.key, window.today),
+        window=window,
+        told=told_in(centre, window, data, calendar),
+        since_last=tuple(since_last),
+    )
+
+
+def changes_since(
+    told: Mapping[str, dict[str, str]],
+    window: BriefWindow,
+    centre: Centre,
+    data: BriefInput,
+    calendar: BusinessCalendar,
+    *,
+    since: date,
+) -> list[FactChange]:
+    """What differs, for the days from `since` on, between what a brief over `window` told
+    and what the data says of those days now: what a correction of it must say."""
+    current = {t.subject: t for t in told_in(centre, window, data, calendar)}
+    return compare(told, current, lookup=lambda s: look_up(s, data, window), since=since)
 
 
 def told_in(

@@ -9,6 +9,7 @@ from typing import Any, Protocol
 
 from cxbot.domain.checklist import ChecklistItem, Launch
 from cxbot.domain.item_actions import ButtonRef, ItemAction, Stale
+from cxbot.ports.briefs import BriefVersion
 
 # The ids Slack sends back when a person acts; drawn by the Slack adapter, dispatched by
 # the request entrypoint.
@@ -73,6 +74,8 @@ class HomeView:
     entries: tuple[HomeEntry, ...] = ()
     notice: ActionOutcome | None = None
     """The outcome of the action just taken from the Home tab, shown on top."""
+    briefs: tuple[BriefVersion, ...] = ()
+    """Contact-centre briefs this person (a centre manager) has not confirmed yet."""
 
 
 class SlackPeople(Protocol):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, tzinfo
 
 from cxbot.domain.audit import (
@@ -26,6 +26,20 @@ from cxbot.ports.promotions import PromotionRepository
 
 
 @dataclass(frozen=True, kw_only=True)
+class BriefNotice:
+    """What a contact centre was told about the subject, in which brief, and who at the
+    centre confirmed it: the dated record that settles "nobody told us"."""
+
+    entry: int
+    at: datetime
+    brief: str
+    version: str
+    line: str
+    where: str
+    confirmations: list[Change]
+
+
+@dataclass(frozen=True, kw_only=True)
 class AuditReport:
     subject: str
     generated_at: datetime
@@ -34,12 +48,17 @@ class AuditReport:
     decisions: list[Decision]
     timeline: list[tuple[int, Change]]
     chain: ChainReport
+    briefs: list[BriefNotice] = field(default_factory=list)
+
+
+BRIEF_ENTITY = "centre_brief"
 
 
 def build_report(
     *,
     project: str | None,
     launch: str | None,
+    promotion: str | None = None,
     decisions: list[Decision],
     chain: Iterable[ChainedEntry],
     since: date | None,
@@ -54,17 +73,29 @@ def build_report(
         prefixes.append(f"D-{project_slug(project)}-")
     if launch is not None:
         prefixes.append(launch)
+    if promotion is not None:
+        prefixes.append(promotion)
 
     def local_day(change: Change) -> date:
         return change.at.astimezone(tz).date()
 
+    def in_period(change: Change) -> bool:
+        day = local_day(change)
+        return (since is None or day >= since) and (until is None or day <= until)
+
     timeline = [
         (entry.id, entry.change)
         for entry in entries
-        if any(entry.change.entity_id.startswith(p) for p in prefixes)
-        and (since is None or local_day(entry.change) >= since)
-        and (until is None or local_day(entry.change) <= until)
+        if any(entry.change.entity_id.startswith(p) for p in prefixes) and in_period(entry.change)
     ]
+    # The briefs that told of it: their sending, confirmations and escalation belong here.
+    told = {c.entity_id.partition("@")[2] for _, c in timeline if c.entity == BRIEF_ENTITY}
+    about_briefs = [
+        (entry.id, entry.change)
+        for entry in entries
+        if entry.change.entity == BRIEF_ENTITY and entry.change.entity_id in told
+    ]
+    timeline = sorted(timeline + [e for e in about_briefs if in_period(e[1])])
     chosen = [
         d
         for d in decisions
@@ -73,7 +104,7 @@ def build_report(
         and (since is None or d.decided_on is None or d.decided_on >= since)
         and (until is None or d.decided_on is None or d.decided_on <= until)
     ]
-    subject = " / ".join(x for x in (project, launch) if x)
+    subject = " / ".join(x for x in (project, launch, promotion) if x)
     return AuditReport(
         subject=subject,
         generated_at=now,
@@ -82,7 +113,37 @@ def build_report(
         decisions=chosen,
         timeline=timeline,
         chain=verify_chain(entries),
+        briefs=_notices(timeline, about_briefs),
     )
+
+
+def _notices(
+    timeline: list[tuple[int, Change]], about_briefs: list[tuple[int, Change]]
+) -> list[BriefNotice]:
+    sent = {c.entity_id: c.new or "" for _, c in about_briefs if c.field == "sent"}
+    notices = []
+    for entry_id, change in timeline:
+        if change.entity != BRIEF_ENTITY or change.field != "told":
+            continue
+        key = change.entity_id.partition("@")[2]
+        version = (change.note or "").split(" ")[0]
+        confirmations = [
+            c
+            for _, c in about_briefs
+            if c.field == "acknowledged" and c.entity_id == key and c.note == version
+        ]
+        notices.append(
+            BriefNotice(
+                entry=entry_id,
+                at=change.at,
+                brief=key,
+                version=version,
+                line=change.new or "",
+                where=sent.get(key, ""),
+                confirmations=confirmations,
+            )
+        )
+    return notices
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -218,6 +279,7 @@ class Audit:
         launch: str | None,
         since: date | None = None,
         until: date | None = None,
+        promotion: str | None = None,
     ) -> AuditReport:
         if project and not self.decisions.decisions(project):
             known = sorted({d.project for d in self.decisions.decisions()})
@@ -231,9 +293,12 @@ class Audit:
             )
         if launch:
             self._known_launch(launch)
+        if promotion and self.promotions and promotion not in self.promotions.promotions():
+            raise NotFound(f"no promotion {promotion!r}; `cxbot calendar list` shows them")
         report = build_report(
             project=project,
             launch=launch,
+            promotion=promotion,
             decisions=self.decisions.decisions(project) if project else [],
             chain=self.history.chain(),
             since=since,

@@ -3,6 +3,7 @@ who confirmed it; anyone else is told why nothing changed."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from cxbot.ports.briefs import BriefViews
@@ -17,6 +18,8 @@ class BriefButtons:
     people: SlackPeople
     views: BriefViews
     clock: Clock
+    home: Callable[[str], object] = lambda _user_id: None
+    """Redraws the person's Home tab (a press there has no message to redraw)."""
 
     def press(self, *, user_id: str, value: str, channel: str, ts: str) -> AckOutcome:
         email = self.people.email_of(user_id)
@@ -26,6 +29,8 @@ class BriefButtons:
             message = self.briefs.confirmed_message(key, int(number))
             if message is not None:
                 self.views.redraw(channel, ts, message)
-        if outcome.state != "recorded" and channel:
+        if not channel:
+            self.home(user_id)  # pressed in the Home tab: the brief leaves its list
+        elif outcome.state != "recorded":
             self.views.tell(channel, user_id, outcome.state)
         return outcome

@@ -8,7 +8,7 @@ import functools
 import hashlib
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, tzinfo
 
 from cxbot.domain.calendar import BusinessCalendar
@@ -17,9 +17,10 @@ from cxbot.domain.centre_brief import (
     BriefAck,
     BriefInput,
     BriefWindow,
+    FactChange,
     brief_key,
     build_brief,
-    compare,
+    changes_since,
     confirm_by,
     look_up,
     noticed_at,
@@ -51,8 +52,10 @@ from cxbot.service.delivery import ExactlyOnce
 log = logging.getLogger(__name__)
 
 ACTOR = "cxbot"
+ITEMS_AFTER_OPENING = timedelta(days=45)
+"""Items are due D-30 … D+14 business days of the opening: a launch opened longer ago
+than this has none left to tell."""
 ENTITY = "centre_brief"
-LOOK_BACK = timedelta(days=14)  # earlier briefs whose days are this recent count as "told"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -90,8 +93,6 @@ class CentreBriefs:
     cx: Recipient
     clock: Clock
     """The wall clock, for timestamps and leases (the tick is the job's `now`)."""
-    reads: list[str] = field(default_factory=list)
-    """The store reads of the last build (the bench counts them)."""
 
     # building ---------------------------------------------------------------------------
     def centre(self, key: str | None) -> list[Centre]:
@@ -103,18 +104,15 @@ class CentreBriefs:
             raise NotFound(f"no centre {key!r} (centres: {known}); see jobs/centres.yaml")
         return found
 
-    def data(self) -> BriefInput:
-        """Everything a brief needs, read once: a constant number of store reads, plus
-        one per launch that opens or has items in the next weeks."""
-        self.reads = ["launches", "promotions", "promotion history"]
+    def data(self, today: date) -> BriefInput:
+        """Everything a brief needs, read once: three store reads, plus one per launch
+        whose items can still fall in a brief (never one per item or promotion)."""
         launches = self.launches.list_launches()
         items: dict[str, list[ChecklistItem]] = {}
-        horizon = self.clock().astimezone(self.tz).date() - timedelta(days=45)
+        horizon = today - ITEMS_AFTER_OPENING
         for launch in launches:
-            # An item is due D-30 … D+14 of its opening: older launches have nothing left.
             if launch.open_date >= horizon:
                 items[launch.key] = self.launches.items_of(launch.key)
-                self.reads.append(f"items of {launch.key}")
         promotions = self.promotions.promotions()
         noticed = noticed_at(
             (c.entity_id, c.field, c.at) for c in self.history.changes(entity="promotion")
@@ -132,28 +130,36 @@ class CentreBriefs:
         )
 
     def build(self, centre: Centre, today: date, data: BriefInput | None = None) -> Brief:
-        data = data or self.data()
+        data = data or self.data(today)
         window = BriefWindow.of(today, centre.business_days, self.calendar)
         return build_brief(
-            centre, window, data, self.calendar, earlier=self._told_before(centre, today)
-        )
+            centre, window, data, self.calendar,
+            since_last=self._since_last(centre, window, data),
+        )  # fmt: skip
 
-    def _told_before(self, centre: Centre, today: date) -> dict[str, dict[str, str]]:
-        """What the centre's earlier briefs told, newest version last (so it wins)."""
-        told: dict[str, dict[str, str]] = {}
+    def _since_last(
+        self, centre: Centre, window: BriefWindow, data: BriefInput
+    ) -> list[FactChange]:
+        """What moved, for the days this brief covers, since the centre's last brief as it
+        was first sent (a correction sent since is recapped: agents read one brief)."""
         earlier = [
             v
-            for v in self.records.covering(today - LOOK_BACK)
-            if v.centre == centre.key and v.business_date < today
+            for v in self.records.covering(window.first)
+            if v.centre == centre.key and v.business_date < window.today
         ]
-        for version in sorted(earlier, key=lambda v: (v.business_date, v.version)):
-            told.update(version.facts)
-        return told
+        if not earlier:
+            return []
+        last = max(earlier, key=lambda v: v.business_date)
+        first = self.records.versions(last.key)[0]
+        changes = changes_since(
+            first.facts, first.window, centre, data, self.calendar, since=window.first
+        )
+        return [c for c in changes if c.kind != "added"]  # new things are in the days
 
     def preview(
         self, *, today: date, centre: str | None = None
     ) -> list[tuple[Centre, Brief, Message]]:
-        data = self.data()
+        data = self.data(today)
         out = []
         for chosen in self.centre(centre):
             brief = self.build(chosen, today, data)
@@ -181,7 +187,7 @@ class CentreBriefs:
             key = brief_key(chosen.key, today)
             version = self.records.latest([key]).get(key)
             if version is None:
-                data = data or self.data()
+                data = data or self.data(today)
                 brief = self.build(chosen, today, data)
                 self.records.compose(self._compose(chosen, brief, wall))
                 version = self.records.latest([key])[key]  # another run's, when it was first
@@ -189,30 +195,31 @@ class CentreBriefs:
         return out
 
     def follow_up(self, *, now: datetime) -> dict[str, object]:
-        """Corrections for briefs whose told facts changed, unsent versions sent, and
-        escalations of briefs nobody confirmed in time."""
+        """Corrections for briefs whose told facts changed, versions not sent yet sent,
+        and escalations of briefs nobody confirmed in time."""
         today = now.astimezone(self.tz).date()
         wall = self.clock()
         self.delivery.recover(wall)
-        centres = {c.key: c for c in self.centres}
-        data: BriefInput | None = None
+        data = self.data(today)
         corrected, delivered, escalated = 0, 0, 0
-        for version in self.records.covering(today):
-            centre = centres.get(version.centre)
-            if centre is None:
-                continue
-            if version.sent_at is None:
-                delivered += self._deliver(centre, version, wall).state == "sent"
-                continue
-            data = data or self.data()
-            correction = self._correction(centre, version, data, today, wall)
-            if correction is not None and self.records.compose(correction):
-                corrected += 1
-                delivered += self._deliver(centre, correction, wall).state == "sent"
-        for version in self.records.covering(today - timedelta(days=1)):
-            centre = centres.get(version.centre)
-            if centre is not None and self._escalate(centre, version, now, wall):
-                escalated += 1
+        for centre in self.centres:
+            mine = [v for v in self.records.covering(today) if v.centre == centre.key]
+            told_later: set[str] = set()
+            # Newest first: a change is corrected once, in the newest brief that told it.
+            for version in sorted(mine, key=lambda v: v.business_date, reverse=True):
+                if version.sent_at is not None:
+                    correction = self._correction(
+                        centre, version, data, today, wall, skip=told_later
+                    )
+                    if correction is not None and self.records.compose(correction):
+                        corrected += 1
+                        version = correction
+                if version.sent_at is None:
+                    delivered += self._deliver(centre, version, wall).state == "sent"
+                told_later.update(version.facts)
+            for version in self.records.covering(today - timedelta(days=1)):
+                if version.centre == centre.key and self._escalate(centre, version, now, wall):
+                    escalated += 1
         return {"corrections": corrected, "sent": delivered, "escalated": escalated}
 
     def _compose(self, centre: Centre, brief: Brief, at: datetime) -> BriefVersion:
@@ -234,17 +241,27 @@ class CentreBriefs:
         )
 
     def _correction(
-        self, centre: Centre, told: BriefVersion, data: BriefInput, today: date, at: datetime
+        self,
+        centre: Centre,
+        told: BriefVersion,
+        data: BriefInput,
+        today: date,
+        at: datetime,
+        *,
+        skip: set[str],
     ) -> BriefVersion | None:
         """The next version of a brief whose facts changed since it was sent: what is new,
-        what moved, what was cancelled — for the days still ahead."""
+        what moved, what was cancelled — for the days still ahead. Subjects in `skip`
+        are a later brief's to correct."""
         window = told.window
-        current = {t.subject: t for t in told_in(centre, window, data, self.calendar)}
-        changes = compare(
-            told.facts, current, lookup=lambda s: look_up(s, data, window), since=today
-        )
+        changes = [
+            c
+            for c in changes_since(told.facts, window, centre, data, self.calendar, since=today)
+            if c.subject not in skip
+        ]
         if not changes:
             return None
+        current = {t.subject: t for t in told_in(centre, window, data, self.calendar)}
         facts = dict(told.facts)
         for change in changes:
             now = current.get(change.subject) or look_up(change.subject, data, window)

@@ -9,10 +9,11 @@ board is down or rate-limited the item stays marked "behind" and the outbox push
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from cxbot.domain.calendar import BusinessCalendar
 from cxbot.domain.changes import ChangeSource
@@ -21,6 +22,7 @@ from cxbot.domain.dday import business_days_late
 from cxbot.domain.inbound_text import REASON_LIMIT, clean_text
 from cxbot.domain.item_actions import ButtonRef, ItemAction, home_order, may_act, mine, stale_reason
 from cxbot.domain.owners import OwnerDirectory
+from cxbot.ports.briefs import BriefVersion
 from cxbot.ports.checklists import LaunchRepository
 from cxbot.ports.common import Clock
 from cxbot.ports.item_actions import (
@@ -47,6 +49,8 @@ class ItemActions:
     calendar: BusinessCalendar
     clock: Clock
     """The wall clock, in the company's time zone: when a change was made."""
+    unconfirmed: Callable[[str | None, date], Sequence[BriefVersion]] = lambda _email, _day: ()
+    """Briefs a centre manager has yet to confirm: shown first in their Home tab."""
     push_wait: float = 2.0
     """Seconds a click waits for the board before showing "waiting for Notion"."""
     pushers: ThreadPoolExecutor = field(
@@ -229,7 +233,12 @@ class ItemActions:
                     entries.append(HomeEntry(launch=launch, item=item, days_late=late))
         entries.sort(key=lambda entry: home_order(entry.item, today))
         view = HomeView(
-            user_id=user_id, email=email, today=today, entries=tuple(entries), notice=notice
+            user_id=user_id,
+            email=email,
+            today=today,
+            entries=tuple(entries),
+            notice=notice,
+            briefs=tuple(self.unconfirmed(email, today)),
         )
         self.views.publish_home(view)
         return view

@@ -60,7 +60,11 @@ def test_the_scheduled_calendar_job_skips_without_a_calendar_and_fails_on_half_o
     def job(source: MissingSource) -> Any:
         unused: Any = None
         jobs = job_functions(
-            status_sync=unused, calendar=cast(Any, _Sync(source)), reminders=unused, weekly=unused
+            status_sync=unused,
+            calendar=cast(Any, _Sync(source)),
+            reminders=unused,
+            weekly=unused,
+            briefs=unused,
         )
         return jobs["calendar-sync"](tick)
 

@@ -14,6 +14,7 @@ import ssl
 import time
 from collections.abc import Callable
 from email.message import EmailMessage
+from email.policy import SMTP as SMTP_POLICY
 from email.utils import formatdate
 
 from cxbot.ports.briefs import MailFailed, MailMessage, MailUnknown
@@ -59,7 +60,11 @@ class SmtpMailer:
                     if code >= 400:
                         raise smtplib.SMTPRecipientsRefused({message.to: (code, answer)})
                     handed_over = True
-                    code, answer = smtp.data(email.as_bytes())
+                    # CRLF line ends: smtplib sends bytes as they are.
+                    code, answer = smtp.data(email.as_bytes(policy=SMTP_POLICY))
+                    if code != 250:  # smtplib returns the answer to the message unchecked
+                        handed_over = False
+                        raise smtplib.SMTPDataError(code, answer)
                 finally:
                     _quit(smtp)
                 return f"{code} {_text(answer)}"

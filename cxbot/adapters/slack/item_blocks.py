@@ -12,6 +12,7 @@ from cxbot.adapters.rendering import Renderer
 from cxbot.domain.checklist import ChecklistItem, ItemStatus, Launch
 from cxbot.domain.inbound_text import REASON_LIMIT
 from cxbot.domain.item_actions import ButtonRef, ItemAction, Stale
+from cxbot.ports.briefs import ACK_ACTION
 from cxbot.ports.item_actions import (
     ACTION_IDS,
     REASON_BLOCK,
@@ -23,6 +24,7 @@ from cxbot.ports.item_actions import (
     Verdict,
 )
 
+HOME_BRIEFS = 5  # briefs shown in a manager's Home (the oldest still to confirm first)
 MAX_HOME_BLOCKS = 100
 SECTION_LIMIT = 3000
 CONTEXT_LIMIT = 2000
@@ -190,6 +192,28 @@ class ItemBlocks:
         }
 
     # the Home tab -------------------------------------------------------------------
+    def _briefs(self, view: HomeView) -> list[dict[str, Any]]:
+        """A centre manager's briefs still to confirm, each with its button."""
+        blocks: list[dict[str, Any]] = []
+        for brief in view.briefs[:HOME_BRIEFS]:
+            value = f"{brief.key}|{brief.version}"
+            text = str(self.m.home_brief(brief))
+            blocks.append(
+                {
+                    "type": "section",
+                    "block_id": f"home-brief:{value}",
+                    "text": {"type": "mrkdwn", "text": _cut(text, SECTION_LIMIT)},
+                    "accessory": {
+                        "type": "button",
+                        "action_id": ACK_ACTION,
+                        "style": "primary",
+                        "text": {"type": "plain_text", "text": str(self.m.home_brief_button())},
+                        "value": value,
+                    },
+                }
+            )
+        return blocks
+
     def home(self, view: HomeView) -> dict[str, Any]:
         m = self.m
         blocks: list[dict[str, Any]] = [
@@ -200,6 +224,7 @@ class ItemBlocks:
             blocks.append(
                 {"type": "section", "text": {"type": "mrkdwn", "text": self.answer(view.notice)}}
             )
+        blocks += self._briefs(view)
         blocks.append({"type": "divider"})
         if not view.entries:
             blocks.append(

@@ -244,6 +244,11 @@ def audit_verify(ctx: click.Context) -> None:
 @audit.command("report")
 @click.option("-p", "--project", help="An admin project: its decisions and their history.")
 @click.option("-l", "--launch", "launch_key", help="A launch: its checklist's history.")
+@click.option(
+    "--promotion",
+    help="A promotion (its key in `cxbot calendar list`): its changes and what the centre "
+    "was told.",
+)
 @click.option("--since", callback=iso_date, help="From this day (YYYY-MM-DD).")
 @click.option("--until", callback=iso_date, help="Up to this day (YYYY-MM-DD).")
 @click.option(
@@ -267,12 +272,14 @@ def audit_report(
     ctx: click.Context,
     project: str | None,
     launch_key: str | None,
+    promotion: str | None,
     since: date | None,
     until: date | None,
     fmt: str,
     output: Path | None,
 ) -> None:
-    """Writes the decisions and the change timeline of a project or a launch.
+    """Writes the decisions and the change timeline of a project, a launch or a
+    promotion, with what the contact centre was told of it, when, and who confirmed it.
 
     The report says whether the hash chain verifies, so a reader knows the record was
     not altered.
@@ -282,11 +289,13 @@ def audit_report(
       cxbot audit report -p "자동취소 실패 주문 어드민" -f html -o report.html
       cxbot audit report -l partner-mall-1a2b3c4d --since 2027-01-01 -f csv > changes.csv
     """
-    if not project and not launch_key:
-        raise click.UsageError("name a --project or a --launch")
+    if not project and not launch_key and not promotion:
+        raise click.UsageError("name a --project, a --launch or a --promotion")
     ctx.obj["quiet_mode"] = True
     with opened(ctx) as cases:
-        report = cases.audit.report(project=project, launch=launch_key, since=since, until=until)
+        report = cases.audit.report(
+            project=project, launch=launch_key, promotion=promotion, since=since, until=until
+        )
         if fmt == "csv":
             from cxbot.service.audit_report import to_csv
 
