@@ -168,4 +168,3 @@ def test_a_manager_confirms_from_the_home_tab_and_the_brief_leaves_it(
     rig.slack.app.open_home(planner)
     other = eventually(lambda: rig.slack.homes.get(planner))
     assert not any(str(b.get("block_id", "")).startswith("home-brief:") for b in other["blocks"])
-

@@ -128,6 +128,7 @@ class _Recording:
     def __init__(self, result: Any) -> None:
         self.calls: list[datetime] = []
         self.result = result
+        self.follow_up_result: Any = None
 
     def run(self, *, now: datetime | None = None, tick: datetime | None = None) -> Any:
         self.calls.append(now or tick)  # type: ignore[arg-type]
@@ -137,9 +138,9 @@ class _Recording:
         self.calls.append(now)
         return ()
 
-    def follow_up(self, *, now: datetime) -> dict[str, int]:
+    def follow_up(self, *, now: datetime) -> Any:
         self.calls.append(now)
-        return {}
+        return self.follow_up_result
 
 
 def test_every_job_function_passes_its_tick_as_now() -> None:
@@ -151,7 +152,7 @@ def test_every_job_function_passes_its_tick_as_now() -> None:
     )()
     status, calendar, reminders, weekly, briefs = (_Recording(empty) for _ in range(5))
     weekly.result = {}
-    briefs.result = []
+    briefs.result, briefs.follow_up_result = [], {}
     functions = job_functions(
         status_sync=status,  # type: ignore[arg-type]
         calendar=calendar,  # type: ignore[arg-type]
