@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import json
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 from cxbot.adapters.store.sql_store import open_store
-from cxbot.settings import PROJECT_ROOT
-from tests.e2e.test_service import _env
+from tests.e2e.test_service import _env, start_runs
 
 
 def test_two_run_processes_on_postgresql_send_one_brief(pg_url: str, tmp_path: Path) -> None:
@@ -26,16 +23,7 @@ def test_two_run_processes_on_postgresql_send_one_brief(pg_url: str, tmp_path: P
     )
     env.update(CXBOT_DATABASE_URL=pg_url, CXBOT_CENTRES_FILE=str(tmp_path / "centres.yaml"))
     logs = [tmp_path / f"run{n}.log" for n in range(2)]
-    runs = [
-        subprocess.Popen(
-            [sys.executable, "-m", "cxbot", "run"],
-            env=env,
-            cwd=PROJECT_ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=log.open("w"),
-        )
-        for log in logs
-    ]
+    runs = start_runs(env, logs)
     outbox = tmp_path / "outbox.jsonl"
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:

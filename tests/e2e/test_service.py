@@ -42,6 +42,20 @@ def _env(tmp_path: Path) -> dict[str, str]:
     return env
 
 
+def start_runs(env: dict[str, str], logs: list[Path]) -> list[subprocess.Popen[bytes]]:
+    """`cxbot run` processes, one per log file (their stderr)."""
+    return [
+        subprocess.Popen(
+            [sys.executable, "-m", "cxbot", "run"],
+            env=env,
+            cwd=PROJECT_ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=log.open("w"),
+        )
+        for log in logs
+    ]
+
+
 def _cxbot(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "cxbot", *args],
@@ -72,16 +86,7 @@ def test_two_processes_send_once_and_stop_cleanly_on_sigterm(tmp_path: Path) -> 
     )
     assert created.returncode == 0, created.stderr
     logs = [tmp_path / f"worker{n}.log" for n in range(2)]
-    workers = [
-        subprocess.Popen(
-            [sys.executable, "-m", "cxbot", "run"],
-            env=env,
-            cwd=PROJECT_ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=log.open("w"),
-        )
-        for log in logs
-    ]
+    workers = start_runs(env, logs)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if all("cxbot is running" in log.read_text() for log in logs):

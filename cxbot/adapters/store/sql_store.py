@@ -37,11 +37,18 @@ from cxbot.ports.errors import InputError
 _MIGRATIONS = Path(__file__).parent / "migrations"
 
 
+MIGRATION_LOCK = 4242003  # 4242001: the queue's schema, 4242002: the history
+
+
 def migrate(engine: Engine) -> None:
-    """Brings the schema to the newest migration (a no-op when it is there)."""
+    """Brings the schema to the newest migration (a no-op when it is there). Processes
+    starting together on one new PostgreSQL database migrate one after the other: the
+    second finds the schema made (without the lock, one of them fails creating it)."""
     config = Config()
     config.set_main_option("script_location", str(_MIGRATIONS))
     with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.execute(text(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})"))
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
 
