@@ -196,6 +196,7 @@ def _file_findings(settings: Settings) -> tuple[list[Finding], dict[str, Any]]:
         ("cxbot_company_calendar", "company calendar", load_company_calendar),
         ("cxbot_schedule_file", "job schedule", load_schedules),
         ("cxbot_owners_file", "owners file", load_owners),
+        ("cxbot_centres_file", "centres file", load_centres),
     ]
     for setting, label, load in loaders:
         path: Path | None = getattr(settings, setting)
@@ -329,7 +330,9 @@ def slack_part(
         )
 
     routing = load_reminder_settings(settings.cxbot_reminders_file).routing
-    check = SlackCheck(reader, routing, str(settings.cxbot_reminders_file))
+    check = SlackCheck(
+        reader, routing, str(settings.cxbot_reminders_file), _centre_channels(settings)
+    )
     return SlackPart(
         notifier=notifier,
         reader=lambda: reader,
@@ -337,6 +340,15 @@ def slack_part(
         on_landed=lambda item, launch: views().landed(item, launch),
         checks=(check,),
     )
+
+
+def _centre_channels(settings: Settings) -> dict[str, str]:
+    """The centres' Slack channels, for `doctor` (a bad centres file is its own finding)."""
+    try:
+        centres = load_centres(settings.cxbot_centres_file)
+    except CxbotError:
+        return {}
+    return {c.key: c.slack_channel for c in centres if c.slack_channel}
 
 
 def sheets_part(settings: Settings) -> SheetsPart:

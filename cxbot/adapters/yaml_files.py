@@ -86,8 +86,19 @@ def _impossible_date(text: str) -> tuple[int, str]:
 
 def describe_validation(path: Path, raw: Any, error: ValidationError) -> str:
     """One line per problem: file, entry (with its key when it has one), field, message."""
-    lines = [f"{path}: {error.error_count()} problem(s)"]
-    for problem in error.errors():
+    problems = error.errors()
+    # A list whose entries are wrong is not also "too short": its bad entries were dropped.
+    inner = [tuple(p["loc"]) for p in problems]
+    problems = [
+        p
+        for p in problems
+        if not (
+            p["type"] == "too_short"
+            and any(len(o) > len(p["loc"]) and o[: len(p["loc"])] == tuple(p["loc"]) for o in inner)
+        )
+    ]
+    lines = [f"{path}: {len(problems)} problem(s)"]
+    for problem in problems:
         loc = list(problem["loc"])
         where = _where(raw, loc)
         lines.append(f"  - {where}: {_message(problem)}")

@@ -156,6 +156,10 @@ class CentreBriefs:
         )
         return [c for c in changes if c.kind != "added"]  # new things are in the days
 
+    def next_brief_day(self, today: date) -> date:
+        """Today when it is a business day, else the next one (no brief on a day off)."""
+        return self.calendar.next_business_day(today)
+
     def preview(
         self, *, today: date, centre: str | None = None
     ) -> list[tuple[Centre, Brief, Message]]:

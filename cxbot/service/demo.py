@@ -54,7 +54,7 @@ class Demo:
         calendar_file = self.write_calendar(today)
         calendar = self.calendar_from_file(calendar_file).run(now=self.clock())
         report = self.weekly.render(self.weekly.picture(today=today), "html")
-        briefs = self.briefs.preview(today=today)
+        briefs = self.briefs.preview(today=self.briefs.next_brief_day(today))
         return DemoResult(
             plan=plan,
             today=today,

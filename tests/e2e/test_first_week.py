@@ -372,3 +372,35 @@ def test_a_fresh_health_explains_that_cxbot_run_is_not_running(run: Any) -> None
     assert result.exit_code == 1
     assert "`cxbot run`" in result.output and "is not running" in result.output
     assert "✗" not in result.output  # one explanation, not five crosses
+
+
+def test_doctor_names_a_bad_centres_file_and_a_mail_centre_without_a_mail_server(
+    run: Any, tmp_path: Path
+) -> None:
+    bad = tmp_path / "centres.yaml"
+    bad.write_text(
+        "centres:\n  - key: bpo\n    name: 센터\n    managers: [{name: 최민수, email: nope}]\n",
+        encoding="utf-8",
+    )
+    result = run("doctor", env={"CXBOT_CENTRES_FILE": str(bad)})
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"✗ {bad}: 1 problem(s)" in result.output
+    assert "centres[1] (key 'bpo').managers[1], field 'email': 'nope' is not an e-mail" in (
+        result.output
+    )
+    mail = tmp_path / "mail-centres.yaml"
+    mail.write_text(
+        "centres:\n  - key: bpo\n    name: 센터\n    managers: [{name: 최, email: a@b.example}]\n",
+        encoding="utf-8",
+    )
+    result = run("doctor", env={"CXBOT_CENTRES_FILE": str(mail), "CXBOT_SMTP_HOST": ""})
+    assert "✗ centre(s) bpo are briefed by e-mail, but CXBOT_SMTP_HOST is not set" in result.output
+    refused = run(
+        "doctor",
+        env={
+            "CXBOT_CENTRES_FILE": str(mail),
+            "CXBOT_SMTP_HOST": "127.0.0.1",
+            "CXBOT_SMTP_PORT": "9",
+        },
+    )
+    assert "✗ cannot reach 127.0.0.1:9" in refused.output and "CXBOT_SMTP_HOST" in refused.output

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from cxbot.emulators.http import Fault
 from cxbot.emulators.notion import NotionEmulator
 from cxbot.ports.briefs import ACK_ACTION, ACK_BLOCK
 from tests.conftest import ManualClock
@@ -107,6 +108,12 @@ def test_the_brief_is_sent_once_confirmed_on_the_record_and_corrected(
     correction = _texts(messages[1])
     assert "정정" in correction and "겨울 세일" in correction and "2027-01-21" in correction
 
+    # The next day's brief recaps it, for the agents who read only the newest brief.
+    (next_day,) = rig.cases.briefs.run(now=_at(clock, "2027-01-12", 16))
+    assert next_day.state == "sent"
+    recap = _texts(rig.slack.posted(rig.centre_channel)[-1])
+    assert "지난 브리핑 이후 변경" in recap and "겨울 세일" in recap
+
 
 def test_an_unconfirmed_brief_is_escalated_to_cx_once_before_the_centre_opens(
     rig: Any, tmp_path: Path, clock: ManualClock
@@ -168,3 +175,21 @@ def test_a_manager_confirms_from_the_home_tab_and_the_brief_leaves_it(
     rig.slack.app.open_home(planner)
     other = eventually(lambda: rig.slack.homes.get(planner))
     assert not any(str(b.get("block_id", "")).startswith("home-brief:") for b in other["blocks"])
+
+
+def test_a_brief_whose_answer_was_lost_is_found_in_the_channel_not_posted_again(
+    rig: Any, tmp_path: Path, clock: ManualClock
+) -> None:
+    rig.slack.clock = lambda: clock().timestamp()  # messages' ts on the test's clock
+    _sheet(rig, tmp_path, _at(clock, "2027-01-04", 10), ["겨울 세일,2027-01-14,,앱,,,,"])
+    rig.slack.inject(Fault("drop_after_commit", "POST", r"chat\.postMessage", times=1))
+    (first,) = rig.cases.briefs.run(now=_at(clock, "2027-01-11", 16))
+    assert first.state == "sent"  # posted, the answer lost, found in the channel's history
+    rig.slack.inject(Fault("drop_after_commit", "POST", r"chat\.postMessage", times=1))
+    rig.slack.inject(Fault("status", "POST", r"conversations\.history", times=1000, status=500))
+    assert rig.cases.briefs.run(now=_at(clock, "2027-01-11", 16, 5))[0].state == "already sent"
+    assert len(rig.slack.posted(rig.centre_channel)) == 1
+    sent = [
+        c for c in rig.cases.audit.entries() if c.entity == "centre_brief" and c.field == "sent"
+    ]
+    assert len(sent) == 1

@@ -65,10 +65,12 @@ def demo(ctx: click.Context, open_date: date | None) -> None:
         click.echo()
         written = write_report(cases.files, shown.report, DEFAULT_FOLDER)
         click.echo(f"주간 리포트 (`cxbot report weekly`): {written} — 브라우저로 열거나 인쇄하세요")
-        for centre, _brief, message in shown.briefs:
+        for centre, brief, message in shown.briefs:
             click.echo()
+            day = brief.window.today
             click.echo(
-                f"오늘 16:00에 {centre.name}에 보낼 브리핑 (미리보기, `cxbot brief --dry-run`):"
+                f"{day} ({'오늘' if day == shown.today else '다음 영업일'}) {centre.name}에 보낼 "
+                "고객센터 브리핑 (미리보기, `cxbot brief --dry-run`):"
             )
             click.echo(message.preview)
 
