@@ -66,6 +66,8 @@ from cxbot.ports.promotions import PromotionBoard, PromotionSource
 from cxbot.service.audit_report import Audit
 from cxbot.service.board_outbox import BoardOutbox
 from cxbot.service.brief_buttons import BriefButtons
+from cxbot.service.brief_confirmations import BriefConfirmations
+from cxbot.service.brief_sending import BriefSending
 from cxbot.service.calendar_sync import CalendarSettings, CalendarSync
 from cxbot.service.centre_briefs import CentreBriefs
 from cxbot.service.decision_capture import DecisionCapture
@@ -429,9 +431,7 @@ def _use_cases(settings: Settings, parts: _Parts) -> CxBot:
             owners_file=str(DEMO_OWNERS),
             clock=clock,
             weekly=weekly,
-            briefs=jobs.briefs
-            if jobs.briefs.centres
-            else replace(jobs.briefs, centres=load_centres(DEMO_CENTRES)),
+            briefs=jobs.briefs if jobs.briefs.centres else _demo_briefs(jobs.briefs),
         ),
         files=ReportFiles(),
         database_reachable=functools.partial(_reachable, settings.cxbot_database_url),
@@ -616,6 +616,8 @@ def _briefs(settings: Settings, parts: _Parts, core: _Core) -> CentreBriefs:
     """The contact centres' brief: Slack (or the outbox) for centres with a channel, SMTP
     for the others."""
     store = parts.store
+    compose = SlackBriefMessages(core.renderer, core.calendar)
+    sending = BriefSending(records=store.briefs, delivery=core.delivery, mailer=_mailer(settings))
     return CentreBriefs(
         centres=core.centres,
         launches=store.launches,
@@ -623,15 +625,30 @@ def _briefs(settings: Settings, parts: _Parts, core: _Core) -> CentreBriefs:
         promotions=store.promotions,
         history=store.history,
         records=store.briefs,
-        delivery=core.delivery,
-        mailer=_mailer(settings),
-        compose=SlackBriefMessages(core.renderer, core.calendar),
+        sending=sending,
+        confirmations=BriefConfirmations(
+            centres=core.centres,
+            records=store.briefs,
+            sending=sending,
+            compose=compose,
+            calendar=core.calendar,
+            tz=parts.clock.tz,
+            cx=core.reminders.routing.cx(),
+        ),
+        compose=compose,
         pages=MailBriefPages(core.renderer, core.calendar),
         calendar=core.calendar,
         tz=parts.clock.tz,
         lead_required=settings.cxbot_calendar_lead_days,
-        cx=core.reminders.routing.cx(),
         clock=parts.clock,
+    )
+
+
+def _demo_briefs(briefs: CentreBriefs) -> CentreBriefs:
+    """The demo's briefs: the sample centre when none is configured (previewed only)."""
+    centres = load_centres(DEMO_CENTRES)
+    return replace(
+        briefs, centres=centres, confirmations=replace(briefs.confirmations, centres=centres)
     )
 
 
@@ -692,7 +709,7 @@ def _slack_cases(
             owners=core.templates.owners(owners),
             calendar=core.calendar,
             clock=clock,
-            unconfirmed=lambda email, today: briefs.unconfirmed(email, today=today),
+            unconfirmed=lambda email, today: briefs.confirmations.unconfirmed(email, today=today),
         )
 
     def notion_webhooks(
@@ -719,7 +736,7 @@ def _slack_cases(
 
         client = parts.slack.reader()
         return BriefButtons(
-            briefs=briefs,
+            confirmations=briefs.confirmations,
             people=SlackPeopleDirectory(client),
             views=SlackBriefViews(client, core.renderer),
             clock=clock,

@@ -8,8 +8,8 @@ so a later run can compare them with the data as it is now and say what moved.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 
 from cxbot.domain.calendar import BusinessCalendar
@@ -24,6 +24,8 @@ OPENING, DUE, SEND, STARTS, ENDS, CANCELLED = (
 )  # fmt: skip
 _ORDER = {what: n for n, what in enumerate((OPENING, SEND, STARTS, CANCELLED, DUE, ENDS))}
 FACT_FIELDS = ("name", "days", "status", "detail", "guidance")
+DATE_FIELDS = ("start", "send_date")
+"""A promotion's fields whose last change is when CX heard of its dates (lead time)."""
 
 
 def brief_key(centre: str, day: date) -> str:
@@ -101,6 +103,8 @@ class FactChange:
     name: str
     kind: str  # added | changed | removed
     fields: tuple[tuple[str, str, str], ...] = ()  # (field, told, now)
+    facts: Mapping[str, str] = field(default_factory=dict, compare=False)
+    """Its facts now: what a correction records as told."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -257,11 +261,16 @@ def compare(
         kind = "removed" if now.removed else "changed"
         name = now.name or before.get("name", "")
         changes.append(
-            FactChange(subject=subject, ref=now.ref, name=name, kind=kind, fields=fields)
+            FactChange(
+                subject=subject, ref=now.ref, name=name, kind=kind, fields=fields, facts=after
+            )
         )
     for subject, now in current.items():
-        if subject not in told and not _all_past({}, now.facts(), since):
-            changes.append(FactChange(subject=subject, ref=now.ref, name=now.name, kind="added"))
+        facts = now.facts()
+        if subject not in told and not _all_past({}, facts, since):
+            changes.append(
+                FactChange(subject=subject, ref=now.ref, name=now.name, kind="added", facts=facts)
+            )
     return changes
 
 
@@ -349,16 +358,6 @@ def _all_past(before: Mapping[str, str], after: Mapping[str, str], since: date |
         if part
     ]
     return bool(days) and max(days) < since
-
-
-def noticed_at(changes: Iterable[tuple[str, str, datetime]]) -> dict[str, datetime]:
-    """(promotion key, field, at) oldest first → when each promotion's current dates were
-    first known: its creation, or the last change of its start or send date."""
-    out: dict[str, datetime] = {}
-    for key, name, at in changes:
-        if key not in out or name in ("start", "send_date"):
-            out[key] = at
-    return out
 
 
 @dataclass(frozen=True, kw_only=True)

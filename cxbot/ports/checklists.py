@@ -23,6 +23,10 @@ class LaunchRepository(Protocol):
 
     def items_of(self, launch_key: str) -> list[ChecklistItem]: ...
 
+    def items_of_launches(self, launch_keys: Iterable[str]) -> dict[str, list[ChecklistItem]]:
+        """Each launch's items (ordered as `items_of`), in one read however many."""
+        ...
+
     def get_item(self, key: str) -> ChecklistItem | None: ...
 
     def items_by_key(self, keys: Iterable[str]) -> dict[str, ChecklistItem]: ...
@@ -95,6 +99,10 @@ class ChangeHistory(Protocol):
         """Oldest first; only ids starting with the prefix (or among `entity_ids`), of one
         kind of entity (checklist_item, launch, promotion, decision), recorded at or after
         `since`."""
+        ...
+
+    def last_changed(self, entity: str, fields: Collection[str]) -> dict[str, datetime]:
+        """Entity id → when one of these fields of it last changed (its creation counts)."""
         ...
 
     def chain(self) -> Iterator[ChainedEntry]:

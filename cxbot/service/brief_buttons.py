@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from cxbot.ports.briefs import BriefViews
 from cxbot.ports.common import Clock
 from cxbot.ports.item_actions import SlackPeople
-from cxbot.service.centre_briefs import AckOutcome, CentreBriefs
+from cxbot.service.brief_confirmations import AckOutcome, BriefConfirmations
 
 
 @dataclass(frozen=True, kw_only=True)
 class BriefButtons:
-    briefs: CentreBriefs
+    confirmations: BriefConfirmations
     people: SlackPeople
     views: BriefViews
     clock: Clock
@@ -23,10 +23,10 @@ class BriefButtons:
 
     def press(self, *, user_id: str, value: str, channel: str, ts: str) -> AckOutcome:
         email = self.people.email_of(user_id)
-        outcome = self.briefs.acknowledge(value, email=email, at=self.clock())
+        outcome = self.confirmations.acknowledge(value, email=email, at=self.clock())
         if outcome.state in ("recorded", "again") and channel and ts:
             key, _, number = value.rpartition("|")
-            message = self.briefs.confirmed_message(key, int(number))
+            message = self.confirmations.confirmed_message(key, int(number))
             if message is not None:
                 self.views.redraw(channel, ts, message)
         if not channel:

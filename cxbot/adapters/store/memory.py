@@ -71,6 +71,14 @@ class MemoryHistory:
         ]
         return found[:limit] if limit is not None else found
 
+    def last_changed(self, entity: str, fields: Collection[str]) -> dict[str, datetime]:
+        out: dict[str, datetime] = {}
+        for entry in self.entries:
+            change = entry.change
+            if change.entity == entity and change.field in fields:
+                out[change.entity_id] = max(change.at, out.get(change.entity_id, change.at))
+        return out
+
     def chain(self) -> Iterator[ChainedEntry]:
         return iter(list(self.entries))
 
@@ -92,6 +100,9 @@ class MemoryLaunches:
     def items_of(self, launch_key: str) -> list[ChecklistItem]:
         found = [item for item in self.items.values() if item.launch_key == launch_key]
         return sorted(found, key=lambda item: (item.due, item.key))
+
+    def items_of_launches(self, launch_keys: Iterable[str]) -> dict[str, list[ChecklistItem]]:
+        return {key: self.items_of(key) for key in launch_keys}
 
     def get_item(self, key: str) -> ChecklistItem | None:
         return self.items.get(key)

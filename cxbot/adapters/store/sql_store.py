@@ -9,7 +9,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, Row, Update, create_engine, event, select, text, update
+from sqlalchemy import Engine, Row, Update, create_engine, event, func, select, text, update
 from sqlalchemy.exc import ArgumentError, InterfaceError, OperationalError
 
 from cxbot.adapters.private_files import private_file
@@ -139,6 +139,21 @@ class SqlLaunches(SqlBase):
         )
         with self.engine.connect() as conn:
             return [_item(row) for row in conn.execute(query)]
+
+    def items_of_launches(self, launch_keys: Iterable[str]) -> dict[str, list[ChecklistItem]]:
+        wanted = list(dict.fromkeys(launch_keys))
+        found: dict[str, list[ChecklistItem]] = {key: [] for key in wanted}
+        column = checklist_items.c.launch_key
+        with self.engine.connect() as conn:
+            for start in range(0, len(wanted), 500):
+                query = (
+                    select(checklist_items)
+                    .where(column.in_(wanted[start : start + 500]))
+                    .order_by(checklist_items.c.due, checklist_items.c.key)
+                )
+                for row in conn.execute(query):
+                    found[row.launch_key].append(_item(row))
+        return found
 
     def get_item(self, key: str) -> ChecklistItem | None:
         return self.items_by_key([key]).get(key)
@@ -289,6 +304,16 @@ class SqlChangeHistory(SqlBase):
             query = query.limit(limit)
         with self.engine.connect() as conn:
             return [change_from_row(row) for row in conn.execute(query)]
+
+    def last_changed(self, entity: str, fields: Collection[str]) -> dict[str, datetime]:
+        c = changes_table.c
+        query = (
+            select(c.entity_id, func.max(c.at))
+            .where(c.entity == entity, c.field.in_(sorted(fields)))
+            .group_by(c.entity_id)
+        )
+        with self.engine.connect() as conn:
+            return {entity_id: at for entity_id, at in conn.execute(query)}
 
     def chain(self) -> Iterator[ChainedEntry]:
         with self.engine.connect() as conn:
