@@ -83,6 +83,10 @@ class BriefRecords(Protocol):
         """Marks a version sent and appends what it told to the change history, atomically."""
         ...
 
+    def record(self, changes: Sequence[Change]) -> None:
+        """Appends to the change history what happened to a brief (a mail accepted)."""
+        ...
+
     def acknowledge(self, ack: BriefAck, changes: Sequence[Change]) -> bool:
         """Records a manager's confirmation once per version; False when it was recorded."""
         ...

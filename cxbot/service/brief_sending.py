@@ -143,6 +143,12 @@ class BriefSending:
             )
             return False
         ledger.mark(message_key, "sent", now=now, ts=answer[:40])
+        accepted = Change(
+            entity=ENTITY, entity_id=version.key, field="mailed", old=None, new=to,
+            actor=ACTOR, source=ChangeSource.EMAIL, at=now,
+            note=f"v{version.version} · {message_id(message_key)} · {answer}",
+        )  # fmt: skip
+        self.records.record([accepted])  # when the mail server took it, and for whom
         return True
 
     def _record(

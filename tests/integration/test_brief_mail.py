@@ -31,6 +31,17 @@ class Server:
         self.accepted: list[EmailMessage] = []
         self.refuse = 0
         self.drop = 0
+        self.hang_up = 0
+
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, options: Any
+    ) -> str:
+        if self.hang_up:  # the connection drops before the message was handed over
+            self.hang_up -= 1
+            server.transport.close()
+            return "421 4.4.2 closing"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         if self.refuse:
@@ -40,7 +51,7 @@ class Server:
         self.accepted.append(message)
         if self.drop:
             self.drop -= 1
-            session.transport.close()  # read and kept, but the 250 never reaches cxbot
+            server.transport.close()  # read and kept, but the 250 never reaches cxbot
             return "250 2.0.0 lost"
         return "250 2.0.0 Ok: queued"
 
@@ -104,6 +115,7 @@ def test_each_manager_gets_the_brief_once_as_html_and_text_with_the_page(
 ) -> None:
     server, cases, now = centre
     server.refuse = 1  # the first attempt is refused for now: retried, accepted once
+    server.hang_up = 1  # … and the second manager's connection drops before DATA
     (sent,) = cases.briefs.run(now=now[0])
     assert sent.state == "sent", sent
     assert sorted(str(m["To"]) for m in server.accepted) == MANAGERS
@@ -119,17 +131,21 @@ def test_each_manager_gets_the_brief_once_as_html_and_text_with_the_page(
     assert "@page { size: A4" in page.get_content()
     assert cases.briefs.run(now=now[0])[0].state == "already sent"
     assert len(server.accepted) == 2
-    mailed = [c for c in cases.audit.entries() if c.field == "sent"]
-    assert len(mailed) == 1 and "hana.jung@bpo.example.com" in (mailed[0].new or "")
+    sent = [c for c in cases.audit.entries() if c.field == "sent"]
+    assert len(sent) == 1 and "hana.jung@bpo.example.com" in (sent[0].new or "")
+    mailed = [c for c in cases.audit.entries() if c.field == "mailed"]
+    assert sorted(c.new or "" for c in mailed) == MANAGERS
+    assert all("250 2.0.0 Ok: queued" in (c.note or "") for c in mailed)
 
 
 def test_a_lost_answer_is_sent_again_under_the_same_message_id(
-    centre: tuple[Server, Any, list[datetime]],
+    centre: tuple[Server, Any, list[datetime]], caplog: pytest.LogCaptureFixture
 ) -> None:
     server, cases, now = centre
     server.drop = 1  # the first manager's mail is taken but its 250 is lost
     (first,) = cases.briefs.run(now=now[0])
     assert first.state == "failed"  # not every manager's mail is known to be accepted
+    assert "sent again next run" in caplog.text  # lost after DATA: unknown, not refused
     now[0] = datetime(2027, 1, 11, 16, 10, tzinfo=SEOUL)
     cases.briefs.follow_up(now=now[0])
     ids = [str(m["Message-ID"]) for m in server.accepted]

@@ -59,8 +59,10 @@ def test_the_brief_is_sent_once_confirmed_on_the_record_and_corrected(
     coupon = "신년 앱 쿠폰,2027-01-12,2027-01-20,앱,5천원 쿠폰,2027-01-12,,쿠폰 재발급 불가"
     _sheet(rig, tmp_path, _at(clock, "2027-01-11", 15), [winter, coupon])
 
+    notion_before = len(rig.notion.requests())
     sent = rig.cases.briefs.run(now=_at(clock, "2027-01-11", 16))
     assert [(s.centre, s.state, s.version) for s in sent] == [("bpo-seoul", "sent", 1)]
+    assert len(rig.notion.requests()) == notion_before  # the Notion board is not touched
     again = rig.cases.briefs.run(now=_at(clock, "2027-01-11", 16, 5))
     assert [s.state for s in again] == ["already sent"]
     (message,) = rig.slack.posted(rig.centre_channel)

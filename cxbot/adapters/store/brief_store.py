@@ -82,6 +82,10 @@ class SqlBriefs(SqlBase):
             if marked and changes:  # recorded once, also when two runs settle it
                 self._append_changes(conn, changes)
 
+    def record(self, changes: Sequence[Change]) -> None:
+        with self.engine.begin() as conn:
+            self._append_changes(conn, changes)
+
     def acknowledge(self, ack: BriefAck, changes: Sequence[Change]) -> bool:
         statement = (
             self._dialect.insert(brief_acks)

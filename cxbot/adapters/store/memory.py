@@ -483,6 +483,10 @@ class MemoryBriefs:
             self.rows[(key, version)] = replace(row, sent_at=at, where=where)
             self.history.append(changes)
 
+    def record(self, changes: Sequence[Change]) -> None:
+        with self.lock:
+            self.history.append(changes)
+
     def acknowledge(self, ack: BriefAck, changes: Sequence[Change]) -> bool:
         with self.lock:
             if (ack.key, ack.version, ack.person) in self.confirmations:
