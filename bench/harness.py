@@ -14,7 +14,7 @@ from typing import Any
 from cxbot.adapters.holidays_kr import korean_calendar
 from cxbot.adapters.notion.api import NotionApi
 from cxbot.adapters.notion.board import NotionChecklistBoard
-from cxbot.adapters.notion.client import notion_client
+from cxbot.adapters.notion.client import NOTION_VERSION, notion_client
 from cxbot.adapters.notion.pacing import Pacer
 from cxbot.adapters.store.sql_store import SqlStore, open_store
 from cxbot.domain.changes import Change, ChangeSource
@@ -76,10 +76,14 @@ class Rig:
     store: SqlStore
     parent: str
 
-    def board(self) -> NotionChecklistBoard:
+    def board(self, version: str = NOTION_VERSION) -> NotionChecklistBoard:
         pacer = Pacer(NOTION_RATE)
         client = notion_client(
-            token="secret_bench", base_url=self.emulator.base_url, timeout_seconds=30, pacer=pacer
+            token="secret_bench",
+            base_url=self.emulator.base_url,
+            timeout_seconds=30,
+            pacer=pacer,
+            version=version,
         )
         api = NotionApi(client, pacer=pacer, parent_page_id=self.parent, cursors=self.store.cursors)
         return NotionChecklistBoard(api)

@@ -1,10 +1,16 @@
-"""`sync status` over 500 items: requests per sync when nothing, or some, changed."""
+"""`sync status` over 500 items, on each Notion-Version cxbot speaks: requests, response
+bytes and time per sync when nothing, or some, changed. On 2026-12-01 and on older
+versions cxbot asks each list for the properties it reads (`filter_properties`); the
+figures also show what an unfiltered list of the same pages would cost on the old
+version (every property of every page), which is what cxbot sent before 2026-12-01."""
 
 from __future__ import annotations
 
 import time
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
+
+import httpx
 
 from bench.harness import NOTION_RATE, rig, table
 from cxbot.adapters.notion import schema as S
@@ -24,10 +30,39 @@ class Clock:
         return self.now
 
 
+VERSIONS = ("2026-12-01", "2025-09-03")
+
+
 def run() -> dict[str, Any]:
+    results = {version: _run(version) for version in VERSIONS}
+    print(f"sync status over {ITEMS} items (emulator, {NOTION_RATE:g} requests/s, 100 per page)")
+    rows: list[tuple[str, Any]] = []
+    for version, (phases, limited, unfiltered) in results.items():
+        for p in phases:
+            rows.append(
+                (
+                    f"{version}: {p['phase']}",
+                    f"{p['requests']} request(s), {p['response_kb']} KB, {p['pages_read']} "
+                    f"pages read, {p['items_changed']} changed, {p['wall_seconds']} s",
+                )
+            )
+        rows.append((f"{version}: 429 responses", limited))
+        rows.append((f"{version}: one unfiltered list of all pages", f"{unfiltered} KB"))
+    table(rows)
+    return {
+        "benchmark": "status-sync",
+        "items": ITEMS,
+        "versions": {
+            version: {"phases": phases, "rate_limited_429": limited, "unfiltered_list_kb": raw}
+            for version, (phases, limited, raw) in results.items()
+        },
+    }
+
+
+def _run(version: str) -> tuple[list[dict[str, Any]], int, float]:
     clock = Clock()
     with rig(clock) as r:
-        board = r.board()
+        board = r.board(version)
         source = board.data_source_id()  # creates the data source (not measured below)
         launch = Launch(
             key="bench-500", name="벤치마크", template_key="bench", open_date=date(2027, 2, 15)
@@ -67,11 +102,12 @@ def run() -> dict[str, Any]:
             started = time.perf_counter()
             report = r.cases(board, clock.now).status_sync.run()
             wall = time.perf_counter() - started
-            count = len(r.emulator.requests()) - before
+            made = r.emulator.requests()[before:]
             phases.append(
                 {
                     "phase": name,
-                    "requests": count,
+                    "requests": len(made),
+                    "response_kb": round(sum(m.response_bytes for m in made) / 1024, 1),
                     "pages_read": report.seen,
                     "items_changed": report.changed_items,
                     "wall_seconds": round(wall, 3),
@@ -90,21 +126,22 @@ def run() -> dict[str, Any]:
         clock.now += timedelta(seconds=30)
         measure(f"{CHANGED} items ticked in Notion")
         limited = r.emulator.rate_limited
-    print(
-        f"sync status over {ITEMS} items (emulator, {NOTION_RATE:g} requests/s, 100 per query page)"
-    )
-    rows: list[tuple[str, Any]] = [
-        (
-            str(p["phase"]),
-            f"{p['requests']} request(s), {p['pages_read']} pages read, "
-            f"{p['items_changed']} changed, {p['wall_seconds']} s",
+        unfiltered = _unfiltered_kb(r.emulator, source, version)
+    return phases, limited, unfiltered
+
+
+def _unfiltered_kb(emulator: Any, source: str, version: str) -> float:
+    """What listing every page with every property costs on this version (no
+    `filter_properties`): the size a list was before cxbot named what it reads."""
+    headers = {"Authorization": "Bearer secret_bench", "Notion-Version": version}
+    total, cursor = 0, None
+    while True:
+        body: dict[str, Any] = {"page_size": 100, **({"start_cursor": cursor} if cursor else {})}
+        answer = httpx.post(
+            f"{emulator.base_url}/v1/data_sources/{source}/query", json=body, headers=headers
         )
-        for p in phases
-    ]
-    table([*rows, ("429 responses", limited)])
-    return {
-        "benchmark": "status-sync",
-        "items": ITEMS,
-        "phases": phases,
-        "rate_limited_429": limited,
-    }
+        total += len(answer.content)
+        data = answer.json()
+        if not data.get("has_more"):
+            return round(total / 1024, 1)
+        cursor = data["next_cursor"]

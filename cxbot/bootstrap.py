@@ -260,6 +260,7 @@ def notion_part(settings: Settings, store: SqlStore) -> NotionPart:
         base_url=settings.notion_base_url,
         timeout_seconds=settings.notion_timeout_seconds,
         pacer=pacer,
+        version=settings.notion_api_version,
     )
     api = NotionApi(
         client, pacer=pacer, parent_page_id=settings.notion_parent_page_id, cursors=store.cursors

@@ -89,6 +89,10 @@ class Settings(BaseSettings):
     notion_promotions_data_source_id: str | None = None
     notion_decisions_data_source_id: str | None = None
     notion_base_url: str = "https://api.notion.com"
+    notion_api_version: Literal["2026-12-01", "2026-03-11", "2025-09-03"] = Field(
+        default="2026-12-01",
+        description="the Notion-Version cxbot sends; pin an older one for a workspace not ready",
+    )
     notion_requests_per_second: float = Field(default=3.0, gt=0, le=3.0)
     notion_timeout_seconds: float = Field(default=30.0, gt=0)
 

@@ -145,10 +145,19 @@ def notion(clock: ManualClock) -> Iterator[NotionEmulator]:
     emulator.stop()
 
 
+@pytest.fixture(params=["2026-12-01", "2025-09-03"])
+def notion_version(request: pytest.FixtureRequest) -> str:
+    """The Notion-Version cxbot speaks: the newest (its default) and the oldest it supports;
+    the emulator answers each as Notion does."""
+    return str(request.param)
+
+
 @pytest.fixture
-def notion_setup(notion: NotionEmulator, sqlite_store: SqlStore, clock: ManualClock) -> Any:
+def notion_setup(
+    notion: NotionEmulator, sqlite_store: SqlStore, clock: ManualClock, notion_version: str
+) -> Any:
     """Launch use cases on a Notion board: parent page, people, the real SDK client over
-    loopback."""
+    loopback, on each Notion-Version cxbot supports."""
     from bench.harness import LaunchCases, launch_cases
 
     ws = notion.workspace
@@ -164,7 +173,9 @@ def notion_setup(notion: NotionEmulator, sqlite_store: SqlStore, clock: ManualCl
     sleep = NoSleep()
 
     def make_board(**overrides: Any) -> Any:
-        return notion_board(notion, sqlite_store, parent, sleep=sleep, **overrides)
+        return notion_board(
+            notion, sqlite_store, parent, sleep=sleep, version=notion_version, **overrides
+        )
 
     board = make_board()
 
@@ -188,6 +199,7 @@ def notion_setup(notion: NotionEmulator, sqlite_store: SqlStore, clock: ManualCl
         cases=cases,
         sleep=sleep,
         clock=clock,
+        version=notion_version,
     )
 
 
@@ -201,6 +213,7 @@ def notion_board(
     token: str = "secret_test",
     timeout_seconds: float = 5,
     settle: float = 3.0,
+    version: str | None = None,
 ) -> Any:
     """The production board and SDK client, pointed at the emulator."""
     from cxbot.adapters.notion.api import NotionApi
@@ -210,7 +223,11 @@ def notion_board(
 
     pacer = Pacer(rate)
     client = notion_client(
-        token=token, base_url=emulator.base_url, timeout_seconds=timeout_seconds, pacer=pacer
+        token=token,
+        base_url=emulator.base_url,
+        timeout_seconds=timeout_seconds,
+        pacer=pacer,
+        **({"version": version} if version else {}),
     )
     api = NotionApi(
         client,

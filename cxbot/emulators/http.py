@@ -43,6 +43,9 @@ class Recorded:
     body: Any
     status: int | None  # None: the connection was dropped without a response
     at: float
+    headers: dict[str, str] = field(default_factory=dict)  # lower-cased names
+    query: dict[str, list[str]] = field(default_factory=dict)
+    response_bytes: int = 0  # the answer's body as sent (0 when dropped)
 
 
 @dataclass
@@ -195,6 +198,8 @@ class EmulatorServer:
             length = -1
         raw = handler.rfile.read(length) if length > 0 else b""
         method, path = handler.command, split.path
+        headers = {k.lower(): v for k, v in handler.headers.items()}
+        query = parse_qs(split.query)
         fault = self._take_fault(method, path)
         drop = False
         if fault is not None and fault.kind == "slow":
@@ -212,8 +217,8 @@ class EmulatorServer:
             request = Request(
                 method=method,
                 path=path,
-                query=parse_qs(split.query),
-                headers={k.lower(): v for k, v in handler.headers.items()},
+                query=query,
+                headers=headers,
                 body=body,
                 raw_size=len(raw),
                 raw=raw,
@@ -223,10 +228,18 @@ class EmulatorServer:
             except Exception:  # a bug in the emulator must look like the service failing
                 log.exception("emulator: %s %s failed inside; answering 500", method, path)
                 response = self.internal_error(request)
+        payload = json.dumps(response.body, ensure_ascii=False).encode()
         with self._lock:
             self.log.append(
                 Recorded(
-                    method, path, _loggable(raw), None if drop else response.status, time.time()
+                    method,
+                    path,
+                    _loggable(raw),
+                    None if drop else response.status,
+                    time.time(),
+                    headers=headers,
+                    query=query,
+                    response_bytes=0 if drop else len(payload),
                 )
             )
         if drop:
@@ -234,7 +247,6 @@ class EmulatorServer:
             with contextlib.suppress(OSError):
                 handler.connection.shutdown(socket.SHUT_RDWR)
             return
-        payload = json.dumps(response.body, ensure_ascii=False).encode()
         handler.send_response(response.status)
         handler.send_header("Content-Type", "application/json; charset=utf-8")
         handler.send_header("Content-Length", str(len(payload)))

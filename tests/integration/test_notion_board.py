@@ -58,9 +58,11 @@ def test_first_launch_creates_the_database_and_one_page_per_item(notion_setup: A
     assert result.published == N and result.unpublished == 0
     assert len(emulator.requests("POST", r"^/v1/databases$")) == 1
     assert len(emulator.requests("POST", r"^/v1/pages$")) == N
-    # a search for an existing database (none), the database, users list, one create per item
+    # a search for an existing database (none), the database, its data source (the property
+    # ids lists ask for), users list, one create per item
     assert len(emulator.requests("POST", r"^/v1/search$")) == 1
-    assert len(emulator.requests()) == N + 3
+    assert len(emulator.requests("GET", r"^/v1/data_sources/")) == 1
+    assert len(emulator.requests()) == N + 4
     (source,) = notion_setup.ws.data_sources.values()
     assert S.schema_problems(source.schema) == []
     assert source.schema[S.STATUS]["type"] == "select"  # the API cannot create status properties
@@ -401,3 +403,38 @@ def test_duplicate_pages_are_moved_to_the_trash_on_the_next_run(notion_setup: An
     assert any("duplicate page" in p and copy["id"] in p for p in again.problems)
     assert notion_setup.ws.pages[copy["id"]].in_trash
     assert not notion_setup.ws.pages[item.remote_id].in_trash  # the recorded one is kept
+
+
+def test_each_notion_version_is_sent_and_lists_ask_for_what_cxbot_reads(
+    notion_setup: Any,
+) -> None:
+    """On 2026-12-01 a list without `filter_properties` returns the title alone: cxbot names
+    the properties it reads on every list, so status sync reads the same on every version;
+    and it never sends `archived`, which 2026-03-11 and later refuse."""
+    setup = notion_setup
+    created = _create(setup)
+    setup.cases().status_sync.run()
+    page = setup.store.launches.items_of(created.plan.launch.key)[0]
+    setup.clock.advance(minutes=3)
+    junho = setup.people["junho.park@example.com"]
+    setup.ws.edit_as(junho, page.remote_id, {S.STATUS: {"select": {"name": "완료"}}})
+    report = setup.cases().status_sync.run()
+    assert [(c.field, c.new) for c in report.changes] == [("status", "done")]
+    requests = setup.emulator.requests()
+    assert {r.headers.get("notion-version") for r in requests} == {setup.version}
+    assert not [r for r in requests if isinstance(r.body, dict) and "archived" in r.body]
+    queries = setup.emulator.requests("POST", r"/query$")
+    assert queries and all(q.query.get("filter_properties") for q in queries)
+    assert all("title" in q.query["filter_properties"] for q in queries)
+
+
+def test_a_person_notion_has_no_name_for_is_recorded_by_their_email(notion_setup: Any) -> None:
+    setup = notion_setup
+    created = _create(setup)
+    setup.cases().status_sync.run()
+    nameless = setup.ws.add_person(None, "guest@example.com")
+    page = setup.store.launches.items_of(created.plan.launch.key)[0]
+    setup.clock.advance(minutes=3)
+    setup.ws.edit_as(nameless, page.remote_id, {S.STATUS: {"select": {"name": "진행 중"}}})
+    (change,) = setup.cases().status_sync.run().changes
+    assert change.actor == "guest@example.com"  # not "None <…>", not " <…>"

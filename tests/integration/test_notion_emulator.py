@@ -232,3 +232,43 @@ def test_injected_faults(api: NotionJson, notion: NotionEmulator, source: str) -
         _page(api, source)
     assert len(api.data_sources.query(source)["results"]) == 1  # the write happened
     assert notion.requests("POST", r"^/v1/pages$")[-1].status is None
+
+
+def test_each_version_answers_as_notion_documents_it(
+    notion: NotionEmulator, api: NotionJson, source: str
+) -> None:
+    """2026-12-01: lists give the title alone unless `filter_properties` names more, and a
+    person's name may be null; 2026-03-11 and later: no `archived`, refused in a request;
+    2025-09-03: every property, `archived` beside `in_trash`, names as they were."""
+    page = _page(api, source, 메모={"rich_text": [{"text": {"content": "메모"}}]})
+    memo_id = api.data_sources.retrieve(source)["properties"]["메모"]["id"]
+    new, old = {"Notion-Version": "2026-12-01"}, {"Notion-Version": "2025-09-03"}
+
+    def query(headers: dict[str, str], params: Any = None) -> dict[str, Any]:
+        answer = _raw(
+            notion, "POST", f"/v1/data_sources/{source}/query", json={}, headers=headers,
+            params=params,
+        )  # fmt: skip
+        assert answer.status_code == 200, answer.text
+        result: dict[str, Any] = answer.json()["results"][0]
+        return result
+
+    assert set(query(new)["properties"]) == {"이름"}
+    assert set(query(old)["properties"]) == {"이름", "메모", "상태", "마감", "사람"}
+    wanted = [("filter_properties", "title"), ("filter_properties", memo_id)]
+    assert set(query(new, wanted)["properties"]) == {"이름", "메모"}
+    assert set(query(old, wanted)["properties"]) == {"이름", "메모"}
+    assert "archived" not in query(new) and query(old)["archived"] is False
+    one = _raw(notion, "GET", f"/v1/pages/{page['id']}", headers=new).json()
+    assert set(one["properties"]) == {"이름", "메모", "상태", "마감", "사람"}  # not a list
+    trash = {"archived": True}
+    refused = _raw(notion, "PATCH", f"/v1/pages/{page['id']}", json=trash, headers=new)
+    assert refused.status_code == 400 and refused.json()["code"] == "validation_error"
+    assert "in_trash" in refused.json()["message"]
+    assert _raw(notion, "PATCH", f"/v1/pages/{page['id']}", json=trash, headers=old).is_success
+    notion.workspace.add_person(None, "guest@example.com")
+    names = {
+        version: [u["name"] for u in _raw(notion, "GET", "/v1/users", headers=h).json()["results"]]
+        for version, h in (("new", new), ("old", old))
+    }
+    assert None in names["new"] and None not in names["old"] and "" in names["old"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 import logging
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -53,7 +53,9 @@ class NotionApi:
         self.parent_page_id = parent_page_id
         self.attempts, self.sleep, self.settle = attempts, sleep, settle
         self._sources: dict[str, str] = {}
+        self._property_ids: dict[str, dict[str, str]] = {}
         self._users: dict[str, dict[str, Any]] | None = None
+        self._unknown_users: set[str] = set()
         self.uncertain = 0
         """Creates whose answer was lost (timeouts, dropped connections), so far."""
 
@@ -70,6 +72,7 @@ class NotionApi:
             )
             self._ensure_schema(spec, source)
             source_id = str(source["id"])
+            self._remember_ids(source)
         else:
             source_id = self._create(spec)
         self.cursors.set_cursor(spec.cursor, source_id)
@@ -102,6 +105,7 @@ class NotionApi:
             recover=recover,  # a create whose answer was lost is found, not repeated
         )
         source_id = str(database["data_sources"][0]["id"])
+        self.property_ids(source_id, ())  # the new properties' ids, for every list from now
         log.info(
             "created the %s database %s (data source %s)", spec.label, database["id"], source_id
         )
@@ -152,12 +156,34 @@ class NotionApi:
         )
         return candidate, schema_problems(spec, source.get("properties", {}))
 
+    def property_ids(self, source_id: str, names: Sequence[str]) -> list[str]:
+        """The ids of these properties (what `filter_properties` takes), read once per
+        data source; the title's id is always `title`."""
+        if source_id not in self._property_ids:
+            source = self.call(
+                lambda: self.client.data_sources.retrieve(source_id), "read the data source"
+            )
+            self._remember_ids(source)
+        known = self._property_ids[source_id]
+        ids = ["title", *(known[name] for name in names if name in known)]
+        return list(dict.fromkeys(ids))
+
+    def _remember_ids(self, source: dict[str, Any]) -> None:
+        properties = source.get("properties") or {}
+        self._property_ids[str(source["id"])] = {
+            name: str(prop["id"]) for name, prop in properties.items() if "id" in prop
+        }
+
     def query_all(
-        self, source_id: str, filt: dict[str, Any] | None, what: str
+        self, source_id: str, filt: dict[str, Any] | None, what: str, reads: Sequence[str]
     ) -> Iterator[dict[str, Any]]:
+        """Every page the filter matches, with the title and the properties in `reads`
+        only: Notion computes no more than cxbot reads (and from 2026-12-01 returns only
+        the title without them)."""
         cursor: str | None = None
+        fields = self.property_ids(source_id, reads)
         while True:
-            kwargs: dict[str, Any] = {"page_size": 100}
+            kwargs: dict[str, Any] = {"page_size": 100, "filter_properties": fields}
             if filt is not None:
                 kwargs["filter"] = filt
             if cursor:
@@ -172,11 +198,13 @@ class NotionApi:
 
     # pages by cxbot's key ------------------------------------------------------------
     def find_by_key(self, spec: SourceSpec, source_id: str, key: str) -> dict[str, Any] | None:
+        fields = self.property_ids(source_id, [spec.key_property])
         result = self.call(
             lambda: self.client.data_sources.query(
                 source_id,
                 filter={"property": spec.key_property, "rich_text": {"equals": key}},
                 page_size=10,
+                filter_properties=fields,
             ),
             f"look up the page of {key}",
         )
@@ -241,13 +269,21 @@ class NotionApi:
         return None
 
     def describe_user(self, user_id: str) -> str:
+        """Who edited, for the change history: `name <email>`; a person Notion has no
+        name for (null from 2026-12-01) is their e-mail, then their id — never "None"."""
         user = self.users().get(user_id)
+        if user is None and user_id not in self._unknown_users:
+            # Someone who joined the workspace since the list was read: read it again, once.
+            self._unknown_users.add(user_id)
+            self._users = None
+            user = self.users().get(user_id)
         if user is None:
             return f"notion:{user_id}"
+        name = str(user.get("name") or "").strip()
         email = (user.get("person") or {}).get("email")
         if email:
-            return f"{user.get('name')} <{email}>"
-        return f"{user.get('name')} ({user.get('type')})"
+            return f"{name} <{email}>" if name else str(email)
+        return f"{name} ({user.get('type')})" if name else f"notion:{user_id}"
 
     # calling the API -----------------------------------------------------------
     def call(

@@ -113,7 +113,7 @@ class NotionChecklistBoard:
         source_id = self.data_source_id()
         filt = {"property": S.LAUNCH, "select": {"equals": S.select_name(launch.name)}}
         pages: dict[str, list[dict[str, Any]]] = {}
-        for page in self.api.query_all(source_id, filt, "look for duplicate pages"):
+        for page in self.api.query_all(source_id, filt, "look for duplicate pages", [S.KEY]):
             key = S.item_key_of(page)
             if launch_of(key) == launch.key:
                 pages.setdefault(key, []).append(page)
@@ -134,7 +134,8 @@ class NotionChecklistBoard:
     def _pages_of_launch(self, source_id: str, launch: Launch) -> dict[str, str]:
         found: dict[str, str] = {}
         filt = {"property": S.LAUNCH, "select": {"equals": S.select_name(launch.name)}}
-        for page in self.api.query_all(source_id, filt, "query the checklist data source"):
+        what = "query the checklist data source"
+        for page in self.api.query_all(source_id, filt, what, [S.KEY]):
             key = S.item_key_of(page)
             if launch_of(key) == launch.key:
                 found.setdefault(key, str(page["id"]))
@@ -176,7 +177,8 @@ class NotionChecklistBoard:
         states: list[RemoteItemState] = []
         unknown: list[str] = []
         newest = cursor
-        for page in self.api.query_all(source_id, filt, "query the checklist data source"):
+        what = "query the checklist data source"
+        for page in self.api.query_all(source_id, filt, what, S.READ_BACK):
             edited = page["last_edited_time"]
             if newest is None or S.parse_time(edited) > S.parse_time(newest):
                 newest = edited

@@ -97,6 +97,10 @@ def page_properties(
     }
 
 
+READ_BACK = (KEY, STATUS, DUE, SCENARIO)
+"""What status sync reads of each page (with its title): what lists ask Notion for."""
+
+
 def read_fields(page: dict[str, Any]) -> dict[str, str]:
     """The synced fields of an item page, as text in the domain's terms."""
     props = page.get("properties", {})

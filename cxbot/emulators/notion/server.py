@@ -18,6 +18,7 @@ from cxbot.emulators.http import (
 )
 from cxbot.emulators.notion.query import FilterProblem
 from cxbot.emulators.notion.values import ValueProblem
+from cxbot.emulators.notion.versions import VERSIONS, check_request, shape
 from cxbot.emulators.notion.webhooks import WebhookSender
 from cxbot.emulators.notion.workspace import (
     MAX_PAGE_SIZE,
@@ -27,7 +28,7 @@ from cxbot.emulators.notion.workspace import (
     validation,
 )
 
-SUPPORTED_VERSIONS = ("2022-06-28", "2025-09-03")
+SUPPORTED_VERSIONS = VERSIONS
 MAX_BODY_BYTES = 500 * 1024
 _STATUS_CODES = {
     400: "validation_error",
@@ -158,10 +159,14 @@ class NotionEmulator(EmulatorServer):
                 )
             if is_invalid_json(request.body):
                 raise NotionApiError(400, "invalid_json", "Error parsing JSON body.")
+            version = request.headers.get("notion-version", "")
+            check_request(version, request.body)
             for method, pattern, handler in self._routes:
                 match = pattern.match(request.path)
                 if match and method == request.method:
                     body = handler(request, *match.groups())
+                    fields = request.query.get("filter_properties")
+                    body = shape(version, _kind(method, request.path), body, fields)
                     return Response(200, {**body, "request_id": str(uuid.uuid4())})
             raise NotionApiError(400, "invalid_request_url", "Invalid request URL.")
         except NotionApiError as error:
@@ -227,6 +232,17 @@ class NotionEmulator(EmulatorServer):
                 404, "object_not_found", f"Could not find user with ID: {user_id}."
             )
         return user
+
+
+def _kind(method: str, path: str) -> str:
+    """Which shape of answer a route gives, for the version's differences."""
+    if path == "/v1/search" or (method == "POST" and path.endswith("/query")):
+        return "list"
+    if path.startswith("/v1/pages/") and path.count("/") == 3:
+        return "page"
+    if path.startswith("/v1/users"):
+        return "users"
+    return "other"
 
 
 def _body(request: Request) -> dict[str, Any]:

@@ -174,7 +174,8 @@ class Workspace:
             listener(change)
 
     # seeding (what a person does in the Notion app) ------------------------
-    def add_person(self, name: str, email: str) -> str:
+    def add_person(self, name: str | None, email: str) -> str:
+        """A person; `name` None is one Notion has no name for (2026-12-01 shows null)."""
         user_id = str(uuid.uuid4())
         self.users[user_id] = {
             "object": "user",
