@@ -157,3 +157,53 @@ def test_update_and_permalink(slack: SlackEmulator, client: WebClient) -> None:
     assert _error(lambda: client.chat_update(channel=channel, ts="1.2", text="x"))[1] == (
         "message_not_found"
     )
+
+
+@pytest.fixture
+def unlimited() -> Any:
+    emulator = SlackEmulator(tokens={"xoxb-t"}, rate_limit=False).start()
+    yield emulator
+    emulator.stop()
+
+
+def test_post_message_answers_as_slack_does(unlimited: SlackEmulator) -> None:
+    """By channel name or a user's id as by channel id; the message as Slack returns it
+    (app, team, bot profile, a rich_text block for a text-only message); thread replies
+    with `thread_ts` and `parent_user_id`, left out of the channel's history unless also
+    sent to the channel."""
+    slack = unlimited
+    client = WebClient(token="xoxb-t", base_url=slack.api_url)
+    bots = slack.add_channel("bots")
+    person = slack.add_user("김지현", "jihyun.kim@example.com")
+    assert client.chat_postMessage(channel="#bots", text="hi")["channel"] == bots
+    assert client.chat_postMessage(channel="bots", text="hi")["channel"] == bots
+    dm = client.chat_postMessage(channel=person, text="hi")["channel"]
+    assert dm.startswith("D") and person in slack.channels[dm].members
+    assert _error(lambda: client.chat_postMessage(channel="#nope", text="x"))[1] == (
+        "channel_not_found"
+    )
+    answer = client.chat_postMessage(channel=bots, text="오늘 브리핑")
+    message = answer["message"]
+    assert message["app_id"] and message["team"] == "T0000001" and message["user"]
+    assert message["bot_profile"]["app_id"] == message["app_id"]
+    (block,) = message["blocks"]
+    assert block["type"] == "rich_text"
+    assert block["elements"][0]["elements"] == [{"type": "text", "text": "오늘 브리핑"}]
+    parent = answer["ts"]
+    reply = client.chat_postMessage(channel=bots, text="정정", thread_ts=parent)["message"]
+    assert reply["thread_ts"] == parent and reply["parent_user_id"] == message["user"]
+    shown = client.chat_postMessage(
+        channel=bots, text="모두에게", thread_ts=parent, reply_broadcast=True
+    )["ts"]
+    history = [m["ts"] for m in client.conversations_history(channel=bots)["messages"]]
+    assert parent in history and shown in history and reply["ts"] not in history
+    (first,) = [
+        m for m in client.conversations_history(channel=bots)["messages"] if m["ts"] == parent
+    ]
+    assert first["reply_count"] == 2 and first["thread_ts"] == parent
+    thread = client.conversations_replies(channel=bots, ts=parent)["messages"]
+    assert [m["ts"] for m in thread][1:] == [reply["ts"], shown]
+    assert _error(lambda: client.chat_postMessage(channel=bots, text="x", thread_ts="1.2"))[1] == (
+        "thread_not_found"
+    )
+    assert client.auth_test()["is_enterprise_install"] is False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 import threading
@@ -39,6 +40,7 @@ METHOD_SCOPES = {  # checked as Slack does: missing_scope, with needed and provi
     "files.getUploadURLExternal": "files:write",
     "files.completeUploadExternal": "files:write",
 }
+TEAM_ID, APP_ID, BOT_ID = "T0000001", "A0000001", "B0000001"
 MAX_BLOCKS = 50
 MAX_SECTION_TEXT = 3000
 MAX_HEADER_TEXT = 150
@@ -236,7 +238,8 @@ class SlackEmulator(EmulatorServer):
             "user": "cxbot",
             "team_id": "T0000001",
             "user_id": self.bot_user,
-            "bot_id": "B0000001",
+            "bot_id": BOT_ID,
+            "is_enterprise_install": False,
         }
 
     def _users_lookupByEmail(self, args: dict[str, Any]) -> dict[str, Any]:
@@ -267,7 +270,7 @@ class SlackEmulator(EmulatorServer):
         return {"channel": {"id": im.id}}
 
     def _chat_postMessage(self, args: dict[str, Any]) -> dict[str, Any]:
-        channel = self._member_channel(args.get("channel"))
+        channel = self._member_channel(self._channel_of(args.get("channel")))
         text, blocks = args.get("text"), _blocks(args.get("blocks"))
         if not text and not blocks:
             raise SlackError("no_text")
@@ -284,21 +287,68 @@ class SlackEmulator(EmulatorServer):
             or not isinstance(metadata.get("event_payload"), dict)
         ):
             raise SlackError("invalid_metadata_format")
+        thread_ts = str(args["thread_ts"]) if args.get("thread_ts") else None
         self._throttle_channel(channel.id)
         with self.lock:
+            parent = None
+            if thread_ts is not None:
+                parent = next((m for m in channel.messages if m["ts"] == thread_ts), None)
+                if parent is None:
+                    raise SlackError("thread_not_found")
             ts = f"{int(self.clock())}.{next(self._ts):06d}"
             message = {
-                "type": "message",
                 "user": self.bot_user,
-                "bot_id": "B0000001",
+                "type": "message",
                 "ts": ts,
+                "bot_id": BOT_ID,
+                "app_id": APP_ID,
                 "text": text or "",
-                "blocks": blocks or [],
+                "team": TEAM_ID,
+                "bot_profile": self._bot_profile(),
+                # Slack turns a text-only message into one rich_text block of its text.
+                "blocks": blocks or _rich_text_of(text or ""),
             }
+            if parent is not None:
+                assert thread_ts is not None
+                message["thread_ts"] = thread_ts
+                message["parent_user_id"] = parent.get("user", "")
+                if str(args.get("reply_broadcast", "")).lower() in ("1", "true"):
+                    message["subtype"] = "thread_broadcast"
+                parent["thread_ts"] = thread_ts
+                parent["reply_count"] = int(parent.get("reply_count", 0)) + 1
+                parent["latest_reply"] = ts
+                parent["reply_users"] = sorted({*parent.get("reply_users", []), self.bot_user})
             if metadata is not None:
                 message["metadata"] = metadata
             channel.messages.append(message)
         return {"channel": channel.id, "ts": ts, "message": message}
+
+    def _bot_profile(self) -> dict[str, Any]:
+        return {
+            "id": BOT_ID,
+            "app_id": APP_ID,
+            "user_id": self.bot_user,
+            "name": "cxbot",
+            "icons": {f"image_{n}": f"https://a.slack-edge.com/bot_{n}.png" for n in (36, 48, 72)},
+            "deleted": False,
+            "updated": 1700000000,
+            "team_id": TEAM_ID,
+        }
+
+    def _channel_of(self, value: Any) -> str:
+        """A channel id, `#name` or name (public and private channels), or a user id (the
+        app's DM with that person), as chat.postMessage takes them."""
+        text = str(value or "")
+        if text in self.channels:
+            return text
+        name = text.removeprefix("#")
+        with self.lock:
+            for channel in self.channels.values():
+                if not channel.is_im and channel.name == name:
+                    return channel.id
+        if text in self.users:
+            return str(self._conversations_open({"users": text})["channel"]["id"])
+        raise SlackError("channel_not_found")
 
     # files -------------------------------------------------------------------
     def _files_getUploadURLExternal(self, args: dict[str, Any]) -> dict[str, Any]:
@@ -461,7 +511,11 @@ class SlackEmulator(EmulatorServer):
             return ts > oldest or (inclusive and ts == oldest)
 
         with self.lock:
-            messages = [m for m in reversed(channel.messages) if within(float(m["ts"]))]
+            messages = [
+                m
+                for m in reversed(channel.messages)
+                if within(float(m["ts"])) and not _hidden_reply(m)
+            ]
         start = int(args["cursor"].removeprefix("next_ts:")) if args.get("cursor") else 0
         page = messages[start : start + limit]
         shown = []
@@ -488,6 +542,26 @@ class SlackEmulator(EmulatorServer):
         if self.bot_user not in channel.members:
             raise SlackError("not_in_channel")
         return channel
+
+
+def _hidden_reply(message: dict[str, Any]) -> bool:
+    """A thread reply not also sent to the channel: history leaves it out, as Slack does."""
+    thread = message.get("thread_ts")
+    return bool(thread) and thread != message["ts"] and message.get("subtype") != "thread_broadcast"
+
+
+def _rich_text_of(text: str) -> list[dict[str, Any]]:
+    if not text:
+        return []
+    return [
+        {
+            "type": "rich_text",
+            "block_id": hashlib.sha1(text.encode()).hexdigest()[:5],
+            "elements": [
+                {"type": "rich_text_section", "elements": [{"type": "text", "text": text}]}
+            ],
+        }
+    ]
 
 
 def _arguments(request: Request) -> dict[str, Any]:
