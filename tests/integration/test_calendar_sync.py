@@ -354,3 +354,32 @@ def test_an_unreadable_end_cell_keeps_the_recorded_end_and_names_the_cell(world:
     kept = world.store.promotions.promotions()["name:기획전01"]
     assert kept.end == recorded is not None and not kept.cancelled
     assert "4행, C (종료일) 열" in world.alerts()[-1]  # CX is told which cell to fix
+
+
+def test_a_planners_sheet_with_a_merged_title_frozen_header_filter_and_protection(
+    world: Any,
+) -> None:
+    """A merged title row over the header (a blank row under it), the header frozen, a
+    basic filter and protected header cells — the way planners' sheets look — read as the
+    plain sheet is, in the same one spreadsheets.get."""
+    world.sync.run(now=NOW)
+    plain = world.source.read()
+    rows = _rows()
+    rows.insert(1, [])
+    world.sheets.edit(world.sheet_id, "프로모션", rows)
+    world.sheets.lay_out(
+        world.sheet_id,
+        "프로모션",
+        merges=["A1:I1"],
+        frozen=(3, 1),
+        basic_filter=f"A3:I{len(rows)}",
+        protected=["A1:I3"],
+    )
+    read = world.source.read()
+    assert read.rows[0] == plain.rows[0] and read.rows[2:] == plain.rows[1:]
+    assert {(r - 1, c) for r, c in read.struck} == set(plain.struck)
+    before = world.sheet_requests()
+    report = world.sync.run(now=NOW + timedelta(hours=1))
+    assert world.sheet_requests() - before == 2  # Drive's version, one spreadsheets.get
+    assert report.problems == ()
+    assert report.diff is not None and report.diff.changes == []  # the same promotions

@@ -206,8 +206,81 @@ def test_values_get_keeps_to_the_a1_range(sheets: SheetsEmulator, gc: gspread.Cl
     columns = client.values_get(sheet_id, "'Sheet1'!A1:B3", params={"majorDimension": "COLUMNS"})
     assert columns["majorDimension"] == "COLUMNS"
     assert columns["values"] == [["이름", "a", "b"], ["시작", "1", "3"]]
+    # A reversed range is read as Google reads it: C1:A1 is A1:C1, D3:B2 is B2:D3.
+    reversed_ = client.values_get(sheet_id, "'Sheet1'!C1:A1")
+    assert reversed_["range"] == "Sheet1!A1:C1" and reversed_["values"] == [ROWS[0][:3]]
+    assert client.values_get(sheet_id, "'Sheet1'!D3:B2")["values"] == [
+        ["1", "2", "x"],
+        ["3", "4", "y"],
+    ]
     with pytest.raises(gspread.exceptions.APIError):
-        client.values_get(sheet_id, "'Sheet1'!C1:A1")
+        client.values_get(sheet_id, "'Sheet1'!A1:B2:C3")
+
+
+def test_a_sheet_of_any_size_and_named_ranges(sheets: SheetsEmulator, gc: gspread.Client) -> None:
+    """A tab made (or resized) to 4 × 4 answers its own size, not a new sheet's 1000 × 26;
+    a named range stands for its cells."""
+    sheet_id = sheets.add_spreadsheet(
+        "s", {"Sheet1": [list(r) for r in ROWS]}, sizes={"Sheet1": (4, 4)},
+        named={"프로모션목록": "Sheet1!A2:B3"},
+    )  # fmt: skip
+    client = gc.http_client
+    assert client.values_get(sheet_id, "'Sheet1'")["range"] == "Sheet1!A1:D4"
+    assert client.values_get(sheet_id, "'Sheet1'!A1:Z1000")["range"] == "Sheet1!A1:D4"
+    named = client.values_get(sheet_id, "프로모션목록")
+    assert named["range"] == "Sheet1!A2:B3" and named["values"] == [["a", "1"], ["b", "3"]]
+    meta = gc.open_by_key(sheet_id).fetch_sheet_metadata()
+    (entry,) = meta["namedRanges"]
+    assert entry["name"] == "프로모션목록"
+    assert entry["range"] == {"startRowIndex": 1, "endRowIndex": 3, "endColumnIndex": 2}
+
+
+def test_spreadsheets_get_keeps_to_its_field_mask_and_shows_the_sheets_layout(
+    sheets: SheetsEmulator, gc: gspread.Client
+) -> None:
+    """Without a mask: the theme, merges (a title over the header), frozen rows, the basic
+    filter, protected ranges. With one: only what it names, and no startRow/startColumn
+    where they are 0."""
+    sheet_id = sheets.add_spreadsheet(
+        "s",
+        {"프로모션": [["2027 프로모션 캘린더"], list(ROWS[0]), *[list(r) for r in ROWS[1:]]]},
+        merges={"프로모션": ["A1:D1"]},
+        frozen={"프로모션": (2, 0)},
+        filters={"프로모션": "A2:D4"},
+        protected={"프로모션": ["A1:D2"]},
+    )
+    client = gc.http_client
+    url = gspread.urls.SPREADSHEET_URL % sheet_id
+    full = client.request("get", url).json()
+    assert full["properties"]["spreadsheetTheme"]["primaryFontFamily"] == "Arial"
+    (tab,) = full["sheets"]
+    assert tab["merges"] == [{"endRowIndex": 1, "endColumnIndex": 4}]  # zeros left out
+    assert tab["properties"]["gridProperties"]["frozenRowCount"] == 2
+    assert tab["basicFilter"]["range"] == {
+        "startRowIndex": 1,
+        "endRowIndex": 4,
+        "endColumnIndex": 4,
+    }
+    assert tab["protectedRanges"][0]["range"] == {"endRowIndex": 2, "endColumnIndex": 4}
+    titles = client.request(
+        "get", url, params={"fields": "sheets.properties(title,gridProperties.frozenRowCount)"}
+    ).json()
+    assert titles == {
+        "sheets": [{"properties": {"title": "프로모션", "gridProperties": {"frozenRowCount": 2}}}]
+    }
+    cells = client.request(
+        "get",
+        url,
+        params={
+            "ranges": "'프로모션'!A2:B3",
+            "fields": "sheets.data.rowData.values.formattedValue",
+        },
+    ).json()
+    (grid,) = cells["sheets"][0]["data"]
+    assert "startRow" not in grid and "startColumn" not in grid  # not asked for
+    assert grid["rowData"][0]["values"][0] == {"formattedValue": "이름"}
+    with pytest.raises(gspread.exceptions.APIError):
+        client.request("get", url, params={"fields": "sheets(properties"})
 
 
 def test_an_empty_range_has_no_values_and_keeps_its_range(

@@ -16,6 +16,7 @@ import requests
 from requests.adapters import HTTPAdapter
 
 from cxbot.emulators.http import EmulatorServer, Fault, Request, Response, TokenBucket
+from cxbot.emulators.sheets.masks import MaskProblem, apply_mask, parse_mask
 
 READS_PER_MINUTE = 60  # Sheets API: read requests per minute per user
 SHEETS_EPOCH = date(1899, 12, 30)
@@ -65,11 +66,20 @@ class Spreadsheet:
     created: datetime = field(default_factory=lambda: datetime(2026, 11, 1, tzinfo=UTC))
     hidden: set[str] = field(default_factory=set)
     sheet_ids: dict[str, int] = field(default_factory=dict)
+    sizes: dict[str, tuple[int, int]] = field(default_factory=dict)
+    """(rows, columns) a tab was made or resized to; 1000 × 26 (a new sheet) otherwise."""
+    named: dict[str, str] = field(default_factory=dict)
+    """Named ranges: name → `Tab!A1:B2`."""
+    merges: dict[str, list[str]] = field(default_factory=dict)  # tab → merged A1 ranges
+    frozen: dict[str, tuple[int, int]] = field(default_factory=dict)  # tab → (rows, columns)
+    filters: dict[str, str] = field(default_factory=dict)  # tab → its basic filter's range
+    protected: dict[str, list[str]] = field(default_factory=dict)  # tab → protected ranges
 
     def grid(self, tab: str) -> tuple[int, int]:
-        """(rows, columns) of a tab's grid: 1000 × 26 as a new sheet, grown to fit its data."""
+        """(rows, columns) of a tab's grid, grown to fit its data."""
         rows = self.tabs[tab]
-        return max(1000, len(rows)), max(26, max((len(r) for r in rows), default=0))
+        height, width = self.sizes.get(tab, (1000, 26))
+        return max(height, len(rows)), max(width, max((len(r) for r in rows), default=0))
 
 
 class ApiError(Exception):
@@ -110,7 +120,16 @@ class SheetsEmulator(EmulatorServer):
         shared_with: set[str] | None = None,
         *,
         hidden: set[str] | None = None,
+        sizes: dict[str, tuple[int, int]] | None = None,
+        named: dict[str, str] | None = None,
+        merges: dict[str, list[str]] | None = None,
+        frozen: dict[str, tuple[int, int]] | None = None,
+        filters: dict[str, str] | None = None,
+        protected: dict[str, list[str]] | None = None,
     ) -> str:
+        """A spreadsheet as planners make them: tabs of cells; optionally tabs of any size,
+        named ranges, merged cells (a title over the header), frozen rows, a basic filter,
+        protected ranges."""
         sheet_id = f"1{next(self._ids):04d}SheetEmulatorId" + "x" * 20
         everyone = set(self.tokens.values()) if shared_with is None else shared_with
         now = self.clock()
@@ -123,8 +142,38 @@ class SheetsEmulator(EmulatorServer):
             created=now,
             hidden=set(hidden or ()),
             sheet_ids={tab: 0 if i == 0 else 1_000_000 + i * 7919 for i, tab in enumerate(tabs)},
+            sizes=dict(sizes or {}),
+            named=dict(named or {}),
+            merges=dict(merges or {}),
+            frozen=dict(frozen or {}),
+            filters=dict(filters or {}),
+            protected=dict(protected or {}),
         )
         return sheet_id
+
+    def lay_out(
+        self,
+        sheet_id: str,
+        tab: str,
+        *,
+        merges: list[str] | None = None,
+        frozen: tuple[int, int] | None = None,
+        basic_filter: str | None = None,
+        protected: list[str] | None = None,
+    ) -> None:
+        """A planner formats a tab: merges cells, freezes rows, adds a filter, protects."""
+        with self.lock:
+            sheet = self.spreadsheets[sheet_id]
+            if merges is not None:
+                sheet.merges[tab] = merges
+            if frozen is not None:
+                sheet.frozen[tab] = frozen
+            if basic_filter is not None:
+                sheet.filters[tab] = basic_filter
+            if protected is not None:
+                sheet.protected[tab] = protected
+            sheet.version += 1
+            sheet.modified = self.clock()
 
     def edit(self, sheet_id: str, tab: str, rows: list[list[Any]]) -> None:
         """Replaces a tab's cells; bumps the Drive version and modifiedTime like an edit."""
@@ -213,12 +262,18 @@ class SheetsEmulator(EmulatorServer):
         return {k: full[k] for k in (f.strip() for f in fields.split(",")) if k in full}
 
     def _spreadsheet(self, sheet: Spreadsheet, request: Request) -> dict[str, Any]:
-        """spreadsheets.get: properties and tabs; with `ranges` and grid data asked for
-        (includeGridData=true, or a `fields` mask naming sheets.data), the cells' formats."""
+        """spreadsheets.get: properties (with the theme), named ranges and tabs (with merges,
+        frozen rows, a basic filter, protected ranges where the tab has them); with
+        `ranges` and grid data asked for (includeGridData=true, or a `fields` mask naming
+        sheets.data), the cells. A `fields` mask keeps only what it names."""
         fields = (request.query.get("fields") or [""])[0]
+        try:
+            mask = parse_mask(fields) if fields else None
+        except MaskProblem as problem:
+            raise ApiError(400, f"Request contains an invalid argument. {problem}") from None
         with_grid = (request.query.get("includeGridData") or ["false"])[0].lower() == "true"
         with_grid = with_grid or "data" in fields
-        ranges = request.query.get("ranges") or []
+        ranges = [sheet.named.get(r, r) for r in request.query.get("ranges") or []]
         answer: dict[str, Any] = {
             "spreadsheetId": sheet.id,
             "properties": {
@@ -227,34 +282,79 @@ class SheetsEmulator(EmulatorServer):
                 "autoRecalc": "ON_CHANGE",
                 "timeZone": "Asia/Seoul",
                 "defaultFormat": _DEFAULT_FORMAT,
+                "spreadsheetTheme": _THEME,
             },
             "sheets": [],
             "spreadsheetUrl": f"https://docs.google.com/spreadsheets/d/{sheet.id}/edit",
         }
+        if sheet.named:
+            answer["namedRanges"] = [
+                {"namedRangeId": f"nr{n}", "name": name, "range": self._grid_range(sheet, a1)}
+                for n, (name, a1) in enumerate(sorted(sheet.named.items()))
+            ]
         wanted = {_tab_of(r): r for r in ranges}
         for index, title in enumerate(sheet.tabs):
             if ranges and title not in wanted:
                 continue
-            rows, columns = sheet.grid(title)
-            properties: dict[str, Any] = {
-                "sheetId": sheet.sheet_ids.get(title, index),
-                "title": title,
-                "index": index,
-                "sheetType": "GRID",
-                "gridProperties": {"rowCount": rows, "columnCount": columns},
-            }
-            if title in sheet.hidden:
-                properties["hidden"] = True
-            entry: dict[str, Any] = {"properties": properties}
+            entry = self._tab(sheet, title, index)
             if with_grid:
                 entry["data"] = [self._grid_data(sheet, title, wanted.get(title, title), fields)]
             answer["sheets"].append(entry)
         for title in wanted:
             if title not in sheet.tabs:
                 raise ApiError(400, f"Unable to parse range: {wanted[title]}")
-        if fields and "data" in fields and "properties" not in fields.replace("sheets.data", ""):
-            return {"sheets": [{"data": s.get("data", [])} for s in answer["sheets"]]}
-        return answer
+        return apply_mask(answer, mask) if mask is not None else answer
+
+    def _tab(self, sheet: Spreadsheet, title: str, index: int) -> dict[str, Any]:
+        rows, columns = sheet.grid(title)
+        grid: dict[str, Any] = {"rowCount": rows, "columnCount": columns}
+        frozen_rows, frozen_columns = sheet.frozen.get(title, (0, 0))
+        if frozen_rows:
+            grid["frozenRowCount"] = frozen_rows
+        if frozen_columns:
+            grid["frozenColumnCount"] = frozen_columns
+        properties: dict[str, Any] = {
+            "sheetId": sheet.sheet_ids.get(title, index),
+            "title": title,
+            "index": index,
+            "sheetType": "GRID",
+            "gridProperties": grid,
+        }
+        if title in sheet.hidden:
+            properties["hidden"] = True
+        entry: dict[str, Any] = {"properties": properties}
+        if sheet.merges.get(title):
+            entry["merges"] = [
+                self._grid_range(sheet, f"{title}!{a1}") for a1 in sheet.merges[title]
+            ]
+        if title in sheet.filters:
+            entry["basicFilter"] = {
+                "range": self._grid_range(sheet, f"{title}!{sheet.filters[title]}")
+            }
+        if sheet.protected.get(title):
+            entry["protectedRanges"] = [
+                {
+                    "protectedRangeId": 1000 + n,
+                    "range": self._grid_range(sheet, f"{title}!{a1}"),
+                    "warningOnly": False,
+                    "requestingUserCanEdit": False,
+                }
+                for n, a1 in enumerate(sheet.protected[title])
+            ]
+        return entry
+
+    def _grid_range(self, sheet: Spreadsheet, a1: str) -> dict[str, Any]:
+        """A GridRange as Google writes it: zero indexes (and sheet 0) left out."""
+        tab = _tab_of(a1)
+        top, left, bottom, right = _bounds(a1, sheet.grid(tab))
+        fields = {
+            "sheetId": sheet.sheet_ids.get(tab, 0),
+            "startRowIndex": top,
+            "endRowIndex": bottom,
+            "startColumnIndex": left,
+            "endColumnIndex": right,
+        }
+        return {name: value for name, value in fields.items() if value}
 
     def _grid_data(
         self, sheet: Spreadsheet, tab: str, range_: str, fields: str = ""
@@ -298,7 +398,9 @@ class SheetsEmulator(EmulatorServer):
 
     def _values(self, sheet: Spreadsheet, range_: str, request: Request) -> dict[str, Any]:
         """values.get: the cells inside the A1 range, trailing blanks trimmed; `range` is the
-        asked range clipped to the grid; no `values` at all when the range holds nothing."""
+        asked range clipped to the grid; no `values` at all when the range holds nothing. A
+        named range stands for its cells."""
+        range_ = sheet.named.get(range_, range_)
         tab = _tab_of(range_)
         if tab not in sheet.tabs:
             raise ApiError(400, f"Unable to parse range: {range_}")
@@ -330,6 +432,24 @@ class SheetsEmulator(EmulatorServer):
             answer["values"] = rows
         return answer
 
+
+_THEME = {
+    "primaryFontFamily": "Arial",
+    "themeColors": [
+        {"colorType": kind, "color": {"rgbColor": rgb}}
+        for kind, rgb in (
+            ("TEXT", {}),
+            ("BACKGROUND", {"red": 1, "green": 1, "blue": 1}),
+            ("ACCENT1", {"red": 0.25882354, "green": 0.52156866, "blue": 0.95686275}),
+            ("ACCENT2", {"red": 0.91764706, "green": 0.2627451, "blue": 0.20784314}),
+            ("ACCENT3", {"red": 0.9843137, "green": 0.7372549, "blue": 0.015686275}),
+            ("ACCENT4", {"red": 0.20392157, "green": 0.65882355, "blue": 0.3254902}),
+            ("ACCENT5", {"red": 1, "green": 0.42745098, "blue": 0.003921569}),
+            ("ACCENT6", {"red": 0.27450982, "green": 0.7411765, "blue": 0.7764706}),
+            ("LINK", {"red": 0.06666667, "green": 0.33333334, "blue": 0.8}),
+        )
+    ],
+}
 
 _DEFAULT_FORMAT = {
     "backgroundColor": {"red": 1, "green": 1, "blue": 1},
@@ -375,6 +495,10 @@ def _bounds(range_: str, grid: tuple[int, int]) -> tuple[int, int, int, int]:
     top = int(start[2]) - 1 if start[2] else 0
     right = _column(end[1]) + 1 if end[1] else columns
     bottom = int(end[2]) if end[2] else rows
+    if start[1] and end[1] and right <= left:  # D4:A1 is A1:D4, as Google reads it
+        left, right = right - 1, left + 1
+    if start[2] and end[2] and bottom <= top:
+        top, bottom = bottom - 1, top + 1
     if top < 0 or left < 0 or bottom <= top or right <= left:
         raise ApiError(400, f"Unable to parse range: {range_}")
     return top, left, min(bottom, rows), min(right, columns)
