@@ -25,6 +25,7 @@ from cxbot.ports.slack import HttpAnswer
 from cxbot.settings import PROJECT_ROOT, Settings
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
+APP_TOKEN = "xapp-1-A0000001-test"
 SEOUL = ZoneInfo("Asia/Seoul")
 OWNERS = PROJECT_ROOT / "examples" / "owners.yaml"
 PEOPLE = [
@@ -62,9 +63,14 @@ def slack_app_rig(
     *,
     slack_rate_limit: bool = False,
     centre: bool = False,
+    transport: str = "http",
 ) -> Iterator[Any]:
-    """`centre`: a contact centre briefed in its own channel, managed by 최민수."""
-    slack = SlackEmulator(tokens={"xoxb-app"}, rate_limit=slack_rate_limit).start()
+    """`centre`: a contact centre briefed in its own channel, managed by 최민수.
+    `transport`: Slack's requests over HTTP (`cxbot slack serve`) or Socket Mode (`cxbot
+    slack socket`), through the same app and listeners."""
+    slack = SlackEmulator(
+        tokens={"xoxb-app"}, app_tokens={APP_TOKEN}, rate_limit=slack_rate_limit
+    ).start()
     slack.app.signing_secret = SECRET
     cx = slack.add_channel("cx-ops")
     users = {email: slack.add_user(name, email) for name, email in PEOPLE}
@@ -89,11 +95,18 @@ def slack_app_rig(
         slack_bot_token=SecretStr("xoxb-app"),
         slack_base_url=slack.api_url,
         slack_signing_secret=SecretStr(SECRET),
+        slack_app_token=SecretStr(APP_TOKEN),
         cxbot_centres_file=_centres_file(tmp_path, centre_channel),
     )
     launch = _launch_created_quickly(settings, notion, parent, clock)
     cases = build(settings, clock=clock)
-    app = _slack_app(cases)
+    app = _slack_app(cases, socket_mode=transport == "socket")
+    socket_handler = None
+    if transport == "socket":
+        socket_handler = cases.slack_inbound.socket_handler(app)
+        socket_handler.connect()
+        slack.app.transport = "socket"
+        assert slack.socket_mode.connected(), "the app did not connect over Socket Mode"
     stop, ready = threading.Event(), threading.Event()
     port: list[int] = []
 
@@ -127,6 +140,8 @@ def slack_app_rig(
     assert ready.wait(10)
     slack.app.request_url = f"http://127.0.0.1:{port[0]}/slack/events"
     rig = SimpleNamespace(
+        transport=transport,
+        socket_handler=socket_handler,
         slack=slack,
         notion=notion,
         cases=cases,
@@ -146,6 +161,9 @@ def slack_app_rig(
     finally:
         stop.set()
         server.join(5)
+        if socket_handler is not None:
+            # slack-sdk's close() joins its interval threads (seconds): nothing waits on it.
+            threading.Thread(target=socket_handler.close, daemon=True).start()
         cases.close()
         slack.stop()
 

@@ -34,6 +34,10 @@ class SlackInbound(Protocol):
         """Connects `app` over Socket Mode and serves it until stopped."""
         ...
 
+    def socket_handler(self, app: Any) -> Any:
+        """The Socket Mode handler `serve_socket` runs (`connect()`, `close()`)."""
+        ...
+
 
 @dataclass(frozen=True, kw_only=True)
 class SlackUser:

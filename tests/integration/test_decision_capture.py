@@ -18,9 +18,12 @@ from tests.slack_app_rig import eventually, slack_app_rig
 KIM, JUNHO = "jihyun.kim@example.com", "junho.park@example.com"
 
 
-@pytest.fixture
-def rig(tmp_path: Path, notion: NotionEmulator, clock: ManualClock) -> Iterator[Any]:
-    for r in slack_app_rig(tmp_path, notion, clock):
+@pytest.fixture(params=["http", "socket"])
+def rig(
+    request: pytest.FixtureRequest, tmp_path: Path, notion: NotionEmulator, clock: ManualClock
+) -> Iterator[Any]:
+    """The decision shortcut and /cxbot-decision over HTTP and over Socket Mode."""
+    for r in slack_app_rig(tmp_path, notion, clock, transport=request.param):
         slack = r.slack
         r.kim, r.junho = r.users[KIM], r.users[JUNHO]
         r.channel = slack.add_channel("자동취소-어드민")

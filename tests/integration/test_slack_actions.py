@@ -37,9 +37,14 @@ JUNHO, SORA, KIM, SEOYEON, OUTSIDER = (
 )
 
 
-@pytest.fixture
-def rig(tmp_path: Path, notion: NotionEmulator, clock: ManualClock) -> Iterator[Any]:
-    yield from slack_app_rig(tmp_path, notion, clock)
+@pytest.fixture(params=["http", "socket"])
+def rig(
+    request: pytest.FixtureRequest, tmp_path: Path, notion: NotionEmulator, clock: ManualClock
+) -> Iterator[Any]:
+    """The app as `cxbot slack serve` (HTTP) and as `cxbot slack socket` (Socket Mode) run
+    it: the same listeners, the same presses. Tests of HTTP itself (signatures, bodies)
+    take `http` alone."""
+    yield from slack_app_rig(tmp_path, notion, clock, transport=request.param)
 
 
 @pytest.fixture
@@ -322,6 +327,7 @@ def test_app_home_empty_state(rig: Any) -> None:
     assert "처리할 항목이 없습니다" in json.dumps(home, ensure_ascii=False)
 
 
+@pytest.mark.parametrize("rig", ["http"], indirect=True)  # HTTP itself
 @pytest.mark.parametrize("tamper", ["wrong secret", "edited body", "stale", "unsigned"])
 def test_bad_signatures_are_refused_and_change_nothing(posted: Any, tamper: str) -> None:
     rig = posted
@@ -361,6 +367,7 @@ def test_bad_signatures_are_refused_and_change_nothing(posted: Any, tamper: str)
     assert _status(rig) is ItemStatus.NOT_STARTED and _status_changes(rig) == []
 
 
+@pytest.mark.parametrize("rig", ["http"], indirect=True)  # HTTP itself
 def test_an_oversized_body_is_refused_unread(rig: Any) -> None:
     import http.client
     from urllib.parse import urlsplit
@@ -384,6 +391,7 @@ def _raw_post(url: str, body: bytes, headers: dict[str, str]) -> int:
         return int(error.code)
 
 
+@pytest.mark.parametrize("rig", ["http"], indirect=True)  # HTTP itself
 def test_an_exact_replay_inside_the_window_is_not_handled_twice(posted: Any) -> None:
     rig = posted
     from urllib.parse import urlencode
@@ -410,6 +418,7 @@ def test_an_exact_replay_inside_the_window_is_not_handled_twice(posted: Any) -> 
     assert len(rig.cases.decisions.find()) == 1
 
 
+@pytest.mark.parametrize("rig", ["http"], indirect=True)  # HTTP itself
 @pytest.mark.parametrize(
     ("body", "timestamp", "expected"),
     [
@@ -430,6 +439,7 @@ def test_malformed_requests_get_a_4xx_not_a_traceback(
     assert _raw_post(rig.url, body, headers) == expected
 
 
+@pytest.mark.parametrize("rig", ["http"], indirect=True)  # HTTP itself
 def test_a_slow_body_is_cut_off(rig: Any) -> None:
     import http.client
     import time as _time
@@ -448,3 +458,27 @@ def test_a_slow_body_is_cut_off(rig: Any) -> None:
         status = None
     assert _time.monotonic() - started < 20 and status in (None, 408)
     connection.close()
+
+
+@pytest.mark.parametrize("rig", ["socket"], indirect=True)  # Socket Mode itself
+def test_socket_mode_reconnects_when_slack_refreshes_and_acks_every_envelope(
+    posted: Any,
+) -> None:
+    """Slack refreshes Socket Mode connections: the app asks apps.connections.open for a new
+    URL, reconnects, and the next press is acknowledged by its envelope_id and handled."""
+    rig = posted
+    socket_mode = rig.slack.socket_mode
+    opened = len(rig.slack.requests("POST", r"apps\.connections\.open"))
+    socket_mode.disconnect("refresh_requested")
+    eventually(
+        lambda: (
+            len(rig.slack.requests("POST", r"apps\.connections\.open")) > opened
+            and len([c for c in socket_mode.connections if c.open]) >= 1
+        )
+    )
+    delivery = _press(rig, JUNHO, "done")
+    assert delivery.status == 200 and delivery.seconds < 3.0
+    eventually(lambda: _status(rig) is ItemStatus.DONE)
+    sent = [e for e in socket_mode.envelopes if e["type"] == "interactive"]
+    assert sent[-1]["payload"]["type"] == "block_actions" and sent[-1]["envelope_id"]
+    assert not socket_mode.acks  # every envelope sent was acknowledged

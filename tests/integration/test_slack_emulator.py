@@ -207,3 +207,15 @@ def test_post_message_answers_as_slack_does(unlimited: SlackEmulator) -> None:
         "thread_not_found"
     )
     assert client.auth_test()["is_enterprise_install"] is False
+
+
+def test_socket_mode_urls_are_for_app_level_tokens_only(slack: SlackEmulator) -> None:
+    app = WebClient(token="xapp-emulator", base_url=slack.api_url)
+    url = app.apps_connections_open(app_token="xapp-emulator")["url"]
+    assert url.startswith("ws://127.0.0.1:") and "ticket=" in url
+    bot = WebClient(token="xoxb-t", base_url=slack.api_url)
+    assert _error(lambda: bot.apps_connections_open(app_token="xoxb-t"))[1] == (
+        "not_allowed_token_type"
+    )
+    assert _error(lambda: app.auth_test())[1] == "not_allowed_token_type"
+    assert _error(lambda: app.apps_connections_open(app_token="xapp-wrong"))[1] == "invalid_auth"

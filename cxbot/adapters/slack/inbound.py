@@ -98,13 +98,21 @@ class SlackInboundAdapter:
         return HttpAnswer(status=answer.status, body=answer.body.encode("utf-8"), headers=flat)
 
     def serve_socket(self, app: Any) -> None:
+        self.socket_handler(app).start()
+
+    def socket_handler(self, app: Any) -> Any:
+        """slack-bolt's Socket Mode handler for `app`: `start()` blocks (what `cxbot slack
+        socket` runs), `connect()` returns once connected, `close()` ends it. It asks
+        apps.connections.open for the WebSocket URL with the app-level token, through the
+        app's own Web API client (so SLACK_BASE_URL points both at the same Slack)."""
         if not self._app_token:
             raise InputError(
                 "SLACK_APP_TOKEN is not set: create an app-level token with connections:write"
             )
         from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-        SocketModeHandler(app, app_token=self._app_token).start()  # type: ignore[no-untyped-call]
+        handler = SocketModeHandler(app, app_token=self._app_token, web_client=app.client)
+        return handler
 
 
 REPLAY_WINDOW = 5 * 60.0

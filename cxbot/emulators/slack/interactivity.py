@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 TRIGGER_TTL = 3.0  # seconds a trigger_id may be used to open a modal
 
@@ -41,6 +41,9 @@ class Interactivity:
         self.clock = clock
         self.request_url: str | None = None
         self.signing_secret = "emulator-signing-secret"
+        self.transport = "http"
+        """`http` POSTs signed requests to `request_url`; `socket` sends envelopes over the
+        app's Socket Mode connection (`SlackEmulator.socket_mode`)."""
         self.triggers: dict[str, tuple[float, str]] = {}
         self._ids = itertools.count(1)
 
@@ -202,7 +205,10 @@ class Interactivity:
         timestamp: float | None = None,
     ) -> Delivery:
         """POSTs signed like Slack; `retries` more times (X-Slack-Retry-Num) after the first,
-        and once more when `drop_first` hangs up before the app's answer."""
+        and once more when `drop_first` hangs up before the app's answer. Over Socket Mode:
+        the same request as an envelope, sent again (`retry_attempt`) as many times."""
+        if self.transport == "socket":
+            return self._envelope(body, content_type, attempts=1 + retries + int(drop_first))
         if self.request_url is None:
             raise RuntimeError("set emulator.app.request_url to the app's /slack/events URL")
         attempts = 1 + retries + (1 if drop_first else 0)
@@ -221,6 +227,25 @@ class Interactivity:
             if attempt == 0:
                 first_seconds = time.perf_counter() - started
         return Delivery(status=status, body=answer, attempts=attempts, seconds=first_seconds)
+
+    def _envelope(self, body: bytes, content_type: str, *, attempts: int) -> Delivery:
+        """What Slack sends over Socket Mode for a request it would otherwise POST."""
+        if content_type.startswith("application/json"):
+            kind, payload, respond = "events_api", json.loads(body), False
+        else:
+            form = {k: v[0] for k, v in parse_qs(body.decode("utf-8")).items()}
+            if "payload" in form:
+                kind, payload, respond = "interactive", json.loads(form["payload"]), True
+            else:
+                kind, payload, respond = "slash_commands", form, True
+        acked, answer, first = False, None, 0.0
+        for attempt in range(attempts):
+            acked, answer, seconds = self.emulator.socket_mode.send(
+                kind, payload, accepts_response_payload=respond, retry_attempt=attempt
+            )
+            first = first or seconds
+        text = json.dumps(answer, ensure_ascii=False) if answer else ""
+        return Delivery(status=200 if acked else None, body=text, attempts=attempts, seconds=first)
 
     def signed_headers(
         self, body: bytes, *, secret: str | None = None, timestamp: float | None = None

@@ -15,6 +15,7 @@ from urllib.parse import parse_qs
 from cxbot.emulators.http import EmulatorServer, Fault, Request, Response, TokenBucket
 from cxbot.emulators.slack.files import FileError, FileUploads
 from cxbot.emulators.slack.interactivity import Interactivity
+from cxbot.emulators.slack.socket_mode import SocketModeServer
 
 # Requests per minute of Slack's documented tiers; "special" is chat.postMessage's
 # one message per second per channel.
@@ -35,6 +36,7 @@ METHOD_TIERS = {
     "views.publish": 4,
     "files.getUploadURLExternal": 4,
     "files.completeUploadExternal": 4,
+    "apps.connections.open": 1,
 }
 METHOD_SCOPES = {  # checked as Slack does: missing_scope, with needed and provided
     "files.getUploadURLExternal": "files:write",
@@ -87,9 +89,12 @@ class SlackEmulator(EmulatorServer):
         channel_rate: float = 1.0,
         channel_burst: float = 3.0,
         clock: Callable[[], float] = time.time,
+        app_tokens: set[str] | None = None,
     ) -> None:
         super().__init__()
         self.tokens = tokens if tokens is not None else {"xoxb-emulator"}
+        self.app_tokens = app_tokens if app_tokens is not None else {"xapp-emulator"}
+        self._socket_mode: SocketModeServer | None = None
         self.scopes = scopes
         self.rate_limit = rate_limit
         self.clock = clock
@@ -200,12 +205,35 @@ class SlackEmulator(EmulatorServer):
         return {"x-oauth-scopes": self.scopes} if method == "auth.test" else {}
 
     def _authenticate(self, request: Request, args: dict[str, Any]) -> None:
+        """A bot token for the Web API; the app-level token (xapp-) for
+        apps.connections.open only, as Slack separates them."""
         auth = request.headers.get("authorization", "")
         token = auth.removeprefix("Bearer ") if auth.startswith("Bearer ") else args.get("token")
         if not token:
             raise SlackError("not_authed")
-        if token not in self.tokens:
+        app_level = request.path.endswith("/apps.connections.open")
+        if app_level and token in self.tokens:
+            raise SlackError("not_allowed_token_type")
+        if token in self.app_tokens and not app_level:
+            raise SlackError("not_allowed_token_type")
+        if token not in (self.app_tokens if app_level else self.tokens):
             raise SlackError("invalid_auth")
+
+    def _apps_connections_open(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {"url": self.socket_mode.new_url()}
+
+    @property
+    def socket_mode(self) -> SocketModeServer:
+        """Socket Mode's WebSocket side, started on first use."""
+        with self.lock:
+            if self._socket_mode is None:
+                self._socket_mode = SocketModeServer(APP_ID)
+            return self._socket_mode
+
+    def stop(self) -> None:
+        if self._socket_mode is not None:
+            self._socket_mode.stop()
+        super().stop()
 
     def _throttle(self, method: str) -> None:
         if not self.rate_limit:
