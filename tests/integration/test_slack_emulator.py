@@ -207,6 +207,8 @@ def test_post_message_answers_as_slack_does(unlimited: SlackEmulator) -> None:
         "thread_not_found"
     )
     assert client.auth_test()["is_enterprise_install"] is False
+    updated = client.chat_update(channel=bots, ts=parent, text="바뀐 브리핑")
+    assert updated["message"]["text"] == "바뀐 브리핑" and updated["message"]["edited"]["user"]
 
 
 def test_socket_mode_urls_are_for_app_level_tokens_only(slack: SlackEmulator) -> None:

@@ -427,7 +427,13 @@ class SlackEmulator(EmulatorServer):
                     message["text"] = args.get("text", message["text"])
                     if blocks is not None:
                         message["blocks"] = blocks
-                    return {"channel": channel.id, "ts": message["ts"], "text": message["text"]}
+                    message["edited"] = {"user": BOT_ID, "ts": f"{int(self.clock())}.000000"}
+                    return {
+                        "channel": channel.id,
+                        "ts": message["ts"],
+                        "text": message["text"],
+                        "message": dict(message),
+                    }
         raise SlackError("message_not_found")
 
     def _name_blocks(self, blocks: list[dict[str, Any]] | None) -> None:
