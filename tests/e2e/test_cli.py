@@ -73,7 +73,7 @@ def test_create_tick_reschedule_and_history(run: Any) -> None:
         "11번가 입점",
         "-d",
         "2027-02-15",
-        "-o",
+        "--owners",
         str(OWNERS),
     )
     assert created.exit_code == 0
@@ -140,7 +140,7 @@ def test_notion_launch_and_doctor_never_print_the_token(run: Any, notion_env: An
         "간편결제",
         "-d",
         "2027-03-02",
-        "-o",
+        "--owners",
         str(OWNERS),
         env=env,
     )
@@ -198,7 +198,7 @@ def test_remind_on_the_embedded_default_writes_the_outbox_once(run: Any, tmp_pat
         "11번가 입점",
         "-d",
         "2026-12-23",
-        "-o",
+        "--owners",
         str(OWNERS),
     )
     preview = run("remind", "--dry-run", "--today", "2026-11-23")
@@ -226,7 +226,7 @@ def test_remind_sends_once_per_day(
         "11번가 입점",
         "-d",
         "2026-12-23",
-        "-o",
+        "--owners",
         str(OWNERS),
     )
     with time_machine.travel("2026-11-23 10:00 +0900", tick=False):
@@ -470,3 +470,17 @@ def test_audit_verify_names_what_it_cannot_prove(run: Any, tmp_path: Path) -> No
     (tmp_path / ".cxbot" / "audit-anchor.json").unlink()
     result = run("audit", "verify")
     assert result.exit_code == 3 and "cannot prove" in result.output
+
+
+def test_o_is_the_output_everywhere_and_the_old_owners_flag_says_what_to_write(
+    run: Any,
+) -> None:
+    result = run(
+        "launch", "create", "-t", "partner-mall", "-n", "x", "-d", "2027-03-02",
+        "-o", str(OWNERS),
+    )  # fmt: skip
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert f"--owners {OWNERS}" in result.output
+    for command in (["report", "weekly"], ["audit", "report"]):
+        assert "-o, --output" in run(*command, "--help").output
+    assert "--owners" in run("launch", "create", "--help").output

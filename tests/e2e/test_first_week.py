@@ -166,7 +166,7 @@ def _create(run: Any, env: dict[str, str]) -> Any:
     owners = Path(__file__).parents[2] / "examples" / "owners.yaml"
     return run(
         "launch", "create", "-t", "payment-method", "-n", "간편결제", "-d", "2027-03-02",
-        "-o", str(owners), "--yes", env=env,
+        "--owners", str(owners), "--yes", env=env,
     )  # fmt: skip
 
 
@@ -192,7 +192,7 @@ def test_an_opening_day_on_a_weekend_a_holiday_or_in_the_past_needs_a_yes(run: A
     import time_machine
 
     owners = str(Path(__file__).parents[2] / "examples" / "owners.yaml")
-    base = ["launch", "create", "-t", "payment-method", "-n", "간편결제", "-o", owners]
+    base = ["launch", "create", "-t", "payment-method", "-n", "간편결제", "--owners", owners]
     with time_machine.travel("2026-12-03 10:00 +0900", tick=False):
         for day, words in (
             ("2027-02-08", "휴일(설날 다음날)"),
@@ -261,7 +261,7 @@ def test_history_and_audit_of_something_unknown_are_errors_and_limit_is_the_newe
 ) -> None:
     owners = str(Path(__file__).parents[2] / "examples" / "owners.yaml")
     run("launch", "create", "-t", "payment-method", "-n", "간편결제", "-d", "2027-03-02",
-        "-o", owners, "--yes")  # fmt: skip
+        "--owners", owners, "--yes")  # fmt: skip
     key = run("launch", "list").stdout.split("\t")[0]
     item = f"{key}/" + run("launch", "show", key).stdout.split(f"{key}/")[1].split()[0]
     assert run("item", "set-status", item, "done").exit_code == 0
@@ -360,7 +360,7 @@ def test_an_owners_file_department_the_template_lacks_is_named(run: Any, tmp_pat
         encoding="utf-8",
     )
     result = run("launch", "create", "-t", "partner-mall", "-n", "x", "-d", "2027-03-02",
-                 "-o", str(owners), "--dry-run")  # fmt: skip
+                 "--owners", str(owners), "--dry-run")  # fmt: skip
     assert result.exit_code == 0
     assert "부서 'salez'는 이 템플릿에 없습니다 (오타인가요?)" in result.output
     assert "no owner for" not in result.output  # the Korean locale speaks Korean

@@ -81,7 +81,7 @@ def test_two_processes_send_once_and_stop_cleanly_on_sigterm(tmp_path: Path) -> 
         "서비스 테스트",
         "-d",
         opening,
-        "-o",
+        "--owners",
         str(PROJECT_ROOT / "examples" / "owners.yaml"),
     )
     assert created.returncode == 0, created.stderr

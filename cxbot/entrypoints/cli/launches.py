@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.markup import escape
@@ -75,6 +75,15 @@ def demo(ctx: click.Context, open_date: date | None) -> None:
             click.echo(message.preview)
 
 
+def _owners_flag_moved(_ctx: Any, _param: Any, value: str | None) -> None:
+    """`-o` was the owners file here; it is the output (a file or folder) everywhere now."""
+    if value is not None:
+        raise click.UsageError(
+            "-o is the output (file or folder) in every command now; give the owners file "
+            f"as --owners {value}"
+        )
+
+
 # launch ------------------------------------------------------------------------
 @cli.group()
 def launch() -> None:
@@ -93,8 +102,8 @@ def launch() -> None:
 @click.option(
     "-d", "--open-date", required=True, callback=iso_date, help="Opening day (D-day), YYYY-MM-DD."
 )
+@click.option("-o", "moved_flag", hidden=True, callback=_owners_flag_moved, expose_value=False)
 @click.option(
-    "-o",
     "--owners",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="YAML file mapping departments to owners (see examples/owners.yaml).",
@@ -144,8 +153,8 @@ def launch_create(
 @launch.command("reschedule")
 @click.argument("key")
 @click.option("-d", "--open-date", required=True, callback=iso_date, help="The new opening day.")
+@click.option("-o", "moved_flag", hidden=True, callback=_owners_flag_moved, expose_value=False)
 @click.option(
-    "-o",
     "--owners",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Owners file; give it again to keep owners (or to change them).",
