@@ -21,6 +21,7 @@ from cxbot.domain.owners import OwnerDirectory, Person
 from cxbot.domain.policy import ReminderPolicy
 from cxbot.domain.reminders import ReminderSettings, Routing
 from cxbot.domain.schedule import ScheduleFile
+from cxbot.domain.template_extension import extend
 from cxbot.ports.checklists import TemplateCheck
 from cxbot.ports.common import Finding
 from cxbot.ports.errors import CxbotError, InputError, NotFound
@@ -127,10 +128,7 @@ def _where(raw: Any, loc: list[int | str]) -> str:
 
 
 def load_template(path: Path) -> ChecklistTemplate:
-    raw = read_yaml(path)
-    if not isinstance(raw, dict):
-        raise InputError(f"{path}: a template is a mapping with key, name, departments, items")
-    raw.setdefault("key", path.stem)
+    raw = _template_raw(path, ())
     listed, named = raw.get("items"), raw.get("departments")
     items: list[Any] = listed if isinstance(listed, list) else []
     departments: dict[str, Any] = named if isinstance(named, dict) else {}
@@ -146,6 +144,71 @@ def load_template(path: Path) -> ChecklistTemplate:
         every = lines + structure
         raise InputError("\n".join([f"{path}: {len(every)} problem(s)", *every])) from None
     return template
+
+
+MAX_EXTENDS = 5
+
+
+def _template_raw(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
+    """A template file as raw data; one that `extends` another comes out merged over its
+    base (which may extend a third), every problem named with its line."""
+    raw = read_yaml(path)
+    if not isinstance(raw, dict):
+        raise InputError(f"{path}: a template is a mapping with key, name, departments, items")
+    raw.setdefault("key", path.stem)
+    if "extends" not in raw:
+        return raw
+    name = raw["extends"]
+    here = _line(path, ("extends",))
+    if not isinstance(name, str) or not name.strip():
+        raise InputError(f"{path}: line {here}: extends: names a template, e.g. partner-mall")
+    if len(seen) >= MAX_EXTENDS or path.resolve() in {p.resolve() for p in seen}:
+        chain = " → ".join(p.stem for p in (*seen, path))
+        raise InputError(f"{path}: line {here}: templates extend each other in a loop ({chain})")
+    try:
+        base_path = find_template(path.parent, name.strip())
+    except NotFound as missing:
+        raise InputError(f"{path}: line {here}: extends {name!r}: {missing}") from None
+    merged, problems = extend(_template_raw(base_path, (*seen, path)), raw)
+    if problems:
+        lines = [
+            f"  - line {_line(path, p.where)}: {_path_text(p.where)}: {p.message}" for p in problems
+        ]
+        raise InputError("\n".join([f"{path}: {len(lines)} problem(s)", *lines]))
+    return merged
+
+
+def _path_text(where: tuple[str | int, ...]) -> str:
+    text = ""
+    for step in where:
+        text += f"[{step + 1}]" if isinstance(step, int) else (f".{step}" if text else str(step))
+    return text
+
+
+def _line(path: Path, where: tuple[str | int, ...]) -> int:
+    """The line of a key or list entry in a YAML file (that of its parent when it is
+    not there): what a person looks for in their editor."""
+    try:
+        node = yaml.compose(path.read_text(encoding="utf-8-sig"))
+    except (OSError, yaml.YAMLError, UnicodeDecodeError):
+        return 1
+    line = node.start_mark.line + 1 if node is not None else 1
+    for step in where:
+        found = None
+        if isinstance(node, yaml.MappingNode):
+            found = next((v for k, v in node.value if k.value == step), None)
+            key_node = next((k for k, v in node.value if k.value == step), None)
+            if key_node is not None:
+                line = key_node.start_mark.line + 1
+        elif (
+            isinstance(node, yaml.SequenceNode) and isinstance(step, int) and step < len(node.value)
+        ):
+            found = node.value[step]
+            line = found.start_mark.line + 1
+        if found is None:
+            break
+        node = found
+    return line
 
 
 def _message(problem: Any) -> str:

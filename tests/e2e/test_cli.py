@@ -118,7 +118,7 @@ def test_a_broken_template_is_a_clear_error_not_a_traceback(run: Any, tmp_path: 
 
 def test_unknown_things_are_named(run: Any) -> None:
     assert (
-        "known: partner-mall, payment-method"
+        "known: open-market, partner-mall, payment-method"
         in run("launch", "create", "-t", "nope", "-n", "x", "-d", "2027-02-15").output
     )
     assert "no checklist item" in run("item", "set-status", "x/y", "done").output

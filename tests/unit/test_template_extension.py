@@ -1,0 +1,106 @@
+"""Templates that extend another: the merged checklist, and every problem named with the
+file and the line it stands on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cxbot.adapters.yaml_files import load_template
+from cxbot.ports.errors import InputError
+from cxbot.settings import PROJECT_ROOT
+
+CHECKLISTS = PROJECT_ROOT / "checklists"
+
+
+def test_the_open_market_template_is_the_partner_mall_one_edited_to_the_project() -> None:
+    base = load_template(CHECKLISTS / "partner-mall.yaml")
+    child = load_template(CHECKLISTS / "open-market.yaml")
+    keys = [item.key for item in child.items]
+    assert "partner-admin-accounts" not in keys and "agent-channel" not in keys
+    assert keys[-2:] == ["seller-center-inquiries", "seller-rating-watch"]
+    assert len(keys) == len(base.items) - 3 + 2
+    phone = next(i for i in child.items if i.key == "cs-phone-number")
+    assert (phone.department, phone.due) == ("seller", "D-15")
+    assert phone.scenario == next(i for i in base.items if i.key == "cs-phone-number").scenario
+    assert child.departments["seller"] == "셀러운영" and child.departments["cx"] == "CX기획"
+    assert child.brief == base.brief  # not overridden: the base's guidance holds
+    assert child.name != base.name and child.key == "open-market"
+
+
+def _write(folder: Path, name: str, text: str) -> Path:
+    path = folder / f"{name}.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+BASE = """key: base
+name: 기본
+departments: {cx: CX기획}
+items:
+  - {key: a, title: A, department: cx, due: D-5, scenario: 확인}
+  - {key: b, title: B, department: cx, due: D-3, scenario: 확인}
+"""
+
+
+def test_every_problem_of_an_extension_is_named_with_its_line(tmp_path: Path) -> None:
+    _write(tmp_path, "base", BASE)
+    child = _write(
+        tmp_path,
+        "child",
+        "key: child\n"  # line 1
+        "extends: base\n"
+        "drop:\n"
+        "  - a\n"
+        "  - nope\n"  # line 5
+        "change:\n"
+        "  b: {colour: red}\n"  # line 7
+        "  zzz: {due: D-1}\n"  # line 8
+        "add:\n"
+        "  - {key: b, title: again, department: cx, due: D-1, scenario: x}\n"  # line 10
+        "owner: 김지현\n",  # line 11
+    )
+    with pytest.raises(InputError) as raised:
+        load_template(child)
+    text = str(raised.value)
+    assert text.startswith(f"{child}: 5 problem(s)")
+    assert "line 5: drop[2]: 'nope' is not an item of 'base' (its items: a, b)" in text
+    assert "line 7: change.b.colour: 'colour' cannot be changed" in text
+    assert "line 8: change.zzz: 'zzz' is not an item of 'base'" in text
+    assert "line 10: add[1].key: 'b' is already an item of 'base'" in text
+    assert "line 11: owner: 'owner' is not a template field" in text
+
+
+def test_an_added_item_is_validated_like_any_other(tmp_path: Path) -> None:
+    _write(tmp_path, "base", BASE)
+    child = _write(
+        tmp_path,
+        "child",
+        "extends: base\nadd:\n  - {key: c, title: C, department: legal, due: D-99x, scenario: x}\n",
+    )
+    with pytest.raises(InputError) as raised:
+        load_template(child)
+    text = str(raised.value)
+    assert "items[3] (key 'c'), field 'due'" in text
+    assert "'legal' is not one of the template's departments" in text
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("extends: nowhere\n", "line 1: extends 'nowhere'"),
+        ("extends: base\nitems: []\n", "use drop:, change: and add:"),
+    ],
+)
+def test_what_an_extension_cannot_be(tmp_path: Path, text: str, message: str) -> None:
+    _write(tmp_path, "base", BASE)
+    with pytest.raises(InputError, match=message):
+        load_template(_write(tmp_path, "child", text))
+
+
+def test_templates_that_extend_each_other_in_a_loop_are_refused(tmp_path: Path) -> None:
+    _write(tmp_path, "one", "extends: two\n")
+    two = _write(tmp_path, "two", "extends: one\n")
+    with pytest.raises(InputError, match="in a loop \\(two → one → two\\)"):
+        load_template(two)
