@@ -16,7 +16,12 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field, ValidationError
 
 from cxbot.adapters.cron import cron_trigger
 from cxbot.domain.centres import Centre, CentresFile
-from cxbot.domain.checklist import ChecklistTemplate, range_warnings, structure_problems
+from cxbot.domain.checklist import (
+    ChecklistTemplate,
+    TemplateItem,
+    range_warnings,
+    structure_problems,
+)
 from cxbot.domain.owners import OwnerDirectory, Person
 from cxbot.domain.policy import ReminderPolicy
 from cxbot.domain.reminders import ReminderSettings, Routing
@@ -144,6 +149,27 @@ def load_template(path: Path) -> ChecklistTemplate:
         every = lines + structure
         raise InputError("\n".join([f"{path}: {len(every)} problem(s)", *every])) from None
     return template
+
+
+def load_added_items(path: Path) -> tuple[TemplateItem, ...]:
+    """Items of a launch's own (`launch create --add FILE`): a list of items written as in
+    a template (or a mapping with `items:`), every problem named."""
+    raw = read_yaml(path)
+    listed = raw.get("items") if isinstance(raw, dict) else raw
+    if not isinstance(listed, list) or not listed:
+        raise InputError(f"{path}: a list of items (key, title, department, due, scenario)")
+    items: list[TemplateItem] = []
+    problems: list[str] = []
+    for index, entry in enumerate(listed):
+        try:
+            items.append(TemplateItem.model_validate(entry))
+        except ValidationError as error:
+            for e in error.errors():
+                where = _where({"items": listed}, ["items", index, *e["loc"]])
+                problems.append(f"  - line {_line(path, (index,))}: {where}: {_message(e)}")
+    if problems:
+        raise InputError("\n".join([f"{path}: {len(problems)} problem(s)", *problems]))
+    return tuple(items)
 
 
 MAX_EXTENDS = 5
@@ -386,6 +412,9 @@ class YamlTemplates:
 
     def owners(self, path: str | None) -> OwnerDirectory:
         return load_owners(Path(path) if path else None)
+
+    def added_items(self, path: str) -> tuple[TemplateItem, ...]:
+        return load_added_items(Path(path))
 
     def check(self) -> list[Finding]:
         checked = self.check_all()

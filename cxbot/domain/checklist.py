@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
@@ -165,6 +165,26 @@ def launch_of(key: str) -> str:
     return split_item_key(key)[0]
 
 
+class Tailoring(BaseModel):
+    """How one launch differs from its template: template items it skips and items of its
+    own — kept with the launch, so every re-plan (a new opening day) plans the same set."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    skip: tuple[str, ...] = ()
+    add: tuple[TemplateItem, ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        return not self.skip and not self.add
+
+    def as_text(self) -> str:
+        """Stable text for the change history ('' when the launch is the template's)."""
+        if self.empty:
+            return ""
+        return self.model_dump_json(exclude_defaults=True)
+
+
 @dataclass(frozen=True, kw_only=True)
 class Launch:
     key: str
@@ -173,6 +193,7 @@ class Launch:
     open_date: date
     planner_name: str | None = None
     planner_email: str | None = None
+    tailoring: Tailoring = field(default_factory=Tailoring)
 
     def tracked_fields(self) -> dict[str, str]:
         """The fields whose changes go into the change history, as text."""
@@ -181,6 +202,7 @@ class Launch:
             "template": self.template_key,
             "open_date": self.open_date.isoformat(),
             "planner": self.planner_email or self.planner_name or "",
+            "tailoring": self.tailoring.as_text(),
         }
 
 

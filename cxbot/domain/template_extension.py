@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from cxbot.domain.checklist import ChecklistTemplate, Tailoring
+
 EXTENSION_KEYS = ("extends", "drop", "change", "add")
 OVERRIDABLE = ("name", "description", "unit", "reminders", "brief")
 CHANGEABLE = (
@@ -135,3 +137,24 @@ def _list(child: Mapping[str, Any], name: str, problems: list[ExtensionProblem])
         problems.append(ExtensionProblem((name,), f"{name}: is a list"))
         return []
     return value
+
+
+def tailor(template: ChecklistTemplate, tailoring: Tailoring) -> ChecklistTemplate:
+    """The template as one launch uses it: its skipped items out, its own items in, by the
+    same rules as `extends` (a skipped key the template lacks, an added key it has, are
+    errors: ValueError naming each)."""
+    if tailoring.empty:
+        return template
+    base = template.model_dump(mode="json", exclude_none=True)
+    child = {
+        "key": template.key,
+        "drop": list(tailoring.skip),
+        "add": [item.model_dump(mode="json", exclude_none=True) for item in tailoring.add],
+    }
+    merged, problems = extend(base, child)
+    if problems:
+        where = {"drop": "--skip", "add": "--add"}
+        raise ValueError(
+            "; ".join(f"{where.get(str(p.where[0]), p.where[0])}: {p.message}" for p in problems)
+        )
+    return ChecklistTemplate.model_validate(merged)

@@ -9,7 +9,13 @@ from typing import Protocol
 
 from cxbot.domain.audit import Anchor, ChainedEntry
 from cxbot.domain.changes import Change
-from cxbot.domain.checklist import ChecklistItem, ChecklistTemplate, ItemStatus, Launch
+from cxbot.domain.checklist import (
+    ChecklistItem,
+    ChecklistTemplate,
+    ItemStatus,
+    Launch,
+    TemplateItem,
+)
 from cxbot.domain.owners import OwnerDirectory
 from cxbot.ports.common import Progress, PublishResult
 
@@ -204,6 +210,10 @@ class TemplateCatalog(Protocol):
 
     def owners(self, path: str | None) -> OwnerDirectory:
         """The departments' owners from a YAML file (an empty directory for None)."""
+        ...
+
+    def added_items(self, path: str) -> tuple[TemplateItem, ...]:
+        """A launch's own items from a YAML file (`launch create --add`), validated."""
         ...
 
 

@@ -7,7 +7,14 @@ from datetime import date, datetime
 
 from cxbot.domain.calendar import BusinessCalendar
 from cxbot.domain.changes import Change, ChangeSource, diff_fields
-from cxbot.domain.checklist import ChecklistItem, ChecklistTemplate, ItemStatus, Launch, launch_key
+from cxbot.domain.checklist import (
+    ChecklistItem,
+    ChecklistTemplate,
+    ItemStatus,
+    Launch,
+    Tailoring,
+    launch_key,
+)
 from cxbot.domain.dday import (
     DayUnit,
     OpeningConcern,
@@ -18,9 +25,10 @@ from cxbot.domain.dday import (
 )
 from cxbot.domain.owners import OwnerDirectory, Person
 from cxbot.domain.planning import Plan, plan_launch, replan
+from cxbot.domain.template_extension import tailor
 from cxbot.ports.checklists import ChecklistBoard, LaunchRepository, TemplateCatalog
 from cxbot.ports.common import Clock, Progress, no_progress
-from cxbot.ports.errors import ConflictError, NotFound
+from cxbot.ports.errors import ConflictError, InputError, NotFound
 from cxbot.service.item_ticks import ItemTicks
 
 
@@ -114,11 +122,13 @@ class Launches:
         owners: str | OwnerDirectory | None = None,
         dry_run: bool = False,
         progress: Progress = no_progress,
+        tailoring: Tailoring | None = None,
     ) -> LaunchResult:
         """Plans a launch and writes its checklist; running it again creates nothing twice.
 
         `template` is a catalog key (or a loaded template), `owners` an owners file (or a
-        directory); None is the default owners file."""
+        directory); None is the default owners file. `tailoring`: the template items this
+        launch skips and the items of its own — kept with the launch, re-planned with it."""
         found = self._template(template)
         key = launch_key(found.key, name)
         existing = self.store.get_launch(key)
@@ -127,6 +137,11 @@ class Launches:
                 f"launch {name!r} ({key}) already exists with opening day "
                 f"{existing.open_date.isoformat()}; to move it to {open_date.isoformat()} run "
                 f"`cxbot launch reschedule {key} --open-date {open_date.isoformat()}`"
+            )
+        if existing is not None and tailoring is not None and tailoring != existing.tailoring:
+            raise ConflictError(
+                f"launch {name!r} ({key}) already exists with its own set of items; --skip "
+                "and --add shape a launch when it is created"
             )
         directory = self._owners(owners)
         planner = directory.planner
@@ -137,8 +152,12 @@ class Launches:
             open_date=open_date,
             planner_name=planner.name if planner else None,
             planner_email=planner.email if planner else None,
+            tailoring=tailoring or (existing.tailoring if existing else Tailoring()),
         )
-        plan = plan_launch(template=found, launch=launch, owners=directory, calendar=self.calendar)
+        plan = plan_launch(
+            template=_tailored(found, launch), launch=launch, owners=directory,
+            calendar=self.calendar,
+        )  # fmt: skip
         return self._write_plan(plan, created=existing is None, dry_run=dry_run, progress=progress)
 
     def create_or_move(
@@ -169,7 +188,10 @@ class Launches:
         directory = self._owners(owners) if owners else self._owners_of(launch)
         found = template or self.templates.find(launch.template_key)
         moved = replace(launch, open_date=open_date)
-        plan = plan_launch(template=found, launch=moved, owners=directory, calendar=self.calendar)
+        plan = plan_launch(
+            template=_tailored(found, moved), launch=moved, owners=directory,
+            calendar=self.calendar,
+        )  # fmt: skip
         return self._write_plan(plan, created=False, dry_run=dry_run, progress=progress)
 
     # ticking ------------------------------------------------------------------------
@@ -353,3 +375,11 @@ class Launches:
         if launch.planner_name:
             planner = Person(name=launch.planner_name, email=launch.planner_email)
         return OwnerDirectory(owners=owners, planner=planner)
+
+
+def _tailored(template: ChecklistTemplate, launch: Launch) -> ChecklistTemplate:
+    """The template as this launch uses it (its skipped items out, its own items in)."""
+    try:
+        return tailor(template, launch.tailoring)
+    except ValueError as problem:
+        raise InputError(f"launch {launch.name!r}: {problem}") from None

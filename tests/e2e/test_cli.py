@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import click
 import pytest
 
+from cxbot.adapters.holidays_kr import korean_calendar
 from cxbot.entrypoints.cli import cli
 from cxbot.settings import PROJECT_ROOT
 
@@ -484,3 +487,63 @@ def test_o_is_the_output_everywhere_and_the_old_owners_flag_says_what_to_write(
     for command in (["report", "weekly"], ["audit", "report"]):
         assert "-o, --output" in run(*command, "--help").output
     assert "--owners" in run("launch", "create", "--help").output
+
+
+def test_a_launch_skips_and_adds_items_and_keeps_them_when_rescheduled(
+    run: Any, tmp_path: Path
+) -> None:
+    extra = tmp_path / "extra.yaml"
+    extra.write_text(
+        "- key: gmarket-coupons\n  title: G마켓 쿠폰 응대 가이드\n  department: cx\n"
+        "  due: D-7\n  scenario: 쿠폰 문의 스크립트를 배포했는지 확인한다.\n",
+        encoding="utf-8",
+    )
+    base = ["launch", "create", "-t", "partner-mall", "-n", "G마켓 입점", "--owners", str(OWNERS)]
+    created = run(
+        *base, "-d", "2027-03-02", "--skip", "agent-channel", "--skip", "ars-setup",
+        "--add", str(extra),
+    )  # fmt: skip
+    assert created.exit_code == 0, created.output
+    key = re.findall(r"partner-mall-[0-9a-f]{8}", created.output)[0]
+    shown = run("launch", "show", key)
+    lines = shown.stdout.splitlines()
+    assert len(lines) == 21 - 2 + 1
+    assert not any("/agent-channel" in line or "/ars-setup" in line for line in lines)
+    (own,) = [line for line in lines if "/gmarket-coupons" in line]
+    days = korean_calendar([2027])
+    d7 = days.shift_business_days(date(2027, 3, 2), -7)  # 3/1 is a holiday
+    assert own.endswith("(이 런칭에 추가)") and own.startswith(d7.isoformat())
+    assert "agent-channel, ars-setup" in shown.stderr
+    moved = run("launch", "reschedule", key, "-d", "2027-03-09", "--yes")
+    assert moved.exit_code == 0, moved.output
+    after = run("launch", "show", key).stdout.splitlines()
+    moved_d7 = days.shift_business_days(date(2027, 3, 9), -7).isoformat()
+    assert len(after) == 20
+    assert [line[:10] for line in after if "gmarket" in line] == [moved_d7]
+    again = run(*base, "-d", "2027-03-09", "--skip", "review-d7")
+    assert again.exit_code == 1 and "when it is created" in again.output
+    assert "tailoring" in run("history", "--launch", key).stdout
+    assert run("audit", "verify").exit_code == 0
+
+
+def test_a_bad_skip_or_added_item_is_named(run: Any, tmp_path: Path) -> None:
+    base = ["launch", "create", "-t", "partner-mall", "-n", "X", "-d", "2027-03-02", "--dry-run"]
+    unknown = run(*base, "--skip", "nope")
+    assert (
+        unknown.exit_code == 1
+        and "--skip: 'nope' is not an item of 'partner-mall'" in unknown.output
+    )
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "- key: ok-item\n  title: 좋은 항목\n  department: cx\n  due: D-3\n  scenario: x\n"
+        "- key: Bad Key\n  title: 나쁜 항목\n  department: cx\n  due: D-3\n  scenario: x\n",
+        encoding="utf-8",
+    )
+    named = run(*base, "--add", str(bad))
+    assert named.exit_code == 1 and "Traceback" not in named.output
+    assert f"{bad}: 1 problem(s)" in named.output and "line 6: items[2]" in named.output
+    clash = tmp_path / "clash.yaml"
+    clash.write_text(
+        "- {key: ars-setup, title: 또, department: cx, due: D-3, scenario: x}\n", encoding="utf-8"
+    )
+    assert "'ars-setup' is already an item" in run(*base, "--add", str(clash)).output

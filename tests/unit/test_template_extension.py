@@ -104,3 +104,19 @@ def test_templates_that_extend_each_other_in_a_loop_are_refused(tmp_path: Path) 
     two = _write(tmp_path, "two", "extends: one\n")
     with pytest.raises(InputError, match="in a loop \\(two → one → two\\)"):
         load_template(two)
+
+
+def test_a_launch_tailors_its_template_by_the_same_rules() -> None:
+    from cxbot.domain.checklist import Tailoring, TemplateItem
+    from cxbot.domain.template_extension import tailor
+
+    base = load_template(CHECKLISTS / "partner-mall.yaml")
+    own = TemplateItem(key="own", title="우리 항목", department="cx", due="D-2", scenario="x")
+    tailored = tailor(base, Tailoring(skip=("agent-channel",), add=(own,)))
+    keys = [i.key for i in tailored.items]
+    assert "agent-channel" not in keys and keys[-1] == "own" and len(keys) == len(base.items)
+    assert tailor(base, Tailoring()) is base
+    with pytest.raises(ValueError, match="--skip: 'nope' is not an item"):
+        tailor(base, Tailoring(skip=("nope",)))
+    with pytest.raises(ValueError, match="--add: 'ars-setup' is already an item"):
+        tailor(base, Tailoring(add=(own.model_copy(update={"key": "ars-setup"}),)))

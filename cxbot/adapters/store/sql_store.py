@@ -28,7 +28,7 @@ from cxbot.adapters.store.tables import (
 from cxbot.adapters.store.webhook_store import SqlWebhookEvents
 from cxbot.domain.audit import ChainedEntry
 from cxbot.domain.changes import Change
-from cxbot.domain.checklist import ChecklistItem, ItemStatus, Launch
+from cxbot.domain.checklist import ChecklistItem, ItemStatus, Launch, Tailoring
 from cxbot.domain.dday import DayUnit
 from cxbot.domain.policy import PolicyOverride
 from cxbot.ports.common import Finding
@@ -400,6 +400,7 @@ def _launch(row: Row[Any]) -> Launch:
         open_date=row.open_date,
         planner_name=row.planner_name,
         planner_email=row.planner_email,
+        tailoring=Tailoring.model_validate_json(row.tailoring) if row.tailoring else Tailoring(),
     )
 
 
@@ -411,6 +412,7 @@ def _launch_row(launch: Launch) -> dict[str, Any]:
         "open_date": launch.open_date,
         "planner_name": launch.planner_name,
         "planner_email": launch.planner_email,
+        "tailoring": launch.tailoring.as_text(),
     }
 
 

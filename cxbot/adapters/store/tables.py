@@ -54,6 +54,7 @@ launches = Table(
     Column("open_date", Date, nullable=False),
     Column("planner_name", String(200)),
     Column("planner_email", String(320)),
+    Column("tailoring", Text, nullable=False, server_default=""),  # Tailoring as JSON
 )
 
 checklist_items = Table(

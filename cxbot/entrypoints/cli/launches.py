@@ -108,6 +108,19 @@ def launch() -> None:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="YAML file mapping departments to owners (see examples/owners.yaml).",
 )
+@click.option(
+    "--skip",
+    "skip",
+    multiple=True,
+    metavar="KEY",
+    help="A template item this launch does not need (repeat for more).",
+)
+@click.option(
+    "--add",
+    "add",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="YAML file of items this launch needs besides the template's (written as in one).",
+)
 @click.option("--dry-run", is_flag=True, help="Show the plan; record and send nothing.")
 @click.option(
     "-y", "--yes", is_flag=True, help="Plan on a weekend, holiday or past opening day unasked."
@@ -120,6 +133,8 @@ def launch_create(
     name: str,
     open_date: date,
     owners: Path | None,
+    skip: tuple[str, ...],
+    add: Path | None,
     dry_run: bool,
     yes: bool,
 ) -> None:
@@ -128,14 +143,22 @@ def launch_create(
     Every item gets its due date from its D-offset (business or calendar days, on the
     Korean public-holiday calendar plus company closures), its department and owner.
     Running the same command again creates nothing twice; to move the opening day use
-    `cxbot launch reschedule`.
+    `cxbot launch reschedule` (it keeps the items skipped and added here).
 
     \b
     Example:
       cxbot launch create --template partner-mall --name "11번가 입점" \\
           --open-date 2027-02-15 --owners owners.yaml --dry-run
+      cxbot launch create -t partner-mall -n "G마켓 입점" -d 2027-03-02 \\
+          --skip agent-channel --skip partner-admin-training --add gmarket-items.yaml
     """
     with opened(ctx) as cases:
+        from cxbot.domain.checklist import Tailoring
+
+        tailoring = None
+        if skip or add:
+            added = cases.templates.added_items(str(add)) if add else ()
+            tailoring = Tailoring(skip=skip, add=added)
         confirm_opening(cases, open_date, yes=yes or dry_run)
         with progress_bar(cases.mode.notion and not dry_run) as progress:
             result = cases.launches.create(
@@ -145,6 +168,7 @@ def launch_create(
                 owners=str(owners) if owners else None,
                 dry_run=dry_run,
                 progress=progress,
+                tailoring=tailoring,
             )
         print_plan(cases, result)
         exit_if_unpublished(result)
@@ -216,16 +240,23 @@ def launch_list(ctx: click.Context, header: bool | None) -> None:
 @click.pass_context
 @reports_errors
 def launch_show(ctx: click.Context, key: str) -> None:
-    """Shows one launch's items with item keys, due dates and status.
+    """Shows one launch's items with item keys, due dates and status; items the launch
+    added to its template are marked, and the template items it skips are listed.
 
     \b
     Example:
       cxbot launch show partner-mall-1a2b3c4d
     """
     with opened(ctx) as cases:
-        cases.launches.get(key)
+        launch = cases.launches.get(key)
+        own = {f"{launch.key}/{added.key}" for added in launch.tailoring.add}
         for item in cases.launches.items(key):
-            click.echo(f"{item.due}\t{item.label}\t{item.status.value}\t{item.key}\t{item.title}")
+            mark = "\t(이 런칭에 추가)" if item.key in own else ""
+            click.echo(
+                f"{item.due}\t{item.label}\t{item.status.value}\t{item.key}\t{item.title}{mark}"
+            )
+        if launch.tailoring.skip:
+            click.echo(f"# 템플릿에서 뺀 항목: {', '.join(launch.tailoring.skip)}", err=True)
 
 
 # items ---------------------------------------------------------------------------
