@@ -106,6 +106,7 @@ class Renderer:
             left=lambda days: _left(labels, days),
             labels=labels,
             local=lambda moment: moment.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
+            say=lambda said: say(labels, said),
         )
 
     def render(self, name: str, **context: Any) -> str:
@@ -118,6 +119,22 @@ class Renderer:
 
     def macros(self, name: str) -> Any:
         return self.env.get_template(name).module
+
+
+def say(labels: dict[str, Any], said: Any) -> str:
+    """A notice in the locale's words (labels.yaml `notices:`), its values filled in — a
+    notice inside a notice in the same words; English when the locale has none."""
+    words = (labels.get("notices") or {}).get(getattr(said, "code", None))
+    if words is None:
+        return str(said)
+    values = {
+        name: say(labels, value) if hasattr(value, "code") else value
+        for name, value in getattr(said, "values", ())
+    }
+    try:
+        return str(words).format(**values)
+    except (KeyError, IndexError, ValueError):
+        return str(said)  # a locale's words that name a value the notice lacks
 
 
 def _left(labels: dict[str, Any], days: int) -> str:

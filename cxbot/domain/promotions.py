@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from cxbot.domain.calendar import BusinessCalendar
+from cxbot.domain.notices import Notice, notice
 from cxbot.domain.sheet_dates import DateCell, DateProblem, fold, read_date_cell
 from cxbot.domain.sheet_headers import KNOWN, HeaderMap, map_headers
 
@@ -136,9 +137,14 @@ class RowProblem:
     row: int
     column: str
     raw: str
-    message: str
+    notice: Notice  # what is wrong: words from the locale (`message` is the English)
     key: str | None = None  # the promotion it belongs to, when its name or id could be read
     kept: bool = False  # the promotion was kept with this field flagged; the row was not skipped
+
+    @property
+    def message(self) -> str:
+        """What is wrong, in English (logs; the locale's words come from `notice`)."""
+        return str(self.notice)
 
     def __str__(self) -> str:
         where = f"row {self.row}" + (f", column {self.column}" if self.column else "")
@@ -324,18 +330,18 @@ class _Row:
     flagged: list[tuple[str, str]] = field(default_factory=list)
     undecided: list[tuple[str, str]] = field(default_factory=list)
 
-    def problem(self, column: str, raw: object, message: str, *, kept: bool) -> RowProblem:
+    def problem(self, column: str, raw: object, why: Notice, *, kept: bool) -> RowProblem:
         found = RowProblem(
             key=self.key or None, row=self.number, column=self.labels.get(column, column),
-            raw=_shown(raw), message=message, kept=kept,
+            raw=_shown(raw), notice=why, kept=kept,
         )  # fmt: skip
         self.problems.append(found)
         return found
 
-    def flag(self, name: str, column: str, raw: object, message: str) -> None:
+    def flag(self, name: str, column: str, raw: object, why: Notice) -> None:
         """Keeps the promotion with this field not trusted, and names row, column and value."""
-        self.flagged.append((name, message))
-        self.problem(column, raw, f"{message} — kept, this field flagged", kept=True)
+        self.flagged.append((name, str(why)))
+        self.problem(column, raw, notice("kept_flagged", why=why), kept=True)
 
     def date(self, column: str, raw: object, *, name: str, vital: bool) -> DateCell | None:
         """The cell's date; a cell that cannot be read skips the row only when it is `vital`."""
@@ -343,12 +349,12 @@ class _Row:
             cell = read_date_cell(raw, today=self.today)
         except DateProblem as error:
             if vital:
-                self.problem(column, raw, str(error), kept=False)
+                self.problem(column, raw, error.notice, kept=False)
                 raise
-            self.flag(name, column, raw, str(error))
+            self.flag(name, column, raw, error.notice)
             return None
-        if cell is not None and cell.doubt:
-            self.flag(name, column, raw, cell.doubt)
+        for doubt in cell.doubts if cell is not None else ():
+            self.flag(name, column, raw, doubt)
         if cell is not None and cell.undecided:
             self.undecided.append((name, cell.undecided))
         return cell
@@ -361,7 +367,7 @@ def _parse_row(row: _Row, name_struck: bool) -> Promotion | None:
     """One promotion from one row; None when its name or start cannot be read."""
     raw_name = row.text("name")
     if not normalize(raw_name):
-        row.problem("name", "", "no promotion name", kept=False)
+        row.problem("name", "", notice("no_name"), kept=False)
         return None
     name = strip_marker(raw_name)
     ident = row.text("id")
@@ -412,26 +418,22 @@ def _period(row: _Row) -> tuple[date | None, date | None]:
     start_column = "start" if use_start else "period"
     start_cell = row.date(start_column, row.get(start_column), name="start", vital=True)
     if start_cell is None:
-        row.problem(
-            start_column, "", "no start date (write 미정 if it is not decided yet)", kept=False
-        )
-        raise DateProblem("no start date")
+        row.problem(start_column, "", notice("no_start"), kept=False)
+        raise DateProblem(notice("no_start"))
     start, end = start_cell.start, start_cell.end
     raw_end = row.get("end")
     end_cell = row.date("end", raw_end, name="end", vital=False)
     if end_cell is not None and not end_cell.undecided:
         if end_cell.is_range:
-            row.flag("end", "end", raw_end, "the end column holds a range; write one day")
+            row.flag("end", "end", raw_end, notice("end_is_a_range"))
         elif end is not None and end_cell.start != end:
-            row.flag(
-                "end", "end", raw_end,
-                f"the {start_column} column says it ends {end.isoformat()}, "
-                f"this column {end_cell.start.isoformat() if end_cell.start else '?'}",
-            )  # fmt: skip
+            this = end_cell.start.isoformat() if end_cell.start else "?"
+            said = notice("end_disagrees", column=start_column, said=end.isoformat(), this=this)
+            row.flag("end", "end", raw_end, said)
         else:
             end = end_cell.start
     if start is not None and end is not None and end < start:
-        row.flag("end", "end", end.isoformat(), f"ends before it starts ({start.isoformat()})")
+        row.flag("end", "end", end.isoformat(), notice("end_before_start", start=start.isoformat()))
         end = None
     return start, end
 
@@ -475,12 +477,7 @@ def _identify(
                         row=promotion.row,
                         column=labels["id"] if key.startswith("id:") else labels["name"],
                         raw=promotion.name,
-                        message=(
-                            f"the same promotion as row {first.row}; ignored"
-                            if same
-                            else f"another row ({first.row}) has the same identity; this one is "
-                            "ignored — give them distinct names or ids"
-                        ),
+                        notice=notice("same_row" if same else "same_identity", row=first.row),
                     )
                 )
                 continue

@@ -30,6 +30,8 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from cxbot.domain.notices import Notice, joined, notice
+
 SHEETS_EPOCH = date(1899, 12, 30)
 RECENT_PAST = timedelta(days=62)  # "about two months"
 NEAR_FUTURE = timedelta(days=184)  # "about six months"
@@ -83,7 +85,11 @@ _VAGUE = re.compile(
 
 
 class DateProblem(ValueError):
-    """A cell that is not a date in any form we read."""
+    """A cell that is not a date in any form we read: what is wrong, as a notice."""
+
+    def __init__(self, problem: Notice) -> None:
+        super().__init__(str(problem))
+        self.notice = problem
 
 
 @dataclass(frozen=True)
@@ -93,7 +99,7 @@ class DateCell:
     start: date | None
     end: date | None = None
     undecided: str = ""
-    doubt: str = ""  # a weekday that contradicts its date: `1/6(화)` when 1/6 is a Wednesday
+    doubts: tuple[Notice, ...] = ()  # a weekday that contradicts its date: `1/6(화)` on a Wed
 
     @property
     def is_range(self) -> bool:
@@ -105,7 +111,7 @@ def read_date_cell(raw: object, *, today: date) -> DateCell | None:
     if raw is None:
         return None
     if isinstance(raw, bool):
-        raise DateProblem(f"{raw!r} is not a date")
+        raise DateProblem(notice("not_a_value_date", cell=repr(raw)))
     if isinstance(raw, int | float):
         return DateCell(_serial(float(raw)))
     text = fold(str(raw))
@@ -129,9 +135,9 @@ def parse_sheet_date(raw: object, *, today: date) -> date | None:
     if cell is None:
         return None
     if cell.undecided:
-        raise DateProblem(f"{cell.undecided!r} is not decided yet")
+        raise DateProblem(notice("not_decided", cell=cell.undecided))
     if cell.end is not None:
-        raise DateProblem(f"{str(raw).strip()!r} is a range, not one day")
+        raise DateProblem(notice("a_range", cell=str(raw).strip()))
     return cell.start
 
 
@@ -145,27 +151,22 @@ def fold(text: str) -> str:
 def _dates(text: str, today: date, *, shown: str) -> DateCell:
     start_match = _START.match(text)
     if start_match is None:
-        raise DateProblem(
-            f"{shown!r} is not a date; write 2026-12-01, 12/1, 12월 1일(화), a range "
-            "12/1~12/3, or 미정"
-        )
+        raise DateProblem(notice("not_a_date", cell=shown))
     start = _point(start_match, today, shown)
     doubts = [_weekday_doubt(start_match[0], start)]
     rest = text[start_match.end() :]
     if not rest.strip():
-        return DateCell(start, doubt=_joined(doubts))
+        return DateCell(start, doubts=joined(doubts))
     separator = _SEPARATOR.match(rest)
     end_match = _END.match(rest, separator.end()) if separator else None
     if end_match is None or rest[end_match.end() :].strip():
         leftover = rest[end_match.end() :] if end_match else rest
-        raise DateProblem(
-            f"{shown!r}: {leftover.strip()!r} is not part of a date — put notes in the notes column"
-        )
+        raise DateProblem(notice("not_part_of_a_date", cell=shown, rest=leftover.strip()))
     end = _end_point(end_match, start, shown)
     if end < start:
-        raise DateProblem(f"{shown!r} ends before it starts")
+        raise DateProblem(notice("ends_before_start", cell=shown))
     doubts.append(_weekday_doubt(end_match[0], end))
-    return DateCell(start, end if end != start else None, doubt=_joined(doubts))
+    return DateCell(start, end if end != start else None, doubts=joined(doubts))
 
 
 _WEEKDAYS_KO = "월화수목금토일"
@@ -176,22 +177,20 @@ _STATED_WEEKDAY = re.compile(
 )
 
 
-def _weekday_doubt(text: str, day: date) -> str:
-    """'' when no weekday is written or it is the date's own; else what contradicts what."""
+def _weekday_doubt(text: str, day: date) -> Notice | None:
+    """None when no weekday is written or it is the date's own; else what contradicts what."""
     stated = _STATED_WEEKDAY.search(text)
     if stated is None:
-        return ""
+        return None
     index = _WEEKDAYS_KO.index(stated["ko"]) if stated["ko"] else _WEEKDAYS_EN.index(stated["en"])
     if index == day.weekday():
-        return ""
-    return (
-        f"{day.isoformat()} is a {_WEEKDAYS_KO[day.weekday()]}요일 but the cell says "
-        f"{_WEEKDAYS_KO[index]}요일 — a likely typo in the date or the weekday"
+        return None
+    return notice(
+        "weekday_typo",
+        day=day.isoformat(),
+        actual=_WEEKDAYS_KO[day.weekday()],
+        written=_WEEKDAYS_KO[index],
     )
-
-
-def _joined(doubts: list[str]) -> str:
-    return "; ".join(d for d in doubts if d)
 
 
 def _point(match: re.Match[str], today: date, shown: str) -> date:
@@ -218,7 +217,7 @@ def next_occurrence(month: int, day: int, today: date, shown: str) -> date:
     """A year-less day: the recent past (≤ 2 months), else the next occurrence (≤ 6 months)."""
     this_year = _make_or_none(today.year, month, day)
     if this_year is None and not (month == 2 and day == 29):
-        raise DateProblem(f"{shown!r} is not a real date")
+        raise DateProblem(notice("not_a_real_date", cell=shown))
     candidates = [
         d
         for d in (_make_or_none(today.year + k, month, day) for k in (-1, 0, 1, 2, 3, 4))
@@ -230,11 +229,16 @@ def next_occurrence(month: int, day: int, today: date, shown: str) -> date:
         return past
     if upcoming is not None and upcoming - today <= NEAR_FUTURE:
         return upcoming
-    was = f"{past.isoformat()} was {(today - past).days // 30} months ago" if past else ""
-    will = (
-        f"{upcoming.isoformat()} is {(upcoming - today).days // 30} months away" if upcoming else ""
+    raise DateProblem(
+        notice(
+            "no_year",
+            cell=shown,
+            past=past.isoformat() if past else "?",
+            months_ago=(today - past).days // 30 if past else 0,
+            upcoming=upcoming.isoformat() if upcoming else "?",
+            months_ahead=(upcoming - today).days // 30 if upcoming else 0,
+        )
     )
-    raise DateProblem(f"{shown!r} has no year and could be either: {was}, {will} — write the year")
 
 
 def _month(match: re.Match[str]) -> int:
@@ -247,7 +251,7 @@ def _year(text: str) -> int:
 
 def _serial(value: float) -> date:
     if not 20000 <= value <= 80000:  # 1954 … 2119: anything else is not a date serial
-        raise DateProblem(f"{value:g} is not a date")
+        raise DateProblem(notice("not_a_value_date", cell=f"{value:g}"))
     return SHEETS_EPOCH + timedelta(days=int(value))
 
 
@@ -261,5 +265,5 @@ def _make_or_none(year: int, month: int, day: int) -> date | None:
 def _make(year: int, month: int, day: int, shown: str) -> date:
     made = _make_or_none(year, month, day)
     if made is None:
-        raise DateProblem(f"{shown!r} is not a real date")
+        raise DateProblem(notice("not_a_real_date", cell=shown))
     return made

@@ -67,8 +67,10 @@ def test_a_messy_sheet_through_calendar_sync_dry_run(run: Any, tmp_path: Path) -
     # Two rows cannot be read: named by row, column and value; the others all are.
     assert result.exit_code == 4, everything
     assert "9행, C (행사 기간) 열 (값 ‘2026-12-10 10:00 (미정)’)" in everything
-    assert "'(미정)' is not part of a date" in everything
-    assert "12행, C (행사 기간) 열 (값 ‘9/1’)" in everything and "write the year" in everything
+    # In the ko locale the problems speak Korean (no English inside the Korean output).
+    assert "‘(미정)’은(는) 날짜가 아닙니다. 메모는 비고 열에 적어 주세요" in everything
+    assert "12행, C (행사 기간) 열 (값 ‘9/1’)" in everything and "연도를 적어 주세요" in everything
+    assert "is not part of a date" not in everything and "write the year" not in everything
     # New: ranges, weekdays, a leading apostrophe, full-width digits, two SMS/push columns.
     assert "(반영하지 않음) 새로 5 · 변경 0 · 취소 0" in out
     assert "연말 감사제 (2026-12-07 ~ 2026-12-13)" in out

@@ -171,7 +171,7 @@ def test_a_weekday_that_contradicts_its_date_is_named_as_a_likely_typo(
     raw: str, column: str
 ) -> None:
     cell = read_date_cell(raw, today=TODAY)
-    assert cell is not None and cell.doubt
+    assert cell is not None and cell.doubts
     read = _read(["신년 특가", raw, "", "", "", "", ""])
     promotion = read.promotions["name:신년특가"]
     assert column in {name for name, _ in promotion.flagged}

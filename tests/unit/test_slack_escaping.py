@@ -4,6 +4,7 @@ notification text)."""
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from datetime import UTC, date, datetime
@@ -162,3 +163,21 @@ def test_a_decision_draft(renderer: Renderer) -> None:
     )
     m = renderer.slack("slack/decision.j2")
     _assert_inert(str(m.draft(decision)), str(m.fallback(decision)))
+
+
+def test_a_notice_speaks_the_locale_and_nests() -> None:
+    from cxbot.adapters.rendering import Renderer
+    from cxbot.domain.notices import notice
+    from cxbot.settings import PROJECT_ROOT
+
+    inner = notice("weekday_typo", day="2027-01-06", actual="수", written="화")
+    kept = notice("kept_flagged", why=inner)
+    from cxbot.adapters.rendering import say
+
+    ko = functools.partial(say, Renderer(PROJECT_ROOT / "templates", "ko").labels)
+    en = functools.partial(say, Renderer(PROJECT_ROOT / "templates", "en").labels)
+    assert ko(kept) == (
+        "2027-01-06은(는) 수요일인데 칸에는 화요일로 적혀 있습니다. 날짜나 요일의 오타로 "
+        "보입니다 — 반영했고 이 칸은 확인 필요로 표시했습니다"
+    )
+    assert en(kept) == str(kept) and "likely typo" in en(kept) and "kept" in en(kept)
