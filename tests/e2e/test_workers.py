@@ -77,7 +77,7 @@ def test_each_tick_once_and_a_killed_workers_run_is_finished(pg_url: str, tmp_pa
                 "워커 테스트",
                 "-d",
                 opening,
-                "-o",
+                "--owners",
                 str(PROJECT_ROOT / "examples" / "owners.yaml"),
             ],
             env=env,
