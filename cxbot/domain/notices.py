@@ -37,6 +37,9 @@ ENGLISH: Mapping[str, str] = {
     "same_identity": "another row ({row}) has the same identity; this one is ignored — give "
     "them distinct names or ids",
     "no_channel_for": "no Slack channel configured for {department}",
+    "not_a_business_day": "{day} is not a business day ({why}): no reminders",
+    "quiet_hours": "quiet hours ({start}–{end})",
+    "before_send_at": "reminders go out from {at}",
 }
 
 

@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta
 
 from cxbot.domain.calendar import BusinessCalendar
 from cxbot.domain.checklist import ChecklistItem
+from cxbot.domain.notices import Notice, notice
 from cxbot.domain.policy import ReminderPolicy
 from cxbot.domain.reminders import Digest, ReminderSettings, digests, reminders_for
 from cxbot.ports.checklists import LaunchRepository
@@ -35,7 +36,7 @@ class Outcome:
 @dataclass(frozen=True, kw_only=True)
 class ReminderReport:
     business_date: date
-    skipped: str | None
+    skipped: Notice | None  # why nothing was planned (a day off, quiet hours, too early)
     outcomes: tuple[Outcome, ...]
     recovered: tuple[str, ...]
     released: tuple[str, ...]
@@ -149,18 +150,18 @@ class Reminders:
     def _policy_of(self, item: ChecklistItem) -> ReminderPolicy:
         return self.settings.policy.merged(item.reminders)
 
-    def _skip_reason(self, now: datetime, day: date, dry_run: bool) -> str | None:
+    def _skip_reason(self, now: datetime, day: date, dry_run: bool) -> Notice | None:
         if not self.calendar.is_business_day(day):
             why = self.calendar.why_closed(day) or "closed"
-            return f"{day.isoformat()} is not a business day ({why}): no reminders"
+            return notice("not_a_business_day", day=day.isoformat(), why=why)
         if dry_run:
             return None
-        if self.settings.in_quiet_hours(now.time()):
-            return (
-                f"quiet hours ({self.settings.quiet_start:%H:%M}–{self.settings.quiet_end:%H:%M})"
-            )
-        if now.time() < self.settings.send_at:
-            return f"reminders go out from {self.settings.send_at:%H:%M}"
+        settings = self.settings
+        if settings.in_quiet_hours(now.time()):
+            start, end = f"{settings.quiet_start:%H:%M}", f"{settings.quiet_end:%H:%M}"
+            return notice("quiet_hours", start=start, end=end)
+        if now.time() < settings.send_at:
+            return notice("before_send_at", at=f"{settings.send_at:%H:%M}")
         return None
 
     def _deliver(

@@ -49,7 +49,7 @@ def job_functions(
             "sent": states.count("sent"),
             "failed": states.count("failed"),
             "unknown": states.count("unknown"),
-            "skipped": report.skipped or "",
+            "skipped": str(report.skipped) if report.skipped else "",
             "late": any(o.late for o in report.outcomes),
             "briefs": len(briefs),
         }

@@ -244,7 +244,7 @@ def test_remind_sends_once_per_day(
     ) == len(outbox)
     with time_machine.travel("2026-11-28 10:00 +0900", tick=False):  # a Saturday
         weekend = run("remind")
-    assert "not a business day" in weekend.stdout
+    assert "영업일이 아닙니다(주말)" in weekend.stdout  # the ko locale says it in Korean
 
 
 def test_calendar_sync_from_a_file_with_the_guard(run: Any, tmp_path: Path) -> None:
