@@ -14,6 +14,8 @@ from cxbot.domain.promotions import Promotion, normalize
 
 EVERYTHING = "*"
 _KEY = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+_CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]+$")
+_ARCHIVE = re.compile(r"/archives/([CG][A-Z0-9]+)(?:[/?#]|$)")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -85,6 +87,24 @@ class Centre(BaseModel):
         if not _KEY.match(value):
             raise ValueError("use lowercase letters, digits and dashes (e.g. bpo-seoul)")
         return value
+
+    @field_validator("slack_channel")
+    @classmethod
+    def _channel_id(cls, value: str | None) -> str | None:
+        """The channel's id — also from its link (…/archives/C0123456789) as people copy it;
+        a #name is refused: what was sent is found again by id, never by name."""
+        if value is None or not value.strip():
+            return None
+        text = value.strip()
+        linked = _ARCHIVE.search(text)
+        if linked:
+            return linked[1]
+        if not _CHANNEL_ID.match(text):
+            raise ValueError(
+                f"{text!r}: write the channel's id (C…, in the channel's details, or copy its "
+                "link), not its name"
+            )
+        return text
 
     @model_validator(mode="after")
     def _reachable(self) -> Centre:

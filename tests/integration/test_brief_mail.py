@@ -152,3 +152,20 @@ def test_a_lost_answer_is_sent_again_under_the_same_message_id(
     assert len(ids) == 3 and len(set(ids)) == 2  # the lost one again, with its own id
     assert cases.briefs.run(now=now[0])[0].state == "already sent"
     assert len([c for c in cases.audit.entries() if c.field == "sent"]) == 1
+
+
+def test_a_centre_name_over_two_lines_cannot_inject_a_header() -> None:
+    from cxbot.adapters.mail.smtp import SmtpMailer
+    from cxbot.ports.briefs import MailMessage
+
+    mailer = SmtpMailer("127.0.0.1", 25, sender="cxbot@shop.example.com", starttls=False)
+    email = mailer._email(
+        MailMessage(
+            message_id="<a@cxbot>",
+            to="m@bpo.example.com",
+            subject="브리핑 (센터\nBcc: x@evil)",
+            text="t",
+            html="<p>t</p>",
+        )
+    )
+    assert email["Subject"] == "브리핑 (센터 Bcc: x@evil)" and email["Bcc"] is None

@@ -236,3 +236,14 @@ def test_a_huge_brief_fits_slacks_limits_and_speaks_the_locale(locale: str) -> N
     own_words = message.preview.replace("서울 고객센터", "").replace("최민수", "")
     hangul = [ch for ch in own_words if "\uac00" <= ch <= "\ud7a3"]
     assert bool(hangul) is (locale == "ko")
+
+
+def test_a_centre_channel_is_an_id_or_its_link_never_a_name() -> None:
+    link = "https://cx.slack.com/archives/C0123ABCD45"
+    assert Centre(key="c", name="C", slack_channel=link, managers=(MANAGER,)).slack_channel == (
+        "C0123ABCD45"
+    )
+    with pytest.raises(ValidationError, match="write the channel's id"):
+        Centre(key="c", name="C", slack_channel="#cc-bpo", managers=(MANAGER,))
+    blank = Centre(key="c", name="C", slack_channel=" ", managers=(MANAGER,))
+    assert blank.slack_channel is None and blank.channel_kind == "email"

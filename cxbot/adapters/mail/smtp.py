@@ -134,7 +134,9 @@ class SmtpMailer:
 
     def _email(self, message: MailMessage) -> EmailMessage:
         email = EmailMessage()
-        email["Subject"] = message.subject  # encoded as RFC 2047 UTF-8 by the policy
+        # Encoded as RFC 2047 UTF-8 by the policy; a line break (a centre name written over
+        # two lines) would be a header injection: folded to a space.
+        email["Subject"] = " ".join(message.subject.split())
         email["From"] = self.sender
         email["To"] = message.to
         email["Date"] = formatdate(localtime=False, usegmt=True)
