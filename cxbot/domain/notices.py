@@ -37,6 +37,12 @@ ENGLISH: Mapping[str, str] = {
     "same_identity": "another row ({row}) has the same identity; this one is ignored — give "
     "them distinct names or ids",
     "no_channel_for": "no Slack channel configured for {department}",
+    "no_owner_assigned": "no owner assigned for {department}",
+    "owner_not_in_slack": "owner not found in Slack: {email}",
+    "no_slack_channel": "no Slack channel for {name}",
+    "not_reachable": "{recipient}: {why}",
+    "nowhere": "nowhere to send it ({why}): set channels.cx in the reminders file",
+    "delivery_problem": "{why}",
     "not_a_business_day": "{day} is not a business day ({why}): no reminders",
     "quiet_hours": "quiet hours ({start}–{end})",
     "before_send_at": "reminders go out from {at}",

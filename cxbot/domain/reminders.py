@@ -15,6 +15,7 @@ from enum import StrEnum
 from cxbot.domain.calendar import BusinessCalendar
 from cxbot.domain.checklist import ChecklistItem, Launch
 from cxbot.domain.dday import business_days_left
+from cxbot.domain.notices import Notice, notice
 from cxbot.domain.policy import ReminderPolicy
 
 MAX_ITEMS_PER_MESSAGE = 20
@@ -63,7 +64,7 @@ class Reminder:
     recipient: Recipient
     business_date: date
     days: int  # business days until due (negative: overdue)
-    note: str | None = None
+    note: Notice | None = None
 
     @property
     def key(self) -> str:
@@ -78,10 +79,10 @@ class Routing:
     department_channels: dict[str, str] = field(default_factory=dict)
     cx_channel: str | None = None
 
-    def department(self, item: ChecklistItem) -> tuple[Recipient, str | None]:
+    def department(self, item: ChecklistItem) -> tuple[Recipient, Notice | None]:
         channel_id = self.department_channels.get(item.department)
         if channel_id is None:
-            return self.cx(), f"no Slack channel configured for {item.department_name}"
+            return self.cx(), notice("no_channel_for", department=item.department_name)
         return channel(f"dept:{item.department}", item.department_name, channel_id), None
 
     def cx(self) -> Recipient:
@@ -169,10 +170,10 @@ def _item_reminders(
     return found
 
 
-def _owner(item: ChecklistItem, routing: Routing) -> tuple[Recipient, str | None]:
+def _owner(item: ChecklistItem, routing: Routing) -> tuple[Recipient, Notice | None]:
     if item.owner_email:
         return person(item.owner_name or item.owner_email, item.owner_email), None
-    note = f"no owner assigned for {item.department_name}"
+    note = notice("no_owner_assigned", department=item.department_name)
     return routing.cx(), note
 
 

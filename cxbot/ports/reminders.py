@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Protocol
 
 from cxbot.domain.checklist import ChecklistItem
+from cxbot.domain.notices import Notice
 from cxbot.domain.reminders import Digest
 from cxbot.ports.messages import Message
 
@@ -78,6 +79,6 @@ class DigestComposer(Protocol):
         digest: Digest,
         *,
         late: bool,
-        note: str | None,
+        notes: Sequence[Notice],
         launch_items: dict[str, list[ChecklistItem]],
     ) -> Message: ...

@@ -29,8 +29,13 @@ class Outcome:
     items: int
     state: str  # sent, unknown, failed, planned (dry run)
     late: bool = False
-    note: str | None = None
+    notes: tuple[Notice, ...] = ()  # what the sender should know: words from the locale
     text: str = ""
+
+    @property
+    def note(self) -> str | None:
+        """The notes in English (logs, summaries)."""
+        return "; ".join(str(n) for n in self.notes) or None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -173,21 +178,22 @@ class Reminders:
         dry_run: bool,
         launch_items: dict[str, list[ChecklistItem]],
     ) -> Outcome | None:
-        note = _notes(digest)
+        notes = _notes(digest)
         try:
             destination = self.notifier.resolve(digest.recipient)
         except DeliveryFailed as error:
-            note = f"{digest.recipient.key}: {error}" + (f"; {note}" if note else "")
+            reached = notice("not_reachable", recipient=digest.recipient.key, why=str(error))
+            notes = (reached, *notes)
             destination = None
         cx = self.settings.routing.cx()
         if destination is None and digest.recipient.key != cx.key:
             if digest.recipient.is_person:
-                missing = f"owner not found in Slack: {digest.recipient.email}"
+                missing = notice("owner_not_in_slack", email=digest.recipient.email or "")
             else:
-                missing = f"no Slack channel for {digest.recipient.name}"
-            note = f"{missing}; {note}" if note else missing
+                missing = notice("no_slack_channel", name=digest.recipient.name)
+            notes = (missing, *notes)
             destination = self.notifier.resolve(cx)
-        message = self.compose(digest, late=late, note=note, launch_items=launch_items)
+        message = self.compose(digest, late=late, notes=notes, launch_items=launch_items)
         base = Outcome(
             message_key=digest.key,
             recipient=digest.recipient.key,
@@ -195,7 +201,7 @@ class Reminders:
             items=len(digest.reminders),
             state="planned",
             late=late,
-            note=note,
+            notes=notes,
             text=message.preview or message.text,
         )
         if dry_run:
@@ -220,20 +226,23 @@ class Reminders:
                 digest, reminders=tuple(r for r in digest.reminders if r.key in claimed)
             )
             message = replace(
-                self.compose(digest, late=late, note=note, launch_items=launch_items),
+                self.compose(digest, late=late, notes=notes, launch_items=launch_items),
                 key=base.message_key,
             )
         if destination is None:
-            problem = f"nowhere to send it ({note}): set channels.cx in the reminders file"
-            self.ledger.mark(digest.key, "failed", now=now, error=problem)
-            return replace(base, state="failed", note=problem)
+            problem = notice("nowhere", why="; ".join(str(n) for n in notes))
+            self.ledger.mark(digest.key, "failed", now=now, error=str(problem))
+            return replace(base, state="failed", notes=(problem,))
         state, why = self.delivery.send(digest.key, destination, message, now)
-        return replace(base, state=state, note=why or base.note)
+        if why:
+            return replace(base, state=state, notes=(notice("delivery_problem", why=why),))
+        return replace(base, state=state)
 
 
-def _notes(digest: Digest) -> str | None:
-    notes = sorted({r.note for r in digest.reminders if r.note})
-    return "; ".join(notes) if notes else None
+def _notes(digest: Digest) -> tuple[Notice, ...]:
+    """Each different note of the digest's reminders once, in a stable order."""
+    found = {str(r.note): r.note for r in digest.reminders if r.note is not None}
+    return tuple(found[text] for text in sorted(found))
 
 
 def _plus(moment: time, delta: timedelta) -> time:

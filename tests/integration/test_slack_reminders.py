@@ -90,11 +90,11 @@ def test_one_digest_per_recipient_with_escalations_and_unknown_owners(rig: Any) 
     assert len(posted) == len(report.outcomes)
     by_recipient = Counter(o.recipient for o in report.outcomes)
     assert all(count == 1 for count in by_recipient.values())  # one message per recipient
-    # The owner who is not in Slack is reported in the CX channel, not dropped.
+    # The owner who is not in Slack is reported in the CX channel, not dropped (in Korean).
     cx_messages = rig.emulator.posted(rig.channels["cx"])
-    assert any(
-        "owner not found in Slack: haeun.jung@example.com" in str(m["blocks"]) for m in cx_messages
-    )
+    missing = "담당자를 Slack에서 찾지 못했습니다: haeun.jung@example.com"
+    assert any(missing in str(m["blocks"]) for m in cx_messages)
+    assert not any("owner not found" in str(m["blocks"]) for m in cx_messages)
     # Overdue sales items were escalated to the sales channel.
     sales = rig.emulator.posted(rig.channels["sales"])
     assert len(sales) == 1 and "영업일 지연" in str(sales[0]["blocks"])

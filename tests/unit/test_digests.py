@@ -11,6 +11,7 @@ from cxbot.adapters.rendering import Renderer
 from cxbot.adapters.slack.messages import DigestComposer
 from cxbot.domain.checklist import ChecklistItem, ItemStatus, Launch
 from cxbot.domain.dday import DayUnit
+from cxbot.domain.notices import notice
 from cxbot.domain.reminders import (
     MAX_BLOCKS,
     MAX_ITEMS_PER_MESSAGE,
@@ -94,7 +95,7 @@ def test_long_digests_show_the_most_urgent_and_summarise_the_rest(
     shown = [r.launch.key for r in detail]
     assert shown == sorted(shown)  # grouped by launch
     compose = DigestComposer(Renderer(PROJECT_ROOT / "templates", "ko"))
-    message = compose(digest, late=False, note=None, launch_items={})
+    message = compose(digest, late=False, notes=(), launch_items={})
     assert len(message.blocks) <= MAX_BLOCKS
     summary = message.blocks[-1]["text"]["text"]
     assert f"그 밖에 {len(rest)}건" in summary and len(summary) <= 3000
@@ -106,7 +107,10 @@ def test_messages_render_within_slack_limits(locale: str) -> None:
     long_scenario = "시나리오 " * 400  # 2,000 characters, the template maximum
     for digest in digests(_reminders(30, 2, long_scenario)):
         message = compose(
-            digest, late=True, note="owner not found in Slack: x@example.com", launch_items={}
+            digest,
+            late=True,
+            notes=(notice("owner_not_in_slack", email="x@example.com"),),
+            launch_items={},
         )
         assert len(message.blocks) <= MAX_BLOCKS
         try:
@@ -126,10 +130,10 @@ def test_korean_and_english_wording() -> None:
         digest, reminders=(replace(digest.reminders[0], kind=ReminderKind.OVERDUE, days=-2),)
     )
     ko = DigestComposer(Renderer(PROJECT_ROOT / "templates", "ko"))(
-        overdue, late=False, note=None, launch_items={}
+        overdue, late=False, notes=(), launch_items={}
     )
     en = DigestComposer(Renderer(PROJECT_ROOT / "templates", "en"))(
-        overdue, late=True, note=None, launch_items={}
+        overdue, late=True, notes=(), launch_items={}
     )
     assert "2영업일 지남" in ko.preview and "정하은님" in ko.preview
     assert "2 business day(s) overdue" in en.preview and "sent later than scheduled" in en.preview
@@ -151,8 +155,6 @@ def test_the_opening_day_summary_lists_open_and_blocked_items() -> None:
         days=0,
     )
     compose = DigestComposer(Renderer(PROJECT_ROOT / "templates", "ko"))
-    message = compose(
-        digests([summary])[0], late=False, note=None, launch_items={launch.key: items}
-    )
+    message = compose(digests([summary])[0], late=False, notes=(), launch_items={launch.key: items})
     assert "완료 1 / 전체 3" in message.preview
     assert "막힘 — 도움이 필요한 항목 1건" in message.preview and "막힌 항목" in message.preview

@@ -114,7 +114,7 @@ def test_escalation_without_a_department_channel_goes_to_cx_with_a_note() -> Non
     found = _run("2027-02-11", routing=Routing(cx_channel="C_CX"))
     escalations = [r for r in found if r.kind is ReminderKind.ESCALATION]
     cx = [r for r in escalations if r.recipient.key == "channel:cx"]
-    assert len(cx) == 1 and cx[0].note == "no Slack channel configured for 도급사"
+    assert len(cx) == 1 and str(cx[0].note) == "no Slack channel configured for 도급사"
 
 
 def test_the_planner_is_not_escalated_to_about_their_own_item() -> None:
@@ -125,7 +125,7 @@ def test_the_planner_is_not_escalated_to_about_their_own_item() -> None:
 
 def test_items_without_an_owner_go_to_cx_never_dropped() -> None:
     (found,) = _run("2027-02-04", replace(ITEM, owner_email=None, owner_name=None))
-    assert found.recipient.key == "channel:cx" and found.note == "no owner assigned for 도급사"
+    assert found.recipient.key == "channel:cx" and str(found.note) == "no owner assigned for 도급사"
 
 
 def test_policy_overrides_per_template_and_item() -> None:

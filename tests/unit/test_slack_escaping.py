@@ -22,6 +22,7 @@ from cxbot.domain.checklist import ChecklistItem, ItemStatus, Launch
 from cxbot.domain.dday import DayUnit
 from cxbot.domain.decisions import Decision, DecisionStatus, Position
 from cxbot.domain.item_actions import ButtonRef
+from cxbot.domain.notices import notice
 from cxbot.domain.promotions import Promotion, diff_calendar
 from cxbot.domain.reminders import Reminder, ReminderKind, digests, person
 from cxbot.domain.weekly_report import ReportWeek, WeeklyPicture, launch_picture
@@ -83,7 +84,10 @@ def test_a_digest(renderer: Renderer) -> None:
     )
     (digest,) = digests([reminder])
     message = DigestComposer(renderer)(
-        digest, late=True, note=HOSTILE, launch_items={"mall": [ITEM]}
+        digest,
+        late=True,
+        notes=(notice("delivery_problem", why=HOSTILE),),
+        launch_items={"mall": [ITEM]},
     )
     _message(message)
     # cxbot's own link to the Notion page is kept, with the title as its (escaped) label.
@@ -167,7 +171,6 @@ def test_a_decision_draft(renderer: Renderer) -> None:
 
 def test_a_notice_speaks_the_locale_and_nests() -> None:
     from cxbot.adapters.rendering import Renderer
-    from cxbot.domain.notices import notice
     from cxbot.settings import PROJECT_ROOT
 
     inner = notice("weekday_typo", day="2027-01-06", actual="수", written="화")

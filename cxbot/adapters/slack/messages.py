@@ -17,6 +17,7 @@ from slack_sdk.models.blocks import (
 from cxbot.adapters.rendering import Renderer
 from cxbot.adapters.slack.item_blocks import ItemBlocks, notion_link
 from cxbot.domain.checklist import ChecklistItem, ItemStatus
+from cxbot.domain.notices import Notice
 from cxbot.domain.reminders import Digest, Reminder
 from cxbot.ports.messages import Message
 
@@ -41,14 +42,14 @@ class DigestComposer:
         digest: Digest,
         *,
         late: bool,
-        note: str | None,
+        notes: Sequence[Notice],
         launch_items: dict[str, list[ChecklistItem]],
     ) -> Message:
         m = self.macros
         blocks: list[Any] = [
             HeaderBlock(text=_cut(str(m.header(digest)).strip(), HEADER_LIMIT)),
             ContextBlock(
-                elements=[MarkdownTextObject(text=_cut(str(m.intro(digest, late, note)), 2000))]
+                elements=[MarkdownTextObject(text=_cut(str(m.intro(digest, late, notes)), 2000))]
             ),
         ]
         detail, rest = digest.detail_and_rest()

@@ -68,8 +68,8 @@ def print_reminders(cases: CxBot, report: ReminderReport, *, dry_run: bool, chan
         click.echo(str(m.released(key)))
     for outcome in report.outcomes:
         click.echo(str(m.outcome(outcome)))
-        if outcome.note:
-            click.echo("         " + str(m.note(outcome.note)))
+        if outcome.notes:
+            click.echo("         " + str(m.note(outcome.notes)))
         if dry_run:
             click.echo("         " + outcome.text.replace("\n", "\n         "))
     sent = sum(1 for o in report.outcomes if o.state in ("sent", "planned"))
