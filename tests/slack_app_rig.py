@@ -130,7 +130,14 @@ def slack_app_rig(
             {"/slack/events": answer, "/notion/webhook": notion_answer},
             lambda: (True, {"notion_behind": cases.outbox.behind()}),
         ),
-        kwargs={"host": "127.0.0.1", "port": 0, "stop": stop, "on_ready": on_ready},
+        # A slow client is cut off after 2 s here (10 s in service): what the test of it waits.
+        kwargs={
+            "host": "127.0.0.1",
+            "port": 0,
+            "stop": stop,
+            "on_ready": on_ready,
+            "read_timeout": 2.0,
+        },
         daemon=True,
     )
     server.start()

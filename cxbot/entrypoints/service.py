@@ -174,11 +174,15 @@ def serve_requests(
     port: int,
     stop: threading.Event | None = None,
     on_ready: Callable[[int], None] | None = None,
+    read_timeout: float = READ_TIMEOUT,
 ) -> None:
     """POST to each route (/slack/events, /notion/webhook) → its handler; GET /healthz →
-    health; until SIGTERM or `stop`."""
+    health; until SIGTERM or `stop`. A client that sends its body slower than
+    `read_timeout` seconds is cut off."""
     handler = type(
-        "Handler", (_RequestHandler,), {"routes": routes, "health": staticmethod(health)}
+        "Handler",
+        (_RequestHandler,),
+        {"routes": routes, "health": staticmethod(health), "timeout": read_timeout},
     )
     server = _Server((host, port), handler)
     stop = stop or threading.Event()
