@@ -90,9 +90,6 @@ class Told:
             "guidance": self.guidance,
         }
 
-    def last_day(self) -> date | None:
-        return max((day for day, _ in self.days), default=None)
-
 
 @dataclass(frozen=True, kw_only=True)
 class FactChange:
@@ -147,10 +144,6 @@ class Brief:
     @property
     def late(self) -> list[Told]:
         return [t for t in self.told if t.late]
-
-    @property
-    def empty(self) -> bool:
-        return not self.told and not self.since_last
 
 
 def build_brief(

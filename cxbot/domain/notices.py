@@ -57,9 +57,6 @@ class Notice:
     def __str__(self) -> str:
         return ENGLISH[self.code].format(**{k: str(v) for k, v in self.values})
 
-    def get(self, name: str) -> Value:
-        return dict(self.values)[name]
-
 
 def notice(code: str, **values: Value) -> Notice:
     if code not in ENGLISH:
