@@ -38,6 +38,7 @@ class FakeBoard:
         self.edits: list[RemoteItemState] = []
         self.fail_keys: set[str] = set()
         self.refuse: str | None = None  # ready() raises this, as a wrong token would
+        self.trashed: list[str] = []
 
     def ready(self) -> None:
         if self.refuse is not None:
@@ -73,6 +74,12 @@ class FakeBoard:
         return []
 
     def sweep(self, launch: Launch, keep: Mapping[str, str]) -> list[str]:
+        return []
+
+    def trash(self, items: Sequence[ChecklistItem]) -> list[str]:
+        for item in items:
+            self.pages.pop(item.remote_id or "", None)
+            self.trashed.append(item.key)
         return []
 
     def pull(self, cursor: str | None, *, settled_before: datetime) -> PullResult:

@@ -44,6 +44,9 @@ class LocalBoard:
     def check(self) -> list[str]:
         return []
 
+    def trash(self, items: Sequence[ChecklistItem]) -> list[str]:
+        return []
+
     def sweep(self, launch: Launch, keep: Mapping[str, str]) -> list[str]:
         return []
 

@@ -160,7 +160,11 @@ def replay(entries: Iterable[Change], entity: str, fields: Iterable[str]) -> Rep
             continue
         last[change.entity_id] = change
         if change.field == REMOVED:
-            (removed.add if change.new == "yes" else removed.discard)(change.entity_id)
+            if change.new == "yes":  # gone: a restored entity starts from nothing again
+                removed.add(change.entity_id)
+                state[change.entity_id] = {}
+            else:
+                removed.discard(change.entity_id)
             continue
         fields_of = state.setdefault(change.entity_id, {})
         if change.field in wanted:

@@ -145,11 +145,16 @@ def tailor(template: ChecklistTemplate, tailoring: Tailoring) -> ChecklistTempla
     errors: ValueError naming each)."""
     if tailoring.empty:
         return template
+    own = {item.key for item in tailoring.add}
     base = template.model_dump(mode="json", exclude_none=True)
     child = {
         "key": template.key,
-        "drop": list(tailoring.skip),
-        "add": [item.model_dump(mode="json", exclude_none=True) for item in tailoring.add],
+        "drop": [key for key in tailoring.skip if key not in own],
+        "add": [
+            item.model_dump(mode="json", exclude_none=True)
+            for item in tailoring.add
+            if item.key not in tailoring.skip  # an own item excluded later: kept, not planned
+        ],
     }
     merged, problems = extend(base, child)
     if problems:

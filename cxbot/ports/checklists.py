@@ -43,8 +43,10 @@ class LaunchRepository(Protocol):
         launch: Launch | None = None,
         items: Sequence[ChecklistItem] = (),
         changes: Sequence[Change] = (),
+        removed: Sequence[str] = (),
     ) -> None:
-        """Saves a launch, upserts items and appends changes in one transaction.
+        """Saves a launch, upserts items, deletes the `removed` items' rows and appends
+        changes in one transaction.
 
         Never touches whether an item's board copy is behind (the outbox below does)."""
         ...
@@ -170,6 +172,11 @@ class ChecklistBoard(Protocol):
 
     def check(self) -> list[str]:
         """What is wrong with the board's schema (renamed or deleted columns)."""
+        ...
+
+    def trash(self, items: Sequence[ChecklistItem]) -> list[str]:
+        """Moves the pages of items a launch no longer has to the trash (they can be
+        restored there); says what could not be moved."""
         ...
 
     def sweep(self, launch: Launch, keep: Mapping[str, str]) -> list[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
+from cxbot.domain.audit import REMOVED
 from cxbot.domain.calendar import BusinessCalendar
 from cxbot.domain.changes import Change, ChangeSource, diff_fields
 from cxbot.domain.checklist import (
@@ -14,6 +15,7 @@ from cxbot.domain.checklist import (
     Launch,
     Tailoring,
     launch_key,
+    split_item_key,
 )
 from cxbot.domain.dday import (
     DayUnit,
@@ -23,6 +25,7 @@ from cxbot.domain.dday import (
     opening_concerns,
     unit_of_launch,
 )
+from cxbot.domain.inbound_text import REASON_LIMIT, clean_text
 from cxbot.domain.owners import OwnerDirectory, Person
 from cxbot.domain.planning import Plan, plan_launch, replan
 from cxbot.domain.template_extension import tailor
@@ -46,6 +49,9 @@ class LaunchResult:
     handed_over: tuple[str, ...] = ()
     """Items the board could not take now (rate-limited, down): the next status sync
     (its outbox) writes them."""
+    removed: tuple[ChecklistItem, ...] = ()
+    """Items the launch no longer has (excluded, or gone from its template): recorded as
+    removed, their pages moved to the board's trash."""
 
     @property
     def unpublished(self) -> int:
@@ -68,6 +74,7 @@ class _Drafted:
     added: int
     updated: int
     maybe_exist: bool
+    removed: tuple[ChecklistItem, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -141,7 +148,8 @@ class Launches:
         if existing is not None and tailoring is not None and tailoring != existing.tailoring:
             raise ConflictError(
                 f"launch {name!r} ({key}) already exists with its own set of items; --skip "
-                "and --add shape a launch when it is created"
+                "and --add shape a launch when it is created — on a live launch use `cxbot "
+                "item exclude` and `cxbot item restore`"
             )
         directory = self._owners(owners)
         planner = directory.planner
@@ -193,6 +201,70 @@ class Launches:
             calendar=self.calendar,
         )  # fmt: skip
         return self._write_plan(plan, created=False, dry_run=dry_run, progress=progress)
+
+    # tailoring a live launch ----------------------------------------------------------
+    def exclude(
+        self, *, item: str, reason: str, dry_run: bool = False, progress: Progress = no_progress
+    ) -> LaunchResult:
+        """Takes an item out of a live launch: recorded as removed with the reason (and
+        who), its page moved to the board's trash, never reminded again; `restore` brings
+        it back. The launch keeps it in its own set, so a re-plan leaves it out too."""
+        cleaned = clean_text(reason, limit=REASON_LIMIT).strip()
+        if not cleaned:
+            raise InputError("give the reason an item is excluded (--reason): it is on record")
+        launch, template_item = self._item_of(item)
+        if self.store.get_item(item) is None:
+            raise NotFound(
+                f"no item {item!r} in launch {launch.key}; `cxbot launch show` lists them"
+            )
+        tailoring = Tailoring(
+            skip=(*launch.tailoring.skip, template_item), add=launch.tailoring.add
+        )
+        return self._retailor(launch, tailoring, why=cleaned, dry_run=dry_run, progress=progress)
+
+    def restore(
+        self, *, item: str, dry_run: bool = False, progress: Progress = no_progress
+    ) -> LaunchResult:
+        """Brings an excluded item back, due by the launch's opening day as planned."""
+        launch, template_item = self._item_of(item)
+        if template_item not in launch.tailoring.skip:
+            skipped = ", ".join(launch.tailoring.skip) or "none"
+            raise NotFound(
+                f"{item!r} is not excluded from launch {launch.key} (excluded: {skipped})"
+            )
+        tailoring = Tailoring(
+            skip=tuple(k for k in launch.tailoring.skip if k != template_item),
+            add=launch.tailoring.add,
+        )
+        return self._retailor(
+            launch, tailoring, restored=frozenset({item}), dry_run=dry_run, progress=progress
+        )
+
+    def _item_of(self, item: str) -> tuple[Launch, str]:
+        launch_part, template_item = split_item_key(item)
+        if not template_item:
+            raise InputError(f"{item!r}: an item key is <launch key>/<item key>")
+        return self.get(launch_part), template_item
+
+    def _retailor(
+        self,
+        launch: Launch,
+        tailoring: Tailoring,
+        *,
+        why: str | None = None,
+        restored: frozenset[str] = frozenset(),
+        dry_run: bool,
+        progress: Progress,
+    ) -> LaunchResult:
+        tailored = replace(launch, tailoring=tailoring)
+        found = self.templates.find(launch.template_key)
+        plan = plan_launch(
+            template=_tailored(found, tailored), launch=tailored,
+            owners=self._owners_of(launch), calendar=self.calendar,
+        )  # fmt: skip
+        return self._write_plan(
+            plan, created=False, dry_run=dry_run, progress=progress, why=why, restored=restored
+        )
 
     # ticking ------------------------------------------------------------------------
     def set_item_status(
@@ -251,9 +323,16 @@ class Launches:
 
     # the steps of writing a plan ----------------------------------------------------
     def _write_plan(
-        self, plan: Plan, *, created: bool, dry_run: bool, progress: Progress
+        self,
+        plan: Plan,
+        *,
+        created: bool,
+        dry_run: bool,
+        progress: Progress,
+        why: str | None = None,
+        restored: frozenset[str] = frozenset(),
     ) -> LaunchResult:
-        drafted = self._draft(plan)
+        drafted = self._draft(plan, why=why, restored=restored)
         result = LaunchResult(
             plan=plan,
             items=drafted.items,
@@ -263,6 +342,7 @@ class Launches:
             published=0,
             changes=tuple(drafted.changes),
             dry_run=dry_run,
+            removed=drafted.removed,
         )
         if dry_run:
             return result
@@ -270,9 +350,14 @@ class Launches:
             self.board.ready()  # a wrong token or no parent page: nothing recorded, nothing half
         # Record first, then publish: a crash in between leaves items without a remote
         # id, which the next run publishes (the board looks them up before creating).
-        self.store.apply(launch=plan.launch, items=drafted.items, changes=drafted.changes)
+        self.store.apply(
+            launch=plan.launch,
+            items=drafted.items,
+            changes=drafted.changes,
+            removed=[item.key for item in drafted.removed],
+        )
         published = self._publish(plan.launch, drafted, progress)
-        problems = published.problems
+        problems = [*published.problems, *self.board.trash(drafted.removed)]
         if published.uncertain or not created:
             # A create whose answer was lost may have committed after it was looked up
             # (this run, or an earlier one): keep one page per item and say what was moved.
@@ -286,13 +371,46 @@ class Launches:
             handed_over=published.handed_over,
         )
 
-    def _draft(self, plan: Plan) -> _Drafted:
-        """Every planned item beside what is recorded: what changes, what the board needs."""
+    def _draft(
+        self, plan: Plan, *, why: str | None = None, restored: frozenset[str] = frozenset()
+    ) -> _Drafted:
+        """Every planned item beside what is recorded: what changes, what the board needs,
+        and which recorded items the plan no longer has (removed, with `why`)."""
         now = self.clock()
         old_launch = self.store.get_launch(plan.launch.key)
         existing = {item.key: item for item in self.store.items_of(plan.launch.key)}
         items = replan(plan, existing)
         changes = self._launch_changes(old_launch, plan.launch, now)
+        planned = {item.key for item in items}
+        removed = tuple(item for key, item in existing.items() if key not in planned)
+        for gone in removed:
+            changes.append(
+                Change(
+                    entity="checklist_item",
+                    entity_id=gone.key,
+                    field=REMOVED,
+                    old=None,
+                    new="yes",
+                    actor=self.actor,
+                    source=ChangeSource.CLI,
+                    at=now,
+                    note=why or "no longer in the launch's plan",
+                )
+            )
+        for key in sorted(restored & planned - set(existing)):
+            changes.append(
+                Change(
+                    entity="checklist_item",
+                    entity_id=key,
+                    field=REMOVED,
+                    old="yes",
+                    new="no",
+                    actor=self.actor,
+                    source=ChangeSource.CLI,
+                    at=now,
+                    note="restored",
+                )
+            )
         to_publish: list[ChecklistItem] = []
         added = updated = 0
         for item in items:
@@ -321,6 +439,7 @@ class Launches:
             added=added,
             updated=updated,
             maybe_exist=maybe_exist,
+            removed=removed,
         )
 
     def _publish(self, launch: Launch, drafted: _Drafted, progress: Progress) -> _Published:

@@ -547,3 +547,28 @@ def test_a_bad_skip_or_added_item_is_named(run: Any, tmp_path: Path) -> None:
         "- {key: ars-setup, title: 또, department: cx, due: D-3, scenario: x}\n", encoding="utf-8"
     )
     assert "'ars-setup' is already an item" in run(*base, "--add", str(clash)).output
+
+
+def test_an_item_is_excluded_from_a_live_launch_with_its_reason_and_restored(run: Any) -> None:
+    created = run(
+        "launch", "create", "-t", "partner-mall", "-n", "11번가 입점", "-d", "2027-03-02",
+        "--owners", str(OWNERS),
+    )  # fmt: skip
+    key = re.findall(r"partner-mall-[0-9a-f]{8}", created.output)[0]
+    item = f"{key}/agent-channel"
+    assert run("item", "exclude", item).exit_code == 2  # the reason is required
+    preview = run("item", "exclude", item, "--reason", "제휴몰 상담원 없음", "--dry-run")
+    assert "(dry run) excluded" in preview.output and item in run("launch", "show", key).stdout
+    done = run("item", "exclude", item, "--reason", "제휴몰 상담원 없음")
+    assert done.exit_code == 0 and f"excluded: {item}" in done.output
+    assert item not in run("launch", "show", key).stdout
+    history = run("history", "--launch", key).stdout
+    assert "removed: None → yes\t(제휴몰 상담원 없음)" in history
+    moved = run("launch", "reschedule", key, "-d", "2027-03-09", "--yes")
+    assert moved.exit_code == 0 and item not in run("launch", "show", key).stdout  # kept out
+    assert run("item", "exclude", item, "--reason", "again").exit_code == 1  # gone already
+    back = run("item", "restore", item)
+    assert back.exit_code == 0 and f"restored: {item}" in back.output
+    assert item in run("launch", "show", key).stdout
+    assert "not excluded" in run("item", "restore", item).output
+    assert run("audit", "verify").exit_code == 0

@@ -438,3 +438,21 @@ def test_a_person_notion_has_no_name_for_is_recorded_by_their_email(notion_setup
     setup.ws.edit_as(nameless, page.remote_id, {S.STATUS: {"select": {"name": "진행 중"}}})
     (change,) = setup.cases().status_sync.run().changes
     assert change.actor == "guest@example.com"  # not "None <…>", not " <…>"
+
+
+def test_an_excluded_item_goes_to_notions_trash_and_a_restored_one_comes_back(
+    notion_setup: Any,
+) -> None:
+    setup = notion_setup
+    created = _create(setup)
+    key = f"{created.plan.launch.key}/agent-channel"
+    page = setup.store.launches.get_item(key).remote_id
+    result = setup.cases().launches.exclude(item=key, reason="제휴몰 상담원 없음")
+    assert [i.key for i in result.removed] == [key] and result.problems == ()
+    assert setup.ws.pages[page].in_trash
+    assert setup.store.launches.get_item(key) is None
+    assert len([p for p in _pages(setup) if not p.in_trash]) == N - 1
+    back = setup.cases().launches.restore(item=key)
+    restored = setup.store.launches.get_item(key)
+    assert restored is not None and restored.remote_id not in (None, page)
+    assert back.problems == () and len([p for p in _pages(setup) if not p.in_trash]) == N

@@ -109,6 +109,21 @@ class NotionChecklistBoard:
             uncertain=self.api.uncertain - uncertain_before,
         )
 
+    def trash(self, items: Sequence[ChecklistItem]) -> list[str]:
+        problems: list[str] = []
+        for item in items:
+            if not item.remote_id:
+                continue
+            try:
+                self.api.call(
+                    functools.partial(self.client.pages.update, item.remote_id, in_trash=True),
+                    f"move the page of {item.key} to the trash",
+                )
+            except RemoteError as error:
+                if status_of(error.__cause__) != 404:  # gone already: nothing to move
+                    problems.append(f"item {item.key}: its page stays ({error})")
+        return problems
+
     def sweep(self, launch: Launch, keep: Mapping[str, str]) -> list[str]:
         source_id = self.data_source_id()
         filt = {"property": S.LAUNCH, "select": {"equals": S.select_name(launch.name)}}

@@ -116,6 +116,7 @@ class MemoryLaunches:
         launch: Launch | None = None,
         items: Sequence[ChecklistItem] = (),
         changes: Sequence[Change] = (),
+        removed: Sequence[str] = (),
     ) -> None:
         launches = dict(self.launches)
         if launch is not None:
@@ -128,6 +129,8 @@ class MemoryLaunches:
             old = self.items.get(item.key)
             behind = old.board_behind_since if old else None
             self.items[item.key] = replace(item, board_behind_since=behind)
+        for key in removed:
+            self.items.pop(key, None)
         self.history.append(changes)
 
     def change_status(

@@ -9,7 +9,18 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, Row, Update, create_engine, event, func, select, text, update
+from sqlalchemy import (
+    Engine,
+    Row,
+    Update,
+    create_engine,
+    delete,
+    event,
+    func,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.exc import ArgumentError, InterfaceError, OperationalError
 
 from cxbot.adapters.private_files import private_file
@@ -174,12 +185,15 @@ class SqlLaunches(SqlBase):
         launch: Launch | None = None,
         items: Sequence[ChecklistItem] = (),
         changes: Sequence[Change] = (),
+        removed: Sequence[str] = (),
     ) -> None:
         with self.engine.begin() as conn:
             if launch is not None:
                 self._upsert(conn, launches, "key", [_launch_row(launch)])
             if items:
                 self._upsert(conn, checklist_items, "key", [_item_row(item) for item in items])
+            if removed:
+                conn.execute(delete(checklist_items).where(checklist_items.c.key.in_(removed)))
             if changes:
                 self._append_changes(conn, changes)
 

@@ -297,6 +297,55 @@ def item_set_status(ctx: click.Context, key: str, status: str, note: str | None)
             )
 
 
+@item.command("exclude")
+@click.argument("key")
+@click.option("--reason", required=True, help="Why this launch does not need it (on record).")
+@click.option("--dry-run", is_flag=True, help="Show what would change; record nothing.")
+@click.pass_context
+@reports_errors
+def item_exclude(ctx: click.Context, key: str, reason: str, dry_run: bool) -> None:
+    """Takes an item out of a live launch: recorded as removed with the reason and who,
+    its Notion page moved to the trash, never reminded again. `item restore` brings it
+    back; `launch reschedule` keeps it out.
+
+    \b
+    Example:
+      cxbot item exclude partner-mall-1a2b3c4d/agent-channel --reason "제휴몰 상담원 없음"
+    """
+    with opened(ctx) as cases:
+        result = cases.launches.exclude(item=key, reason=reason, dry_run=dry_run)
+        _print_retailored(result, "excluded")
+
+
+@item.command("restore")
+@click.argument("key")
+@click.option("--dry-run", is_flag=True, help="Show what would change; record nothing.")
+@click.pass_context
+@reports_errors
+def item_restore(ctx: click.Context, key: str, dry_run: bool) -> None:
+    """Brings an excluded item back into its launch, due as the plan says.
+
+    \b
+    Example:
+      cxbot item restore partner-mall-1a2b3c4d/agent-channel
+    """
+    with opened(ctx) as cases:
+        result = cases.launches.restore(item=key, dry_run=dry_run)
+        _print_retailored(result, "restored")
+
+
+def _print_retailored(result: Any, verb: str) -> None:
+    prefix = "(dry run) " if result.dry_run else ""
+    for gone in result.removed:
+        click.echo(f"{prefix}{verb}: {gone.key} ({gone.title})")
+    added = [c.entity_id for c in result.changes if c.field == "removed" and c.new == "no"]
+    for key in added:
+        item = next(i for i in result.items if i.key == key)
+        click.echo(f"{prefix}{verb}: {key} ({item.title}), due {item.due} ({item.label})")
+    for problem in result.problems:
+        click.echo(f"warning: {problem}", err=True)
+
+
 # sync ------------------------------------------------------------------------------
 @cli.group()
 def sync() -> None:
