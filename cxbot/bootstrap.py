@@ -83,6 +83,7 @@ from cxbot.service.notion_webhooks import NotionWebhooks, count_polling_catch
 from cxbot.service.reminders import Reminders
 from cxbot.service.scheduled_jobs import job_functions
 from cxbot.service.service_status import ServiceStatus
+from cxbot.service.slash_commands import SlashCommands
 from cxbot.service.status_sync import StatusSync
 from cxbot.service.usecases import CxBot, Mode
 from cxbot.service.weekly_report import WeeklyReports
@@ -387,7 +388,7 @@ def _use_cases(settings: Settings, parts: _Parts) -> CxBot:
     decisions = DecisionLog(
         store=store.decisions, board=parts.notion.decisions, history=store.history
     )
-    slack = _slack_cases(settings, parts, core, ticks, decisions, promotions, jobs.briefs)
+    slack = _slack_cases(settings, parts, core, ticks, decisions, promotions, jobs.briefs, launches)
 
     def from_file(path: str) -> CalendarSync:
         return calendar_sync(LocalFileSource(Path(path)))
@@ -408,6 +409,7 @@ def _use_cases(settings: Settings, parts: _Parts) -> CxBot:
         capture=slack.capture,
         item_actions=slack.item_actions,
         brief_buttons=slack.brief_buttons,
+        slash_commands=slack.slash_commands,
         outbox=ticks.outbox,
         notion_webhooks=slack.notion_webhooks,
         slack_inbound=SlackInboundAdapter(
@@ -671,6 +673,7 @@ class _SlackCases:
     capture: Callable[[], DecisionCapture]
     item_actions: Callable[[], ItemActions]
     brief_buttons: Callable[[], BriefButtons]
+    slash_commands: Callable[[], SlashCommands]
     notion_webhooks: Callable[..., NotionWebhooks]
 
 
@@ -682,6 +685,7 @@ def _slack_cases(
     decisions: DecisionLog,
     promotions: CalendarSync,
     briefs: CentreBriefs,
+    launches: Launches,
 ) -> _SlackCases:
     """The use cases that answer requests (Slack, Notion webhooks), made on first use."""
     store, clock = parts.store, parts.clock
@@ -744,10 +748,22 @@ def _slack_cases(
             home=lambda user_id: item_actions().home(user_id),
         )
 
+    @functools.cache
+    def slash_commands() -> SlashCommands:
+        from cxbot.adapters.slack.command_texts import SlackCommandTexts
+
+        return SlashCommands(
+            launches=launches,
+            capture=capture,
+            texts=SlackCommandTexts(core.renderer),
+            clock=clock,
+        )
+
     return _SlackCases(
         capture=capture,
         item_actions=item_actions,
         brief_buttons=brief_buttons,
+        slash_commands=slash_commands,
         notion_webhooks=notion_webhooks,
     )
 

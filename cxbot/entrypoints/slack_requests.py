@@ -27,10 +27,12 @@ from cxbot.ports.item_actions import (
 from cxbot.service.brief_buttons import BriefButtons
 from cxbot.service.decision_capture import DecisionCapture
 from cxbot.service.item_actions import ItemActions
+from cxbot.service.slash_commands import SlashCommands
 
 log = logging.getLogger(__name__)
 
 COMMAND = "/cxbot-decision"
+CXBOT_COMMAND = "/cxbot"  # /cxbot status | decision … | launch | help
 
 
 def register(
@@ -41,6 +43,7 @@ def register(
     reason_missing: str,
     reason_too_long: str = "",
     brief_buttons: Callable[[], BriefButtons] | None = None,
+    commands: Callable[[], SlashCommands] | None = None,
 ) -> Any:
     """Adds cxbot's listeners to a slack-bolt App and returns it."""
 
@@ -109,6 +112,14 @@ def register(
         respond(text=answer["text"], response_type="ephemeral")
 
     app.command(COMMAND)(ack=ack_now, lazy=[decision_command])
+
+    def cxbot_command(body: dict[str, Any], respond: Any) -> None:
+        if commands is None:
+            return
+        answer = commands().handle({k: str(v) for k, v in body.items()})
+        respond(text=answer["text"], response_type="ephemeral")
+
+    app.command(CXBOT_COMMAND)(ack=ack_now, lazy=[cxbot_command])
 
     def brief_confirmed(body: dict[str, Any], action: dict[str, Any]) -> None:
         if brief_buttons is None:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Protocol
 
 
@@ -65,3 +65,19 @@ class SlackItemMessages(Protocol):
         ...
 
     def forget(self, item_key: str) -> None: ...
+
+
+class CommandTexts(Protocol):
+    """What `/cxbot` answers, in the locale (templates/<locale>/slack/command.j2)."""
+
+    def usage(self) -> str: ...
+
+    def unknown(self, word: str) -> str: ...
+
+    def status(self, rows: Sequence[Any], *, today: date, horizon: int) -> str:
+        """The launches' progress (`LaunchProgress` rows) as Slack text."""
+        ...
+
+    def launch_from_terminal(self) -> str:
+        """Kicking off from Slack is not there yet: how to do it now."""
+        ...

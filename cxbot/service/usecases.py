@@ -28,6 +28,7 @@ from cxbot.service.launches import Launches
 from cxbot.service.notion_webhooks import NotionWebhooks
 from cxbot.service.reminders import Reminders
 from cxbot.service.service_status import ServiceStatus
+from cxbot.service.slash_commands import SlashCommands
 from cxbot.service.status_sync import StatusSync
 from cxbot.service.weekly_report import WeeklyReports
 
@@ -64,6 +65,8 @@ class CxBot:
     """People ticking items from Slack (needs SLACK_BOT_TOKEN); made on first use."""
     brief_buttons: Callable[[], BriefButtons]
     """Centre managers confirming a brief from Slack; made on first use."""
+    slash_commands: Callable[[], SlashCommands]
+    """`/cxbot status | decision … | launch | help`; made on first use."""
     outbox: BoardOutbox
     notion_webhooks: Callable[..., NotionWebhooks]
     """Notion's webhook events; called with `announce=` (shows the verification token

@@ -155,3 +155,21 @@ def test_socket_mode_envelopes_reach_the_same_listeners(rig: Any) -> None:
     assert answer.status == 200
     (draft,) = eventually(lambda: _decisions(rig))
     assert draft.title == "소켓 모드에서 만든 결정"
+
+
+def test_one_cxbot_command_with_sub_commands(rig: Any) -> None:
+    def answer(text: str) -> str:
+        before = len(rig.slack.responses)
+        assert rig.slack.app.command(rig.kim, rig.channel, "/cxbot", text).status == 200
+        found = eventually(lambda: rig.slack.responses[before:])
+        assert found[0].get("response_type") == "ephemeral"
+        return str(found[0].get("text", ""))
+
+    status = answer("status")
+    assert "런칭 현황" in status and "11번가 입점" in status and "오픈 2027-01-13" in status
+    assert "*cxbot* 명령" in answer("") and "/cxbot status" in answer("help")
+    assert "‘&lt;b&gt;’은(는) cxbot 명령이 아닙니다" in answer("<b>")  # escaped, and named
+    assert "cxbot launch create" in answer("launch")
+    assert "결정 초안" in answer("decision 자동취소 실패 주문 어드민 | PG 화면 링크를 넣는다")
+    (draft,) = eventually(lambda: _decisions(rig))
+    assert draft.project == "자동취소 실패 주문 어드민" and draft.decided_by == "김지현"
