@@ -507,6 +507,7 @@ def _launches(settings: Settings, parts: _Parts, core: _Core) -> tuple[Launches,
         ticks=ticks,
         actor=settings.cxbot_actor,
         clock=parts.clock,
+        history=parts.store.history,
     )
     return launches, ticks
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
@@ -29,7 +30,12 @@ from cxbot.domain.inbound_text import REASON_LIMIT, clean_text
 from cxbot.domain.owners import OwnerDirectory, Person
 from cxbot.domain.planning import Plan, plan_launch, replan
 from cxbot.domain.template_extension import tailor
-from cxbot.ports.checklists import ChecklistBoard, LaunchRepository, TemplateCatalog
+from cxbot.ports.checklists import (
+    ChangeHistory,
+    ChecklistBoard,
+    LaunchRepository,
+    TemplateCatalog,
+)
 from cxbot.ports.common import Clock, Progress, no_progress
 from cxbot.ports.errors import ConflictError, InputError, NotFound
 from cxbot.service.item_ticks import ItemTicks
@@ -110,6 +116,8 @@ class Launches:
     ticks: ItemTicks
     actor: str
     clock: Clock
+    history: ChangeHistory | None = None
+    """Where a restored item finds the status it had when it was excluded."""
 
     @property
     def board_name(self) -> str:
@@ -237,8 +245,24 @@ class Launches:
             add=launch.tailoring.add,
         )
         return self._retailor(
-            launch, tailoring, restored=frozenset({item}), dry_run=dry_run, progress=progress
+            launch,
+            tailoring,
+            restored=frozenset({item}),
+            statuses=self._last_statuses([item]),
+            dry_run=dry_run,
+            progress=progress,
         )
+
+    def _last_statuses(self, keys: Sequence[str]) -> dict[str, ItemStatus]:
+        """The status each item had when it was last removed (from its history)."""
+        if self.history is None:
+            return {}
+        found: dict[str, ItemStatus] = {}
+        for change in self.history.changes(entity="checklist_item", entity_ids=keys):
+            known = {status.value for status in ItemStatus}
+            if change.field == "status" and change.new in known:
+                found[change.entity_id] = ItemStatus(str(change.new))
+        return found
 
     def _item_of(self, item: str) -> tuple[Launch, str]:
         launch_part, template_item = split_item_key(item)
@@ -253,6 +277,7 @@ class Launches:
         *,
         why: str | None = None,
         restored: frozenset[str] = frozenset(),
+        statuses: Mapping[str, ItemStatus] | None = None,
         dry_run: bool,
         progress: Progress,
     ) -> LaunchResult:
@@ -262,6 +287,9 @@ class Launches:
             template=_tailored(found, tailored), launch=tailored,
             owners=self._owners_of(launch), calendar=self.calendar,
         )  # fmt: skip
+        if statuses:  # a restored item is back where it stood, not at the start
+            items = tuple(replace(i, status=statuses.get(i.key, i.status)) for i in plan.items)
+            plan = replace(plan, items=items)
         return self._write_plan(
             plan, created=False, dry_run=dry_run, progress=progress, why=why, restored=restored
         )

@@ -556,6 +556,7 @@ def test_an_item_is_excluded_from_a_live_launch_with_its_reason_and_restored(run
     )  # fmt: skip
     key = re.findall(r"partner-mall-[0-9a-f]{8}", created.output)[0]
     item = f"{key}/agent-channel"
+    assert run("item", "set-status", item, "in_progress").exit_code == 0
     assert run("item", "exclude", item).exit_code == 2  # the reason is required
     preview = run("item", "exclude", item, "--reason", "제휴몰 상담원 없음", "--dry-run")
     assert "(dry run) excluded" in preview.output and item in run("launch", "show", key).stdout
@@ -569,6 +570,6 @@ def test_an_item_is_excluded_from_a_live_launch_with_its_reason_and_restored(run
     assert run("item", "exclude", item, "--reason", "again").exit_code == 1  # gone already
     back = run("item", "restore", item)
     assert back.exit_code == 0 and f"restored: {item}" in back.output
-    assert item in run("launch", "show", key).stdout
+    assert f"in_progress\t{item}" in run("launch", "show", key).stdout  # where it stood
     assert "not excluded" in run("item", "restore", item).output
     assert run("audit", "verify").exit_code == 0
