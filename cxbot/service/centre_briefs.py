@@ -155,16 +155,20 @@ class CentreBriefs:
         """Corrections for briefs whose told facts changed, versions not sent yet sent,
         and escalations of briefs nobody confirmed in time."""
         today = now.astimezone(self.tz).date()
+        counts = {"corrections": 0, "sent": 0, "escalated": 0}
+        if not self.centres:
+            return dict(counts)  # every 10 minutes: nothing read when nobody is briefed
         wall = self.clock()
         self.sending.delivery.recover(wall)
-        data = self.data(today)
-        counts = {"corrections": 0, "sent": 0, "escalated": 0}
+        ahead = self.records.covering(today)
+        # The store is read only when a brief already sent may need correcting.
+        data = self.data(today) if any(v.sent_at for v in ahead) else None
         for centre in self.centres:
-            mine = [v for v in self.records.covering(today) if v.centre == centre.key]
+            mine = [v for v in ahead if v.centre == centre.key]
             told_later: set[str] = set()
             # Newest first: a change is corrected once, in the newest brief that told it.
             for version in sorted(mine, key=lambda v: v.business_date, reverse=True):
-                if version.sent_at is not None:
+                if version.sent_at is not None and data is not None:
                     correction = self._correction(centre, version, data, today, wall, told_later)
                     if correction is not None and self.records.compose(correction):
                         counts["corrections"] += 1
