@@ -29,14 +29,14 @@ from cxbot.adapters.calendar_sources import (
 )
 from cxbot.adapters.clock import ZonedClock
 from cxbot.adapters.demo_calendar import write_demo_calendar
-from cxbot.adapters.findings import StaticFindings
+from cxbot.adapters.findings import StaticFindings, bad, info, ok
 from cxbot.adapters.holidays_kr import korean_calendar
 from cxbot.adapters.local_board import LocalBoard, LocalDecisionBoard, LocalPromotionBoard
 from cxbot.adapters.mail.brief_pages import MailBriefPages
 from cxbot.adapters.mail.smtp import SmtpMailer
 from cxbot.adapters.outbox import OutboxNotifier
 from cxbot.adapters.private_files import ReportFiles, SecretFile
-from cxbot.adapters.rendering import Renderer
+from cxbot.adapters.rendering import Renderer, say
 from cxbot.adapters.reports.lazy_charts import LazyCharts
 from cxbot.adapters.reports.pages import JinjaReportPages
 from cxbot.adapters.slack.brief_messages import SlackBriefMessages
@@ -55,6 +55,7 @@ from cxbot.adapters.yaml_files import (
 from cxbot.domain.calendar import BusinessCalendar
 from cxbot.domain.centres import Centre
 from cxbot.domain.checklist import ChecklistItem, Launch
+from cxbot.domain.notices import notice
 from cxbot.domain.reminders import ReminderSettings
 from cxbot.ports.checklists import ChecklistBoard
 from cxbot.ports.common import Checkable, Finding
@@ -74,7 +75,7 @@ from cxbot.service.decision_capture import DecisionCapture
 from cxbot.service.decision_log import DecisionLog
 from cxbot.service.delivery import ExactlyOnce
 from cxbot.service.demo import Demo
-from cxbot.service.doctor import Doctor
+from cxbot.service.doctor import Diagnosis, Doctor
 from cxbot.service.item_actions import ItemActions
 from cxbot.service.item_ticks import ItemTicks
 from cxbot.service.jobs import JobRunner
@@ -168,20 +169,28 @@ def build(
 
 def diagnose(
     settings: Settings | None = None, *, clock: Callable[[], datetime] | None = None
-) -> list[Finding]:
+) -> Diagnosis:
     """`cxbot doctor`: every file the user wrote checked on its own, then every adapter's
-    check — a bad file is a finding, never the end of the check-up."""
+    check — a bad file is a finding, never the end of the check-up — in the locale's words."""
     try:
         settings = settings or read_settings()
     except InputError as error:
-        return [Finding(name="settings", state="bad", detail=str(error))]
+        return Diagnosis(findings=[bad("settings", "as_written", text=str(error))])
+    try:
+        labels = Renderer(settings.cxbot_templates_dir, settings.cxbot_locale).labels
+    except (CxbotError, OSError):  # templates that cannot be read: their finding says why
+        labels = {}
+    return Diagnosis(findings=_findings(settings, clock), words=lambda said: say(labels, said))
+
+
+def _findings(settings: Settings, clock: Callable[[], datetime] | None) -> list[Finding]:
     findings, set_aside = _file_findings(settings)
     try:  # the rest is checked without the files found bad
         cases = build(settings.model_copy(update=set_aside), clock=clock)
     except CxbotError as error:
         reported = {f.detail for f in findings}
         if str(error) not in reported:
-            findings.append(Finding(name="start-up", state="bad", detail=str(error)))
+            findings.append(bad("start-up", "as_written", text=str(error)))
         return findings
     try:
         return findings + cases.doctor.run()
@@ -195,28 +204,29 @@ def _file_findings(settings: Settings) -> tuple[list[Finding], dict[str, Any]]:
     found: list[Finding] = []
     set_aside: dict[str, Any] = {}
     loaders: list[tuple[str, str, Callable[[Path], object]]] = [
-        ("cxbot_reminders_file", "reminders file", load_reminder_settings),
-        ("cxbot_company_calendar", "company calendar", load_company_calendar),
-        ("cxbot_schedule_file", "job schedule", load_schedules),
-        ("cxbot_owners_file", "owners file", load_owners),
-        ("cxbot_centres_file", "centres file", load_centres),
+        ("cxbot_reminders_file", "reminders_file", load_reminder_settings),
+        ("cxbot_company_calendar", "company_calendar", load_company_calendar),
+        ("cxbot_schedule_file", "job_schedule", load_schedules),
+        ("cxbot_owners_file", "owners_file", load_owners),
+        ("cxbot_centres_file", "centres_file", load_centres),
     ]
     for setting, label, load in loaders:
         path: Path | None = getattr(settings, setting)
         if path is None:
             continue
+        what = notice(label)
         problem = None
         if not path.exists():
-            problem = f"{label} {path}: no such file ({setting.upper()})"
+            problem = notice("no_such_file", label=what, path=str(path), setting=setting.upper())
         else:
             try:
                 load(path)
             except CxbotError as error:
-                problem = str(error)
+                problem = notice("as_written", text=str(error))
         if problem is None:
-            found.append(Finding(name=label, state="ok", detail=f"{label}: {path}"))
+            found.append(ok(label, "file_ok", label=what, path=str(path)))
             continue
-        found.append(Finding(name=label, state="bad", detail=problem))
+        found.append(Finding(name=label, state="bad", said=problem))
         set_aside[setting] = Settings.model_fields[setting].get_default(call_default_factory=True)
     return found, set_aside
 
@@ -238,13 +248,7 @@ def notion_part(settings: Settings, store: SqlStore) -> NotionPart:
             checklist=LocalBoard(),
             promotions=LocalPromotionBoard(),
             decisions=LocalDecisionBoard(),
-            checks=(
-                _info(
-                    "notion",
-                    "Notion: not configured (NOTION_TOKEN unset) — running on the embedded "
-                    "default; see README 'Connecting to Notion'",
-                ),
-            ),
+            checks=(StaticFindings(info("notion", "notion_off")),),
         )
     from cxbot.adapters.notion.api import NotionApi
     from cxbot.adapters.notion.board import NotionChecklistBoard
@@ -300,13 +304,7 @@ def slack_part(
             notifier=OutboxNotifier(settings.cxbot_outbox, echo=echo, clock=clock.source),
             reader=_no_slack,
             views=_no_slack,
-            checks=(
-                _info(
-                    "slack",
-                    "Slack: not configured (SLACK_BOT_TOKEN unset) — reminders go to "
-                    f"{settings.cxbot_outbox}; see README 'Connecting to Slack'",
-                ),
-            ),
+            checks=(StaticFindings(info("slack", "slack_off", outbox=str(settings.cxbot_outbox))),),
         )
     from cxbot.adapters.slack.checks import SlackCheck
     from cxbot.adapters.slack.notifier import ChannelPacer, SlackNotifier, web_clients
@@ -364,9 +362,7 @@ def sheets_part(settings: Settings) -> SheetsPart:
             return SheetsPart(source=missing, check=CalendarSourceCheck(missing))
         assert settings.cxbot_calendar_file is not None
         local = LocalFileSource(settings.cxbot_calendar_file)
-        note = (
-            f"· calendar: read from the file {settings.cxbot_calendar_file} (CXBOT_CALENDAR_FILE)"
-        )
+        note = info("calendar", "calendar_file", path=str(settings.cxbot_calendar_file))
         return SheetsPart(source=local, check=CalendarSourceCheck(local, note=note))
     key_file, sheet_id = settings.google_service_account_file, settings.sheet_id
     assert key_file is not None and sheet_id is not None
@@ -777,11 +773,7 @@ def _mail_checks(settings: Settings, centres: tuple[Centre, ...]) -> list[Checka
     by_mail = [c.key for c in centres if c.channel_kind == "email"]
     if not by_mail:
         return []
-    detail = (
-        f"centre(s) {', '.join(by_mail)} are briefed by e-mail, but CXBOT_SMTP_HOST is not "
-        "set; see README 'The contact centre's brief'"
-    )
-    return [StaticFindings(Finding(name="smtp", state="bad", detail=detail))]
+    return [StaticFindings(bad("smtp", "mail_needed", centres=", ".join(by_mail)))]
 
 
 def _mode(settings: Settings, parts: _Parts) -> Mode:
@@ -855,37 +847,15 @@ def _business_calendar(settings: Settings, today: date) -> BusinessCalendar:
 
 
 def _missing_calendar(settings: Settings) -> MissingSource | None:
-    share = (
-        "and share the sheet with the service account's e-mail (Viewer); `cxbot doctor` "
-        "shows that e-mail"
-    )
     if settings.sheet_id and not settings.google_service_account_file:
-        return MissingSource(
-            "CXBOT_CALENDAR_SHEET is set but GOOGLE_SERVICE_ACCOUNT_FILE is not: create a "
-            "service-account key (JSON) in Google Cloud, set GOOGLE_SERVICE_ACCOUNT_FILE to its "
-            f"path {share}. Nothing was synced.",
-            configured=True,
-        )
+        return MissingSource(notice("sheet_without_account"), configured=True)
     if settings.google_service_account_file and not settings.sheet_id:
         if settings.cxbot_calendar_file is not None:
             return None
-        return MissingSource(
-            "GOOGLE_SERVICE_ACCOUNT_FILE is set but CXBOT_CALENDAR_SHEET is not: set it to the "
-            f"promotion sheet's URL {share}. Nothing was synced.",
-            configured=True,
-        )
+        return MissingSource(notice("account_without_sheet"), configured=True)
     if settings.cxbot_calendar_file is None:
-        return MissingSource(
-            "no promotion calendar configured: set CXBOT_CALENDAR_SHEET and "
-            "GOOGLE_SERVICE_ACCOUNT_FILE (a Google Sheet) or CXBOT_CALENDAR_FILE (a CSV/XLSX "
-            "file); `cxbot demo` syncs a sample calendar",
-            configured=False,
-        )
+        return MissingSource(notice("no_calendar"), configured=False)
     return None
-
-
-def _info(name: str, detail: str) -> Checkable:
-    return StaticFindings(Finding(name=name, state="info", detail=detail))
 
 
 def _secret(value: Any) -> str | None:

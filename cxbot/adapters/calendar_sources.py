@@ -16,12 +16,14 @@ from typing import Any, NoReturn
 import gspread
 from gspread.exceptions import APIError
 
-from cxbot.adapters.findings import as_findings
+from cxbot.adapters.findings import bad, info, ok
+from cxbot.domain.notices import Notice
 from cxbot.ports.common import Finding
 from cxbot.ports.errors import CxbotError, InputError, NotConfigured, NotFound, RemoteError
 from cxbot.ports.promotions import SourceRead
 
 log = logging.getLogger(__name__)
+NAME = "calendar"
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 """A calendar file larger than this is refused unread (a year's promotions are kilobytes)."""
@@ -205,8 +207,9 @@ class MissingSource:
 
     Never a stand-in sample: a half-configured Google Sheet must not sync other data."""
 
-    def __init__(self, reason: str, *, configured: bool) -> None:
-        self.reason, self.configured = reason, configured
+    def __init__(self, said: Notice, *, configured: bool) -> None:
+        self.said, self.configured = said, configured
+        self.reason = str(said)
         self.name = (
             "promotion calendar (not configured)" if not configured else "promotion calendar"
         )
@@ -363,44 +366,49 @@ def _cell(value: object) -> object:
 
 def check_calendar_source(
     source: GoogleSheetSource | LocalFileSource, email: str | None = None
-) -> tuple[bool, list[str]]:
+) -> list[Finding]:
     """For `cxbot doctor`: reachable, shared, the worksheet there, the header row found."""
     from cxbot.domain.promotions import SheetLayoutError, read_sheet
 
-    lines: list[str] = []
+    found: list[Finding] = []
     if isinstance(source, GoogleSheetSource):
-        lines.append(f"· service account: {email} — share the sheet with this email (Viewer)")
+        found.append(info(NAME, "service_account", email=str(email)))
         try:
             spreadsheet = source.client.open_by_key(source.spreadsheet_id)
         except gspread.exceptions.SpreadsheetNotFound:
-            return False, [
-                *lines,
-                f"✗ sheet {source.spreadsheet_id}: not found, or not shared with {email}",
+            return [
+                *found,
+                bad(NAME, "sheet_not_found", sheet=source.spreadsheet_id, email=str(email)),
             ]
         except (PermissionError, APIError):
-            return False, [*lines, f"✗ sheet {source.spreadsheet_id}: not shared with {email}"]
+            return [
+                *found,
+                bad(NAME, "sheet_not_shared", sheet=source.spreadsheet_id, email=str(email)),
+            ]
         tabs = [w.title for w in spreadsheet.worksheets()]
         if source.worksheet not in tabs:
-            return False, [
-                *lines,
-                f"✗ worksheet {source.worksheet!r} not in the sheet (it has: "
-                f"{', '.join(tabs)}) — set CXBOT_CALENDAR_WORKSHEET",
+            return [
+                *found,
+                bad(NAME, "no_worksheet", worksheet=source.worksheet, tabs=", ".join(tabs)),
             ]
-        lines.append(f"✓ sheet {spreadsheet.title!r}: shared; worksheet {source.worksheet!r} found")
+        found.append(ok(NAME, "sheet_ok", title=spreadsheet.title, worksheet=source.worksheet))
     try:
         rows = source.read().rows
     except (RemoteError, NotFound, InputError) as error:
-        return False, [*lines, f"✗ calendar: {error}"]
+        return [*found, bad(NAME, "calendar_unreadable", error=str(error))]
     try:
         sheet = read_sheet(rows, today=date.today())
     except SheetLayoutError as error:
-        return False, [*lines, f"✗ calendar header: {error}"]
-    lines.append(
-        f"✓ calendar {source.name}: header on row {sheet.header_row}, "
-        f"{len(sheet.promotions)} promotion(s), identity by {sheet.identity}"
-        + (f", {len(sheet.problems)} row(s) unreadable" if sheet.problems else "")
-    )
-    return True, lines
+        return [*found, bad(NAME, "calendar_header", error=str(error))]
+    values: dict[str, str | int] = dict(
+        name=source.name, row=sheet.header_row, promotions=len(sheet.promotions),
+        identity=sheet.identity,
+    )  # fmt: skip
+    if sheet.problems:
+        found.append(ok(NAME, "calendar_ok_unreadable", unreadable=len(sheet.problems), **values))
+    else:
+        found.append(ok(NAME, "calendar_ok", **values))
+    return found
 
 
 class CalendarSourceCheck:
@@ -410,19 +418,19 @@ class CalendarSourceCheck:
         self,
         source: GoogleSheetSource | LocalFileSource | MissingSource,
         *,
-        note: str | None = None,
+        note: Finding | None = None,
         email: Callable[[], str] | None = None,
     ) -> None:
         self.source, self.note, self.email = source, note, email
 
     def check(self) -> list[Finding]:
-        lines = [self.note] if self.note else []
+        found = [self.note] if self.note else []
         if isinstance(self.source, MissingSource):
-            mark = "✗" if self.source.configured else "·"
-            return as_findings("calendar", [*lines, f"{mark} {self.source.reason}"])
+            said = self.source.said
+            state = "bad" if self.source.configured else "info"
+            return [*found, Finding(name=NAME, state=state, said=said)]
         try:
             email = self.email() if self.email else None
         except CxbotError as error:
-            return as_findings("calendar", [*lines, f"✗ service account: {error}"])
-        _ok, found = check_calendar_source(self.source, email)
-        return as_findings("calendar", [*lines, *found])
+            return [*found, bad(NAME, "service_account_bad", error=str(error))]
+        return [*found, *check_calendar_source(self.source, email)]

@@ -1,20 +1,26 @@
-"""Doctor lines as findings: ✓ ok, ✗ bad, · info."""
+"""Doctor lines as findings: ok, bad or info, each with what to tell."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
+from cxbot.domain.notices import Notice, notice
 from cxbot.ports.common import Finding
 
-STATES = {"✓": "ok", "✗": "bad", "·": "info"}
+
+def ok(name: str, code: str, /, **values: str | int | Notice) -> Finding:
+    return Finding(name=name, state="ok", said=notice(code, **values))
 
 
-def as_findings(name: str, lines: Iterable[str]) -> list[Finding]:
-    found = []
-    for line in lines:
-        mark, _, detail = line.partition(" ")
-        found.append(Finding(name=name, state=STATES.get(mark, "info"), detail=detail or line))
-    return found
+def bad(name: str, code: str, /, **values: str | int | Notice) -> Finding:
+    return Finding(name=name, state="bad", said=notice(code, **values))
+
+
+def info(name: str, code: str, /, **values: str | int | Notice) -> Finding:
+    return Finding(name=name, state="info", said=notice(code, **values))
+
+
+def short(error: BaseException) -> str:
+    """An error in one line: its kind and its first line of text."""
+    return f"{type(error).__name__}: {error}".splitlines()[0][:300]
 
 
 class StaticFindings:

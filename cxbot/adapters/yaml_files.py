@@ -15,6 +15,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, ValidationError
 
 from cxbot.adapters.cron import cron_trigger
+from cxbot.adapters.findings import bad, ok
 from cxbot.domain.centres import Centre, CentresFile
 from cxbot.domain.checklist import (
     ChecklistTemplate,
@@ -419,24 +420,20 @@ class YamlTemplates:
     def check(self) -> list[Finding]:
         checked = self.check_all()
         if not checked:
-            return [
-                Finding(
-                    name="templates",
-                    state="bad",
-                    detail=f"no templates in {self.folder}; set CXBOT_CHECKLISTS_DIR",
-                )
-            ]
+            return [bad("templates", "no_templates", folder=str(self.folder))]
         return [
-            Finding(
-                name=f"template {Path(c.path).name}",
-                state="ok",
-                detail=f"template {c.template.key}: {len(c.template.items)} items",
+            ok(
+                f"template {Path(c.path).name}",
+                "template_ok",
+                key=c.template.key,
+                count=len(c.template.items),
             )
             if c.template is not None
-            else Finding(
-                name=f"template {Path(c.path).name}",
-                state="bad",
-                detail=f"template {Path(c.path).name}: {c.error}",
+            else bad(
+                f"template {Path(c.path).name}",
+                "template_bad",
+                file=Path(c.path).name,
+                error=str(c.error),
             )
             for c in checked
         ]

@@ -8,6 +8,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
+from cxbot.domain.notices import Notice
+
 Clock = Callable[[], datetime]
 """Now, aware, in the company's time zone. A use case asks it only for "now" when no
 scheduler tick gave one (a job's `now` is its tick)."""
@@ -67,11 +69,22 @@ class Finding:
 
     name: str
     state: str  # ok, bad, info
-    detail: str
+    said: Notice
+    """What to tell: a notice, in the locale's words when shown (English in `detail`)."""
 
     @property
     def ok(self) -> bool:
         return self.state != "bad"
+
+    @property
+    def detail(self) -> str:
+        return str(self.said)
+
+    def __str__(self) -> str:
+        return f"{MARKS[self.state]} {self.said}"
+
+
+MARKS = {"ok": "✓", "bad": "✗", "info": "·"}
 
 
 class Checkable(Protocol):

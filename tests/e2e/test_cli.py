@@ -133,7 +133,7 @@ def test_notion_launch_and_doctor_never_print_the_token(run: Any, notion_env: An
     emulator, env = notion_env
     before = run("doctor", env=env)
     assert before.exit_code == 0, before.output
-    assert "✓ Notion token: valid" in before.output and "not created yet" in before.output
+    assert "✓ Notion 토큰: 유효" in before.output and "아직 없음" in before.output
     created = run(
         "launch",
         "create",
@@ -151,11 +151,11 @@ def test_notion_launch_and_doctor_never_print_the_token(run: Any, notion_env: An
     assert "notion에 기록 17개" in created.output
     assert len(emulator.requests("POST", r"^/v1/pages$")) == 17
     after = run("doctor", env=env)
-    assert "schema as expected" in after.output
+    assert "✓ 체크리스트 데이터 소스" in after.output and "스키마 정상" in after.output
     synced = run("sync", "status", env=env)
     assert synced.exit_code == 0 and "read 17 edited page(s)" in synced.output
     bad = run("doctor", env={**env, "NOTION_TOKEN": "secret_wrong_value"})
-    assert bad.exit_code == 1 and "set NOTION_TOKEN" in bad.output
+    assert bad.exit_code == 1 and "NOTION_TOKEN 에 적어 주세요" in bad.output
     for output in (before.output, created.output, after.output, synced.output, bad.output):
         assert "secret_cli_token" not in output and "secret_wrong_value" not in output
 

@@ -4,14 +4,17 @@ that was not asked for."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, cast
 
 from cxbot.adapters.calendar_sources import MissingSource
+from cxbot.domain.notices import notice
 from cxbot.ports.errors import InputError
 from cxbot.service.scheduled_jobs import job_functions
 
+HANGUL = re.compile("[가-힣]")
 SHEET_URL = "https://docs.google.com/spreadsheets/d/1AbCdEfGhIjKlMnOp/edit#gid=0"
 
 
@@ -25,7 +28,8 @@ def test_a_sheet_without_a_service_account_syncs_nothing_and_says_what_is_missin
     assert "Traceback" not in result.output
     assert run("calendar", "list", "--all", env=env).stdout.strip() == ""  # not the sample
     doctor = run("doctor", env=env)
-    assert "✗ CXBOT_CALENDAR_SHEET is set but GOOGLE_SERVICE_ACCOUNT_FILE is not" in doctor.output
+    said = "✗ CXBOT_CALENDAR_SHEET 는 있지만 GOOGLE_SERVICE_ACCOUNT_FILE 이 없습니다"
+    assert said in doctor.output
 
 
 def test_a_service_account_without_a_sheet_says_which_setting_is_missing(
@@ -68,9 +72,10 @@ def test_the_scheduled_calendar_job_skips_without_a_calendar_and_fails_on_half_o
         )
         return jobs["calendar-sync"](tick)
 
-    skipped = job(MissingSource("no promotion calendar configured", configured=False))
-    assert skipped == {"changes": 0, "skipped": "no promotion calendar configured"}
-    half = MissingSource("GOOGLE_SERVICE_ACCOUNT_FILE is not set", configured=True)
+    skipped = job(MissingSource(notice("no_calendar"), configured=False))
+    assert skipped == {"changes": 0, "skipped": str(notice("no_calendar"))}
+    assert "no promotion calendar configured" in skipped["skipped"]
+    half = MissingSource(notice("sheet_without_account"), configured=True)
     try:
         job(half)
     except InputError as error:
@@ -227,28 +232,33 @@ def test_doctor_lists_every_finding_past_a_bad_file(run: Any, tmp_path: Path) ->
     lines = result.output.splitlines()
     assert any(line.startswith("✗") and "reminders.yaml: not valid YAML" in line for line in lines)
     assert any(line.startswith("✗") and "'2027-02-30' is not a real date" in line for line in lines)
-    assert any("missing-owners.yaml: no such file (CXBOT_OWNERS_FILE)" in line for line in lines)
+    assert any(
+        line.startswith("✗ 담당자 파일")
+        and "missing-owners.yaml: 파일이 없습니다 (CXBOT_OWNERS_FILE)" in line
+        for line in lines
+    )
     # … and everything after them was still checked
-    assert any(line.startswith("✓ template partner-mall") for line in lines)
-    assert any("Slack: not configured" in line for line in lines)
+    assert any(line.startswith("✓ 템플릿 partner-mall: 항목 21개") for line in lines)
+    assert any("Slack: 설정되지 않음" in line for line in lines)
 
 
 def test_doctor_names_a_reminders_file_that_does_not_exist(run: Any, tmp_path: Path) -> None:
     result = run("doctor", env={"CXBOT_REMINDERS_FILE": str(tmp_path / "nope.yaml")})
     assert result.exit_code == 1
-    assert "✗ reminders file" in result.output and "no such file" in result.output
-    assert "✓ reminders file" not in result.output
+    assert "✗ 알림 설정 파일" in result.output and "파일이 없습니다" in result.output
+    assert "✓ 알림 설정 파일" not in result.output
 
 
 def test_doctor_tells_an_unreachable_notion_from_a_wrong_token(run: Any, notion_env: Any) -> None:
     _emulator, env = notion_env
     down = run("doctor", env={**env, "NOTION_BASE_URL": "http://127.0.0.1:9"})
-    assert down.exit_code == 1 and "Notion unreachable" in down.output
-    assert "create an internal integration secret" not in down.output
+    assert down.exit_code == 1 and "Notion에 연결할 수 없습니다" in down.output
+    assert "통합(integration) 시크릿을 만들어" not in down.output
     wrong = run("doctor", env={**env, "NOTION_TOKEN": "secret_wrong"})
-    assert "refused (401 unauthorized)" in wrong.output and "Notion unreachable" not in wrong.output
+    assert "거부됨 (401 unauthorized)" in wrong.output
+    assert "Notion에 연결할 수 없습니다" not in wrong.output
     no_parent = run("doctor", env={**env, "NOTION_PARENT_PAGE_ID": ""})
-    assert "✗ NOTION_PARENT_PAGE_ID is not set" in no_parent.output
+    assert "✗ NOTION_PARENT_PAGE_ID 가 설정되지 않았습니다" in no_parent.output
 
 
 def test_version(run: Any) -> None:
@@ -394,7 +404,7 @@ def test_doctor_names_a_bad_centres_file_and_a_mail_centre_without_a_mail_server
         encoding="utf-8",
     )
     result = run("doctor", env={"CXBOT_CENTRES_FILE": str(mail), "CXBOT_SMTP_HOST": ""})
-    assert "✗ centre(s) bpo are briefed by e-mail, but CXBOT_SMTP_HOST is not set" in result.output
+    assert "✗ 고객센터 bpo은(는) 메일로 브리핑을 받는데 CXBOT_SMTP_HOST 가" in result.output
     refused = run(
         "doctor",
         env={
@@ -403,4 +413,17 @@ def test_doctor_names_a_bad_centres_file_and_a_mail_centre_without_a_mail_server
             "CXBOT_SMTP_PORT": "9",
         },
     )
-    assert "✗ cannot reach 127.0.0.1:9" in refused.output and "CXBOT_SMTP_HOST" in refused.output
+    assert "✗ 127.0.0.1:9에 연결할 수 없습니다" in refused.output
+    assert "CXBOT_SMTP_HOST" in refused.output
+
+
+def test_doctor_speaks_the_locale(run: Any) -> None:
+    """Every line `cxbot doctor` prints is in the configured locale's words."""
+    korean = run("doctor")
+    lines = korean.output.splitlines()
+    assert lines and all(HANGUL.search(line) for line in lines), korean.output
+    assert any(line.startswith("· Slack: 설정되지 않음") for line in lines)
+    english = run("doctor", env={"CXBOT_LOCALE": "en"})
+    lines = english.output.splitlines()
+    assert lines and not any(HANGUL.search(line) for line in lines), english.output
+    assert any(line.startswith("· Slack: not configured") for line in lines)

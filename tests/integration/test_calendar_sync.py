@@ -271,17 +271,21 @@ def test_local_files_csv_and_xlsx(tmp_path: Path) -> None:
     assert csv_source.read().rows[2][0] == "프로모션명"
 
 
+def _checked(findings: list[Any]) -> tuple[list[str], bool]:
+    return [str(f) for f in findings], all(f.ok for f in findings)
+
+
 def test_doctor_checks_sharing_worksheet_and_headers(world: Any) -> None:
     from cxbot.adapters.calendar_sources import check_calendar_source
 
-    ok, lines = check_calendar_source(world.source, SA)
+    lines, ok = _checked(check_calendar_source(world.source, SA))
     assert ok and any("worksheet '프로모션' found" in line for line in lines)
     assert any("header on row 2, 10 promotion(s)" in line for line in lines)
     wrong_tab = GoogleSheetSource(world.source.client, world.sheet_id, "Sheet1")
-    ok, lines = check_calendar_source(wrong_tab, SA)
+    lines, ok = _checked(check_calendar_source(wrong_tab, SA))
     assert not ok and "set CXBOT_CALENDAR_WORKSHEET" in lines[-1]
     world.sheets.spreadsheets[world.sheet_id].shared_with = set()
-    ok, lines = check_calendar_source(world.source, SA)
+    lines, ok = _checked(check_calendar_source(world.source, SA))
     assert (not ok and f"not shared with {SA}" in lines[-1]) or "not found" in lines[-1]
 
 

@@ -9,9 +9,11 @@ import yaml
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from cxbot.adapters.slack.notifier import REQUIRED_SCOPES, check_slack
+from cxbot.adapters.slack.checks import check_slack
+from cxbot.adapters.slack.notifier import REQUIRED_SCOPES
 from cxbot.emulators.slack import SlackEmulator
 from cxbot.emulators.slack.server import BOT_SCOPES
+from cxbot.ports.common import Finding
 from cxbot.settings import PROJECT_ROOT
 
 
@@ -131,19 +133,23 @@ def test_the_manifest_asks_for_exactly_the_scopes_cxbot_uses() -> None:
     assert all(f"`{scope}`" in readme for scope in REQUIRED_SCOPES)
 
 
+def _checked(findings: list[Finding]) -> tuple[list[str], bool]:
+    return [str(f) for f in findings], all(f.ok for f in findings)
+
+
 def test_doctor_names_missing_scopes_and_channels(slack: SlackEmulator) -> None:
     member, outside = slack.add_channel("cx"), slack.add_channel("sales", bot_member=False)
     reader = WebClient(token="xoxb-t", base_url=slack.api_url)
-    ok, lines = check_slack(reader, {"cx": member, "dept:sales": outside})
+    lines, ok = _checked(check_slack(reader, {"cx": member, "dept:sales": outside}))
     assert not ok
     assert any(f"channel dept:sales ({outside}): the bot is not a member" in line for line in lines)
     assert any("✓ Slack scopes: all 11 granted" in line for line in lines)
     slack.scopes = "chat:write,users:read"
-    ok, lines = check_slack(reader, {"cx": member})
+    lines, ok = _checked(check_slack(reader, {"cx": member}))
     assert not ok and any("im:write (to open a DM" in line for line in lines)
     assert any("files:write (to post the weekly report's chart" in line for line in lines)
     bad = WebClient(token="xoxb-wrong", base_url=slack.api_url)
-    ok, lines = check_slack(bad, {})
+    lines, ok = _checked(check_slack(bad, {}))
     assert not ok and "invalid_auth" in lines[0] and "xoxb-wrong" not in lines[0]
 
 

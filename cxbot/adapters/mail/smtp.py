@@ -17,6 +17,7 @@ from email.message import EmailMessage
 from email.policy import SMTP as SMTP_POLICY
 from email.utils import formatdate
 
+from cxbot.adapters.findings import bad, ok
 from cxbot.ports.briefs import MailFailed, MailMessage, MailUnknown
 from cxbot.ports.common import Finding
 
@@ -104,19 +105,18 @@ class SmtpMailer:
         try:
             _quit(self._connect())
         except smtplib.SMTPAuthenticationError as error:
-            return Finding(
-                name="smtp", state="bad",
-                detail=f"{self.host}:{self.port} refused the login for {self.user!r} "
-                f"({error.smtp_code}); check CXBOT_SMTP_USER and CXBOT_SMTP_PASSWORD",
+            return bad(
+                "smtp", "smtp_login_refused", host=self.host, port=self.port,
+                user=str(self.user), code=error.smtp_code,
             )  # fmt: skip
         except (smtplib.SMTPException, OSError) as error:
-            return Finding(
-                name="smtp", state="bad",
-                detail=f"cannot reach {self.host}:{self.port} ({type(error).__name__}: {error}); "
-                "check CXBOT_SMTP_HOST, CXBOT_SMTP_PORT and CXBOT_SMTP_STARTTLS",
+            return bad(
+                "smtp", "smtp_unreachable", host=self.host, port=self.port,
+                error=f"{type(error).__name__}: {error}",
             )  # fmt: skip
-        tls = " with STARTTLS" if self.starttls else ""
-        return Finding(name="smtp", state="ok", detail=f"{self.host}:{self.port}{tls}")
+        return ok(
+            "smtp", "smtp_ok_tls" if self.starttls else "smtp_ok", host=self.host, port=self.port
+        )
 
     def _connect(self) -> smtplib.SMTP:
         smtp = smtplib.SMTP(self.host, self.port, timeout=self.timeout, local_hostname="cxbot")

@@ -4,40 +4,33 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from cxbot.adapters.findings import as_findings
+from cxbot.adapters.findings import bad, info, ok, short
 from cxbot.adapters.notion.api import NotionApi
 from cxbot.adapters.notion.board import NotionChecklistBoard
 from cxbot.adapters.notion.decisions import DECISIONS
 from cxbot.adapters.notion.promotions import PROMOTIONS
 from cxbot.adapters.notion.schema import CHECKLIST
+from cxbot.domain.notices import notice
 from cxbot.ports.common import Cursors, Finding
 from cxbot.ports.errors import CxbotError
 
-OK, BAD, INFO = "✓", "✗", "·"
+NAME = "notion"
 
 
-def _short(error: Exception) -> str:
-    return f"{type(error).__name__}: {error}".splitlines()[0][:300]
-
-
-def _token_problem(error: Exception) -> str:
+def _token_problem(error: Exception) -> Finding:
     """Why `users/me` failed, and what to do: a refused token is not an unreachable Notion."""
     import httpx
     from notion_client import APIResponseError
 
     if isinstance(error, APIResponseError):
         if error.status == 401:
-            return (
-                "Notion token: refused (401 unauthorized) — create an internal integration "
-                "secret and set NOTION_TOKEN"
-            )
-        return f"Notion answered {error.status} ({error.code}) to the token check: {error}"
-    if isinstance(error, httpx.TransportError | CxbotError | TimeoutError | OSError):
-        return (
-            f"Notion unreachable ({_short(error)}): check the network, a proxy, or "
-            "NOTION_BASE_URL — the token was not checked"
+            return bad(NAME, "notion_token_refused")
+        return bad(
+            NAME, "notion_answered", status=error.status, code=str(error.code), error=str(error)
         )
-    return f"Notion token check failed: {_short(error)}"
+    if isinstance(error, httpx.TransportError | CxbotError | TimeoutError | OSError):
+        return bad(NAME, "notion_unreachable", error=short(error))
+    return bad(NAME, "notion_token_failed", error=short(error))
 
 
 class NotionCheck:
@@ -61,26 +54,20 @@ class NotionCheck:
         self.decisions_data_source_id = decisions_data_source_id
 
     def check(self) -> list[Finding]:
-        return as_findings("notion", self._lines())
-
-    def _lines(self) -> list[str]:
-        lines: list[str] = []
+        lines: list[Finding] = []
         board = self.board
         try:
             me = cast(dict[str, Any], board.client.users.me())
-            lines.append(f"{OK} Notion token: valid (bot {me.get('name')!r})")
+            lines.append(ok(NAME, "notion_token_ok", bot=str(me.get("name"))))
         except Exception as error:
-            lines.append(f"{BAD} {_token_problem(error)}")
+            lines.append(_token_problem(error))
             return lines
         if self.parent_page_id:
             try:
                 board.client.pages.retrieve(self.parent_page_id)
-                lines.append(f"{OK} parent page {self.parent_page_id}: reachable")
+                lines.append(ok(NAME, "parent_ok", page=self.parent_page_id))
             except Exception as error:
-                lines.append(
-                    f"{BAD} parent page {self.parent_page_id}: {_short(error)} — "
-                    "share it with the integration ('…' → Connections)"
-                )
+                lines.append(bad(NAME, "parent_bad", page=self.parent_page_id, error=short(error)))
         else:
             unset = [
                 name
@@ -92,56 +79,62 @@ class NotionCheck:
                 if not configured
             ]
             if unset:
-                lines.append(
-                    f"{BAD} NOTION_PARENT_PAGE_ID is not set: cxbot needs a page shared with "
-                    f"the integration to create its {', '.join(unset)} database(s) under"
-                )
+                lines.append(bad(NAME, "no_parent", databases=", ".join(unset)))
         try:
             emails = [u for u in board.users().values() if (u.get("person") or {}).get("email")]
             if emails:
-                lines.append(f"{OK} users: {len(board.users())} visible, with email addresses")
+                lines.append(ok(NAME, "users_ok", count=len(board.users())))
             else:
-                lines.append(
-                    f"{BAD} users: no email addresses visible — give the integration the "
-                    "'Read user information including email addresses' capability"
-                )
+                lines.append(bad(NAME, "users_no_email"))
         except CxbotError as error:
-            lines.append(f"{BAD} users: {error}")
+            lines.append(bad(NAME, "users_bad", error=str(error)))
         try:
             problems = board.check()
             source = self.checklist_data_source_id or self.cursors.get_cursor(CHECKLIST.cursor)
+            database = notice("checklist_db")
             if source is None:
                 lines.append(
-                    f"{INFO} checklist data source: not created yet (the first "
-                    "`cxbot launch create` creates it)"
+                    info(
+                        NAME, "source_not_created", database=database, command="cxbot launch create"
+                    )
                 )
             elif problems:
                 lines.append(
-                    f"{BAD} checklist data source {source}: "
-                    + "; ".join(problems)
-                    + " (the next `cxbot launch create` adds missing properties)"
+                    bad(
+                        NAME,
+                        "checklist_problems",
+                        database=database,
+                        source=source,
+                        problems="; ".join(problems),
+                    )
                 )
             else:
-                lines.append(f"{OK} checklist data source {source}: schema as expected")
+                lines.append(ok(NAME, "source_ok", database=database, source=source))
         except CxbotError as error:
-            lines.append(f"{BAD} checklist data source: {error}")
+            lines.append(bad(NAME, "source_bad", database=notice("checklist_db"), error=str(error)))
         others = [
-            (PROMOTIONS, self.promotions_data_source_id, "cxbot calendar sync"),
-            (DECISIONS, self.decisions_data_source_id, "cxbot decision add"),
+            (PROMOTIONS, self.promotions_data_source_id, "cxbot calendar sync", "promotions_db"),
+            (DECISIONS, self.decisions_data_source_id, "cxbot decision add", "decisions_db"),
         ]
-        for spec, configured, first_use in others:
+        for spec, configured, first_use, label in others:
+            database = notice(label)
             try:
                 source, problems = self.api.check(spec, configured)
             except CxbotError as error:
-                lines.append(f"{BAD} {spec.label} data source: {error}")
+                lines.append(bad(NAME, "source_bad", database=database, error=str(error)))
                 continue
             if source is None:
-                lines.append(
-                    f"{INFO} {spec.label} data source: not created yet (the first "
-                    f"`{first_use}` creates it)"
-                )
+                lines.append(info(NAME, "source_not_created", database=database, command=first_use))
             elif problems:
-                lines.append(f"{BAD} {spec.label} data source {source}: " + "; ".join(problems))
+                lines.append(
+                    bad(
+                        NAME,
+                        "source_problems",
+                        database=database,
+                        source=source,
+                        problems="; ".join(problems),
+                    )
+                )
             else:
-                lines.append(f"{OK} {spec.label} data source {source}: schema as expected")
+                lines.append(ok(NAME, "source_ok", database=database, source=source))
         return lines

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
+from cxbot.adapters.findings import ok
 from cxbot.domain.audit import GENESIS, ChainedEntry, chain_hash
 from cxbot.domain.centre_brief import BriefAck
 from cxbot.domain.changes import Change
@@ -537,7 +538,7 @@ class MemoryStore:
         self.briefs = MemoryBriefs(self.history)
 
     def check(self) -> list[Finding]:
-        return [Finding(name="store", state="ok", detail="in memory (nothing is kept)")]
+        return [ok("store", "store_memory")]
 
     def anchor_with(self, record: Callable[[int, str, int], None]) -> None:
         self.history.anchor = record

@@ -23,6 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import ArgumentError, InterfaceError, OperationalError
 
+from cxbot.adapters.findings import bad, ok
 from cxbot.adapters.private_files import private_file
 from cxbot.adapters.store.base import SqlBase, change_from_row
 from cxbot.adapters.store.brief_store import SqlBriefs
@@ -377,14 +378,8 @@ class SqlStore:
             with self.engine.connect() as conn:
                 conn.execute(text("SELECT 1"))
         except Exception as error:  # any driver error is a finding, not a crash
-            return [
-                Finding(
-                    name="store",
-                    state="bad",
-                    detail=f"cannot connect ({error}); check CXBOT_DATABASE_URL",
-                )
-            ]
-        return [Finding(name="store", state="ok", detail=self.label)]
+            return [bad("store", "store_unreachable", error=str(error))]
+        return [ok("store", "store_ok", url=self.label)]
 
     def anchor_with(self, record: Callable[[int, str, int], None]) -> None:
         """After every transaction that extends the history, `record` gets its new head

@@ -30,6 +30,8 @@ class _Connection:
     ticket: str
     lock: threading.Lock = field(default_factory=threading.Lock)
     open: bool = True
+    retiring: bool = False
+    """Asked to disconnect: Slack sends it nothing more, the app opens a new one."""
 
     def send(self, message: dict[str, Any]) -> None:
         self._frame(_TEXT, json.dumps(message, ensure_ascii=False).encode())
@@ -106,9 +108,9 @@ class SocketModeServer:
         with self.lock:
             self.acks[envelope_id] = acked
             self.envelopes.append(envelope)
-        live = self._live()
-        if not live:
+        if not self.connected(timeout=2.0):  # Slack holds an event while the app reconnects
             return False, None, 0.0
+        live = self._live()
         started = time.perf_counter()
         live[0].send(envelope)
         got = acked.wait(ACK_TIMEOUT)
@@ -119,8 +121,10 @@ class SocketModeServer:
         return got, answer, seconds
 
     def disconnect(self, reason: str = "refresh_requested") -> None:
-        """Slack asks every connection to reconnect (it refreshes them about hourly)."""
+        """Slack asks every connection to reconnect (it refreshes them about hourly) and
+        sends the next envelopes on the new connections only."""
         for connection in self._live():
+            connection.retiring = True
             with contextlib.suppress(OSError):
                 connection.send(
                     {
@@ -139,8 +143,9 @@ class SocketModeServer:
 
     # the wire ------------------------------------------------------------------------------
     def _live(self) -> list[_Connection]:
+        """The open connections Slack still sends on."""
         with self.lock:
-            return [c for c in self.connections if c.open]
+            return [c for c in self.connections if c.open and not c.retiring]
 
     def _accept(self) -> None:
         while not self._stopped:

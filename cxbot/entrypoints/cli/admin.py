@@ -19,8 +19,6 @@ from cxbot.entrypoints.cli.common import (
 from cxbot.entrypoints.cli.launches import print_status
 from cxbot.entrypoints.cli.service import print_jobs
 
-MARKS = {"ok": "✓", "bad": "✗", "info": "·"}
-
 
 # status, history, templates, doctor ---------------------------------------------
 @cli.command()
@@ -139,8 +137,8 @@ def doctor(ctx: click.Context) -> None:
     Example:
       cxbot doctor
     """
-    findings = ctx.obj["diagnose"]()
-    for finding in findings:
-        click.echo(f"{MARKS[finding.state]} {finding.detail}")
-    if not all(f.ok for f in findings):
+    diagnosis = ctx.obj["diagnose"]()
+    for line in diagnosis.lines():
+        click.echo(line)
+    if not diagnosis.ok:
         sys.exit(1)
