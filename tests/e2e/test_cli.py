@@ -26,7 +26,7 @@ def test_demo_runs_on_the_embedded_default_and_is_idempotent(run: Any, tmp_path:
     assert "2027-02-04 (목)  D-5" in first.output  # across Seollal
     assert "D+14" in first.output and "D-day" in first.output
     assert "오늘 " in first.output
-    assert "embedded default" in first.output
+    assert "내장 기본 모드: NOTION_TOKEN 이 없어" in first.output  # in the locale, like the rest
     assert (tmp_path / ".cxbot" / "cxbot.db").exists()
     # The sample calendar is dated around today, so its first promotion is always late notice.
     assert "주말 특가" in first.stdout and "늦은 공지" in first.stdout

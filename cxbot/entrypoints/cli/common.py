@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 from rich.console import Console
+from rich.markup import escape
 
 from cxbot.ports.common import Progress, no_progress
 from cxbot.ports.errors import CxbotError
@@ -55,11 +56,8 @@ def opened(ctx: click.Context, *, embedded: bool = False, echo: bool = False) ->
     factory = ctx.obj["factory"]
     cases: CxBot = factory(embedded=embedded, echo=click.echo if echo else None)
     if not cases.mode.notion and not ctx.obj.get("quiet_mode"):
-        err.print(
-            "[dim]embedded default: no NOTION_TOKEN, so checklists live in the local store "
-            f"({cases.mode.store})[/]",
-            highlight=False,
-        )
+        said = str(cases.render.labels["cli"]["embedded"]).format(store=cases.mode.store)
+        err.print(f"[dim]{escape(said)}[/]", highlight=False)
     try:
         yield cases
     finally:
