@@ -79,6 +79,7 @@ from cxbot.service.doctor import Diagnosis, Doctor
 from cxbot.service.item_actions import ItemActions
 from cxbot.service.item_ticks import ItemTicks
 from cxbot.service.jobs import JobRunner
+from cxbot.service.kickoff import Kickoff
 from cxbot.service.launches import Launches
 from cxbot.service.notion_webhooks import NotionWebhooks, count_polling_catch
 from cxbot.service.reminders import Reminders
@@ -406,6 +407,7 @@ def _use_cases(settings: Settings, parts: _Parts) -> CxBot:
         item_actions=slack.item_actions,
         brief_buttons=slack.brief_buttons,
         slash_commands=slack.slash_commands,
+        kickoff=slack.kickoff,
         outbox=ticks.outbox,
         notion_webhooks=slack.notion_webhooks,
         slack_inbound=SlackInboundAdapter(
@@ -671,6 +673,7 @@ class _SlackCases:
     item_actions: Callable[[], ItemActions]
     brief_buttons: Callable[[], BriefButtons]
     slash_commands: Callable[[], SlashCommands]
+    kickoff: Callable[[], Kickoff]
     notion_webhooks: Callable[..., NotionWebhooks]
 
 
@@ -746,6 +749,28 @@ def _slack_cases(
         )
 
     @functools.cache
+    def kickoff() -> Kickoff:
+        from cxbot.adapters.slack.item_views import SlackPeopleDirectory
+        from cxbot.adapters.slack.kickoff_views import SlackKickoff
+
+        client = parts.slack.reader()
+        owners = str(settings.cxbot_owners_file) if settings.cxbot_owners_file else None
+        labels = core.renderer.labels
+        return Kickoff(
+            launches=launches,
+            slack=SlackKickoff(
+                client, core.renderer, calendar=core.calendar, clock=clock,
+                directory=store.slack_directory,
+            ),
+            people=SlackPeopleDirectory(client),
+            delivery=core.delivery,
+            planners=[e for e in settings.cxbot_planners.split(",") if e.strip()],
+            words=lambda said: say(labels, said),
+            owners=owners,
+            clock=clock,
+        )  # fmt: skip
+
+    @functools.cache
     def slash_commands() -> SlashCommands:
         from cxbot.adapters.slack.command_texts import SlackCommandTexts
 
@@ -754,6 +779,7 @@ def _slack_cases(
             capture=capture,
             texts=SlackCommandTexts(core.renderer),
             clock=clock,
+            kickoff=kickoff,
         )
 
     return _SlackCases(
@@ -761,6 +787,7 @@ def _slack_cases(
         item_actions=item_actions,
         brief_buttons=brief_buttons,
         slash_commands=slash_commands,
+        kickoff=kickoff,
         notion_webhooks=notion_webhooks,
     )
 

@@ -31,6 +31,11 @@ class Settings(BaseSettings):
         default=None,
         description="owners YAML: who may tick a department's items from Slack (members)",
     )
+    cxbot_planners: str = Field(
+        default="",
+        description="e-mails (comma-separated) of the CX planners who may kick off launches "
+        "from Slack",
+    )
     cxbot_audit_anchor: Path = Field(
         default=Path(".cxbot/audit-anchor.json"),
         description="where the change history's head is kept outside the database",

@@ -88,6 +88,7 @@ def slack_app_rig(
         cxbot_outbox=tmp_path / "outbox.jsonl",
         cxbot_audit_anchor=tmp_path / "audit-anchor.json",
         cxbot_owners_file=OWNERS,
+        cxbot_planners="jihyun.kim@example.com",  # 김지현, the CX planner
         cxbot_actor="cli:tester",
         notion_token=SecretStr("secret_test"),
         notion_base_url=notion.base_url,

@@ -46,6 +46,21 @@ ENGLISH: Mapping[str, str] = {
     "not_a_business_day": "{day} is not a business day ({why}): no reminders",
     "quiet_hours": "quiet hours ({start}–{end})",
     "before_send_at": "reminders go out from {at}",
+    # the kick-off modal (Slack)
+    "kickoff_not_a_planner": "only the CX planners (CXBOT_PLANNERS) can kick off a launch",
+    "kickoff_no_template": "choose a template",
+    "kickoff_no_name": "give the launch a name",
+    "kickoff_duplicate": "a launch named {name} already exists ({key}); choose another name "
+    "or re-plan that one",
+    "kickoff_no_date": "choose the opening day",
+    "kickoff_past": "{day} has passed; choose a day from today on",
+    "kickoff_weekend": "{day} is a weekend; choose a business day",
+    "kickoff_holiday": "{day} is a holiday ({name}); choose a business day",
+    "kickoff_nothing_left": "every item is removed; keep at least one or add one",
+    "kickoff_added_incomplete": "an added item needs a title, a department and a due day",
+    "kickoff_bad_due": "{due!r} is not a due day; write D-5, D-day or D+3 (D-30 … D+14)",
+    "kickoff_written_later": "{count} item(s) could not be written yet; cxbot writes them on "
+    "its next status sync",
     # what `cxbot doctor` says
     "as_written": "{text}",
     "check_failed": "{check}: check failed ({error})",

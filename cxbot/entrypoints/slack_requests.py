@@ -1,6 +1,6 @@
 """Slack's requests to cxbot, as listeners on a slack-bolt App: the item buttons, the
-blocked-reason modal, the App Home tab, the decision shortcut, /cxbot-decision and the
-contact centre's "확인했습니다".
+blocked-reason modal, the App Home tab, the decision shortcut, /cxbot-decision, the
+contact centre's "확인했습니다" and the planner's kick-off ("런칭 시작", `/cxbot launch`).
 
 Every listener acknowledges at once (Slack waits three seconds at most); the work runs in
 bolt's lazy listeners, on its thread pool, after the answer has gone.
@@ -24,9 +24,12 @@ from cxbot.ports.item_actions import (
     MessageRef,
     action_of,
 )
+from cxbot.ports.kickoff import FIRST_VIEW, ITEMS_VIEW
+from cxbot.ports.kickoff import SHORTCUT as KICKOFF
 from cxbot.service.brief_buttons import BriefButtons
 from cxbot.service.decision_capture import DecisionCapture
 from cxbot.service.item_actions import ItemActions
+from cxbot.service.kickoff import Kickoff
 from cxbot.service.slash_commands import SlashCommands
 
 log = logging.getLogger(__name__)
@@ -44,6 +47,7 @@ def register(
     reason_too_long: str = "",
     brief_buttons: Callable[[], BriefButtons] | None = None,
     commands: Callable[[], SlashCommands] | None = None,
+    kickoff: Callable[[], Kickoff] | None = None,
 ) -> Any:
     """Adds cxbot's listeners to a slack-bolt App and returns it."""
 
@@ -117,9 +121,40 @@ def register(
         if commands is None:
             return
         answer = commands().handle({k: str(v) for k, v in body.items()})
-        respond(text=answer["text"], response_type="ephemeral")
+        if answer is not None:
+            respond(text=answer["text"], response_type="ephemeral")
 
     app.command(CXBOT_COMMAND)(ack=ack_now, lazy=[cxbot_command])
+
+    # the planner's kick-off: step 1 and 2 are checked in the ack (Slack shows the errors,
+    # or step 2, only from the answer); the checklist is written after it
+    def kickoff_opened(body: dict[str, Any]) -> None:
+        if kickoff is not None:
+            kickoff().open(
+                user_id=body["user"]["id"],
+                trigger_id=str(body.get("trigger_id", "")),
+                channel=str((body.get("channel") or {}).get("id", "")),
+            )
+
+    app.shortcut(KICKOFF)(ack=ack_now, lazy=[kickoff_opened])
+
+    def kickoff_first(ack: Any, body: dict[str, Any], view: dict[str, Any]) -> None:
+        if kickoff is None:
+            ack()
+            return
+        ack(**kickoff().first_step(user_id=body["user"]["id"], view=view))
+
+    app.view(FIRST_VIEW)(kickoff_first)
+
+    def kickoff_items(ack: Any, body: dict[str, Any], view: dict[str, Any]) -> None:
+        answer = kickoff().second_step(user_id=body["user"]["id"], view=view) if kickoff else None
+        ack(**answer) if answer else ack()
+
+    def kickoff_start(body: dict[str, Any], view: dict[str, Any]) -> None:
+        if kickoff is not None:
+            kickoff().start(user_id=body["user"]["id"], view=view)
+
+    app.view(ITEMS_VIEW)(ack=kickoff_items, lazy=[kickoff_start])
 
     def brief_confirmed(body: dict[str, Any], action: dict[str, Any]) -> None:
         if brief_buttons is None:

@@ -63,23 +63,37 @@ class ExactlyOnce:
         self, key: str, destination: Destination, message: Message, now: datetime
     ) -> tuple[str, str | None]:
         """Posts a claimed message; returns (sent | failed | unknown, why)."""
+        delivered = self.deliver(key, destination, message, now)
+        return delivered.state, delivered.why
+
+    def deliver(
+        self, key: str, destination: Destination, message: Message, now: datetime
+    ) -> Delivered:
+        """Posts a claimed message; what happened, with the message's ts when sent."""
         self.ledger.mark(key, "posting", now=now, channel=destination.channel)
         try:
             ts = self.notifier.post(destination, message)
         except DeliveryFailed as error:
             self.ledger.mark(key, "failed", now=now, error=str(error))
             log.error("could not send %s to %s: %s", key, destination.label, error)
-            return "failed", str(error)
+            return Delivered("failed", str(error))
         except DeliveryUnknown as error:
             self.ledger.mark(key, "unknown", now=now, error=str(error))
             try:
                 found = self.notifier.find(destination.channel, key, now - timedelta(minutes=1))
             except HistoryUnreadable as unreadable:
                 log.warning("outcome of %s unknown (%s; %s)", key, error, unreadable)
-                return "unknown", f"{error}; {unreadable}"
+                return Delivered("unknown", f"{error}; {unreadable}")
             if found is None:
                 log.warning("outcome of %s unknown (%s); the next run checks again", key, error)
-                return "unknown", str(error)
+                return Delivered("unknown", str(error))
             ts = found
         self.ledger.mark(key, "sent", now=now, ts=ts)
-        return "sent", None
+        return Delivered("sent", None, ts)
+
+
+@dataclass(frozen=True)
+class Delivered:
+    state: str  # sent | failed | unknown
+    why: str | None = None
+    ts: str | None = None

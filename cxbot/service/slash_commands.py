@@ -10,6 +10,7 @@ from typing import Any
 from cxbot.ports.common import Clock
 from cxbot.ports.slack import CommandTexts
 from cxbot.service.decision_capture import DecisionCapture
+from cxbot.service.kickoff import Kickoff
 from cxbot.service.launches import Launches
 
 STATUS_WORDS = ("status", "현황")
@@ -24,11 +25,14 @@ class SlashCommands:
     capture: Callable[[], DecisionCapture]
     texts: CommandTexts
     clock: Clock
+    kickoff: Callable[[], Kickoff] | None = None
+    """The kick-off modal (`/cxbot launch`); without it, how to kick off from the terminal."""
     horizon: int = 5
     """Business days ahead `status` lists items due in."""
 
-    def handle(self, form: Mapping[str, str]) -> dict[str, Any]:
-        """The answer to `/cxbot …` (ephemeral: only the person who typed it sees it)."""
+    def handle(self, form: Mapping[str, str]) -> dict[str, Any] | None:
+        """The answer to `/cxbot …` (ephemeral: only the person who typed it sees it);
+        None when the answer is a modal (`launch`)."""
         text = form.get("text", "").strip()
         word, _, rest = text.partition(" ")
         word = word.lower()
@@ -39,7 +43,14 @@ class SlashCommands:
             rows = self.launches.progress(today=today, horizon=self.horizon)
             return _ephemeral(self.texts.status(rows, today=today, horizon=self.horizon))
         if word in LAUNCH_WORDS:
-            return _ephemeral(self.texts.launch_from_terminal())
+            if self.kickoff is None:
+                return _ephemeral(self.texts.launch_from_terminal())
+            self.kickoff().open(
+                user_id=form.get("user_id", ""),
+                trigger_id=form.get("trigger_id", ""),
+                channel=form.get("channel_id", ""),
+            )
+            return None
         if word in HELP_WORDS:
             return _ephemeral(self.texts.usage())
         return _ephemeral(self.texts.unknown(word))

@@ -24,6 +24,7 @@ from cxbot.service.demo import Demo
 from cxbot.service.doctor import Doctor
 from cxbot.service.item_actions import ItemActions
 from cxbot.service.jobs import JobRunner
+from cxbot.service.kickoff import Kickoff
 from cxbot.service.launches import Launches
 from cxbot.service.notion_webhooks import NotionWebhooks
 from cxbot.service.reminders import Reminders
@@ -67,6 +68,8 @@ class CxBot:
     """Centre managers confirming a brief from Slack; made on first use."""
     slash_commands: Callable[[], SlashCommands]
     """`/cxbot status | decision … | launch | help`; made on first use."""
+    kickoff: Callable[[], Kickoff]
+    """The CX planner's kick-off from Slack (the "런칭 시작" modal); made on first use."""
     outbox: BoardOutbox
     notion_webhooks: Callable[..., NotionWebhooks]
     """Notion's webhook events; called with `announce=` (shows the verification token

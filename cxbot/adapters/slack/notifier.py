@@ -45,6 +45,7 @@ REQUIRED_SCOPES = {
     "im:history": "the same in DMs; read a thread made into a decision (conversations.replies)",
     "commands": "the 'record as decision' message shortcut and the /cxbot-decision command",
     "files:write": "post the weekly report's chart (files.getUploadURLExternal)",
+    "pins:write": "pin a launch's announcement in its channel (pins.add)",
 }
 FATAL = {
     "invalid_auth",

@@ -110,6 +110,19 @@ class Interactivity:
         )
         return self.deliver_form(payload)
 
+    def global_shortcut(self, user: str, *, callback_id: str) -> Delivery:
+        """A person picks a global shortcut (the ⚡ menu, or the search bar)."""
+        payload = self._base("shortcut", user)
+        payload["callback_id"] = callback_id
+        return self.deliver_form(payload)
+
+    def open_view(self, user: str) -> tuple[str, dict[str, Any]]:
+        """The modal the person has open now (its id and view); LookupError when none."""
+        for view_id, opened in reversed(list(self.emulator.views.items())):
+            if opened.get("user") == user:
+                return view_id, opened["view"]
+        raise LookupError(f"{user} has no modal open")
+
     def command(self, user: str, channel: str, command: str, text: str) -> Delivery:
         """A person types a slash command: a form, not a JSON payload."""
         em = self.emulator
@@ -145,23 +158,36 @@ class Interactivity:
         return self.deliver_form(payload, retries=retries)
 
     def submit(
-        self, user: str, view_id: str, values: dict[str, dict[str, str]], *, retries: int = 0
+        self,
+        user: str,
+        view_id: str,
+        values: dict[str, dict[str, Any]],
+        *,
+        retries: int = 0,
     ) -> Delivery:
-        """A person submits an open modal; values: block_id → action_id → typed text."""
+        """A person submits an open modal; values: block_id → action_id → typed text, or
+        the element's state as Slack sends it (`{"type": "datepicker", "selected_date":
+        …}`). The app's answer acts on the modal as on Slack: `errors` keep it open,
+        `update` replaces it (checked against the view limits), anything else closes it."""
         view = self.emulator.views.get(view_id)
         if view is None or view.get("user") != user:
             raise LookupError(f"{user} has no open view {view_id}")
         state = {
             block: {
-                action: {"type": "plain_text_input", "value": text}
-                for action, text in fields.items()
+                action: value
+                if isinstance(value, dict)
+                else {"type": "plain_text_input", "value": value}
+                for action, value in fields.items()
             }
             for block, fields in values.items()
         }
         payload = self._base("view_submission", user)
         payload["view"] = {**view["view"], "id": view_id, "state": {"values": state}}
         payload["response_urls"] = []
-        return self.deliver_form(payload, retries=retries)
+        delivery = self.deliver_form(payload, retries=retries)
+        if delivery.status == 200:
+            self.emulator.answer_view(view_id, delivery.body)
+        return delivery
 
     def open_home(self, user: str, *, retries: int = 0) -> Delivery:
         """A person opens the app's Home tab: an app_home_opened event."""

@@ -34,6 +34,8 @@ METHOD_TIERS = {
     "chat.postEphemeral": 4,
     "views.open": 4,
     "views.publish": 4,
+    "views.update": 4,
+    "pins.add": 2,
     "files.getUploadURLExternal": 4,
     "files.completeUploadExternal": 4,
     "apps.connections.open": 1,
@@ -41,6 +43,7 @@ METHOD_TIERS = {
 METHOD_SCOPES = {  # checked as Slack does: missing_scope, with needed and provided
     "files.getUploadURLExternal": "files:write",
     "files.completeUploadExternal": "files:write",
+    "pins.add": "pins:write",
 }
 TEAM_ID, APP_ID, BOT_ID = "T0000001", "A0000001", "B0000001"
 MAX_BLOCKS = 50
@@ -56,7 +59,7 @@ MAX_ID = 255
 MAX_PRIVATE_METADATA = 3000
 BOT_SCOPES = (  # what an install from slack-app-manifest.yaml grants
     "chat:write,im:write,users:read,users:read.email,channels:read,groups:read,"
-    "channels:history,groups:history,im:history,commands,files:write"
+    "channels:history,groups:history,im:history,commands,files:write,pins:write"
 )
 
 
@@ -67,6 +70,7 @@ class Channel:
     is_im: bool = False
     members: set[str] = field(default_factory=set)
     messages: list[dict[str, Any]] = field(default_factory=list)
+    pins: list[str] = field(default_factory=list)  # pinned messages' ts
 
 
 class SlackError(Exception):
@@ -476,6 +480,60 @@ class SlackEmulator(EmulatorServer):
             self.views[view_id] = {"user": user, "view": view}
         return {"view": {**view, "id": view_id}}
 
+    def answer_view(self, view_id: str, body: str) -> None:
+        """What a view_submission's answer does to the open modal."""
+        try:
+            answer = json.loads(body) if body.strip() else {}
+        except ValueError:
+            answer = {}
+        action = answer.get("response_action") if isinstance(answer, dict) else None
+        with self.lock:
+            opened = self.views.get(view_id)
+        if opened is None:
+            return
+        if action == "errors":
+            inputs = {b.get("block_id") for b in opened["view"].get("blocks", [])}
+            errors = answer.get("errors") or {}
+            unknown = [block for block in errors if block not in inputs]
+            opened.setdefault("errors", []).append(errors)
+            if unknown:  # Slack shows no such error: the app named a block the view lacks
+                raise ValueError(f"errors for blocks not in the view: {unknown}")
+            return
+        if action in ("update", "push"):
+            view = _view(answer.get("view"))
+            _validate_view(view)
+            with self.lock:
+                self.views[view_id] = {**opened, "view": view}
+            return
+        with self.lock:
+            self.views.pop(view_id, None)  # closed (ack() or response_action: clear)
+
+    def _views_update(self, args: dict[str, Any]) -> dict[str, Any]:
+        view_id = str(args.get("view_id", ""))
+        view = _view(args.get("view"))
+        _validate_view(view)
+        with self.lock:
+            opened = self.views.get(view_id)
+            if opened is None:
+                raise SlackError("not_found")
+            self.views[view_id] = {**opened, "view": view}
+        return {"view": {**view, "id": view_id}}
+
+    def _pins_add(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = self._member_channel(args.get("channel"))
+        ts = str(args.get("timestamp", ""))
+        if not ts:
+            raise SlackError("no_item_specified")
+        with self.lock:
+            if not any(m["ts"] == ts for m in channel.messages):
+                raise SlackError("message_not_found")
+            if ts in channel.pins:
+                raise SlackError("already_pinned")
+            if len(channel.pins) >= 100:
+                raise SlackError("too_many_pins")
+            channel.pins.append(ts)
+        return {}
+
     def _views_publish(self, args: dict[str, Any]) -> dict[str, Any]:
         user = str(args.get("user_id", ""))
         if user not in self.users:
@@ -655,8 +713,52 @@ def _validate_blocks(
                 raise SlackError("invalid_blocks")
         elif kind == "actions":
             _validate_actions(block)
+        elif kind == "input" and "input" in allow:
+            _validate_input(block)
         elif kind not in ("divider", "image", "rich_text", *allow):
             raise SlackError("invalid_blocks")
+
+
+INPUT_ELEMENTS = (
+    "plain_text_input", "datepicker", "static_select", "multi_static_select",
+    "conversations_select", "users_select", "multi_users_select", "channels_select",
+    "number_input", "email_text_input",
+)  # fmt: skip
+MAX_OPTIONS, MAX_OPTION_TEXT, MAX_OPTION_VALUE, MAX_LABEL = 100, 75, 150, 2000
+
+
+def _validate_input(block: dict[str, Any]) -> None:
+    """An input block: its label, one element of a kind Slack knows, a select's options
+    (100 at most, text ≤ 75, value ≤ 150) and initial options that are among them."""
+    label = block.get("label") or {}
+    if label.get("type") != "plain_text" or not 0 < len(label.get("text", "")) <= MAX_LABEL:
+        raise SlackError("invalid_blocks")
+    element = block.get("element") or {}
+    if element.get("type") not in INPUT_ELEMENTS:
+        raise SlackError("invalid_blocks")
+    options = element.get("options")
+    if options is None:
+        if element.get("type") in ("static_select", "multi_static_select"):
+            raise SlackError("invalid_blocks")  # no option_groups or external source here
+        return
+    if not 0 < len(options) <= MAX_OPTIONS:
+        raise SlackError("invalid_blocks")
+    values = []
+    for option in options:
+        text = (option.get("text") or {}).get("text", "")
+        value = str(option.get("value", ""))
+        if not 0 < len(text) <= MAX_OPTION_TEXT or not 0 < len(value) <= MAX_OPTION_VALUE:
+            raise SlackError("invalid_blocks")
+        if len((option.get("description") or {}).get("text", "")) > MAX_OPTION_TEXT:
+            raise SlackError("invalid_blocks")
+        values.append(value)
+    if len(set(values)) != len(values):
+        raise SlackError("invalid_blocks")
+    initial = element.get("initial_options") or (
+        [element["initial_option"]] if element.get("initial_option") else []
+    )
+    if any(o not in options for o in initial):
+        raise SlackError("invalid_blocks")
 
 
 def _validate_actions(block: dict[str, Any]) -> None:

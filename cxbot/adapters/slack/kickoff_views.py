@@ -1,0 +1,362 @@
+"""The kick-off in Slack: the modal's two views and what they hold, the planner's DM while
+the checklist is written, the announcement and its pin (templates/<locale>/slack/kickoff.j2).
+
+Step 1 holds few fields; step 2 lists the template's items in one multi-select per
+department (Slack allows 100 options per select and 100 blocks per view, so a 40-item
+template is a handful of blocks), each item chosen by default and removable."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import threading
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any
+
+from markupsafe import Markup
+from pydantic import ValidationError
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+
+from cxbot.adapters.rendering import Renderer
+from cxbot.domain.calendar import BusinessCalendar
+from cxbot.domain.checklist import ChecklistItem, ChecklistTemplate, Launch, TemplateItem
+from cxbot.domain.dday import launch_day_label
+from cxbot.domain.notices import Notice, notice
+from cxbot.domain.planning import Plan
+from cxbot.ports.common import Clock
+from cxbot.ports.kickoff import (
+    ADD_DEPARTMENT,
+    ADD_DUE,
+    ADD_SCENARIO,
+    ADD_TITLE,
+    CHANNEL,
+    DEPARTMENT,
+    FIRST_VIEW,
+    ITEMS_VIEW,
+    NAME,
+    OPEN_DATE,
+    TEMPLATE,
+    KickoffForm,
+)
+from cxbot.ports.slack import SlackDirectoryCache
+
+log = logging.getLogger(__name__)
+
+VALUE = "v"  # every input's action id
+OPTION_TEXT = 75  # Slack's limit for an option's text
+SECTION_TEXT = 3000
+MAX_OPTIONS = 100
+
+
+class SlackKickoff:
+    def __init__(
+        self,
+        client: WebClient,
+        renderer: Renderer,
+        *,
+        calendar: BusinessCalendar,
+        clock: Clock,
+        directory: SlackDirectoryCache | None = None,
+    ) -> None:
+        self.client, self.calendar, self.clock = client, calendar, clock
+        self.directory = directory
+        self.m: Any = renderer.slack("slack/kickoff.j2")
+        self._dms: dict[tuple[str, str], tuple[str, str]] = {}  # (user, launch) → (channel, ts)
+        self._lock = threading.Lock()
+
+    # the modal ---------------------------------------------------------------------------
+    def open_form(self, trigger_id: str, templates: Sequence[ChecklistTemplate]) -> None:
+        options = [
+            _option(str(self.m.template_option(t)), t.key, description=t.description)
+            for t in templates[:MAX_OPTIONS]
+        ]
+        blocks = [
+            _input(TEMPLATE, str(self.m.template_label()),
+                   {"type": "static_select", "action_id": VALUE, "options": options}),
+            _input(NAME, str(self.m.name_label()),
+                   {"type": "plain_text_input", "action_id": VALUE, "max_length": 100,
+                    "placeholder": _plain(str(self.m.name_hint()))}),
+            _input(OPEN_DATE, str(self.m.date_label()),
+                   {"type": "datepicker", "action_id": VALUE}),
+            _input(CHANNEL, str(self.m.channel_label()),
+                   {"type": "conversations_select", "action_id": VALUE,
+                    "default_to_current_conversation": True,
+                    "filter": {"include": ["public", "private"], "exclude_bot_users": True}},
+                   optional=True, hint=str(self.m.channel_hint())),
+        ]  # fmt: skip
+        view = self._modal(FIRST_VIEW, str(self.m.next()), blocks, metadata="")
+        self.client.views_open(trigger_id=trigger_id, view=view)
+
+    def items_view(
+        self, form: KickoffForm, template: ChecklistTemplate, plan: Plan
+    ) -> dict[str, Any]:
+        assert form.open_date is not None
+        by_department: dict[str, list[ChecklistItem]] = {}
+        for item in plan.items:
+            by_department.setdefault(item.department, []).append(item)
+        owners = {i.department: i.owner_name for i in plan.items if i.owner_name}
+        blocks: list[dict[str, Any]] = [
+            _section(str(self.m.heading(form.name, form.open_date, len(template.items))))
+        ]
+        for department, name in template.departments.items():
+            items = by_department.get(department, [])
+            if not items:
+                continue
+            options = [_option(str(self.m.item_option(i)), _short_key(i.key)) for i in items]
+            element = {
+                "type": "multi_static_select", "action_id": VALUE,
+                "options": options[:MAX_OPTIONS], "initial_options": options[:MAX_OPTIONS],
+            }  # fmt: skip
+            label = str(self.m.department_label(name, owners.get(department)))
+            blocks.append(_input(DEPARTMENT + department, label, element, optional=True))
+        missing = [
+            template.departments[w.department]
+            for w in plan.warnings
+            if w.kind == "no_owner" and w.department in template.departments
+        ]
+        if missing:
+            notes = [{"type": "mrkdwn", "text": str(self.m.no_owner(d))} for d in missing[:10]]
+            blocks.append({"type": "context", "elements": notes})
+        departments = [
+            _option(name[:OPTION_TEXT], key) for key, name in template.departments.items()
+        ][:MAX_OPTIONS]
+        blocks += [
+            {"type": "divider"},
+            _section(str(self.m.add_header())),
+            _input(ADD_TITLE, str(self.m.add_title()),
+                   {"type": "plain_text_input", "action_id": VALUE, "max_length": 200},
+                   optional=True),
+            _input(ADD_DEPARTMENT, str(self.m.add_department()),
+                   {"type": "static_select", "action_id": VALUE, "options": departments},
+                   optional=True),
+            _input(ADD_DUE, str(self.m.add_due()),
+                   {"type": "plain_text_input", "action_id": VALUE, "max_length": 10,
+                    "placeholder": _plain(str(self.m.add_due_hint()))}, optional=True),
+            _input(ADD_SCENARIO, str(self.m.add_scenario()),
+                   {"type": "plain_text_input", "action_id": VALUE, "multiline": True,
+                    "max_length": 2000}, optional=True),
+        ]  # fmt: skip
+        metadata = json.dumps(
+            {"t": template.key, "n": form.name, "d": form.open_date.isoformat(), "c": form.channel},
+            ensure_ascii=False,
+        )
+        return self._modal(ITEMS_VIEW, str(self.m.create()), blocks, metadata=metadata)
+
+    def read(self, view: Mapping[str, Any]) -> KickoffForm:
+        values = (view.get("state") or {}).get("values") or {}
+        if view.get("callback_id") == ITEMS_VIEW:
+            return self._read_items(view, values)
+        picked = _value(values, TEMPLATE)
+        problems: dict[str, Notice] = {}
+        day = _day(_value(values, OPEN_DATE))
+        return KickoffForm(
+            template=str(picked or ""),
+            name=str(_value(values, NAME) or "").strip(),
+            open_date=day,
+            channel=str(_value(values, CHANNEL) or ""),
+            problems=problems,
+        )
+
+    def _read_items(self, view: Mapping[str, Any], values: Mapping[str, Any]) -> KickoffForm:
+        try:
+            meta = json.loads(view.get("private_metadata") or "{}")
+        except ValueError:
+            meta = {}
+        kept = {
+            block.removeprefix(DEPARTMENT): tuple(str(v) for v in (_value(values, block) or []))
+            for block in values
+            if block.startswith(DEPARTMENT)
+        }
+        added, problems = _added(values)
+        return KickoffForm(
+            template=str(meta.get("t", "")),
+            name=str(meta.get("n", "")),
+            open_date=_day(meta.get("d")),
+            channel=str(meta.get("c", "")),
+            kept=kept,
+            added=added,
+            problems=problems,
+        )
+
+    def errors(self, problems: Mapping[str, str]) -> dict[str, Any]:
+        return {"response_action": "errors", "errors": {k: v[:2000] for k, v in problems.items()}}
+
+    def _modal(
+        self, callback_id: str, submit: str, blocks: list[dict[str, Any]], *, metadata: str
+    ) -> dict[str, Any]:
+        return {
+            "type": "modal", "callback_id": callback_id, "title": _plain(str(self.m.title())),
+            "submit": _plain(submit), "close": _plain(str(self.m.cancel())),
+            "blocks": blocks, "private_metadata": metadata,
+        }  # fmt: skip
+
+    # the planner's DM --------------------------------------------------------------------
+    def refuse(self, user_id: str, channel: str) -> None:
+        text = str(self.m.refused())
+        try:
+            if channel:
+                self.client.chat_postEphemeral(channel=channel, user=user_id, text=text)
+            else:
+                self._dm(user_id, text)
+        except (SlackApiError, SlackClientError) as error:
+            log.warning("could not tell %s they may not kick off launches: %s", user_id, error)
+
+    def progress(self, user_id: str, launch: Launch, done: int, total: int) -> None:
+        self._say(user_id, launch, str(self.m.progress(launch, done, total)))
+
+    def finished(
+        self, user_id: str, launch: Launch, written: int, total: int, problems: Sequence[str]
+    ) -> None:
+        self._say(user_id, launch, str(self.m.finished(launch, written, total, problems)))
+
+    def _say(self, user_id: str, launch: Launch, text: str) -> None:
+        """One DM per planner and launch: posted once, then updated in place."""
+        text = text[:SECTION_TEXT]
+        with self._lock:
+            posted = self._dms.get((user_id, launch.key))
+        try:
+            if posted is not None:
+                self.client.chat_update(channel=posted[0], ts=posted[1], text=text)
+                return
+            channel, ts = self._dm(user_id, text)
+            with self._lock:
+                self._dms[(user_id, launch.key)] = (channel, ts)
+        except (SlackApiError, SlackClientError) as error:
+            log.warning("could not tell %s how %s is going: %s", user_id, launch.key, error)
+
+    def _dm(self, user_id: str, text: str) -> tuple[str, str]:
+        channel = str(self.client.conversations_open(users=user_id)["channel"]["id"])
+        answer = self.client.chat_postMessage(channel=channel, text=text)
+        return channel, str(answer["ts"])
+
+    # the announcement --------------------------------------------------------------------
+    def announcement(
+        self, launch: Launch, items: Sequence[ChecklistItem], mentions: Mapping[str, str]
+    ) -> tuple[str, list[dict[str, Any]]]:
+        today = self.clock().date()
+        dlabel = launch_day_label(today, launch.open_date, calendar=self.calendar)
+        by_department: dict[str, list[ChecklistItem]] = {}
+        for item in sorted(items, key=lambda i: (i.due, i.key)):
+            by_department.setdefault(item.department_name, []).append(item)
+        blocks: list[dict[str, Any]] = [
+            {"type": "header", "text": _plain(str(self.m.announcement_header(launch))[:150])},
+            _section(
+                str(self.m.announcement_intro(launch, dlabel, len(items), len(by_department)))
+            ),
+            {"type": "divider"},
+        ]
+        for department, listed in by_department.items():
+            owners: list[Any] = []  # a mention (Slack markup) or a name (escaped)
+            for item in listed:
+                uid = mentions.get(item.owner_email or "")
+                who = self.m.mention(uid) if uid else (item.owner_name or str(self.m.nobody()))
+                if who not in owners:
+                    owners.append(who)
+            head = str(self.m.announcement_department(department, Markup(", ").join(owners)))
+            lines = "\n".join(str(self.m.announcement_item(i)) for i in listed)
+            blocks.append(_section(f"{head}\n{lines}"[:SECTION_TEXT]))
+        return str(self.m.announcement_text(launch, len(items))), blocks[:50]
+
+    def pin(self, channel: str, ts: str) -> None:
+        try:
+            self.client.pins_add(channel=channel, timestamp=ts)
+        except SlackApiError as error:
+            if error.response.get("error") != "already_pinned":
+                log.warning("could not pin the announcement in %s: %s", channel, error)
+        except SlackClientError as error:
+            log.warning("could not pin the announcement in %s: %s", channel, error)
+
+    def user_id_of(self, email: str) -> str | None:
+        cached = self.directory.cached_user(email) if self.directory else None
+        if cached is not None:
+            return cached.user_id
+        try:
+            return str(self.client.users_lookupByEmail(email=email)["user"]["id"])
+        except (SlackApiError, SlackClientError):
+            return None
+
+
+def _added(values: Mapping[str, Any]) -> tuple[tuple[TemplateItem, ...], dict[str, Notice]]:
+    """The launch's own item from step 2's "add" fields: none when all are empty."""
+    title = str(_value(values, ADD_TITLE) or "").strip()
+    department = str(_value(values, ADD_DEPARTMENT) or "")
+    due = str(_value(values, ADD_DUE) or "").strip()
+    scenario = str(_value(values, ADD_SCENARIO) or "").strip()
+    if not (title or due or scenario):
+        return (), {}
+    if not (title and department and due):
+        return (), {ADD_TITLE: notice("kickoff_added_incomplete")}
+    key = "added-" + hashlib.sha256(title.encode()).hexdigest()[:8]
+    try:
+        item = TemplateItem(
+            key=key, title=title, department=department, due=due.upper().replace("DAY", "day"),
+            scenario=scenario or title,
+        )  # fmt: skip
+        item.offset  # noqa: B018 — the due day must read as a D-offset
+    except (ValidationError, ValueError):
+        return (), {ADD_DUE: notice("kickoff_bad_due", due=due)}
+    return (item,), {}
+
+
+def _value(values: Mapping[str, Any], block: str) -> Any:
+    """What an input holds, whatever its element: text, a date, a pick or several."""
+    state = (values.get(block) or {}).get(VALUE) or {}
+    if "selected_options" in state:
+        return [o.get("value") for o in state.get("selected_options") or []]
+    if "selected_option" in state:
+        return (state.get("selected_option") or {}).get("value")
+    for name in ("selected_date", "selected_conversation", "selected_channel", "selected_user"):
+        if name in state:
+            return state.get(name)
+    return state.get("value")
+
+
+def _day(text: Any) -> date | None:
+    try:
+        return date.fromisoformat(str(text)) if text else None
+    except ValueError:
+        return None
+
+
+def _short_key(item_key: str) -> str:
+    """An option's value: the template item's key (the launch key is in the metadata)."""
+    return item_key.rpartition("/")[2]
+
+
+def _plain(text: str) -> dict[str, Any]:
+    return {"type": "plain_text", "text": text[:150] or " ", "emoji": True}
+
+
+def _section(text: str) -> dict[str, Any]:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text[:SECTION_TEXT]}}
+
+
+def _option(text: str, value: str, *, description: str = "") -> dict[str, Any]:
+    option: dict[str, Any] = {"text": _plain(_cut(text, OPTION_TEXT)), "value": value[:150]}
+    if description:
+        option["description"] = _plain(_cut(description, OPTION_TEXT))
+    return option
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _input(
+    block_id: str,
+    label: str,
+    element: dict[str, Any],
+    *,
+    optional: bool = False,
+    hint: str = "",
+) -> dict[str, Any]:
+    block: dict[str, Any] = {
+        "type": "input", "block_id": block_id, "label": _plain(label[:2000]),
+        "element": element, "optional": optional,
+    }  # fmt: skip
+    if hint:
+        block["hint"] = _plain(hint)
+    return block

@@ -1,0 +1,104 @@
+"""The CX planner's desk in Slack: kicking off a launch from a modal, tailored, announced."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Protocol
+
+from cxbot.domain.checklist import ChecklistItem, ChecklistTemplate, Launch, TemplateItem
+from cxbot.domain.notices import Notice
+from cxbot.domain.planning import Plan
+
+SHORTCUT = "cxbot_kickoff"
+"""The global shortcut "런칭 시작" (and `/cxbot launch`) opens the kick-off modal."""
+FIRST_VIEW = "cxbot_kickoff"
+"""Step 1: template, name, opening day, the channel to announce in."""
+ITEMS_VIEW = "cxbot_kickoff_items"
+"""Step 2: the items by department (all included, each removable) and one of the launch's own."""
+
+TEMPLATE, NAME, OPEN_DATE, CHANNEL = "k_template", "k_name", "k_date", "k_channel"
+"""Step 1's fields: where the modal shows a field's problem."""
+DEPARTMENT = "k_dept:"
+"""+ a department's key: step 2's items of that department still chosen."""
+ADD_TITLE, ADD_DEPARTMENT, ADD_DUE, ADD_SCENARIO = (
+    "k_add_title",
+    "k_add_department",
+    "k_add_due",
+    "k_add_scenario",
+)
+"""Step 2's fields for an item of the launch's own."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class KickoffForm:
+    """What the planner filled in: step 1's fields, then step 2's choices."""
+
+    template: str = ""
+    name: str = ""
+    open_date: date | None = None
+    channel: str = ""
+    kept: Mapping[str, tuple[str, ...]] | None = None
+    """Department → the template item keys still chosen (step 2); None before step 2."""
+    added: tuple[TemplateItem, ...] = ()
+    problems: Mapping[str, Notice] = field(default_factory=dict)
+    """Fields the form could not read (block id → why), told back in the modal."""
+
+    def skipped(self, template: ChecklistTemplate) -> tuple[str, ...]:
+        if self.kept is None:
+            return ()
+        chosen = {key for keys in self.kept.values() for key in keys}
+        return tuple(item.key for item in template.items if item.key not in chosen)
+
+
+class KickoffSlack(Protocol):
+    """The Slack side of the kick-off: the modal's two views, the planner's DM, the
+    announcement."""
+
+    def open_form(self, trigger_id: str, templates: Sequence[ChecklistTemplate]) -> None:
+        """Opens step 1 (views.open; the trigger lives three seconds)."""
+        ...
+
+    def read(self, view: Mapping[str, Any]) -> KickoffForm:
+        """The form as a submitted view holds it (step 1 or step 2)."""
+        ...
+
+    def items_view(
+        self, form: KickoffForm, template: ChecklistTemplate, plan: Plan
+    ) -> dict[str, Any]:
+        """Step 2 for this template and opening day: every item with its due date."""
+        ...
+
+    def errors(self, problems: Mapping[str, str]) -> dict[str, Any]:
+        """The answer that shows problems beside their fields (response_action: errors)."""
+        ...
+
+    def refuse(self, user_id: str, channel: str) -> None:
+        """Tells someone who may not kick off launches so, privately."""
+        ...
+
+    def progress(self, user_id: str, launch: Launch, done: int, total: int) -> None:
+        """One DM to the planner, updated as the checklist is written."""
+        ...
+
+    def finished(
+        self, user_id: str, launch: Launch, written: int, total: int, problems: Sequence[str]
+    ) -> None:
+        """The DM's last state: written, or what went wrong and what happens next."""
+        ...
+
+    def announcement(
+        self, launch: Launch, items: Sequence[ChecklistItem], mentions: Mapping[str, str]
+    ) -> tuple[str, list[dict[str, Any]]]:
+        """The announcement's text and blocks: per department its items, owners mentioned
+        (email → Slack user id)."""
+        ...
+
+    def pin(self, channel: str, ts: str) -> None:
+        """Pins the announcement (pins:write); already pinned is fine."""
+        ...
+
+    def user_id_of(self, email: str) -> str | None:
+        """A person's Slack user id, by e-mail; None when not in Slack."""
+        ...

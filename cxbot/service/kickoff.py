@@ -1,0 +1,177 @@
+"""The CX planner kicks off a launch from Slack: a modal in two steps (what and when, then
+which items), checked inside the modal, written in the background with progress in the
+planner's DM, and announced once in the chosen channel, pinned."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+from cxbot.domain.checklist import ChecklistTemplate, Tailoring, launch_key
+from cxbot.domain.notices import Notice, notice
+from cxbot.ports.common import Clock
+from cxbot.ports.errors import CxbotError
+from cxbot.ports.item_actions import SlackPeople
+from cxbot.ports.kickoff import ADD_TITLE, NAME, OPEN_DATE, TEMPLATE, KickoffForm, KickoffSlack
+from cxbot.ports.messages import Destination, Message
+from cxbot.ports.reminders import ReminderEntry
+from cxbot.service.delivery import ExactlyOnce
+from cxbot.service.launches import Launches, LaunchResult
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Kickoff:
+    launches: Launches
+    slack: KickoffSlack
+    people: SlackPeople
+    delivery: ExactlyOnce
+    planners: Collection[str]
+    """E-mails of the people who may kick off launches (CXBOT_PLANNERS)."""
+    words: Any
+    """Notice → the locale's words (the modal's errors)."""
+    owners: str | None = None
+    clock: Clock
+
+    # who may ------------------------------------------------------------------------
+    def planner(self, user_id: str) -> str | None:
+        """The person's e-mail when they may kick off launches; None otherwise (logged)."""
+        email = self.people.email_of(user_id)
+        allowed = {p.strip().lower() for p in self.planners}
+        if email is not None and email.lower() in allowed:
+            return email
+        log.warning("kick-off refused for Slack user %s (%s): not a planner", user_id, email)
+        return None
+
+    # step 1 ---------------------------------------------------------------------------
+    def open(self, *, user_id: str, trigger_id: str, channel: str) -> None:
+        """`/cxbot launch` or the "런칭 시작" shortcut: the modal, for planners."""
+        if self.planner(user_id) is None:
+            self.slack.refuse(user_id, channel)
+            return
+        self.slack.open_form(trigger_id, self._catalog())
+
+    def first_step(self, *, user_id: str, view: Mapping[str, Any]) -> dict[str, Any]:
+        """Step 1 submitted: its problems in the modal, or step 2 in its place."""
+        if self.planner(user_id) is None:
+            return self.slack.errors({NAME: self.words(notice("kickoff_not_a_planner"))})
+        form = self.slack.read(view)
+        template, problems = self._checked(form)
+        if problems or template is None:
+            return self.slack.errors({k: self.words(v) for k, v in problems.items()})
+        plan = self._preview(form, template)
+        return {"response_action": "update", "view": self.slack.items_view(form, template, plan)}
+
+    # step 2 ---------------------------------------------------------------------------
+    def second_step(self, *, user_id: str, view: Mapping[str, Any]) -> dict[str, Any] | None:
+        """Step 2 submitted: its problems in the modal, or None (the modal closes and
+        `start` writes the checklist)."""
+        if self.planner(user_id) is None:
+            return self.slack.errors({ADD_TITLE: self.words(notice("kickoff_not_a_planner"))})
+        form = self.slack.read(view)
+        template, problems = self._checked(form)
+        if template is not None and not problems and not self._items_left(form, template):
+            problems = {ADD_TITLE: notice("kickoff_nothing_left")}
+        if problems:
+            return self.slack.errors({k: self.words(v) for k, v in problems.items()})
+        return None
+
+    def start(self, *, user_id: str, view: Mapping[str, Any]) -> LaunchResult | None:
+        """Writes the checklist (progress in the planner's DM), then announces it once."""
+        email = self.planner(user_id)
+        form = self.slack.read(view)
+        template, problems = self._checked(form)
+        if email is None or template is None or problems or form.open_date is None:
+            return None  # the modal said why; a hand-made request changes nothing
+        launches = replace(self.launches, actor=email)
+        tailoring = Tailoring(skip=form.skipped(template), add=form.added)
+        preview = self._preview(form, template)
+        launch = preview.launch
+
+        def progress(done: int, total: int, what: str) -> None:
+            if done == total or done % 5 == 0:
+                self.slack.progress(user_id, launch, done, total)
+
+        self.slack.progress(user_id, launch, 0, len(preview.items))
+        try:
+            result = launches.create(
+                template=template, name=form.name, open_date=form.open_date,
+                owners=self.owners, progress=progress, tailoring=tailoring,
+            )  # fmt: skip
+        except CxbotError as error:
+            self.slack.finished(user_id, launch, 0, len(preview.items), [str(error)])
+            return None
+        written = len(result.items) - result.unpublished
+        later = [str(notice("kickoff_written_later", count=len(result.handed_over)))]
+        problems_told = [*result.problems, *(later if result.handed_over else [])]
+        self.slack.finished(user_id, result.plan.launch, written, len(result.items), problems_told)
+        if form.channel:
+            self.announce(result, form.channel)
+        return result
+
+    def announce(self, result: LaunchResult, channel: str) -> str | None:
+        """The launch's announcement in `channel`, exactly once, pinned; its ts."""
+        launch, now = result.plan.launch, self.clock()
+        key = f"announce:{launch.key}"
+        entry = ReminderEntry(
+            reminder_key=key, recipient_key=f"channel:{channel}", kind="announcement",
+            business_date=now.date(), launch_key=launch.key, item_key=None,
+        )  # fmt: skip
+        delivery = self.delivery
+        delivery.recover(now)
+        if not delivery.ledger.claim(key, [entry], now):
+            return None  # announced already (or being announced)
+        emails = {i.owner_email for i in result.items if i.owner_email}
+        mentions = {e: uid for e in sorted(emails) if (uid := self.slack.user_id_of(e))}
+        text, blocks = self.slack.announcement(launch, result.items, mentions)
+        message = Message(key=key, text=text, blocks=blocks, preview=text)
+        destination = Destination(channel=channel, label=f"channel {channel}")
+        delivered = delivery.deliver(key, destination, message, now)
+        if delivered.ts is None:
+            log.warning("the announcement of %s was not posted: %s", launch.key, delivered.why)
+            return None
+        self.slack.pin(channel, delivered.ts)
+        return delivered.ts
+
+    # checks -------------------------------------------------------------------------------
+    def _catalog(self) -> list[ChecklistTemplate]:
+        return [c.template for c in self.launches.templates.check_all() if c.template is not None]
+
+    def _checked(self, form: KickoffForm) -> tuple[ChecklistTemplate | None, dict[str, Notice]]:
+        problems: dict[str, Notice] = dict(form.problems)
+        template = None
+        try:
+            template = self.launches.templates.find(form.template) if form.template else None
+        except CxbotError:
+            template = None
+        if template is None:
+            problems[TEMPLATE] = notice("kickoff_no_template")
+        if not form.name.strip():
+            problems[NAME] = notice("kickoff_no_name")
+        elif template is not None:
+            key = launch_key(template.key, form.name)
+            if self.launches.store.get_launch(key) is not None:
+                problems[NAME] = notice("kickoff_duplicate", name=form.name, key=key)
+        if form.open_date is None:
+            problems[OPEN_DATE] = notice("kickoff_no_date")
+        else:
+            concern = next(iter(self.launches.opening_concerns(form.open_date)), None)
+            if concern is not None:
+                problems[OPEN_DATE] = notice(
+                    f"kickoff_{concern.kind}", day=form.open_date.isoformat(), name=concern.name
+                )
+        return template, problems
+
+    def _items_left(self, form: KickoffForm, template: ChecklistTemplate) -> bool:
+        return len(template.items) - len(form.skipped(template)) + len(form.added) > 0
+
+    def _preview(self, form: KickoffForm, template: ChecklistTemplate) -> Any:
+        assert form.open_date is not None
+        tailoring = Tailoring(skip=form.skipped(template), add=form.added)
+        return self.launches.create(
+            template=template, name=form.name, open_date=form.open_date, owners=self.owners,
+            dry_run=True, tailoring=tailoring,
+        ).plan  # fmt: skip

@@ -1,0 +1,186 @@
+"""The CX planner kicks off a launch from Slack, over the wire: `/cxbot launch` or the
+"런칭 시작" shortcut opens the modal, step 1 is checked inside it (a holiday opening is
+refused by name), step 2 lists the items by department, the checklist is written to the
+Notion emulator with progress in the planner's DM, and the announcement appears once in
+the chosen channel, every owner mentioned, pinned. A non-planner is refused."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cxbot.emulators.notion import NotionEmulator
+from cxbot.ports.kickoff import SHORTCUT
+from tests.conftest import ManualClock
+from tests.slack_app_rig import eventually, slack_app_rig
+
+KIM, JUNHO, OUTSIDER = "jihyun.kim@example.com", "junho.park@example.com", "outsider@example.com"
+OPENING = "2027-02-22"  # a Monday after Seollal
+SKIPPED = ("cs-phone-number", "ars-setup")
+
+
+@pytest.fixture(params=["http", "socket"])
+def rig(
+    request: pytest.FixtureRequest, tmp_path: Path, notion: NotionEmulator, clock: ManualClock
+) -> Iterator[Any]:
+    for r in slack_app_rig(tmp_path, notion, clock, transport=request.param):
+        r.kim = r.users[KIM]
+        r.launch_channel = r.slack.add_channel("launch-11st")
+        yield r
+
+
+def _first_step(rig: Any, user: str, opening: str, name: str = "지마켓 입점") -> Any:
+    view_id, _view = rig.slack.app.open_view(user)
+    values = {
+        "k_template": {
+            "v": {"type": "static_select", "selected_option": {"value": "partner-mall"}}
+        },
+        "k_name": {"v": name},
+        "k_date": {"v": {"type": "datepicker", "selected_date": opening}},
+        "k_channel": {
+            "v": {"type": "conversations_select", "selected_conversation": rig.launch_channel}
+        },
+    }
+    return view_id, rig.slack.app.submit(user, view_id, values)
+
+
+def _kept_all_but(view: dict[str, Any], skipped: tuple[str, ...]) -> dict[str, Any]:
+    """Step 2 as submitted: every department's items as offered, less the skipped ones."""
+    values: dict[str, Any] = {}
+    for block in view["blocks"]:
+        if block.get("type") == "input" and block["block_id"].startswith("k_dept:"):
+            kept = [o for o in block["element"]["initial_options"] if o["value"] not in skipped]
+            values[block["block_id"]] = {
+                "v": {"type": "multi_static_select", "selected_options": kept}
+            }
+    return values
+
+
+def test_a_planner_kicks_off_a_tailored_launch_announced_once(rig: Any) -> None:
+    slack = rig.slack
+    opened = slack.app.command(rig.kim, rig.cx, "/cxbot", "launch")
+    assert opened.status == 200
+    view_id, view = eventually(lambda: slack.app.open_view(rig.kim))
+    assert view["callback_id"] == "cxbot_kickoff"
+
+    # a holiday opening is refused inside the modal, by name
+    _same, refused = _first_step(rig, rig.kim, "2027-03-01")
+    answer = json.loads(refused.body)
+    assert answer["response_action"] == "errors"
+    assert "삼일절" in answer["errors"]["k_date"]
+
+    # step 2: every item of the template listed by department with its due date
+    _same, accepted = _first_step(rig, rig.kim, OPENING)
+    assert json.loads(accepted.body)["response_action"] == "update"
+    view_id, items_view = slack.app.open_view(rig.kim)
+    assert items_view["callback_id"] == "cxbot_kickoff_items"
+    offered = [
+        o["value"]
+        for b in items_view["blocks"]
+        if b.get("block_id", "").startswith("k_dept:")
+        for o in b["element"]["options"]
+    ]
+    assert len(offered) == 21 and set(SKIPPED) <= set(offered)
+    options = [o for b in items_view["blocks"] if b.get("block_id") == "k_dept:cx"
+               for o in b["element"]["options"]]  # fmt: skip
+    assert options[0]["text"]["text"].startswith("D-30 · 01/")  # the due date it gets
+
+    values = _kept_all_but(items_view, SKIPPED)
+    values.update(
+        k_add_title={"v": "제휴몰 전용 쿠폰 CS 가이드"},
+        k_add_department={"v": {"type": "static_select", "selected_option": {"value": "cx"}}},
+        k_add_due={"v": "d-3"},
+        k_add_scenario={"v": "쿠폰 문의 스크립트가 매뉴얼에 있는지 확인한다."},
+    )
+    created = slack.app.submit(rig.kim, view_id, values)
+    assert created.status == 200 and created.seconds < 3.0
+    with pytest.raises(LookupError):
+        slack.app.open_view(rig.kim)  # the modal closed
+
+    launch = eventually(
+        lambda: next((x for x in rig.cases.launches.all() if x.name == "지마켓 입점"), None)
+    )
+    items = eventually(lambda: len(rig.cases.launches.items(launch.key)) == 20 and
+                       rig.cases.launches.items(launch.key))  # fmt: skip
+    keys = {i.key.rpartition("/")[2] for i in items}
+    assert not keys & set(SKIPPED) and any(k.startswith("added-") for k in keys)
+    assert all(i.remote_id for i in eventually(lambda: _published(rig, launch.key)))
+
+    # the history names the planner's e-mail as who created it
+    changes = rig.cases.audit.history.changes(entity_id_prefix=launch.key)
+    assert changes and {c.actor for c in changes} == {KIM}
+
+    # the planner's DM: one message, updated to the end
+    dm = eventually(lambda: _dm_with(slack, rig.kim, "체크리스트 완료"))
+    assert "20개 항목을 Notion에 작성" in dm["text"]
+
+    # the announcement: once, in the chosen channel, every owner mentioned, pinned
+    announced = eventually(lambda: _announcements(slack, rig.launch_channel))
+    assert len(announced) == 1
+    text = json.dumps(announced[0]["blocks"], ensure_ascii=False)
+    for email in (KIM, JUNHO):
+        assert f"<@{rig.users[email]}>" in text
+    assert "제휴몰 전용 쿠폰 CS 가이드" in text
+    assert slack.channels[rig.launch_channel].pins == [announced[0]["ts"]]
+
+    # announcing again changes nothing
+    result = rig.cases.launches.create(
+        template="partner-mall", name="지마켓 입점", open_date=launch.open_date,
+        tailoring=launch.tailoring, dry_run=True,
+    )  # fmt: skip
+    assert rig.cases.kickoff().announce(result, rig.launch_channel) is None
+    assert len(_announcements(slack, rig.launch_channel)) == 1
+
+
+def test_someone_who_is_not_a_planner_is_refused_and_nothing_changes(rig: Any) -> None:
+    slack, outsider = rig.slack, rig.users[OUTSIDER]
+    before = len(rig.cases.launches.all())
+    slack.app.global_shortcut(outsider, callback_id=SHORTCUT)
+    told = eventually(
+        lambda: (
+            [e for e in slack.ephemerals if e["user"] == outsider]
+            or _dm_with(slack, outsider, "CX 기획자만")
+        )
+    )
+    assert told
+    with pytest.raises(LookupError):
+        slack.app.open_view(outsider)
+    assert len(rig.cases.launches.all()) == before
+
+
+def test_the_shortcut_opens_the_modal_for_a_planner(rig: Any) -> None:
+    rig.slack.app.global_shortcut(rig.kim, callback_id=SHORTCUT)
+    _view_id, view = eventually(lambda: rig.slack.app.open_view(rig.kim))
+    blocks = {b.get("block_id") for b in view["blocks"]}
+    assert {"k_template", "k_name", "k_date", "k_channel"} <= blocks
+    templates = next(b for b in view["blocks"] if b.get("block_id") == "k_template")
+    assert {o["value"] for o in templates["element"]["options"]} >= {"partner-mall", "open-market"}
+
+
+def _published(rig: Any, key: str) -> Any:
+    items = rig.cases.launches.items(key)
+    return items if items and all(i.remote_id for i in items) else None
+
+
+def _dm_with(slack: Any, user: str, words: str) -> Any:
+    for channel in slack.channels.values():
+        if channel.is_im and user in channel.members:
+            for message in reversed(channel.messages):
+                if words in message.get("text", ""):
+                    return message
+    return None
+
+
+def _announcements(slack: Any, channel: str) -> list[dict[str, Any]]:
+    return [
+        m
+        for m in slack.channels[channel].messages
+        if (m.get("metadata") or {})
+        .get("event_payload", {})
+        .get("message_key", "")
+        .startswith("announce:")
+    ]
