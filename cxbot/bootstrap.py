@@ -80,6 +80,7 @@ from cxbot.service.item_actions import ItemActions
 from cxbot.service.item_ticks import ItemTicks
 from cxbot.service.jobs import JobRunner
 from cxbot.service.kickoff import Kickoff
+from cxbot.service.launch_desk import LaunchDesk
 from cxbot.service.launches import Launches
 from cxbot.service.notion_webhooks import NotionWebhooks, count_polling_catch
 from cxbot.service.reminders import Reminders
@@ -408,6 +409,7 @@ def _use_cases(settings: Settings, parts: _Parts) -> CxBot:
         brief_buttons=slack.brief_buttons,
         slash_commands=slack.slash_commands,
         kickoff=slack.kickoff,
+        desk=slack.desk,
         outbox=ticks.outbox,
         notion_webhooks=slack.notion_webhooks,
         slack_inbound=SlackInboundAdapter(
@@ -674,6 +676,7 @@ class _SlackCases:
     brief_buttons: Callable[[], BriefButtons]
     slash_commands: Callable[[], SlashCommands]
     kickoff: Callable[[], Kickoff]
+    desk: Callable[[], LaunchDesk]
     notion_webhooks: Callable[..., NotionWebhooks]
 
 
@@ -748,27 +751,49 @@ def _slack_cases(
             home=lambda user_id: item_actions().home(user_id),
         )
 
+    planners = [e for e in settings.cxbot_planners.split(",") if e.strip()]
+    labels = core.renderer.labels
+
+    @functools.cache
+    def kickoff_slack() -> Any:
+        from cxbot.adapters.slack.kickoff_views import SlackKickoff
+
+        return SlackKickoff(
+            parts.slack.reader(), core.renderer, calendar=core.calendar, clock=clock,
+            directory=store.slack_directory,
+        )  # fmt: skip
+
     @functools.cache
     def kickoff() -> Kickoff:
         from cxbot.adapters.slack.item_views import SlackPeopleDirectory
-        from cxbot.adapters.slack.kickoff_views import SlackKickoff
 
-        client = parts.slack.reader()
         owners = str(settings.cxbot_owners_file) if settings.cxbot_owners_file else None
-        labels = core.renderer.labels
         return Kickoff(
             launches=launches,
-            slack=SlackKickoff(
-                client, core.renderer, calendar=core.calendar, clock=clock,
-                directory=store.slack_directory,
-            ),
-            people=SlackPeopleDirectory(client),
+            slack=kickoff_slack(),
+            people=SlackPeopleDirectory(parts.slack.reader()),
             delivery=core.delivery,
-            planners=[e for e in settings.cxbot_planners.split(",") if e.strip()],
+            planners=planners,
             words=lambda said: say(labels, said),
             owners=owners,
             clock=clock,
-        )  # fmt: skip
+        )
+
+    @functools.cache
+    def desk() -> LaunchDesk:
+        from cxbot.adapters.slack.desk_views import SlackDesk
+        from cxbot.adapters.slack.item_views import SlackPeopleDirectory
+
+        client = parts.slack.reader()
+        return LaunchDesk(
+            launches=launches,
+            slack=SlackDesk(client, core.renderer, kickoff_slack()),
+            people=SlackPeopleDirectory(client),
+            ledger=store.ledger,
+            planners=planners,
+            words=lambda said: say(labels, said),
+            clock=clock,
+        )
 
     @functools.cache
     def slash_commands() -> SlashCommands:
@@ -788,6 +813,7 @@ def _slack_cases(
         brief_buttons=brief_buttons,
         slash_commands=slash_commands,
         kickoff=kickoff,
+        desk=desk,
         notion_webhooks=notion_webhooks,
     )
 

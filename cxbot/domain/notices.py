@@ -61,6 +61,8 @@ ENGLISH: Mapping[str, str] = {
     "kickoff_bad_due": "{due!r} is not a due day; write D-5, D-day or D+3 (D-30 … D+14)",
     "kickoff_written_later": "{count} item(s) could not be written yet; cxbot writes them on "
     "its next status sync",
+    "desk_no_reason": "say why the item is excluded: it is on record",
+    "desk_no_launch": "this launch is gone (deleted or renamed); open it again from /cxbot status",
     # what `cxbot doctor` says
     "as_written": "{text}",
     "check_failed": "{check}: check failed ({error})",

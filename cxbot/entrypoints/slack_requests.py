@@ -24,18 +24,30 @@ from cxbot.ports.item_actions import (
     MessageRef,
     action_of,
 )
-from cxbot.ports.kickoff import FIRST_VIEW, ITEMS_VIEW
+from cxbot.ports.kickoff import (
+    ADD_ITEM,
+    ADD_VIEW,
+    EXCLUDE,
+    EXCLUDE_VIEW,
+    FIRST_VIEW,
+    ITEMS_VIEW,
+    REPLAN,
+    REPLAN_CONFIRM_VIEW,
+    REPLAN_VIEW,
+)
 from cxbot.ports.kickoff import SHORTCUT as KICKOFF
 from cxbot.service.brief_buttons import BriefButtons
 from cxbot.service.decision_capture import DecisionCapture
 from cxbot.service.item_actions import ItemActions
 from cxbot.service.kickoff import Kickoff
+from cxbot.service.launch_desk import LaunchDesk
 from cxbot.service.slash_commands import SlashCommands
 
 log = logging.getLogger(__name__)
 
 COMMAND = "/cxbot-decision"
 CXBOT_COMMAND = "/cxbot"  # /cxbot status | decision … | launch | help
+DESK_ACTIONS = {REPLAN: "replan", ADD_ITEM: "add", EXCLUDE: "exclude"}
 
 
 def register(
@@ -48,6 +60,7 @@ def register(
     brief_buttons: Callable[[], BriefButtons] | None = None,
     commands: Callable[[], SlashCommands] | None = None,
     kickoff: Callable[[], Kickoff] | None = None,
+    desk: Callable[[], LaunchDesk] | None = None,
 ) -> Any:
     """Adds cxbot's listeners to a slack-bolt App and returns it."""
 
@@ -155,6 +168,49 @@ def register(
             kickoff().start(user_id=body["user"]["id"], view=view)
 
     app.view(ITEMS_VIEW)(ack=kickoff_items, lazy=[kickoff_start])
+
+    # the planner's desk on a live launch: the announcement's buttons and their modals
+    def desk_opened(body: dict[str, Any], action: dict[str, Any]) -> None:
+        if desk is not None:
+            desk().open(
+                action=DESK_ACTIONS[str(action.get("action_id"))],
+                user_id=body["user"]["id"],
+                trigger_id=str(body.get("trigger_id", "")),
+                launch_key=str(action.get("value", "")),
+                channel=str((body.get("channel") or {}).get("id", "")),
+            )
+
+    for action_id in DESK_ACTIONS:
+        app.action(action_id)(ack=ack_now, lazy=[desk_opened])
+
+    def replan_previewed(ack: Any, body: dict[str, Any], view: dict[str, Any]) -> None:
+        if desk is None:
+            ack()
+            return
+        ack(**desk().replan_preview(user_id=body["user"]["id"], view=view))
+
+    app.view(REPLAN_VIEW)(replan_previewed)
+
+    def checked(check: str) -> Callable[..., None]:
+        def ack_or_errors(ack: Any, body: dict[str, Any], view: dict[str, Any]) -> None:
+            if desk is None:
+                ack()
+                return
+            answer = getattr(desk(), check)(user_id=body["user"]["id"], view=view)
+            ack(**answer) if answer else ack()
+
+        return ack_or_errors
+
+    def done(step: str) -> Callable[..., None]:
+        def run(body: dict[str, Any], view: dict[str, Any]) -> None:
+            if desk is not None:
+                getattr(desk(), step)(user_id=body["user"]["id"], view=view)
+
+        return run
+
+    app.view(REPLAN_CONFIRM_VIEW)(ack=ack_now, lazy=[done("replan")])
+    app.view(ADD_VIEW)(ack=checked("add_checked"), lazy=[done("add")])
+    app.view(EXCLUDE_VIEW)(ack=checked("exclude_checked"), lazy=[done("exclude")])
 
     def brief_confirmed(body: dict[str, Any], action: dict[str, Any]) -> None:
         if brief_buttons is None:

@@ -102,3 +102,69 @@ class KickoffSlack(Protocol):
     def user_id_of(self, email: str) -> str | None:
         """A person's Slack user id, by e-mail; None when not in Slack."""
         ...
+
+
+# the planner's desk on a live launch: 일정 변경, 항목 추가, 항목 제외 -------------------
+REPLAN, ADD_ITEM, EXCLUDE = "cxbot_desk_replan", "cxbot_desk_add", "cxbot_desk_exclude"
+"""The announcement's (and the App Home's) buttons; each value is the launch's key."""
+REPLAN_VIEW, REPLAN_CONFIRM_VIEW = "cxbot_replan", "cxbot_replan_confirm"
+ADD_VIEW, EXCLUDE_VIEW = "cxbot_add_item", "cxbot_exclude_item"
+EXCLUDED_ITEM, REASON = "k_item", "k_reason"
+
+
+@dataclass(frozen=True, kw_only=True)
+class DeskForm:
+    """What a desk modal holds: the launch, and the new opening day, the item and reason,
+    or the item of the launch's own."""
+
+    launch_key: str
+    open_date: date | None = None
+    item_key: str = ""
+    reason: str = ""
+    added: tuple[TemplateItem, ...] = ()
+    problems: Mapping[str, Notice] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Move:
+    """An item whose due date a new opening day changes."""
+
+    item: ChecklistItem
+    was: date
+
+
+class DeskSlack(Protocol):
+    def open_replan(self, trigger_id: str, launch: Launch) -> None: ...
+
+    def replan_preview(
+        self, launch: Launch, open_date: date, moves: Sequence[Move]
+    ) -> dict[str, Any]:
+        """The confirmation step: which items move, whose dates change."""
+        ...
+
+    def open_add(self, trigger_id: str, launch: Launch, template: ChecklistTemplate) -> None: ...
+
+    def open_exclude(
+        self, trigger_id: str, launch: Launch, items: Sequence[ChecklistItem]
+    ) -> None: ...
+
+    def read_desk(self, view: Mapping[str, Any]) -> DeskForm: ...
+
+    def errors(self, problems: Mapping[str, str]) -> dict[str, Any]: ...
+
+    def refuse(self, user_id: str, channel: str) -> None: ...
+
+    def tell_moves(
+        self,
+        where: tuple[str, str] | None,
+        user_id: str,
+        launch: Launch,
+        was: date,
+        moves: Sequence[Move],
+        mentions: Mapping[str, str],
+    ) -> None:
+        """After a re-plan: a reply in the announcement's thread (`where`: channel, ts)
+        naming the owners whose dates moved; to the planner's DM when there is none."""
+        ...
+
+    def user_id_of(self, email: str) -> str | None: ...

@@ -60,6 +60,10 @@ class ReminderLedger(Protocol):
         error: str | None = None,
     ) -> None: ...
 
+    def posted(self, message_key: str) -> tuple[str, str] | None:
+        """Where a message was posted (channel, ts); None when it was not (yet)."""
+        ...
+
     def unsettled(self) -> list[ClaimedMessage]:
         """Messages claimed, being posted, or with an unknown outcome."""
         ...

@@ -77,7 +77,3 @@ class CommandTexts(Protocol):
     def status(self, rows: Sequence[Any], *, today: date, horizon: int) -> str:
         """The launches' progress (`LaunchProgress` rows) as Slack text."""
         ...
-
-    def launch_from_terminal(self) -> str:
-        """Kicking off from Slack is not there yet: how to do it now."""
-        ...

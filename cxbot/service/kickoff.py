@@ -18,6 +18,7 @@ from cxbot.ports.kickoff import ADD_TITLE, NAME, OPEN_DATE, TEMPLATE, KickoffFor
 from cxbot.ports.messages import Destination, Message
 from cxbot.ports.reminders import ReminderEntry
 from cxbot.service.delivery import ExactlyOnce
+from cxbot.service.launch_desk import announcement_key
 from cxbot.service.launches import Launches, LaunchResult
 
 log = logging.getLogger(__name__)
@@ -115,7 +116,7 @@ class Kickoff:
     def announce(self, result: LaunchResult, channel: str) -> str | None:
         """The launch's announcement in `channel`, exactly once, pinned; its ts."""
         launch, now = result.plan.launch, self.clock()
-        key = f"announce:{launch.key}"
+        key = announcement_key(launch.key)
         entry = ReminderEntry(
             reminder_key=key, recipient_key=f"channel:{channel}", kind="announcement",
             business_date=now.date(), launch_key=launch.key, item_key=None,

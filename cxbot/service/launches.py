@@ -15,6 +15,7 @@ from cxbot.domain.checklist import (
     ItemStatus,
     Launch,
     Tailoring,
+    TemplateItem,
     launch_key,
     split_item_key,
 )
@@ -229,6 +230,20 @@ class Launches:
             skip=(*launch.tailoring.skip, template_item), add=launch.tailoring.add
         )
         return self._retailor(launch, tailoring, why=cleaned, dry_run=dry_run, progress=progress)
+
+    def add_items(
+        self,
+        *,
+        key: str,
+        items: Sequence[TemplateItem],
+        dry_run: bool = False,
+        progress: Progress = no_progress,
+    ) -> LaunchResult:
+        """Items of the launch's own, added to a live launch (`cxbot item add`, 항목 추가):
+        kept with the launch like `--add` at creation, so a re-plan plans them too."""
+        launch = self.get(key)
+        tailoring = Tailoring(skip=launch.tailoring.skip, add=(*launch.tailoring.add, *items))
+        return self._retailor(launch, tailoring, dry_run=dry_run, progress=progress)
 
     def restore(
         self, *, item: str, dry_run: bool = False, progress: Progress = no_progress

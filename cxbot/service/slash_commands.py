@@ -25,8 +25,8 @@ class SlashCommands:
     capture: Callable[[], DecisionCapture]
     texts: CommandTexts
     clock: Clock
-    kickoff: Callable[[], Kickoff] | None = None
-    """The kick-off modal (`/cxbot launch`); without it, how to kick off from the terminal."""
+    kickoff: Callable[[], Kickoff]
+    """The kick-off modal (`/cxbot launch`)."""
     horizon: int = 5
     """Business days ahead `status` lists items due in."""
 
@@ -43,8 +43,6 @@ class SlashCommands:
             rows = self.launches.progress(today=today, horizon=self.horizon)
             return _ephemeral(self.texts.status(rows, today=today, horizon=self.horizon))
         if word in LAUNCH_WORDS:
-            if self.kickoff is None:
-                return _ephemeral(self.texts.launch_from_terminal())
             self.kickoff().open(
                 user_id=form.get("user_id", ""),
                 trigger_id=form.get("trigger_id", ""),

@@ -25,6 +25,7 @@ from cxbot.service.doctor import Doctor
 from cxbot.service.item_actions import ItemActions
 from cxbot.service.jobs import JobRunner
 from cxbot.service.kickoff import Kickoff
+from cxbot.service.launch_desk import LaunchDesk
 from cxbot.service.launches import Launches
 from cxbot.service.notion_webhooks import NotionWebhooks
 from cxbot.service.reminders import Reminders
@@ -70,6 +71,8 @@ class CxBot:
     """`/cxbot status | decision … | launch | help`; made on first use."""
     kickoff: Callable[[], Kickoff]
     """The CX planner's kick-off from Slack (the "런칭 시작" modal); made on first use."""
+    desk: Callable[[], LaunchDesk]
+    """The planner's desk on a live launch from Slack (일정 변경, 항목 추가/제외)."""
     outbox: BoardOutbox
     notion_webhooks: Callable[..., NotionWebhooks]
     """Notion's webhook events; called with `announce=` (shows the verification token

@@ -169,7 +169,9 @@ def test_one_cxbot_command_with_sub_commands(rig: Any) -> None:
     assert "런칭 현황" in status and "11번가 입점" in status and "오픈 2027-01-13" in status
     assert "*cxbot* 명령" in answer("") and "/cxbot status" in answer("help")
     assert "‘&lt;b&gt;’은(는) cxbot 명령이 아닙니다" in answer("<b>")  # escaped, and named
-    assert "cxbot launch create" in answer("launch")
+    assert rig.slack.app.command(rig.kim, rig.channel, "/cxbot", "launch").status == 200
+    _view_id, view = eventually(lambda: rig.slack.app.open_view(rig.kim))
+    assert view["callback_id"] == "cxbot_kickoff"  # the kick-off modal, not a text
     assert "결정 초안" in answer("decision 자동취소 실패 주문 어드민 | PG 화면 링크를 넣는다")
     (draft,) = eventually(lambda: _decisions(rig))
     assert draft.project == "자동취소 실패 주문 어드민" and draft.decided_by == "김지현"

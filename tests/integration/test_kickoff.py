@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from cxbot.emulators.notion import NotionEmulator
-from cxbot.ports.kickoff import SHORTCUT
+from cxbot.ports.kickoff import ADD_ITEM, EXCLUDE, REPLAN, SHORTCUT
 from tests.conftest import ManualClock
 from tests.slack_app_rig import eventually, slack_app_rig
 
@@ -184,3 +184,98 @@ def _announcements(slack: Any, channel: str) -> list[dict[str, Any]]:
         .get("message_key", "")
         .startswith("announce:")
     ]
+
+
+def _kick_off(rig: Any) -> tuple[Any, dict[str, Any]]:
+    """A launch kicked off from Slack, as the planner does it; (launch, announcement)."""
+    rig.slack.app.global_shortcut(rig.kim, callback_id=SHORTCUT)
+    eventually(lambda: rig.slack.app.open_view(rig.kim))
+    view_id, _answer = _first_step(rig, rig.kim, OPENING)
+    _same, items_view = rig.slack.app.open_view(rig.kim)
+    rig.slack.app.submit(rig.kim, view_id, _kept_all_but(items_view, SKIPPED))
+    (announcement,) = eventually(lambda: _announcements(rig.slack, rig.launch_channel))
+    launch = next(x for x in rig.cases.launches.all() if x.name == "지마켓 입점")
+    return launch, announcement
+
+
+def _press_desk(rig: Any, user: str, announcement: dict[str, Any], action: str) -> Any:
+    return rig.slack.app.click(
+        user, rig.launch_channel, announcement["ts"], block_id="cxbot_desk", action_id=action
+    )
+
+
+def test_the_planner_re_plans_from_the_announcement_and_owners_hear_in_its_thread(
+    rig: Any,
+) -> None:
+    slack = rig.slack
+    launch, announcement = _kick_off(rig)
+    before = {i.key: i.due for i in rig.cases.launches.items(launch.key)}
+    _press_desk(rig, rig.kim, announcement, REPLAN)
+    view_id, view = eventually(lambda: slack.app.open_view(rig.kim))
+    assert view["callback_id"] == "cxbot_replan"
+
+    def pick(day: str) -> Any:
+        picked = {"k_date": {"v": {"type": "datepicker", "selected_date": day}}}
+        return slack.app.submit(rig.kim, view_id, picked)
+
+    assert "설날" in json.loads(pick("2027-02-08").body)["errors"]["k_date"]
+    assert json.loads(pick("2027-03-02").body)["response_action"] == "update"
+    _same, preview = slack.app.open_view(rig.kim)
+    shown = json.dumps(preview["blocks"], ensure_ascii=False)
+    assert "2027-03-02" in shown and "마감이 바뀌는 항목 19개" in shown  # before it is confirmed
+    assert rig.cases.launches.get(launch.key).open_date == launch.open_date
+
+    assert slack.app.submit(rig.kim, view_id, {}).status == 200
+    moved = eventually(
+        lambda: rig.cases.launches.get(launch.key).open_date.isoformat() == "2027-03-02"
+    )
+    assert moved
+    after = {i.key: i.due for i in rig.cases.launches.items(launch.key)}
+    assert all(after[k] > before[k] for k in before)
+    parent = announcement["ts"]
+    reply = eventually(lambda: [m for m in slack.channels[rig.launch_channel].messages
+                                if m.get("thread_ts") == parent and m["ts"] != parent])  # fmt: skip
+    assert "일정 변경" in reply[0]["text"] and f"<@{rig.users[JUNHO]}>" in reply[0]["text"]
+    opened = [c for c in rig.cases.audit.history.changes(entity_id_prefix=launch.key)
+              if c.field == "open_date" and c.new == "2027-03-02"]  # fmt: skip
+    assert [c.actor for c in opened] == [KIM]
+
+
+def test_the_planner_excludes_an_item_with_a_reason_and_adds_one(rig: Any) -> None:
+    slack = rig.slack
+    launch, announcement = _kick_off(rig)
+    item = f"{launch.key}/agent-channel"
+    _press_desk(rig, rig.kim, announcement, EXCLUDE)
+    view_id, view = eventually(lambda: slack.app.open_view(rig.kim))
+    chosen = {"k_item": {"v": {"type": "static_select", "selected_option": {"value": item}}}}
+    no_reason = slack.app.submit(rig.kim, view_id, {**chosen, "k_reason": {"v": "  "}})
+    assert "이유" in json.loads(no_reason.body)["errors"]["k_reason"]
+    slack.app.submit(
+        rig.kim, view_id, {**chosen, "k_reason": {"v": "지마켓은 소통 채널이 이미 있음"}}
+    )
+    eventually(lambda: rig.cases.launches.store.get_item(item) is None)
+    removed = [c for c in rig.cases.audit.history.changes(entity_id_prefix=item)
+               if c.actor == KIM]  # fmt: skip
+    assert removed and any("지마켓은 소통 채널이 이미 있음" in f"{c.new} {c.note}" for c in removed)
+
+    _press_desk(rig, rig.kim, announcement, ADD_ITEM)
+    view_id, view = eventually(lambda: slack.app.open_view(rig.kim))
+    assert view["callback_id"] == "cxbot_add_item"
+    slack.app.submit(rig.kim, view_id, {
+        "k_add_title": {"v": "지마켓 스마일클럽 문의 대응"},
+        "k_add_department": {"v": {"type": "static_select", "selected_option": {"value": "cx"}}},
+        "k_add_due": {"v": "D-5"},
+    })  # fmt: skip
+    added = eventually(lambda: [i for i in rig.cases.launches.items(launch.key)
+                                if i.title == "지마켓 스마일클럽 문의 대응"])  # fmt: skip
+    assert added[0].label == "D-5"
+
+
+def test_someone_else_pressing_the_desk_buttons_is_refused(rig: Any) -> None:
+    launch, announcement = _kick_off(rig)
+    outsider = rig.users[OUTSIDER]
+    _press_desk(rig, outsider, announcement, REPLAN)
+    eventually(lambda: [e for e in rig.slack.ephemerals if e["user"] == outsider])
+    with pytest.raises(LookupError):
+        rig.slack.app.open_view(outsider)
+    assert rig.cases.launches.get(launch.key).open_date == launch.open_date

@@ -31,6 +31,3 @@ class SlackCommandTexts:
                 return f"{text}\n… +{len(rows) - index}"
             text = f"{text}\n{line}"
         return text
-
-    def launch_from_terminal(self) -> str:
-        return str(self.m.launch_from_terminal())

@@ -7,24 +7,36 @@ template is a handful of blocks), each item chosen by default and removable."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import threading
 from collections.abc import Mapping, Sequence
-from datetime import date
 from typing import Any
 
 from markupsafe import Markup
-from pydantic import ValidationError
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from cxbot.adapters.rendering import Renderer
+from cxbot.adapters.slack.desk_views import desk_buttons
+from cxbot.adapters.slack.modal_blocks import (
+    MAX_OPTIONS,
+    OPTION_TEXT,
+    SECTION_TEXT,
+    VALUE,
+    added_item,
+    as_day,
+    input_block,
+    option,
+    plain,
+    section,
+    short_key,
+    state_value,
+)
 from cxbot.domain.calendar import BusinessCalendar
-from cxbot.domain.checklist import ChecklistItem, ChecklistTemplate, Launch, TemplateItem
+from cxbot.domain.checklist import ChecklistItem, ChecklistTemplate, Launch
 from cxbot.domain.dday import launch_day_label
-from cxbot.domain.notices import Notice, notice
+from cxbot.domain.notices import Notice
 from cxbot.domain.planning import Plan
 from cxbot.ports.common import Clock
 from cxbot.ports.kickoff import (
@@ -44,11 +56,6 @@ from cxbot.ports.kickoff import (
 from cxbot.ports.slack import SlackDirectoryCache
 
 log = logging.getLogger(__name__)
-
-VALUE = "v"  # every input's action id
-OPTION_TEXT = 75  # Slack's limit for an option's text
-SECTION_TEXT = 3000
-MAX_OPTIONS = 100
 
 
 class SlackKickoff:
@@ -70,18 +77,18 @@ class SlackKickoff:
     # the modal ---------------------------------------------------------------------------
     def open_form(self, trigger_id: str, templates: Sequence[ChecklistTemplate]) -> None:
         options = [
-            _option(str(self.m.template_option(t)), t.key, description=t.description)
+            option(str(self.m.template_option(t)), t.key, description=t.description)
             for t in templates[:MAX_OPTIONS]
         ]
         blocks = [
-            _input(TEMPLATE, str(self.m.template_label()),
+            input_block(TEMPLATE, str(self.m.template_label()),
                    {"type": "static_select", "action_id": VALUE, "options": options}),
-            _input(NAME, str(self.m.name_label()),
+            input_block(NAME, str(self.m.name_label()),
                    {"type": "plain_text_input", "action_id": VALUE, "max_length": 100,
-                    "placeholder": _plain(str(self.m.name_hint()))}),
-            _input(OPEN_DATE, str(self.m.date_label()),
+                    "placeholder": plain(str(self.m.name_hint()))}),
+            input_block(OPEN_DATE, str(self.m.date_label()),
                    {"type": "datepicker", "action_id": VALUE}),
-            _input(CHANNEL, str(self.m.channel_label()),
+            input_block(CHANNEL, str(self.m.channel_label()),
                    {"type": "conversations_select", "action_id": VALUE,
                     "default_to_current_conversation": True,
                     "filter": {"include": ["public", "private"], "exclude_bot_users": True}},
@@ -99,19 +106,19 @@ class SlackKickoff:
             by_department.setdefault(item.department, []).append(item)
         owners = {i.department: i.owner_name for i in plan.items if i.owner_name}
         blocks: list[dict[str, Any]] = [
-            _section(str(self.m.heading(form.name, form.open_date, len(template.items))))
+            section(str(self.m.heading(form.name, form.open_date, len(template.items))))
         ]
         for department, name in template.departments.items():
             items = by_department.get(department, [])
             if not items:
                 continue
-            options = [_option(str(self.m.item_option(i)), _short_key(i.key)) for i in items]
+            options = [option(str(self.m.item_option(i)), short_key(i.key)) for i in items]
             element = {
                 "type": "multi_static_select", "action_id": VALUE,
                 "options": options[:MAX_OPTIONS], "initial_options": options[:MAX_OPTIONS],
             }  # fmt: skip
             label = str(self.m.department_label(name, owners.get(department)))
-            blocks.append(_input(DEPARTMENT + department, label, element, optional=True))
+            blocks.append(input_block(DEPARTMENT + department, label, element, optional=True))
         missing = [
             template.departments[w.department]
             for w in plan.warnings
@@ -121,21 +128,21 @@ class SlackKickoff:
             notes = [{"type": "mrkdwn", "text": str(self.m.no_owner(d))} for d in missing[:10]]
             blocks.append({"type": "context", "elements": notes})
         departments = [
-            _option(name[:OPTION_TEXT], key) for key, name in template.departments.items()
+            option(name[:OPTION_TEXT], key) for key, name in template.departments.items()
         ][:MAX_OPTIONS]
         blocks += [
             {"type": "divider"},
-            _section(str(self.m.add_header())),
-            _input(ADD_TITLE, str(self.m.add_title()),
+            section(str(self.m.add_header())),
+            input_block(ADD_TITLE, str(self.m.add_title()),
                    {"type": "plain_text_input", "action_id": VALUE, "max_length": 200},
                    optional=True),
-            _input(ADD_DEPARTMENT, str(self.m.add_department()),
+            input_block(ADD_DEPARTMENT, str(self.m.add_department()),
                    {"type": "static_select", "action_id": VALUE, "options": departments},
                    optional=True),
-            _input(ADD_DUE, str(self.m.add_due()),
+            input_block(ADD_DUE, str(self.m.add_due()),
                    {"type": "plain_text_input", "action_id": VALUE, "max_length": 10,
-                    "placeholder": _plain(str(self.m.add_due_hint()))}, optional=True),
-            _input(ADD_SCENARIO, str(self.m.add_scenario()),
+                    "placeholder": plain(str(self.m.add_due_hint()))}, optional=True),
+            input_block(ADD_SCENARIO, str(self.m.add_scenario()),
                    {"type": "plain_text_input", "action_id": VALUE, "multiline": True,
                     "max_length": 2000}, optional=True),
         ]  # fmt: skip
@@ -149,14 +156,14 @@ class SlackKickoff:
         values = (view.get("state") or {}).get("values") or {}
         if view.get("callback_id") == ITEMS_VIEW:
             return self._read_items(view, values)
-        picked = _value(values, TEMPLATE)
+        picked = state_value(values, TEMPLATE)
         problems: dict[str, Notice] = {}
-        day = _day(_value(values, OPEN_DATE))
+        day = as_day(state_value(values, OPEN_DATE))
         return KickoffForm(
             template=str(picked or ""),
-            name=str(_value(values, NAME) or "").strip(),
+            name=str(state_value(values, NAME) or "").strip(),
             open_date=day,
-            channel=str(_value(values, CHANNEL) or ""),
+            channel=str(state_value(values, CHANNEL) or ""),
             problems=problems,
         )
 
@@ -166,15 +173,17 @@ class SlackKickoff:
         except ValueError:
             meta = {}
         kept = {
-            block.removeprefix(DEPARTMENT): tuple(str(v) for v in (_value(values, block) or []))
+            block.removeprefix(DEPARTMENT): tuple(
+                str(v) for v in (state_value(values, block) or [])
+            )
             for block in values
             if block.startswith(DEPARTMENT)
         }
-        added, problems = _added(values)
+        added, problems = added_item(values)
         return KickoffForm(
             template=str(meta.get("t", "")),
             name=str(meta.get("n", "")),
-            open_date=_day(meta.get("d")),
+            open_date=as_day(meta.get("d")),
             channel=str(meta.get("c", "")),
             kept=kept,
             added=added,
@@ -188,8 +197,8 @@ class SlackKickoff:
         self, callback_id: str, submit: str, blocks: list[dict[str, Any]], *, metadata: str
     ) -> dict[str, Any]:
         return {
-            "type": "modal", "callback_id": callback_id, "title": _plain(str(self.m.title())),
-            "submit": _plain(submit), "close": _plain(str(self.m.cancel())),
+            "type": "modal", "callback_id": callback_id, "title": plain(str(self.m.title())),
+            "submit": plain(submit), "close": plain(str(self.m.cancel())),
             "blocks": blocks, "private_metadata": metadata,
         }  # fmt: skip
 
@@ -242,10 +251,8 @@ class SlackKickoff:
         for item in sorted(items, key=lambda i: (i.due, i.key)):
             by_department.setdefault(item.department_name, []).append(item)
         blocks: list[dict[str, Any]] = [
-            {"type": "header", "text": _plain(str(self.m.announcement_header(launch))[:150])},
-            _section(
-                str(self.m.announcement_intro(launch, dlabel, len(items), len(by_department)))
-            ),
+            {"type": "header", "text": plain(str(self.m.announcement_header(launch))[:150])},
+            section(str(self.m.announcement_intro(launch, dlabel, len(items), len(by_department)))),
             {"type": "divider"},
         ]
         for department, listed in by_department.items():
@@ -257,8 +264,11 @@ class SlackKickoff:
                     owners.append(who)
             head = str(self.m.announcement_department(department, Markup(", ").join(owners)))
             lines = "\n".join(str(self.m.announcement_item(i)) for i in listed)
-            blocks.append(_section(f"{head}\n{lines}"[:SECTION_TEXT]))
-        return str(self.m.announcement_text(launch, len(items))), blocks[:50]
+            blocks.append(section(f"{head}\n{lines}"[:SECTION_TEXT]))
+        return str(self.m.announcement_text(launch, len(items))), [
+            *blocks[:49],
+            desk_buttons(self.m, launch),
+        ]
 
     def pin(self, channel: str, ts: str) -> None:
         try:
@@ -277,86 +287,3 @@ class SlackKickoff:
             return str(self.client.users_lookupByEmail(email=email)["user"]["id"])
         except (SlackApiError, SlackClientError):
             return None
-
-
-def _added(values: Mapping[str, Any]) -> tuple[tuple[TemplateItem, ...], dict[str, Notice]]:
-    """The launch's own item from step 2's "add" fields: none when all are empty."""
-    title = str(_value(values, ADD_TITLE) or "").strip()
-    department = str(_value(values, ADD_DEPARTMENT) or "")
-    due = str(_value(values, ADD_DUE) or "").strip()
-    scenario = str(_value(values, ADD_SCENARIO) or "").strip()
-    if not (title or due or scenario):
-        return (), {}
-    if not (title and department and due):
-        return (), {ADD_TITLE: notice("kickoff_added_incomplete")}
-    key = "added-" + hashlib.sha256(title.encode()).hexdigest()[:8]
-    try:
-        item = TemplateItem(
-            key=key, title=title, department=department, due=due.upper().replace("DAY", "day"),
-            scenario=scenario or title,
-        )  # fmt: skip
-        item.offset  # noqa: B018 — the due day must read as a D-offset
-    except (ValidationError, ValueError):
-        return (), {ADD_DUE: notice("kickoff_bad_due", due=due)}
-    return (item,), {}
-
-
-def _value(values: Mapping[str, Any], block: str) -> Any:
-    """What an input holds, whatever its element: text, a date, a pick or several."""
-    state = (values.get(block) or {}).get(VALUE) or {}
-    if "selected_options" in state:
-        return [o.get("value") for o in state.get("selected_options") or []]
-    if "selected_option" in state:
-        return (state.get("selected_option") or {}).get("value")
-    for name in ("selected_date", "selected_conversation", "selected_channel", "selected_user"):
-        if name in state:
-            return state.get(name)
-    return state.get("value")
-
-
-def _day(text: Any) -> date | None:
-    try:
-        return date.fromisoformat(str(text)) if text else None
-    except ValueError:
-        return None
-
-
-def _short_key(item_key: str) -> str:
-    """An option's value: the template item's key (the launch key is in the metadata)."""
-    return item_key.rpartition("/")[2]
-
-
-def _plain(text: str) -> dict[str, Any]:
-    return {"type": "plain_text", "text": text[:150] or " ", "emoji": True}
-
-
-def _section(text: str) -> dict[str, Any]:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": text[:SECTION_TEXT]}}
-
-
-def _option(text: str, value: str, *, description: str = "") -> dict[str, Any]:
-    option: dict[str, Any] = {"text": _plain(_cut(text, OPTION_TEXT)), "value": value[:150]}
-    if description:
-        option["description"] = _plain(_cut(description, OPTION_TEXT))
-    return option
-
-
-def _cut(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _input(
-    block_id: str,
-    label: str,
-    element: dict[str, Any],
-    *,
-    optional: bool = False,
-    hint: str = "",
-) -> dict[str, Any]:
-    block: dict[str, Any] = {
-        "type": "input", "block_id": block_id, "label": _plain(label[:2000]),
-        "element": element, "optional": optional,
-    }  # fmt: skip
-    if hint:
-        block["hint"] = _plain(hint)
-    return block

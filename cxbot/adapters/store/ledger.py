@@ -81,6 +81,17 @@ class SqlLedger(SqlBase):
                 .values(**values)
             )
 
+    def posted(self, message_key: str) -> tuple[str, str] | None:
+        query = (
+            select(reminder_log.c.channel, reminder_log.c.ts)
+            .where(reminder_log.c.message_key == message_key, reminder_log.c.state == "sent")
+            .where(reminder_log.c.ts.is_not(None))
+            .limit(1)
+        )
+        with self.engine.connect() as conn:
+            row = conn.execute(query).first()
+        return (str(row.channel), str(row.ts)) if row is not None else None
+
     def unsettled(self) -> list[ClaimedMessage]:
         query = (
             select(reminder_log)

@@ -255,6 +255,12 @@ class MemoryLedger:
                 if ts is not None:
                     row["ts"] = ts
 
+    def posted(self, message_key: str) -> tuple[str, str] | None:
+        for row in self.rows.values():
+            if row["message_key"] == message_key and row["state"] == "sent" and row["ts"]:
+                return str(row["channel"]), str(row["ts"])
+        return None
+
     def unsettled(self) -> list[ClaimedMessage]:
         grouped: dict[str, list[tuple[str, dict[str, Any]]]] = {}
         for key, row in sorted(self.rows.items()):

@@ -183,6 +183,7 @@ def _slack_app(cases: CxBot, *, socket_mode: bool = False) -> Any:
         brief_buttons=cases.brief_buttons,
         commands=cases.slash_commands,
         kickoff=cases.kickoff,
+        desk=cases.desk,
         reason_missing=cases.render.render("slack/reason_missing.txt.j2").strip(),
         reason_too_long=cases.render.render(
             "slack/reason_too_long.txt.j2", limit=REASON_LIMIT
