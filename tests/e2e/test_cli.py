@@ -573,3 +573,31 @@ def test_an_item_is_excluded_from_a_live_launch_with_its_reason_and_restored(run
     assert f"in_progress\t{item}" in run("launch", "show", key).stdout  # where it stood
     assert "not excluded" in run("item", "restore", item).output
     assert run("audit", "verify").exit_code == 0
+
+
+def test_items_of_the_launchs_own_are_added_to_a_live_launch_and_kept_by_a_reschedule(
+    run: Any, tmp_path: Path
+) -> None:
+    created = run(
+        "launch", "create", "-t", "partner-mall", "-n", "G마켓 입점", "-d", "2027-03-02",
+        "--owners", str(OWNERS),
+    )  # fmt: skip
+    key = re.findall(r"partner-mall-[0-9a-f]{8}", created.output)[0]
+    extra = tmp_path / "gmarket.yaml"
+    extra.write_text(
+        "- key: smile-club\n  title: 스마일클럽 문의 대응\n  department: cx\n  due: D-5\n"
+        "  scenario: 스마일클럽 혜택 문의 스크립트가 매뉴얼에 있는지 확인한다.\n",
+        encoding="utf-8",
+    )
+    preview = run("item", "add", key, "--file", str(extra), "--dry-run")
+    assert preview.exit_code == 0 and f"(dry run) added: {key}/smile-club" in preview.output
+    assert f"{key}/smile-club" not in run("launch", "show", key).stdout
+    added = run("item", "add", key, "--file", str(extra))
+    assert (
+        added.exit_code == 0 and f"added: {key}/smile-club (스마일클럽 문의 대응)" in added.output
+    )
+    assert f"{key}/smile-club" in run("launch", "show", key).stdout
+    assert run("item", "add", key, "--file", str(extra)).exit_code == 1  # the key is taken
+    run("launch", "reschedule", key, "-d", "2027-03-09", "--yes")
+    assert f"{key}/smile-club" in run("launch", "show", key).stdout  # kept by the re-plan
+    assert run("audit", "verify").exit_code == 0

@@ -317,6 +317,32 @@ def item_exclude(ctx: click.Context, key: str, reason: str, dry_run: bool) -> No
         _print_retailored(result, "excluded")
 
 
+@item.command("add")
+@click.argument("launch_key")
+@click.option(
+    "--file",
+    "path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    required=True,
+    help="YAML file of the items to add (written as in a template, like `launch create --add`).",
+)
+@click.option("--dry-run", is_flag=True, help="Show what would change; record nothing.")
+@click.pass_context
+@reports_errors
+def item_add(ctx: click.Context, launch_key: str, path: Path, dry_run: bool) -> None:
+    """Adds items of the launch's own to a live launch: planned from its opening day,
+    written to Notion, reminded like the rest, kept by `launch reschedule`.
+
+    \b
+    Example:
+      cxbot item add partner-mall-1a2b3c4d --file gmarket-items.yaml
+    """
+    with opened(ctx) as cases:
+        items = cases.templates.added_items(str(path))
+        result = cases.launches.add_items(key=launch_key, items=items, dry_run=dry_run)
+        _print_retailored(result, "added")
+
+
 @item.command("restore")
 @click.argument("key")
 @click.option("--dry-run", is_flag=True, help="Show what would change; record nothing.")
@@ -339,6 +365,11 @@ def _print_retailored(result: Any, verb: str) -> None:
     for gone in result.removed:
         click.echo(f"{prefix}{verb}: {gone.key} ({gone.title})")
     added = [c.entity_id for c in result.changes if c.field == "removed" and c.new == "no"]
+    added += [  # items new to the launch (item add)
+        c.entity_id
+        for c in result.changes
+        if c.entity == "checklist_item" and c.field == "title" and c.old is None
+    ]
     for key in added:
         item = next(i for i in result.items if i.key == key)
         click.echo(f"{prefix}{verb}: {key} ({item.title}), due {item.due} ({item.label})")
