@@ -9,6 +9,7 @@ import sys
 from bench import (
     calendar_sync,
     centre_brief,
+    kickoff,
     notion_checklist,
     notion_status_sync,
     notion_webhooks,
@@ -28,6 +29,7 @@ BENCHMARKS = {
     "notion-webhooks": notion_webhooks.run,
     "weekly-report": weekly_report.run,
     "brief": centre_brief.run,
+    "kickoff": kickoff.run,
 }
 
 

@@ -66,6 +66,7 @@ from cxbot.ports.messages import Notifier
 from cxbot.ports.promotions import PromotionBoard, PromotionSource
 from cxbot.service.audit_report import Audit
 from cxbot.service.board_outbox import BoardOutbox
+from cxbot.service.board_rows import BoardRows
 from cxbot.service.brief_buttons import BriefButtons
 from cxbot.service.brief_confirmations import BriefConfirmations
 from cxbot.service.brief_sending import BriefSending
@@ -381,7 +382,8 @@ def _use_cases(settings: Settings, parts: _Parts) -> CxBot:
     launches, ticks = _launches(settings, parts, core)
     calendar_sync = _calendar_sync(settings, parts, core)
     promotions = calendar_sync(parts.sheets.source)
-    jobs = _scheduled(settings, parts, core, ticks, promotions)
+    rows = BoardRows(launches=launches)
+    jobs = _scheduled(settings, parts, core, ticks, promotions, rows)
     reminders, weekly = jobs.reminders, jobs.weekly
     decisions = DecisionLog(
         store=store.decisions, board=parts.notion.decisions, history=store.history
@@ -553,7 +555,12 @@ class _Scheduled:
 
 
 def _scheduled(
-    settings: Settings, parts: _Parts, core: _Core, ticks: ItemTicks, promotions: CalendarSync
+    settings: Settings,
+    parts: _Parts,
+    core: _Core,
+    ticks: ItemTicks,
+    promotions: CalendarSync,
+    rows: BoardRows,
 ) -> _Scheduled:
     store, clock = parts.store, parts.clock
     reminders = Reminders(
@@ -573,6 +580,7 @@ def _scheduled(
         clock=clock,
         outbox=ticks.outbox,
         on_caught=functools.partial(count_polling_catch, store.cursors, core.webhook_token),
+        rows=rows,
     )
     weekly = _weekly(settings, parts, core)
     briefs = _briefs(settings, parts, core)
@@ -735,6 +743,7 @@ def _slack_cases(
             clock=clock,
             announce=announce,
             accept_new_token=accept_new_token,
+            rows=BoardRows(launches=launches),
         )
 
     @functools.cache

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from cxbot.adapters.store.memory import MemoryStore
 from cxbot.domain.checklist import ChecklistItem, Launch
-from cxbot.ports.checklists import PullResult, RemoteItemState
+from cxbot.ports.checklists import HandAddedRow, PullResult, RemoteItemState
 from cxbot.ports.common import Progress, PublishResult
 from cxbot.ports.errors import RemoteError
 
@@ -72,6 +72,9 @@ class FakeBoard:
 
     def check(self) -> list[str]:
         return []
+
+    def hand_added(self, remote_id: str) -> HandAddedRow | None:
+        return None  # the fake board's rows are all cxbot's
 
     def sweep(self, launch: Launch, keep: Mapping[str, str]) -> list[str]:
         return []

@@ -8,7 +8,7 @@ from datetime import datetime
 from cxbot.domain.checklist import ChecklistItem, Launch
 from cxbot.domain.decisions import Decision
 from cxbot.domain.promotions import Promotion
-from cxbot.ports.checklists import PullResult, RemoteItemState
+from cxbot.ports.checklists import HandAddedRow, PullResult, RemoteItemState
 from cxbot.ports.common import Progress, PublishResult
 
 
@@ -40,6 +40,9 @@ class LocalBoard:
         self, remote_id: str, *, authors: Sequence[str] = (), include_trashed: bool = False
     ) -> RemoteItemState | None:
         return None
+
+    def hand_added(self, remote_id: str) -> HandAddedRow | None:
+        return None  # nobody adds rows to the local store by hand
 
     def check(self) -> list[str]:
         return []

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Protocol
 
 from cxbot.domain.audit import Anchor, ChainedEntry
@@ -135,6 +135,23 @@ class PullResult:
     cursor: str | None
     unknown: list[str]
     requests: int = 0
+    unkeyed: list[str] = field(default_factory=list)
+    """Pages without an item key: rows people added by hand (`ChecklistBoard.hand_added`)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class HandAddedRow:
+    """A checklist row someone added in the board by hand, to be adopted as an item."""
+
+    remote_id: str
+    title: str
+    launch_name: str
+    department_name: str
+    due: date | None
+    status: str
+    scenario: str
+    added_by: str
+    added_at: datetime
 
 
 class ChecklistBoard(Protocol):
@@ -191,6 +208,11 @@ class ChecklistBoard(Protocol):
         Edits made before `settled_before` are taken to be visible to a query by now,
         so the next cursor may move up to it even when nothing was edited.
         """
+        ...
+
+    def hand_added(self, remote_id: str) -> HandAddedRow | None:
+        """A row someone added to the checklist by hand (no item key), as they filled it
+        in; None when the page is gone, in the trash, or a cxbot item."""
         ...
 
 

@@ -5,6 +5,7 @@ planner's DM, and announced once in the chosen channel, pinned."""
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
@@ -93,8 +94,8 @@ class Kickoff:
         launch = preview.launch
 
         def progress(done: int, total: int, what: str) -> None:
-            if done == total or done % 5 == 0:
-                self.slack.progress(user_id, launch, done, total)
+            if done == total or done in {math.ceil(total * q) for q in (0.25, 0.5, 0.75)}:
+                self.slack.progress(user_id, launch, done, total)  # a quarter at a time
 
         self.slack.progress(user_id, launch, 0, len(preview.items))
         try:

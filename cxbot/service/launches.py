@@ -213,7 +213,13 @@ class Launches:
 
     # tailoring a live launch ----------------------------------------------------------
     def exclude(
-        self, *, item: str, reason: str, dry_run: bool = False, progress: Progress = no_progress
+        self,
+        *,
+        item: str,
+        reason: str,
+        dry_run: bool = False,
+        progress: Progress = no_progress,
+        via: ChangeSource | None = None,
     ) -> LaunchResult:
         """Takes an item out of a live launch: recorded as removed with the reason (and
         who), its page moved to the board's trash, never reminded again; `restore` brings
@@ -229,7 +235,9 @@ class Launches:
         tailoring = Tailoring(
             skip=(*launch.tailoring.skip, template_item), add=launch.tailoring.add
         )
-        return self._retailor(launch, tailoring, why=cleaned, dry_run=dry_run, progress=progress)
+        return self._retailor(
+            launch, tailoring, why=cleaned, via=via, dry_run=dry_run, progress=progress
+        )
 
     def add_items(
         self,
@@ -245,10 +253,30 @@ class Launches:
         tailoring = Tailoring(skip=launch.tailoring.skip, add=(*launch.tailoring.add, *items))
         return self._retailor(launch, tailoring, dry_run=dry_run, progress=progress)
 
-    def restore(
-        self, *, item: str, dry_run: bool = False, progress: Progress = no_progress
+    def adopt(
+        self, *, key: str, item: TemplateItem, page: str, status: ItemStatus, by: str
     ) -> LaunchResult:
-        """Brings an excluded item back, due by the launch's opening day as planned."""
+        """A row someone added to the launch's checklist on the board: an item of the
+        launch's own from now on, on that page, recorded as added there by `by`."""
+        launch = self.get(key)
+        tailoring = Tailoring(skip=launch.tailoring.skip, add=(*launch.tailoring.add, item))
+        item_key = f"{launch.key}/{item.key}"
+        return replace(self, actor=by)._retailor(
+            launch, tailoring, statuses={item_key: status}, pages={item_key: page},
+            via=ChangeSource.NOTION, dry_run=False, progress=no_progress,
+        )  # fmt: skip
+
+    def restore(
+        self,
+        *,
+        item: str,
+        dry_run: bool = False,
+        progress: Progress = no_progress,
+        page: str | None = None,
+        via: ChangeSource | None = None,
+    ) -> LaunchResult:
+        """Brings an excluded item back, due by the launch's opening day as planned; on
+        `page` when its old page is back on the board (restored from the trash there)."""
         launch, template_item = self._item_of(item)
         if template_item not in launch.tailoring.skip:
             skipped = ", ".join(launch.tailoring.skip) or "none"
@@ -264,6 +292,8 @@ class Launches:
             tailoring,
             restored=frozenset({item}),
             statuses=self._last_statuses([item]),
+            pages={item: page} if page else None,
+            via=via,
             dry_run=dry_run,
             progress=progress,
         )
@@ -293,6 +323,8 @@ class Launches:
         why: str | None = None,
         restored: frozenset[str] = frozenset(),
         statuses: Mapping[str, ItemStatus] | None = None,
+        pages: Mapping[str, str] | None = None,
+        via: ChangeSource | None = None,
         dry_run: bool,
         progress: Progress,
     ) -> LaunchResult:
@@ -305,9 +337,13 @@ class Launches:
         if statuses:  # a restored item is back where it stood, not at the start
             items = tuple(replace(i, status=statuses.get(i.key, i.status)) for i in plan.items)
             plan = replace(plan, items=items)
+        if pages:  # an item whose page is already on the board (added or restored there)
+            items = tuple(replace(i, remote_id=pages.get(i.key, i.remote_id)) for i in plan.items)
+            plan = replace(plan, items=items)
         return self._write_plan(
-            plan, created=False, dry_run=dry_run, progress=progress, why=why, restored=restored
-        )
+            plan, created=False, dry_run=dry_run, progress=progress, why=why, restored=restored,
+            via=via,
+        )  # fmt: skip
 
     # ticking ------------------------------------------------------------------------
     def set_item_status(
@@ -374,8 +410,9 @@ class Launches:
         progress: Progress,
         why: str | None = None,
         restored: frozenset[str] = frozenset(),
+        via: ChangeSource | None = None,
     ) -> LaunchResult:
-        drafted = self._draft(plan, why=why, restored=restored)
+        drafted = self._draft(plan, why=why, restored=restored, via=via)
         result = LaunchResult(
             plan=plan,
             items=drafted.items,
@@ -415,7 +452,12 @@ class Launches:
         )
 
     def _draft(
-        self, plan: Plan, *, why: str | None = None, restored: frozenset[str] = frozenset()
+        self,
+        plan: Plan,
+        *,
+        why: str | None = None,
+        restored: frozenset[str] = frozenset(),
+        via: ChangeSource | None = None,
     ) -> _Drafted:
         """Every planned item beside what is recorded: what changes, what the board needs,
         and which recorded items the plan no longer has (removed, with `why`)."""
@@ -435,7 +477,7 @@ class Launches:
                     old=None,
                     new="yes",
                     actor=self.actor,
-                    source=ChangeSource.CLI,
+                    source=via or ChangeSource.CLI,
                     at=now,
                     note=why or "no longer in the launch's plan",
                 )
@@ -449,7 +491,7 @@ class Launches:
                     old="yes",
                     new="no",
                     actor=self.actor,
-                    source=ChangeSource.CLI,
+                    source=via or ChangeSource.CLI,
                     at=now,
                     note="restored",
                 )
@@ -464,9 +506,9 @@ class Launches:
                 old=old.tracked_fields() if old else None,
                 new=item.tracked_fields(),
                 actor=self.actor,
-                source=ChangeSource.TEMPLATE if old is None else ChangeSource.CLI,
+                source=(via or ChangeSource.TEMPLATE) if old is None else ChangeSource.CLI,
                 at=now,
-                note="created from template" if old is None else None,
+                note=_created_note(via, item.key in restored) if old is None else None,
             )
             changes.extend(item_changes)
             added += old is None
@@ -545,3 +587,9 @@ def _tailored(template: ChecklistTemplate, launch: Launch) -> ChecklistTemplate:
         return tailor(template, launch.tailoring)
     except ValueError as problem:
         raise InputError(f"launch {launch.name!r}: {problem}") from None
+
+
+def _created_note(via: ChangeSource | None, restored: bool) -> str:
+    if restored:
+        return "restored"
+    return "added in Notion" if via is ChangeSource.NOTION else "created from template"

@@ -27,6 +27,7 @@ from cxbot.ports.checklists import ChecklistBoard, LaunchRepository, RecordedEve
 from cxbot.ports.common import Clock, Cursors, SecretKeeper
 from cxbot.ports.messages import Message
 from cxbot.service.alerts import CxAlerts
+from cxbot.service.board_rows import BoardRows
 from cxbot.service.group_commit import GroupCommit
 from cxbot.service.item_ticks import ItemTicks
 
@@ -78,6 +79,8 @@ class NotionWebhooks:
     clock: Clock
     announce: Callable[[str], None] = print
     """Shows the verification token to the admin, once (never logged)."""
+    rows: BoardRows | None = None
+    """Rows people add or trash by hand: adopted as items, or taken out of the launch."""
     recorded: threading.Event = field(default_factory=threading.Event)
     """Set when an event is recorded: wakes the background processor."""
     _recorder: GroupCommit[RecordedEvent, bool] = field(init=False)
@@ -232,6 +235,9 @@ class NotionWebhooks:
             self._trashed(entity_id, event_at, authors, trashed=False)
         state = self.board.read(entity_id, authors=authors)
         if state is None:
+            row = self.board.hand_added(entity_id) if self.rows is not None else None
+            if row is not None and self.rows is not None:
+                return self.rows.adopt(row)  # a row someone added by hand
             return "not a cxbot checklist item"
         item = self.store.get_item(state.key)
         if item is None:
@@ -249,6 +255,8 @@ class NotionWebhooks:
     def _trashed(self, page_id: str, at: datetime, authors: list[str], *, trashed: bool) -> str:
         state = self.board.read(page_id, authors=authors, include_trashed=True)
         item = self.store.get_item(state.key) if state is not None else None
+        if state is not None and item is None and not trashed and self.rows is not None:
+            return self.rows.restored(state.key, page_id, state.edited_by)  # back from the trash
         if item is None or state is None:
             return "not a cxbot checklist item"
         changes = diff_fields(
@@ -265,6 +273,8 @@ class NotionWebhooks:
             log.warning(
                 "the Notion page of %s was moved to the trash by %s", item.key, state.edited_by
             )
+            if self.rows is not None:
+                return self.rows.trashed(item.key, state.edited_by)
         return "page in trash" if trashed else "page restored"
 
     def _schema_changed(self, at: datetime) -> str:

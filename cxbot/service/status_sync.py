@@ -11,6 +11,7 @@ from cxbot.domain.checklist import ChecklistItem
 from cxbot.ports.checklists import ChecklistBoard, LaunchRepository, RemoteItemState
 from cxbot.ports.common import Clock, Cursors
 from cxbot.service.board_outbox import BoardOutbox
+from cxbot.service.board_rows import BoardRows
 from cxbot.service.item_ticks import ItemTicks, mirror
 
 CURSOR = "status_sync"
@@ -42,6 +43,8 @@ class StatusSync:
     outbox: BoardOutbox | None = None
     on_caught: Callable[[int], None] | None = None
     """Told how many items this poll changed: with webhooks on, what they missed."""
+    rows: BoardRows | None = None
+    """Adopts rows people added to a launch's checklist by hand."""
 
     def run(self, *, now: datetime | None = None, dry_run: bool = False) -> SyncReport:
         """Pushes what the board is behind on (Slack clicks), then reads the board back.
@@ -66,6 +69,8 @@ class StatusSync:
                 changes += self._take(item, state, dry_run=dry_run)
             except ValueError as error:
                 problems.append(f"item {item.key} (page {state.remote_id}): {error}")
+        adopted = self._adopt(pulled.unkeyed, dry_run=dry_run)
+        problems += [told for told in adopted if not told.startswith("added ")]
         if not dry_run and pulled.cursor is not None:
             self.cursors.set_cursor(CURSOR, pulled.cursor)
         report = SyncReport(
@@ -81,6 +86,18 @@ class StatusSync:
         if self.on_caught is not None and not dry_run:
             self.on_caught(report.changed_items)
         return report
+
+    def _adopt(self, pages: list[str], *, dry_run: bool) -> list[str]:
+        """Rows without an item key: added by hand, adopted as items of their launch (or
+        said what they need)."""
+        if self.rows is None or dry_run:
+            return [f"page {page} has no item key" for page in pages]
+        told = []
+        for page in pages:
+            row = self.board.hand_added(page)
+            if row is not None:
+                told.append(self.rows.adopt(row))
+        return told
 
     def _take(self, item: ChecklistItem, state: RemoteItemState, *, dry_run: bool) -> list[Change]:
         if item.board_behind_since is not None:

@@ -56,6 +56,17 @@ def test_outcomes_and_unsettled_messages(any_store: Any) -> None:
     assert any_store.ledger.claim("m3", _entries(4)[2:], NOW) != set()
 
 
+def test_the_ledger_says_where_a_sent_message_went(any_store: Any) -> None:
+    ledger = any_store.ledger
+    ledger.claim("announce:L", _entries(1, "channel:C1"), NOW)
+    assert ledger.posted("announce:L") is None  # claimed, not posted
+    ledger.mark("announce:L", "posting", now=NOW, channel="C1")
+    assert ledger.posted("announce:L") is None
+    ledger.mark("announce:L", "sent", now=NOW, ts="1700000000.000200")
+    assert ledger.posted("announce:L") == ("C1", "1700000000.000200")
+    assert ledger.posted("announce:other") is None
+
+
 def test_slack_user_cache(any_store: Any) -> None:
     assert any_store.slack_directory.cached_user("kim@example.com") is None
     any_store.slack_directory.cache_user(

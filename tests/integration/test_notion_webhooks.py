@@ -299,20 +299,92 @@ def test_aggregated_edits_arrive_as_one_event(rig: Any) -> None:
     assert len(rig.sender.delivered) == 1 and not rig.sender.queue
 
 
-def test_trashed_and_restored_pages_are_in_the_history(rig: Any) -> None:
-    page = rig.cases.launches.store.get_item(rig.item.key).remote_id
+def test_a_page_trashed_in_notion_takes_its_item_out_and_restoring_it_brings_it_back(
+    rig: Any,
+) -> None:
+    key = rig.item.key
+    page = rig.cases.launches.store.get_item(key).remote_id
     ws = rig.ws
     with ws.lock:
         previous, ws.acting_user = ws.acting_user, rig.person
         ws.update_page(page, {"in_trash": True})
+        ws.acting_user = previous
+    rig.sender.flush()
+    eventually(lambda: rig.cases.launches.store.get_item(key) is None)  # out of the launch
+    removed = [c for c in _notion_changes(rig) if c.field == "removed"]
+    assert [(c.new, c.actor) for c in removed] == [("yes", f"박준호 <{JUNHO}>")]
+    assert "moved to the trash in Notion" in str(removed[0].note)
+    with ws.lock:
+        previous, ws.acting_user = ws.acting_user, rig.person
         ws.update_page(page, {"in_trash": False})
         ws.acting_user = previous
     rig.sender.flush()
-    eventually(lambda: len(_notion_changes(rig)) == 2)
-    assert [(c.field, c.new) for c in _notion_changes(rig)] == [
-        ("notion_page", "in trash"),
-        ("notion_page", "present"),
-    ]
+    back = eventually(lambda: rig.cases.launches.store.get_item(key))
+    assert back.remote_id == page  # on its own page again, not a second one
+    assert [c.new for c in _notion_changes(rig) if c.field == "removed"] == ["yes", "no"]
+    assert rig.cases.audit.verify().ok, rig.cases.audit.verify().summary
+
+
+def _add_row_by_hand(rig: Any, title: str, **properties: Any) -> str:
+    source = next(iter(rig.ws.data_sources))
+    with rig.ws.lock:
+        previous, rig.ws.acting_user = rig.ws.acting_user, rig.person
+        page = rig.ws.create_page(
+            {
+                "parent": {"data_source_id": source},
+                "properties": {"항목": {"title": [{"text": {"content": title}}]}, **properties},
+            }
+        )
+        rig.ws.acting_user = previous
+    return str(page["id"])
+
+
+def test_a_row_added_by_hand_to_a_launchs_checklist_becomes_one_of_its_items(rig: Any) -> None:
+    launch = rig.launch.plan.launch
+    page = _add_row_by_hand(
+        rig,
+        "11번가 전용 반품 안내 문구 점검",
+        **{
+            "런칭": {"select": {"name": launch.name}},
+            "부서": {"select": {"name": "CX기획"}},
+            "마감일": {"date": {"start": "2027-01-08"}},
+            "상태": {"select": {"name": "진행 중"}},
+        },
+    )
+    rig.sender.flush()
+    item = eventually(
+        lambda: next((i for i in rig.cases.launches.items(launch.key) if i.remote_id == page), None)
+    )
+    assert item.title == "11번가 전용 반품 안내 문구 점검" and item.due.isoformat() == "2027-01-08"
+    assert item.status is ItemStatus.IN_PROGRESS and item.key.split("/")[1].startswith("notion-")
+    written = rig.cases.launches.board.read(page)  # the page as notion-client reads it
+    assert written is not None and written.key == item.key  # cxbot wrote the key on the row
+    history = rig.cases.audit.history.changes(entity_id_prefix=item.key)
+    created = [c for c in history if c.field == "title" and c.source.value == "notion"]
+    assert [(c.actor, c.note) for c in created] == [(f"박준호 <{JUNHO}>", "added in Notion")]
+    assert rig.cases.launches.get(launch.key).tailoring.add  # kept with the launch
+
+
+def test_a_row_added_by_hand_while_webhooks_are_silent_is_adopted_by_polling(
+    rig: Any, clock: ManualClock
+) -> None:
+    launch = rig.launch.plan.launch
+    rig.sender.drop_next = 1
+    page = _add_row_by_hand(
+        rig,
+        "오픈 당일 라이브 방송 모니터링",
+        **{
+            "런칭": {"select": {"name": launch.name}},
+            "부서": {"select": {"name": "CX기획"}},
+            "마감일": {"date": {"start": "2027-01-13"}},
+        },
+    )
+    rig.sender.flush()
+    clock.advance(minutes=10)
+    report = rig.cases.status_sync.run(now=clock())
+    assert not report.problems, report.problems
+    (item,) = [i for i in rig.cases.launches.items(launch.key) if i.remote_id == page]
+    assert item.label == "D-day" and item.status is ItemStatus.NOT_STARTED
 
 
 def test_a_renamed_column_is_reported_to_cx(rig: Any) -> None:
@@ -366,7 +438,9 @@ def test_a_row_someone_adds_in_notion_and_deprecated_events_are_answered(rig: An
     (event, status) = rig.sender.delivered[0]
     assert event["type"] == "page.created" and status == 200
     # Handled in the background, after the answer:
-    eventually(lambda: [e.outcome for e in _events(rig)] == ["not a cxbot checklist item"])
+    eventually(lambda: [e.outcome for e in _events(rig)] == [
+        f"page {event['entity']['id']} ('누가 직접 만든 행'): choose its launch in the 런칭 column"
+    ])  # fmt: skip
     old_style = json.dumps(
         _event(rig, id="9d7c1a52-0000-4000-8000-00000000000d", type="database.content_updated")
     ).encode()

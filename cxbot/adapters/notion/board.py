@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from notion_client import Client
@@ -13,7 +13,7 @@ from cxbot.adapters.notion import schema as S
 from cxbot.adapters.notion.api import NotionApi, status_of, transient
 from cxbot.adapters.notion.pacing import Pacer
 from cxbot.domain.checklist import ChecklistItem, Launch, launch_of
-from cxbot.ports.checklists import PullResult, RemoteItemState
+from cxbot.ports.checklists import HandAddedRow, PullResult, RemoteItemState
 from cxbot.ports.common import Progress, PublishResult
 from cxbot.ports.errors import RemoteError
 
@@ -191,6 +191,7 @@ class NotionChecklistBoard:
             filt = {"timestamp": "last_edited_time", "last_edited_time": {"on_or_after": cursor}}
         states: list[RemoteItemState] = []
         unknown: list[str] = []
+        unkeyed: list[str] = []
         newest = cursor
         what = "query the checklist data source"
         for page in self.api.query_all(source_id, filt, what, S.READ_BACK):
@@ -199,8 +200,7 @@ class NotionChecklistBoard:
                 newest = edited
             key = S.item_key_of(page)
             if not key:
-                title = S.plain_text(page["properties"].get(S.TITLE))
-                unknown.append(f"page {page['id']} ({title}) has no {S.KEY!r}")
+                unkeyed.append(str(page["id"]))
                 continue
             states.append(
                 RemoteItemState(
@@ -217,5 +217,32 @@ class NotionChecklistBoard:
         if newest is None or S.parse_time(settled) > S.parse_time(newest):
             newest = settled
         return PullResult(
-            items=states, cursor=newest, unknown=unknown, requests=self.pacer.requests - before
+            items=states, cursor=newest, unknown=unknown, requests=self.pacer.requests - before,
+            unkeyed=unkeyed,
+        )  # fmt: skip
+
+    def hand_added(self, remote_id: str) -> HandAddedRow | None:
+        try:
+            page = self.api.call(
+                lambda: self.client.pages.retrieve(remote_id), f"read the page {remote_id}"
+            )
+        except RemoteError as error:
+            if status_of(error.__cause__) == 404:
+                return None
+            raise
+        if S.item_key_of(page) or page.get("in_trash") or page.get("archived"):
+            return None
+        props = page.get("properties", {})
+        fields = S.read_fields(page)
+        due = fields.get("due")
+        return HandAddedRow(
+            remote_id=str(page["id"]),
+            title=fields.get("title", "").strip(),
+            launch_name=S.select_name_of(props.get(S.LAUNCH)),
+            department_name=S.select_name_of(props.get(S.DEPARTMENT)),
+            due=date.fromisoformat(due) if due else None,
+            status=fields.get("status", ""),
+            scenario=fields.get("scenario", "").strip(),
+            added_by=self.api.describe_user(page["created_by"]["id"]),
+            added_at=S.parse_time(page["created_time"]),
         )

@@ -120,6 +120,11 @@ def read_fields(page: dict[str, Any]) -> dict[str, str]:
     return fields
 
 
+def select_name_of(prop: Any) -> str:
+    """A select property's chosen name ('' when none)."""
+    return str(((prop or {}).get("select") or {}).get("name") or "").strip()
+
+
 def item_key_of(page: dict[str, Any]) -> str:
     return plain_text(page.get("properties", {}).get(KEY)).strip()
 

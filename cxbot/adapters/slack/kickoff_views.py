@@ -11,6 +11,7 @@ import json
 import logging
 import threading
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from markupsafe import Markup
@@ -72,7 +73,9 @@ class SlackKickoff:
         self.directory = directory
         self.m: Any = renderer.slack("slack/kickoff.j2")
         self._dms: dict[tuple[str, str], tuple[str, str]] = {}  # (user, launch) → (channel, ts)
+        self._latest: dict[tuple[str, str], str] = {}  # the newest text not posted yet
         self._lock = threading.Lock()
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cxbot-kickoff-dm")
 
     # the modal ---------------------------------------------------------------------------
     def open_form(self, trigger_id: str, templates: Sequence[ChecklistTemplate]) -> None:
@@ -222,19 +225,31 @@ class SlackKickoff:
         self._say(user_id, launch, str(self.m.finished(launch, written, total, problems)))
 
     def _say(self, user_id: str, launch: Launch, text: str) -> None:
-        """One DM per planner and launch: posted once, then updated in place."""
-        text = text[:SECTION_TEXT]
+        """One DM per planner and launch, posted once, then updated in place — by one
+        worker thread, so a rate-limited Slack never holds up the checklist being written;
+        updates queued meanwhile are folded into the newest."""
+        key = (user_id, launch.key)
         with self._lock:
-            posted = self._dms.get((user_id, launch.key))
+            queued = key in self._latest
+            self._latest[key] = text[:SECTION_TEXT]
+        if not queued:
+            self._worker.submit(self._flush, key)
+
+    def _flush(self, key: tuple[str, str]) -> None:
+        with self._lock:
+            text = self._latest.pop(key, None)
+            posted = self._dms.get(key)
+        if text is None:
+            return
         try:
             if posted is not None:
                 self.client.chat_update(channel=posted[0], ts=posted[1], text=text)
                 return
-            channel, ts = self._dm(user_id, text)
+            channel, ts = self._dm(key[0], text)
             with self._lock:
-                self._dms[(user_id, launch.key)] = (channel, ts)
+                self._dms[key] = (channel, ts)
         except (SlackApiError, SlackClientError) as error:
-            log.warning("could not tell %s how %s is going: %s", user_id, launch.key, error)
+            log.warning("could not tell %s how %s is going: %s", key[0], key[1], error)
 
     def _dm(self, user_id: str, text: str) -> tuple[str, str]:
         channel = str(self.client.conversations_open(users=user_id)["channel"]["id"])
