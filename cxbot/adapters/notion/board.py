@@ -157,17 +157,24 @@ class NotionChecklistBoard:
         return found
 
     # reading back ------------------------------------------------------------
-    def read(
-        self, remote_id: str, *, authors: Sequence[str] = (), include_trashed: bool = False
-    ) -> RemoteItemState | None:
+    def _page(self, remote_id: str) -> dict[str, Any] | None:
+        """A page as it is now; None when it is gone."""
         try:
-            page = self.api.call(
+            page: dict[str, Any] = self.api.call(
                 lambda: self.client.pages.retrieve(remote_id), f"read the page {remote_id}"
             )
         except RemoteError as error:
             if status_of(error.__cause__) == 404:
                 return None
             raise
+        return page
+
+    def read(
+        self, remote_id: str, *, authors: Sequence[str] = (), include_trashed: bool = False
+    ) -> RemoteItemState | None:
+        page = self._page(remote_id)
+        if page is None:
+            return None
         key = S.item_key_of(page)
         trashed = bool(page.get("in_trash") or page.get("archived"))
         if not key or (trashed and not include_trashed):
@@ -222,15 +229,8 @@ class NotionChecklistBoard:
         )  # fmt: skip
 
     def hand_added(self, remote_id: str) -> HandAddedRow | None:
-        try:
-            page = self.api.call(
-                lambda: self.client.pages.retrieve(remote_id), f"read the page {remote_id}"
-            )
-        except RemoteError as error:
-            if status_of(error.__cause__) == 404:
-                return None
-            raise
-        if S.item_key_of(page) or page.get("in_trash") or page.get("archived"):
+        page = self._page(remote_id)
+        if page is None or S.item_key_of(page) or page.get("in_trash") or page.get("archived"):
             return None
         props = page.get("properties", {})
         fields = S.read_fields(page)
