@@ -54,7 +54,7 @@ from cxbot.ports.kickoff import (
     TEMPLATE,
     KickoffForm,
 )
-from cxbot.ports.slack import SlackDirectoryCache
+from cxbot.ports.slack import SlackDirectoryCache, SlackUser
 
 log = logging.getLogger(__name__)
 
@@ -299,6 +299,11 @@ class SlackKickoff:
         if cached is not None:
             return cached.user_id
         try:
-            return str(self.client.users_lookupByEmail(email=email)["user"]["id"])
+            user_id = str(self.client.users_lookupByEmail(email=email)["user"]["id"])
         except (SlackApiError, SlackClientError):
             return None
+        if self.directory is not None:  # the reminders' lookups and ours share one cache
+            self.directory.cache_user(
+                SlackUser(email=email, user_id=user_id, dm_channel=None, checked_at=self.clock())
+            )
+        return user_id
