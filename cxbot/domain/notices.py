@@ -56,6 +56,7 @@ ENGLISH: Mapping[str, str] = {
     "kickoff_past": "{day} has passed; choose a day from today on",
     "kickoff_weekend": "{day} is a weekend; choose a business day",
     "kickoff_holiday": "{day} is a holiday ({name}); choose a business day",
+    "kickoff_no_owner": "choose an owner for {department}",
     "kickoff_nothing_left": "every item is removed; keep at least one or add one",
     "kickoff_added_incomplete": "an added item needs a title, a department and a due day",
     "kickoff_bad_due": "{due!r} is not a due day; write D-5, D-day or D+3 (D-30 … D+14)",

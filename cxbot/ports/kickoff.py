@@ -9,6 +9,7 @@ from typing import Any, Protocol
 
 from cxbot.domain.checklist import ChecklistItem, ChecklistTemplate, Launch, TemplateItem
 from cxbot.domain.notices import Notice
+from cxbot.domain.owners import Person
 from cxbot.domain.planning import Plan
 
 SHORTCUT = "cxbot_kickoff"
@@ -22,6 +23,8 @@ TEMPLATE, NAME, OPEN_DATE, CHANNEL = "k_template", "k_name", "k_date", "k_channe
 """Step 1's fields: where the modal shows a field's problem."""
 DEPARTMENT = "k_dept:"
 """+ a department's key: step 2's items of that department still chosen."""
+OWNER = "k_owner:"
+"""+ a department's key: step 2's owner of that department (a Slack user)."""
 ADD_TITLE, ADD_DEPARTMENT, ADD_DUE, ADD_SCENARIO = (
     "k_add_title",
     "k_add_department",
@@ -42,6 +45,8 @@ class KickoffForm:
     kept: Mapping[str, tuple[str, ...]] | None = None
     """Department → the template item keys still chosen (step 2); None before step 2."""
     added: tuple[TemplateItem, ...] = ()
+    owners: Mapping[str, str] = field(default_factory=dict)
+    """Department → the Slack user picked as its owner (step 2)."""
     problems: Mapping[str, Notice] = field(default_factory=dict)
     """Fields the form could not read (block id → why), told back in the modal."""
 
@@ -101,6 +106,10 @@ class KickoffSlack(Protocol):
 
     def user_id_of(self, email: str) -> str | None:
         """A person's Slack user id, by e-mail; None when not in Slack."""
+        ...
+
+    def person(self, user_id: str) -> Person | None:
+        """A Slack user as an owner: their name and e-mail (users.info)."""
         ...
 
 

@@ -12,10 +12,19 @@ from typing import Any
 
 from cxbot.domain.checklist import ChecklistTemplate, Tailoring, launch_key
 from cxbot.domain.notices import Notice, notice
+from cxbot.domain.owners import OwnerDirectory, Person
 from cxbot.ports.common import Clock
 from cxbot.ports.errors import CxbotError
 from cxbot.ports.item_actions import SlackPeople
-from cxbot.ports.kickoff import ADD_TITLE, NAME, OPEN_DATE, TEMPLATE, KickoffForm, KickoffSlack
+from cxbot.ports.kickoff import (
+    ADD_TITLE,
+    NAME,
+    OPEN_DATE,
+    OWNER,
+    TEMPLATE,
+    KickoffForm,
+    KickoffSlack,
+)
 from cxbot.ports.messages import Destination, Message
 from cxbot.ports.reminders import ReminderEntry
 from cxbot.service.delivery import ExactlyOnce
@@ -73,24 +82,34 @@ class Kickoff:
         `start` writes the checklist)."""
         if self.planner(user_id) is None:
             return self.slack.errors({ADD_TITLE: self.words(notice("kickoff_not_a_planner"))})
-        form = self.slack.read(view)
-        template, problems = self._checked(form)
-        if template is not None and not problems and not self._items_left(form, template):
-            problems = {ADD_TITLE: notice("kickoff_nothing_left")}
+        template, problems = self._second_checked(self.slack.read(view))
         if problems:
             return self.slack.errors({k: self.words(v) for k, v in problems.items()})
         return None
+
+    def _second_checked(
+        self, form: KickoffForm
+    ) -> tuple[ChecklistTemplate | None, dict[str, Notice]]:
+        """Step 2's checks: step 1's again, something left to do, an owner for each
+        department with items — the same for the answer and for the work after it."""
+        template, problems = self._checked(form)
+        if template is not None and not problems and not self._items_left(form, template):
+            problems = {ADD_TITLE: notice("kickoff_nothing_left")}
+        if template is not None and not problems:
+            problems = self._unowned(form, template)
+        return template, problems
 
     def start(self, *, user_id: str, view: Mapping[str, Any]) -> LaunchResult | None:
         """Writes the checklist (progress in the planner's DM), then announces it once."""
         email = self.planner(user_id)
         form = self.slack.read(view)
-        template, problems = self._checked(form)
+        template, problems = self._second_checked(form)
         if email is None or template is None or problems or form.open_date is None:
             return None  # the modal said why; a hand-made request changes nothing
         launches = replace(self.launches, actor=email)
         tailoring = Tailoring(skip=form.skipped(template), add=form.added)
-        preview = self._preview(form, template)
+        owners = self._directory(form, planner=self.slack.person(user_id))
+        preview = self._preview(form, template, owners)
         launch = preview.launch
 
         def progress(done: int, total: int, what: str) -> None:
@@ -101,7 +120,7 @@ class Kickoff:
         try:
             result = launches.create(
                 template=template, name=form.name, open_date=form.open_date,
-                owners=self.owners, progress=progress, tailoring=tailoring,
+                owners=owners, progress=progress, tailoring=tailoring,
             )  # fmt: skip
         except CxbotError as error:
             self.slack.finished(user_id, launch, 0, len(preview.items), [str(error)])
@@ -170,10 +189,43 @@ class Kickoff:
     def _items_left(self, form: KickoffForm, template: ChecklistTemplate) -> bool:
         return len(template.items) - len(form.skipped(template)) + len(form.added) > 0
 
-    def _preview(self, form: KickoffForm, template: ChecklistTemplate) -> Any:
+    def _unowned(self, form: KickoffForm, template: ChecklistTemplate) -> dict[str, Notice]:
+        """Departments with items in this launch but nobody picked as their owner."""
+        if not form.owners and form.kept is None:
+            return {}
+        chosen = {d for d, keys in (form.kept or {}).items() if keys}
+        chosen |= {item.department for item in form.added}
+        return {
+            OWNER + d: notice("kickoff_no_owner", department=template.departments[d])
+            for d in sorted(chosen)
+            if d in template.departments and d not in form.owners
+        }
+
+    def _directory(self, form: KickoffForm, *, planner: Person | None) -> OwnerDirectory:
+        """The owners file's departments (members too), with the owners picked in the
+        modal over them, and whoever kicked the launch off as its planner."""
+        base = self.launches.templates.owners(self.owners)
+        picked = {
+            department: person
+            for department, user_id in form.owners.items()
+            if (person := self.slack.person(user_id)) is not None
+        }
+        return OwnerDirectory(
+            owners={**base.owners, **picked},
+            planner=planner or base.planner,
+            members=base.members,
+        )
+
+    def _preview(
+        self,
+        form: KickoffForm,
+        template: ChecklistTemplate,
+        owners: OwnerDirectory | None = None,
+    ) -> Any:
         assert form.open_date is not None
         tailoring = Tailoring(skip=form.skipped(template), add=form.added)
         return self.launches.create(
-            template=template, name=form.name, open_date=form.open_date, owners=self.owners,
+            template=template, name=form.name, open_date=form.open_date,
+            owners=owners if owners is not None else self.owners,
             dry_run=True, tailoring=tailoring,
         ).plan  # fmt: skip

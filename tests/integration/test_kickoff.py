@@ -48,15 +48,23 @@ def _first_step(rig: Any, user: str, opening: str, name: str = "지마켓 입점
     return view_id, rig.slack.app.submit(user, view_id, values)
 
 
-def _kept_all_but(view: dict[str, Any], skipped: tuple[str, ...]) -> dict[str, Any]:
-    """Step 2 as submitted: every department's items as offered, less the skipped ones."""
+def _kept_all_but(
+    view: dict[str, Any], skipped: tuple[str, ...], owner: str | None = None
+) -> dict[str, Any]:
+    """Step 2 as submitted: every department's items as offered, less the skipped ones;
+    `owner` for each department the owners file left without one."""
     values: dict[str, Any] = {}
     for block in view["blocks"]:
-        if block.get("type") == "input" and block["block_id"].startswith("k_dept:"):
+        if block.get("type") != "input":
+            continue
+        if block["block_id"].startswith("k_dept:"):
             kept = [o for o in block["element"]["initial_options"] if o["value"] not in skipped]
             values[block["block_id"]] = {
                 "v": {"type": "multi_static_select", "selected_options": kept}
             }
+        owned = "initial_user" in block["element"]
+        if block["block_id"].startswith("k_owner:") and owner is not None and not owned:
+            values[block["block_id"]] = {"v": {"type": "users_select", "selected_user": owner}}
     return values
 
 
@@ -89,7 +97,11 @@ def test_a_planner_kicks_off_a_tailored_launch_announced_once(rig: Any) -> None:
                for o in b["element"]["options"]]  # fmt: skip
     assert options[0]["text"]["text"].startswith("D-30 · 01/")  # the due date it gets
 
-    values = _kept_all_but(items_view, SKIPPED)
+    unowned = slack.app.submit(rig.kim, view_id, _kept_all_but(items_view, SKIPPED))
+    errors = json.loads(unowned.body)["errors"]  # no owner in the file, or not found in Slack
+    assert set(errors) == {f"k_owner:{d}" for d in ("marketing", "bpo", "legal", "logistics")}
+    assert errors["k_owner:marketing"] == "마케팅의 담당자를 골라 주세요"
+    values = _kept_all_but(items_view, SKIPPED, owner=rig.users[JUNHO])
     values.update(
         k_add_title={"v": "제휴몰 전용 쿠폰 CS 가이드"},
         k_add_department={"v": {"type": "static_select", "selected_option": {"value": "cx"}}},
@@ -125,6 +137,8 @@ def test_a_planner_kicks_off_a_tailored_launch_announced_once(rig: Any) -> None:
     for email in (KIM, JUNHO):
         assert f"<@{rig.users[email]}>" in text
     assert "제휴몰 전용 쿠폰 CS 가이드" in text
+    # the owner picked in the modal, not the refused first submission's plan
+    assert f"*마케팅* · 담당 <@{rig.users[JUNHO]}>" in text
     assert slack.channels[rig.launch_channel].pins == [announced[0]["ts"]]
 
     # announcing again changes nothing
@@ -192,7 +206,7 @@ def _kick_off(rig: Any) -> tuple[Any, dict[str, Any]]:
     eventually(lambda: rig.slack.app.open_view(rig.kim))
     view_id, _answer = _first_step(rig, rig.kim, OPENING)
     _same, items_view = rig.slack.app.open_view(rig.kim)
-    rig.slack.app.submit(rig.kim, view_id, _kept_all_but(items_view, SKIPPED))
+    rig.slack.app.submit(rig.kim, view_id, _kept_all_but(items_view, SKIPPED, rig.users[JUNHO]))
     (announcement,) = eventually(lambda: _announcements(rig.slack, rig.launch_channel))
     launch = next(x for x in rig.cases.launches.all() if x.name == "지마켓 입점")
     return launch, announcement

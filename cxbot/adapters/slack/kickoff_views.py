@@ -38,6 +38,7 @@ from cxbot.domain.calendar import BusinessCalendar
 from cxbot.domain.checklist import ChecklistItem, ChecklistTemplate, Launch
 from cxbot.domain.dday import launch_day_label
 from cxbot.domain.notices import Notice
+from cxbot.domain.owners import Person
 from cxbot.domain.planning import Plan
 from cxbot.ports.common import Clock
 from cxbot.ports.kickoff import (
@@ -51,6 +52,7 @@ from cxbot.ports.kickoff import (
     ITEMS_VIEW,
     NAME,
     OPEN_DATE,
+    OWNER,
     TEMPLATE,
     KickoffForm,
 )
@@ -108,6 +110,7 @@ class SlackKickoff:
         for item in plan.items:
             by_department.setdefault(item.department, []).append(item)
         owners = {i.department: i.owner_name for i in plan.items if i.owner_name}
+        emails = {i.department: i.owner_email for i in plan.items if i.owner_email}
         blocks: list[dict[str, Any]] = [
             section(str(self.m.heading(form.name, form.open_date, len(template.items))))
         ]
@@ -120,6 +123,14 @@ class SlackKickoff:
                 "type": "multi_static_select", "action_id": VALUE,
                 "options": options[:MAX_OPTIONS], "initial_options": options[:MAX_OPTIONS],
             }  # fmt: skip
+            owner = {"type": "users_select", "action_id": VALUE}
+            uid = self.user_id_of(emails[department]) if department in emails else None
+            if uid:
+                owner["initial_user"] = uid  # the owners file's, found in Slack by e-mail
+            blocks.append(
+                input_block(OWNER + department, str(self.m.owner_label(name)), owner,
+                            optional=True)
+            )  # fmt: skip
             label = str(self.m.department_label(name, owners.get(department)))
             blocks.append(input_block(DEPARTMENT + department, label, element, optional=True))
         missing = [
@@ -183,7 +194,13 @@ class SlackKickoff:
             if block.startswith(DEPARTMENT)
         }
         added, problems = added_item(values)
+        owners = {
+            block.removeprefix(OWNER): str(state_value(values, block))
+            for block in values
+            if block.startswith(OWNER) and state_value(values, block)
+        }
         return KickoffForm(
+            owners=owners,
             template=str(meta.get("t", "")),
             name=str(meta.get("n", "")),
             open_date=as_day(meta.get("d")),
@@ -293,6 +310,15 @@ class SlackKickoff:
                 log.warning("could not pin the announcement in %s: %s", channel, error)
         except SlackClientError as error:
             log.warning("could not pin the announcement in %s: %s", channel, error)
+
+    def person(self, user_id: str) -> Person | None:
+        try:
+            user = self.client.users_info(user=user_id)["user"]
+        except (SlackApiError, SlackClientError):
+            return None
+        profile = user.get("profile") or {}
+        name = profile.get("real_name") or user.get("real_name") or user.get("name") or user_id
+        return Person(name=str(name), email=profile.get("email") or None, slack_id=user_id)
 
     def user_id_of(self, email: str) -> str | None:
         cached = self.directory.cached_user(email) if self.directory else None

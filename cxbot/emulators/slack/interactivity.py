@@ -181,6 +181,12 @@ class Interactivity:
             }
             for block, fields in values.items()
         }
+        for block in view["view"].get("blocks", []):  # untouched inputs: their initial values
+            if block.get("type") == "input" and block.get("block_id") not in state:
+                initial = _initial_state(block.get("element") or {})
+                if initial is not None:
+                    action = (block.get("element") or {}).get("action_id", "")
+                    state[block["block_id"]] = {action: initial}
         payload = self._base("view_submission", user)
         payload["view"] = {**view["view"], "id": view_id, "state": {"values": state}}
         payload["response_urls"] = []
@@ -314,6 +320,26 @@ class Interactivity:
         if issued is None or self.clock() - issued[0] > TRIGGER_TTL:
             return None
         return issued[1]
+
+
+INITIAL_FIELDS = {  # an element's initial value → how its state carries it
+    "initial_value": "value",
+    "initial_date": "selected_date",
+    "initial_option": "selected_option",
+    "initial_options": "selected_options",
+    "initial_user": "selected_user",
+    "initial_users": "selected_users",
+    "initial_conversation": "selected_conversation",
+    "initial_channel": "selected_channel",
+}
+
+
+def _initial_state(element: dict[str, Any]) -> dict[str, Any] | None:
+    """What Slack puts in a view's state for an input the person left as it was."""
+    for initial, selected in INITIAL_FIELDS.items():
+        if initial in element:
+            return {"type": element.get("type"), selected: element[initial]}
+    return None
 
 
 def _element(blocks: list[dict[str, Any]], block_id: str, action_id: str) -> dict[str, Any]:
