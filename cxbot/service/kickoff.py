@@ -82,7 +82,7 @@ class Kickoff:
         `start` writes the checklist)."""
         if self.planner(user_id) is None:
             return self.slack.errors({ADD_TITLE: self.words(notice("kickoff_not_a_planner"))})
-        template, problems = self._second_checked(self.slack.read(view))
+        _template, problems = self._second_checked(self.slack.read(view))
         if problems:
             return self.slack.errors({k: self.words(v) for k, v in problems.items()})
         return None
