@@ -14,6 +14,7 @@ import statistics
 import tempfile
 import threading
 import time
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
@@ -112,6 +113,9 @@ def _run(notion: NotionEmulator, slack: SlackEmulator, folder: Path) -> dict[str
         "duplicate_pages_after_rerun": pages_after - pages,
         "announcements_after_rerun": sum(_announcements(slack, channels).values()),
         "slack_429": slack.rate_limited,
+        "slack_429_by_method": dict(
+            Counter(r.path.rpartition("/")[2] for r in slack.requests() if r.status == 429)
+        ),
     }
     print_table(list(figures.items()))
     cases.close()
