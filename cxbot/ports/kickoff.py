@@ -108,6 +108,11 @@ class KickoffSlack(Protocol):
         """A person's Slack user id, by e-mail; None when not in Slack."""
         ...
 
+    def warm(self, emails: Sequence[str]) -> None:
+        """Looks these people up in Slack now (after the modal opened), so step 2 names
+        them without waiting on Slack inside its 3 seconds."""
+        ...
+
     def person(self, user_id: str) -> Person | None:
         """A Slack user as an owner: their name and e-mail (users.info)."""
         ...

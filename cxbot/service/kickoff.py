@@ -64,6 +64,8 @@ class Kickoff:
             self.slack.refuse(user_id, channel)
             return
         self.slack.open_form(trigger_id, self._catalog())
+        owners = self.launches.templates.owners(self.owners)
+        self.slack.warm([p.email for p in owners.owners.values() if p.email])
 
     def first_step(self, *, user_id: str, view: Mapping[str, Any]) -> dict[str, Any]:
         """Step 1 submitted: its problems in the modal, or step 2 in its place."""
