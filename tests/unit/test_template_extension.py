@@ -4,6 +4,7 @@ file and the line it stands on."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -120,3 +121,39 @@ def test_a_launch_tailors_its_template_by_the_same_rules() -> None:
         tailor(base, Tailoring(skip=("nope",)))
     with pytest.raises(ValueError, match="--add: 'ars-setup' is already an item"):
         tailor(base, Tailoring(add=(own.model_copy(update={"key": "ars-setup"}),)))
+
+
+def test_a_template_that_extends_another_plans_the_same_as_its_expanded_form(
+    tmp_path: Path,
+) -> None:
+    """open-market written out in full (no `extends`) plans exactly the launch open-market
+    itself plans: the same items, due the same days, in the same departments."""
+    from datetime import date
+
+    import yaml
+
+    from cxbot.adapters.holidays_kr import korean_calendar
+    from cxbot.domain.checklist import Launch
+    from cxbot.domain.owners import OwnerDirectory
+    from cxbot.domain.planning import plan_launch
+
+    extended = load_template(CHECKLISTS / "open-market.yaml")
+    written = yaml.safe_dump(
+        extended.model_dump(mode="json", exclude_none=True), allow_unicode=True
+    )
+    assert "extends" not in written
+    expanded = load_template(_write(tmp_path, "open-market-expanded", written))
+    calendar = korean_calendar(range(2026, 2029))
+    launch = Launch(
+        key="l", name="오픈마켓 입점", template_key="open-market", open_date=date(2027, 2, 15)
+    )
+
+    def planned(template: Any) -> list[tuple[str, ...]]:
+        plan = plan_launch(
+            template=template, launch=launch, owners=OwnerDirectory(), calendar=calendar
+        )
+        return [(i.key, i.title, i.department, i.due.isoformat(), i.label, i.scenario)
+                for i in plan.items]  # fmt: skip
+
+    assert planned(extended) == planned(expanded)
+    assert len(planned(extended)) == len(extended.items) == 20
