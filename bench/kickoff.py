@@ -52,6 +52,8 @@ def run() -> dict[str, Any]:
 def _run(notion: NotionEmulator, slack: SlackEmulator, folder: Path) -> dict[str, Any]:
     planners = [(f"기획자{n:02d}", f"planner{n:02d}@example.com") for n in range(LAUNCHES)]
     users = [slack.add_user(name, email) for name, email in planners]
+    for name, email in _owners_file_people():  # the departments' owners are in Slack too
+        slack.add_user(name, email)
     channels = [slack.add_channel(f"launch-{n:02d}") for n in range(LAUNCHES)]
     cx = slack.add_channel("cx-ops")
     parent = notion.workspace.add_page("CX 운영")
@@ -122,6 +124,13 @@ def _run(notion: NotionEmulator, slack: SlackEmulator, folder: Path) -> dict[str
     return figures
 
 
+def _owners_file_people() -> list[tuple[str, str]]:
+    import yaml
+
+    data = yaml.safe_load((PROJECT_ROOT / "examples" / "owners.yaml").read_text("utf-8"))
+    return [(o["name"], o["email"]) for o in data["departments"].values() if o.get("email")]
+
+
 def _templates(folder: Path) -> Path:
     """partner-mall and a 40-item template built on it."""
     checklists = folder / "checklists"
@@ -153,11 +162,16 @@ def _kick_off(slack: SlackEmulator, user: str, channel: str, n: int) -> dict[str
     _view_id, items_view = app.open_view(user)
     values: dict[str, Any] = {}
     for block in items_view["blocks"]:
-        if block.get("type") == "input" and block["block_id"].startswith("k_dept:"):
+        if block.get("type") != "input":
+            continue
+        if block["block_id"].startswith("k_dept:"):
             kept = [o for o in block["element"]["initial_options"] if o["value"] not in SKIPPED]
             values[block["block_id"]] = {
                 "v": {"type": "multi_static_select", "selected_options": kept}
             }
+        if block["block_id"].startswith("k_owner:") and "initial_user" not in block["element"]:
+            # a department the owners file leaves without an owner: the planner takes it
+            values[block["block_id"]] = {"v": {"type": "users_select", "selected_user": user}}
     values.update(
         k_add_title={"v": f"대형몰 {n:02d} 전용 안내"},
         k_add_department={"v": {"type": "static_select", "selected_option": {"value": "cx"}}},
