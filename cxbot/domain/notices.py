@@ -56,6 +56,9 @@ ENGLISH: Mapping[str, str] = {
     "kickoff_past": "{day} has passed; choose a day from today on",
     "kickoff_weekend": "{day} is a weekend; choose a business day",
     "kickoff_holiday": "{day} is a holiday ({name}); choose a business day",
+    "kickoff_no_channel": "pick the channel to announce the launch in, or name a new one",
+    "kickoff_bad_channel_name": "{name!r} cannot be a Slack channel name: use lowercase "
+    "letters, digits, - and _ (80 at most)",
     "kickoff_no_owner": "choose an owner for {department}",
     "kickoff_nothing_left": "every item is removed; keep at least one or add one",
     "kickoff_added_incomplete": "an added item needs a title, a department and a due day",

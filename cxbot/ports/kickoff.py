@@ -21,6 +21,8 @@ ITEMS_VIEW = "cxbot_kickoff_items"
 
 TEMPLATE, NAME, OPEN_DATE, CHANNEL = "k_template", "k_name", "k_date", "k_channel"
 """Step 1's fields: where the modal shows a field's problem."""
+NEW_CHANNEL = "k_new_channel"
+"""Step 1: the name of a channel to create for the launch, when none is picked."""
 DEPARTMENT = "k_dept:"
 """+ a department's key: step 2's items of that department still chosen."""
 OWNER = "k_owner:"
@@ -42,6 +44,8 @@ class KickoffForm:
     name: str = ""
     open_date: date | None = None
     channel: str = ""
+    new_channel: str = ""
+    """A channel to create for the launch (its owners invited) when none is picked."""
     kept: Mapping[str, tuple[str, ...]] | None = None
     """Department → the template item keys still chosen (step 2); None before step 2."""
     added: tuple[TemplateItem, ...] = ()
@@ -102,6 +106,15 @@ class KickoffSlack(Protocol):
 
     def pin(self, channel: str, ts: str) -> None:
         """Pins the announcement (pins:write); already pinned is fine."""
+        ...
+
+    def create_channel(self, name: str) -> str | None:
+        """A new public channel for the launch (channels:manage); its id, or None (said
+        why in the log: the name is taken, the scope is missing)."""
+        ...
+
+    def invite(self, channel: str, user_ids: Sequence[str]) -> None:
+        """Invites people to the launch's channel; those already in are fine."""
         ...
 
     def user_id_of(self, email: str) -> str | None:

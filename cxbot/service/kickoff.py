@@ -18,7 +18,9 @@ from cxbot.ports.errors import CxbotError
 from cxbot.ports.item_actions import SlackPeople
 from cxbot.ports.kickoff import (
     ADD_TITLE,
+    CHANNEL,
     NAME,
+    NEW_CHANNEL,
     OPEN_DATE,
     OWNER,
     TEMPLATE,
@@ -131,9 +133,22 @@ class Kickoff:
         later = [str(notice("kickoff_written_later", count=len(result.handed_over)))]
         problems_told = [*result.problems, *(later if result.handed_over else [])]
         self.slack.finished(user_id, result.plan.launch, written, len(result.items), problems_told)
-        if form.channel:
-            self.announce(result, form.channel)
+        channel = form.channel or self._new_channel(form, result, user_id)
+        if channel:
+            self.announce(result, channel)
         return result
+
+    def _new_channel(self, form: KickoffForm, result: LaunchResult, user_id: str) -> str | None:
+        """The launch's own channel, created with its owners and planner invited."""
+        if not form.new_channel:
+            return None
+        channel = self.slack.create_channel(form.new_channel)
+        if channel is None:
+            return None
+        emails = sorted({i.owner_email for i in result.items if i.owner_email})
+        people = [uid for e in emails if (uid := self.slack.user_id_of(e))]
+        self.slack.invite(channel, sorted({user_id, *people}))
+        return channel
 
     def announce(self, result: LaunchResult, channel: str) -> str | None:
         """The launch's announcement in `channel`, exactly once, pinned; its ts."""
@@ -178,6 +193,10 @@ class Kickoff:
             key = launch_key(template.key, form.name)
             if self.launches.store.get_launch(key) is not None:
                 problems[NAME] = notice("kickoff_duplicate", name=form.name, key=key)
+        if not form.channel and not form.new_channel:
+            problems[CHANNEL] = notice("kickoff_no_channel")
+        elif form.new_channel and not _channel_name_ok(form.new_channel):
+            problems[NEW_CHANNEL] = notice("kickoff_bad_channel_name", name=form.new_channel)
         if form.open_date is None:
             problems[OPEN_DATE] = notice("kickoff_no_date")
         else:
@@ -231,3 +250,11 @@ class Kickoff:
             owners=owners if owners is not None else self.owners,
             dry_run=True, tailoring=tailoring,
         ).plan  # fmt: skip
+
+
+def _channel_name_ok(name: str) -> bool:
+    """Slack's rule for a channel name: at most 80 lowercase letters (any script), digits,
+    hyphens and underscores."""
+    return 0 < len(name) <= 80 and all(
+        c.isdigit() or c in "-_" or (c.isalpha() and c == c.lower()) for c in name
+    )

@@ -139,7 +139,7 @@ def test_a_planner_kicks_off_a_tailored_launch_announced_once(rig: Any) -> None:
     assert "제휴몰 전용 쿠폰 CS 가이드" in text
     # the owner picked in the modal, not the refused first submission's plan
     assert f"*마케팅* · 담당 <@{rig.users[JUNHO]}>" in text
-    assert slack.channels[rig.launch_channel].pins == [announced[0]["ts"]]
+    assert eventually(lambda: slack.channels[rig.launch_channel].pins) == [announced[0]["ts"]]
 
     # announcing again changes nothing
     result = rig.cases.launches.create(
@@ -293,3 +293,30 @@ def test_someone_else_pressing_the_desk_buttons_is_refused(rig: Any) -> None:
     with pytest.raises(LookupError):
         rig.slack.app.open_view(outsider)
     assert rig.cases.launches.get(launch.key).open_date == launch.open_date
+
+
+def test_a_launch_gets_a_channel_of_its_own_with_its_owners_invited(rig: Any) -> None:
+    slack = rig.slack
+    slack.app.global_shortcut(rig.kim, callback_id=SHORTCUT)
+    view_id, _view = eventually(lambda: slack.app.open_view(rig.kim))
+    base = {
+        "k_template": {
+            "v": {"type": "static_select", "selected_option": {"value": "partner-mall"}}
+        },
+        "k_name": {"v": "옥션 입점"},
+        "k_date": {"v": {"type": "datepicker", "selected_date": OPENING}},
+    }
+    nowhere = json.loads(slack.app.submit(rig.kim, view_id, base).body)
+    assert "새 채널 이름" in nowhere["errors"]["k_channel"]
+    bad = slack.app.submit(rig.kim, view_id, {**base, "k_new_channel": {"v": "Launch Auction"}})
+    assert "소문자" in json.loads(bad.body)["errors"]["k_new_channel"]
+    named = {**base, "k_new_channel": {"v": "#launch-auction"}}
+    assert json.loads(slack.app.submit(rig.kim, view_id, named).body)["response_action"] == "update"
+    _same, items_view = slack.app.open_view(rig.kim)
+    slack.app.submit(rig.kim, view_id, _kept_all_but(items_view, (), rig.users[JUNHO]))
+    channel = eventually(
+        lambda: next((c for c in slack.channels.values() if c.name == "launch-auction"), None)
+    )
+    assert {rig.kim, rig.users[JUNHO], rig.users["seoyeon.lee@example.com"]} <= channel.members
+    (announcement,) = eventually(lambda: _announcements(slack, channel.id))
+    assert eventually(lambda: channel.pins) == [announcement["ts"]]

@@ -143,7 +143,7 @@ def test_doctor_names_missing_scopes_and_channels(slack: SlackEmulator) -> None:
     lines, ok = _checked(check_slack(reader, {"cx": member, "dept:sales": outside}))
     assert not ok
     assert any(f"channel dept:sales ({outside}): the bot is not a member" in line for line in lines)
-    assert any("✓ Slack scopes: all 12 granted" in line for line in lines)
+    assert any("✓ Slack scopes: all 13 granted" in line for line in lines)
     slack.scopes = "chat:write,users:read"
     lines, ok = _checked(check_slack(reader, {"cx": member}))
     assert not ok and any("im:write (to open a DM" in line for line in lines)

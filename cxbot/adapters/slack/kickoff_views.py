@@ -52,6 +52,7 @@ from cxbot.ports.kickoff import (
     FIRST_VIEW,
     ITEMS_VIEW,
     NAME,
+    NEW_CHANNEL,
     OPEN_DATE,
     OWNER,
     TEMPLATE,
@@ -99,6 +100,10 @@ class SlackKickoff:
                     "default_to_current_conversation": True,
                     "filter": {"include": ["public", "private"], "exclude_bot_users": True}},
                    optional=True, hint=str(self.m.channel_hint())),
+            input_block(NEW_CHANNEL, str(self.m.new_channel_label()),
+                        {"type": "plain_text_input", "action_id": VALUE, "max_length": 80,
+                         "placeholder": plain("launch-11st")},
+                        optional=True, hint=str(self.m.new_channel_hint())),
         ]  # fmt: skip
         view = self._modal(FIRST_VIEW, str(self.m.next()), blocks, metadata="")
         self.client.views_open(trigger_id=trigger_id, view=view)
@@ -163,7 +168,13 @@ class SlackKickoff:
                     "max_length": 2000}, optional=True),
         ]  # fmt: skip
         metadata = json.dumps(
-            {"t": template.key, "n": form.name, "d": form.open_date.isoformat(), "c": form.channel},
+            {
+                "t": template.key,
+                "n": form.name,
+                "d": form.open_date.isoformat(),
+                "c": form.channel,
+                "nc": form.new_channel,
+            },
             ensure_ascii=False,
         )
         return self._modal(ITEMS_VIEW, str(self.m.create()), blocks, metadata=metadata)
@@ -180,6 +191,7 @@ class SlackKickoff:
             name=str(state_value(values, NAME) or "").strip(),
             open_date=day,
             channel=str(state_value(values, CHANNEL) or ""),
+            new_channel=str(state_value(values, NEW_CHANNEL) or "").strip().lstrip("#"),
             problems=problems,
         )
 
@@ -207,6 +219,7 @@ class SlackKickoff:
             name=str(meta.get("n", "")),
             open_date=as_day(meta.get("d")),
             channel=str(meta.get("c", "")),
+            new_channel=str(meta.get("nc", "")),
             kept=kept,
             added=added,
             problems=problems,
@@ -313,6 +326,24 @@ class SlackKickoff:
         except SlackClientError as error:
             log.warning("could not pin the announcement in %s: %s", channel, error)
 
+    def create_channel(self, name: str) -> str | None:
+        try:
+            return str(self.client.conversations_create(name=name)["channel"]["id"])
+        except (SlackApiError, SlackClientError) as error:
+            log.warning("could not create the channel #%s: %s", name, error)
+            return None
+
+    def invite(self, channel: str, user_ids: Sequence[str]) -> None:
+        if not user_ids:
+            return
+        try:
+            self.client.conversations_invite(channel=channel, users=",".join(user_ids))
+        except SlackApiError as error:
+            if error.response.get("error") != "already_in_channel":
+                log.warning("could not invite the owners to %s: %s", channel, error)
+        except SlackClientError as error:
+            log.warning("could not invite the owners to %s: %s", channel, error)
+
     def person(self, user_id: str) -> Person | None:
         try:
             user = self.client.users_info(user=user_id)["user"]
@@ -326,8 +357,14 @@ class SlackKickoff:
         return self._lookup(email, self.client)
 
     def warm(self, emails: Sequence[str]) -> None:
-        for email in emails:
-            self._lookup(email, self.client)
+        """On the DM worker, one at a time: twenty modals opened at once make each lookup
+        once (the cache answers the rest), and no request waits out a rate limit."""
+
+        def look_up() -> None:
+            for email in emails:
+                self._lookup(email, self.client)
+
+        self._worker.submit(look_up)
 
     def _lookup(self, email: str, client: WebClient) -> str | None:
         cached = self.directory.cached_user(email) if self.directory else None

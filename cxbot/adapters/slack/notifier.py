@@ -46,6 +46,7 @@ REQUIRED_SCOPES = {
     "commands": "the 'record as decision' message shortcut and the /cxbot-decision command",
     "files:write": "post the weekly report's chart (files.getUploadURLExternal)",
     "pins:write": "pin a launch's announcement in its channel (pins.add)",
+    "channels:manage": "create a launch's channel and invite its owners (conversations.create)",
 }
 FATAL = {
     "invalid_auth",

@@ -36,6 +36,8 @@ METHOD_TIERS = {
     "views.publish": 4,
     "views.update": 4,
     "pins.add": 2,
+    "conversations.create": 2,
+    "conversations.invite": 3,
     "files.getUploadURLExternal": 4,
     "files.completeUploadExternal": 4,
     "apps.connections.open": 1,
@@ -44,6 +46,8 @@ METHOD_SCOPES = {  # checked as Slack does: missing_scope, with needed and provi
     "files.getUploadURLExternal": "files:write",
     "files.completeUploadExternal": "files:write",
     "pins.add": "pins:write",
+    "conversations.create": "channels:manage",
+    "conversations.invite": "channels:manage",
 }
 TEAM_ID, APP_ID, BOT_ID = "T0000001", "A0000001", "B0000001"
 MAX_BLOCKS = 50
@@ -59,7 +63,7 @@ MAX_ID = 255
 MAX_PRIVATE_METADATA = 3000
 BOT_SCOPES = (  # what an install from slack-app-manifest.yaml grants
     "chat:write,im:write,users:read,users:read.email,channels:read,groups:read,"
-    "channels:history,groups:history,im:history,commands,files:write,pins:write"
+    "channels:history,groups:history,im:history,commands,files:write,pins:write,channels:manage"
 )
 
 
@@ -300,6 +304,36 @@ class SlackEmulator(EmulatorServer):
             )
             self.channels[im.id] = im
         return {"channel": {"id": im.id}}
+
+    def _conversations_create(self, args: dict[str, Any]) -> dict[str, Any]:
+        """A new public channel the bot is in; Slack's naming rules and `name_taken`."""
+        name = str(args.get("name", ""))
+        if not name:
+            raise SlackError("invalid_name_required")
+        if len(name) > 80:
+            raise SlackError("invalid_name_maxlength")
+        if name != name.lower() or any(c in name for c in " .,#@!?/\\'\"") or name.startswith("-"):
+            raise SlackError("invalid_name_specials")
+        with self.lock:
+            if any(ch.name == name and not ch.is_im for ch in self.channels.values()):
+                raise SlackError("name_taken")
+        channel_id = self.add_channel(name)
+        return {"channel": {"id": channel_id, "name": name, "is_channel": True, "is_member": True}}
+
+    def _conversations_invite(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = self._member_channel(args.get("channel"))
+        users = [u for u in str(args.get("users", "")).split(",") if u]
+        if not users:
+            raise SlackError("no_user")
+        if len(users) > 1000:
+            raise SlackError("too_many_users")
+        if any(u not in self.users for u in users):
+            raise SlackError("user_not_found")
+        with self.lock:
+            if all(u in channel.members for u in users):
+                raise SlackError("already_in_channel")
+            channel.members.update(users)
+        return {"channel": {"id": channel.id, "name": channel.name}}
 
     def _chat_postMessage(self, args: dict[str, Any]) -> dict[str, Any]:
         channel = self._member_channel(self._channel_of(args.get("channel")))
