@@ -57,6 +57,7 @@ def slack_use_cases(
     """The use cases that answer requests (Slack, Notion webhooks), made on first use."""
     store, clock = parts.store, parts.clock
     schema_alert = SchemaAlertComposer(core.renderer)
+    planners = [e for e in settings.cxbot_planners.split(",") if e.strip()]
 
     @functools.cache
     def capture() -> DecisionCapture:
@@ -82,6 +83,7 @@ def slack_use_cases(
             calendar=core.calendar,
             clock=clock,
             unconfirmed=lambda email, today: briefs.confirmations.unconfirmed(email, today=today),
+            planners=planners,
         )
 
     def notion_webhooks(
@@ -116,7 +118,6 @@ def slack_use_cases(
             home=lambda user_id: item_actions().home(user_id),
         )
 
-    planners = [e for e in settings.cxbot_planners.split(",") if e.strip()]
     labels = core.renderer.labels
 
     @functools.cache

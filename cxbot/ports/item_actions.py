@@ -76,6 +76,8 @@ class HomeView:
     """The outcome of the action just taken from the Home tab, shown on top."""
     briefs: tuple[BriefVersion, ...] = ()
     """Contact-centre briefs this person (a centre manager) has not confirmed yet."""
+    planned: tuple[Launch, ...] = ()
+    """Launches this person may re-plan (a planner): their desk buttons, on top."""
 
 
 class SlackPeople(Protocol):

@@ -9,7 +9,7 @@ board is down or rate-limited the item stays marked "behind" and the outbox push
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
@@ -51,6 +51,9 @@ class ItemActions:
     """The wall clock, in the company's time zone: when a change was made."""
     unconfirmed: Callable[[str | None, date], Sequence[BriefVersion]] = lambda _email, _day: ()
     """Briefs a centre manager has yet to confirm: shown first in their Home tab."""
+    planners: Collection[str] = ()
+    """E-mails of the CX planners (CXBOT_PLANNERS): their Home tab has every running
+    launch's desk; a launch's own planner sees that launch's."""
     push_wait: float = 2.0
     """Seconds a click waits for the board before showing "waiting for Notion"."""
     pushers: ThreadPoolExecutor = field(
@@ -239,9 +242,27 @@ class ItemActions:
             entries=tuple(entries),
             notice=notice,
             briefs=tuple(self.unconfirmed(email, today)),
+            planned=self._planned(email, today),
         )
         self.views.publish_home(view)
         return view
+
+    def _planned(self, email: str | None, today: date) -> tuple[Launch, ...]:
+        """The running launches (not past D+14) this person may re-plan, soonest first."""
+        if not email:
+            return ()
+        planner = email.lower() in {p.strip().lower() for p in self.planners}
+        return tuple(
+            sorted(
+                (
+                    launch
+                    for launch in self.store.list_launches()
+                    if (planner or (launch.planner_email or "").lower() == email.lower())
+                    and (today - launch.open_date).days <= 20
+                ),
+                key=lambda launch: launch.open_date,
+            )
+        )
 
 
 def _launch_key(ref: ButtonRef, item: ChecklistItem | None) -> str:

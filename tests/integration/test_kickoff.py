@@ -320,3 +320,18 @@ def test_a_launch_gets_a_channel_of_its_own_with_its_owners_invited(rig: Any) ->
     assert {rig.kim, rig.users[JUNHO], rig.users["seoyeon.lee@example.com"]} <= channel.members
     (announcement,) = eventually(lambda: _announcements(slack, channel.id))
     assert eventually(lambda: channel.pins) == [announcement["ts"]]
+
+
+def test_a_planners_home_tab_has_the_desk_of_each_running_launch(rig: Any) -> None:
+    slack = rig.slack
+    launch = rig.launch.plan.launch
+    slack.app.open_home(rig.kim)
+    home = eventually(lambda: slack.homes.get(rig.kim))
+    assert any(b.get("block_id") == f"desk:{launch.key}" for b in home["blocks"])
+    slack.app.click_home(rig.kim, block_id=f"desk:{launch.key}", action_id=REPLAN)
+    _view_id, view = eventually(lambda: slack.app.open_view(rig.kim))
+    assert view["callback_id"] == "cxbot_replan"
+    outsider = rig.users[OUTSIDER]
+    slack.app.open_home(outsider)
+    theirs = eventually(lambda: slack.homes.get(outsider))
+    assert not any(str(b.get("block_id", "")).startswith("desk:") for b in theirs["blocks"])

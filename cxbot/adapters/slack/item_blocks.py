@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from cxbot.adapters.rendering import Renderer
+from cxbot.adapters.slack.desk_views import desk_buttons
 from cxbot.domain.checklist import ChecklistItem, ItemStatus, Launch
 from cxbot.domain.inbound_text import REASON_LIMIT
 from cxbot.domain.item_actions import ButtonRef, ItemAction, Stale
@@ -26,6 +27,7 @@ from cxbot.ports.item_actions import (
 
 HOME_BRIEFS = 5  # briefs shown in a manager's Home (the oldest still to confirm first)
 MAX_HOME_BLOCKS = 100
+HOME_DESKS = 5  # a planner's launches with their desk buttons, soonest first
 SECTION_LIMIT = 3000
 CONTEXT_LIMIT = 2000
 
@@ -44,6 +46,7 @@ def notion_link(item: ChecklistItem) -> str | None:
 class ItemBlocks:
     def __init__(self, renderer: Renderer) -> None:
         self.m: Any = renderer.slack("slack/items.j2")
+        self.desk: Any = renderer.slack("slack/kickoff.j2")
 
     # digest lines ---------------------------------------------------------------
     def state(
@@ -192,6 +195,15 @@ class ItemBlocks:
         }
 
     # the Home tab -------------------------------------------------------------------
+    def _desks(self, view: HomeView) -> list[dict[str, Any]]:
+        """A planner's running launches, each with 일정 변경 · 항목 추가 · 항목 제외."""
+        blocks: list[dict[str, Any]] = []
+        for launch in view.planned[:HOME_DESKS]:
+            text = str(self.desk.home_desk(launch))
+            blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": text}})
+            blocks.append({**desk_buttons(self.desk, launch), "block_id": f"desk:{launch.key}"})
+        return blocks
+
     def _briefs(self, view: HomeView) -> list[dict[str, Any]]:
         """A centre manager's briefs still to confirm, each with its button."""
         blocks: list[dict[str, Any]] = []
@@ -225,6 +237,7 @@ class ItemBlocks:
                 {"type": "section", "text": {"type": "mrkdwn", "text": self.answer(view.notice)}}
             )
         blocks += self._briefs(view)
+        blocks += self._desks(view)
         blocks.append({"type": "divider"})
         if not view.entries:
             blocks.append(
