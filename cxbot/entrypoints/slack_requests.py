@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from cxbot.domain.inbound_text import REASON_LIMIT, clean_text, too_long
@@ -63,6 +64,9 @@ def register(
     desk: Callable[[], LaunchDesk] | None = None,
 ) -> Any:
     """Adds cxbot's listeners to a slack-bolt App and returns it."""
+    # Writing a checklist takes minutes at Notion's 3 requests/s: on bolt's own pool it
+    # would hold the threads every button press and modal needs. Two writers share the rate.
+    writers = ThreadPoolExecutor(max_workers=2, thread_name_prefix="cxbot-writer")
 
     def ack_now(ack: Any) -> None:
         ack()
@@ -165,7 +169,7 @@ def register(
 
     def kickoff_start(body: dict[str, Any], view: dict[str, Any]) -> None:
         if kickoff is not None:
-            kickoff().start(user_id=body["user"]["id"], view=view)
+            writers.submit(_logged, kickoff().start, user_id=body["user"]["id"], view=view)
 
     app.view(ITEMS_VIEW)(ack=kickoff_items, lazy=[kickoff_start])
 
@@ -204,7 +208,8 @@ def register(
     def done(step: str) -> Callable[..., None]:
         def run(body: dict[str, Any], view: dict[str, Any]) -> None:
             if desk is not None:
-                getattr(desk(), step)(user_id=body["user"]["id"], view=view)
+                work = getattr(desk(), step)
+                writers.submit(_logged, work, user_id=body["user"]["id"], view=view)
 
         return run
 
@@ -225,6 +230,13 @@ def register(
 
     app.action(ACK_ACTION)(ack=ack_now, lazy=[brief_confirmed])
     return app
+
+
+def _logged(work: Callable[..., Any], **kwargs: Any) -> None:
+    try:
+        work(**kwargs)
+    except Exception:  # a writer thread has nobody to raise to: log it
+        log.exception("the planner's change could not be completed")
 
 
 def _message(body: dict[str, Any]) -> MessageRef | None:
