@@ -32,6 +32,7 @@ from cxbot.ports.kickoff import (
     EXCLUDE_VIEW,
     FIRST_VIEW,
     ITEMS_VIEW,
+    REDRAW,
     REPLAN,
     REPLAN_CONFIRM_VIEW,
     REPLAN_VIEW,
@@ -172,6 +173,12 @@ def register(
             writers.submit(_logged, kickoff().start, user_id=body["user"]["id"], view=view)
 
     app.view(ITEMS_VIEW)(ack=kickoff_items, lazy=[kickoff_start])
+
+    def kickoff_redraw(body: dict[str, Any]) -> None:
+        if kickoff is not None and body.get("view"):
+            kickoff().redraw(user_id=body["user"]["id"], view=body["view"])
+
+    app.action(REDRAW)(ack=ack_now, lazy=[kickoff_redraw])
 
     # the planner's desk on a live launch: the announcement's buttons and their modals
     def desk_opened(body: dict[str, Any], action: dict[str, Any]) -> None:

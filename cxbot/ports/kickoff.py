@@ -21,6 +21,8 @@ ITEMS_VIEW = "cxbot_kickoff_items"
 
 TEMPLATE, NAME, OPEN_DATE, CHANNEL = "k_template", "k_name", "k_date", "k_channel"
 """Step 1's fields: where the modal shows a field's problem."""
+REDRAW = "cxbot_kickoff_redraw"
+"""Step 2's opening day and template: a change redraws every due date in place."""
 NEW_CHANNEL = "k_new_channel"
 """Step 1: the name of a channel to create for the launch, when none is picked."""
 DEPARTMENT = "k_dept:"
@@ -74,9 +76,21 @@ class KickoffSlack(Protocol):
         ...
 
     def items_view(
-        self, form: KickoffForm, template: ChecklistTemplate, plan: Plan
+        self,
+        form: KickoffForm,
+        template: ChecklistTemplate,
+        plan: Plan,
+        *,
+        catalog: Sequence[ChecklistTemplate] = (),
+        note: str = "",
     ) -> dict[str, Any]:
-        """Step 2 for this template and opening day: every item with its due date."""
+        """Step 2 for this template and opening day: every item with its due date (the
+        ones `form.kept` names chosen), the day and template still changeable; `note`:
+        what to check about the day."""
+        ...
+
+    def redraw(self, view: Mapping[str, Any], drawn: dict[str, Any]) -> None:
+        """Puts `drawn` in place of the open step 2 (views.update, with its hash)."""
         ...
 
     def errors(self, problems: Mapping[str, str]) -> dict[str, Any]:

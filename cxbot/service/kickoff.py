@@ -78,7 +78,27 @@ class Kickoff:
         if problems or template is None:
             return self.slack.errors({k: self.words(v) for k, v in problems.items()})
         plan = self._preview(form, template)
-        return {"response_action": "update", "view": self.slack.items_view(form, template, plan)}
+        drawn = self.slack.items_view(form, template, plan, catalog=self._catalog())
+        return {"response_action": "update", "view": drawn}
+
+    def redraw(self, *, user_id: str, view: Mapping[str, Any]) -> None:
+        """Step 2's opening day or template changed: every due date drawn again in place
+        (the items still chosen stay chosen; a day to check is said on top)."""
+        if self.planner(user_id) is None:
+            return
+        form = self.slack.read(view)
+        template, problems = self._checked(form)
+        if template is None or form.open_date is None:
+            return
+        if form.kept is not None:
+            keys = {item.key for item in template.items}
+            if not any(k in keys for chosen in form.kept.values() for k in chosen):
+                form = replace(form, kept=None)  # another template: all of its items chosen
+        problem = problems.get(OPEN_DATE)
+        note = self.words(problem) if problem is not None else ""
+        plan = self._preview(form, template)
+        drawn = self.slack.items_view(form, template, plan, catalog=self._catalog(), note=note)
+        self.slack.redraw(view, drawn)
 
     # step 2 ---------------------------------------------------------------------------
     def second_step(self, *, user_id: str, view: Mapping[str, Any]) -> dict[str, Any] | None:
@@ -88,7 +108,11 @@ class Kickoff:
             return self.slack.errors({ADD_TITLE: self.words(notice("kickoff_not_a_planner"))})
         _template, problems = self._second_checked(self.slack.read(view))
         if problems:
-            return self.slack.errors({k: self.words(v) for k, v in problems.items()})
+            here = {  # step 1's fields are not in step 2: their problems go by the day
+                (OPEN_DATE if k in (NAME, CHANNEL, NEW_CHANNEL) else k): v
+                for k, v in problems.items()
+            }
+            return self.slack.errors({k: self.words(v) for k, v in here.items()})
         return None
 
     def _second_checked(

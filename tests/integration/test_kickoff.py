@@ -93,7 +93,7 @@ def test_a_planner_kicks_off_a_tailored_launch_announced_once(rig: Any) -> None:
         for o in b["element"]["options"]
     ]
     assert len(offered) == 21 and set(SKIPPED) <= set(offered)
-    options = [o for b in items_view["blocks"] if b.get("block_id") == "k_dept:cx"
+    options = [o for b in items_view["blocks"] if b.get("block_id", "").startswith("k_dept:cx@")
                for o in b["element"]["options"]]  # fmt: skip
     assert options[0]["text"]["text"].startswith("D-30 · 01/")  # the due date it gets
 
@@ -335,3 +335,33 @@ def test_a_planners_home_tab_has_the_desk_of_each_running_launch(rig: Any) -> No
     slack.app.open_home(outsider)
     theirs = eventually(lambda: slack.homes.get(outsider))
     assert not any(str(b.get("block_id", "")).startswith("desk:") for b in theirs["blocks"])
+
+
+def test_changing_the_opening_day_in_step_2_redraws_every_due_date_in_place(rig: Any) -> None:
+    slack = rig.slack
+    slack.app.global_shortcut(rig.kim, callback_id=SHORTCUT)
+    eventually(lambda: slack.app.open_view(rig.kim))
+    view_id, _answer = _first_step(rig, rig.kim, OPENING)
+
+    def first_cx_option() -> str:
+        _same, view = slack.app.open_view(rig.kim)
+        block = next(b for b in view["blocks"] if b.get("block_id", "").startswith("k_dept:cx@"))
+        return str(block["element"]["options"][0]["text"]["text"])
+
+    before = first_cx_option()
+    assert before.startswith("D-30 · 01/07")  # 30 business days before 2027-02-22
+    day = {"type": "datepicker", "selected_date": "2027-03-02"}
+    assert slack.app.change_input(rig.kim, view_id, "k_date", day).status == 200
+    after = eventually(lambda: first_cx_option() if first_cx_option() != before else None)
+    assert after.startswith("D-30 · 01/14")  # the same item, 30 business days before 3/2
+    holiday = {"type": "datepicker", "selected_date": "2027-03-01"}
+    slack.app.change_input(rig.kim, view_id, "k_date", holiday)
+
+    def note() -> str:
+        _same, view = slack.app.open_view(rig.kim)
+        return json.dumps(view["blocks"], ensure_ascii=False)
+
+    assert "삼일절" in eventually(lambda: note() if "삼일절" in note() else None)
+    assert not rig.cases.launches.all() or all(
+        x.name != "지마켓 입점" for x in rig.cases.launches.all()
+    )

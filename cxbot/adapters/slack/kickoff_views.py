@@ -55,6 +55,7 @@ from cxbot.ports.kickoff import (
     NEW_CHANNEL,
     OPEN_DATE,
     OWNER,
+    REDRAW,
     TEMPLATE,
     KickoffForm,
 )
@@ -109,9 +110,16 @@ class SlackKickoff:
         self.client.views_open(trigger_id=trigger_id, view=view)
 
     def items_view(
-        self, form: KickoffForm, template: ChecklistTemplate, plan: Plan
+        self,
+        form: KickoffForm,
+        template: ChecklistTemplate,
+        plan: Plan,
+        *,
+        catalog: Sequence[ChecklistTemplate] = (),
+        note: str = "",
     ) -> dict[str, Any]:
         assert form.open_date is not None
+        kept = {k for keys in form.kept.values() for k in keys} if form.kept is not None else None
         by_department: dict[str, list[ChecklistItem]] = {}
         for item in plan.items:
             by_department.setdefault(item.department, []).append(item)
@@ -121,15 +129,37 @@ class SlackKickoff:
         blocks: list[dict[str, Any]] = [
             section(str(self.m.heading(form.name, form.open_date, len(template.items))))
         ]
+        if note:
+            blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": note}]})
+        # the opening day and the template stay changeable here: a change redraws the dates
+        templates = [option(str(self.m.template_option(t)), t.key) for t in catalog][:MAX_OPTIONS]
+        chosen = next((o for o in templates if o["value"] == template.key), None)
+        if chosen is not None:
+            blocks.append(
+                input_block(TEMPLATE, str(self.m.template_label()),
+                            {"type": "static_select", "action_id": REDRAW,
+                             "options": templates, "initial_option": chosen},
+                            dispatch=True)
+            )  # fmt: skip
+        blocks.append(
+            input_block(OPEN_DATE, str(self.m.date_label()),
+                        {"type": "datepicker", "action_id": REDRAW,
+                         "initial_date": form.open_date.isoformat()},
+                        dispatch=True, hint=str(self.m.redraw_hint()))
+        )  # fmt: skip
+        drawn = f"@{template.key}/{form.open_date.isoformat()}"  # a redraw is a new block
         for department, name in template.departments.items():
             items = by_department.get(department, [])
             if not items:
                 continue
             options = [option(str(self.m.item_option(i)), short_key(i.key)) for i in items]
+            initial = [o for o in options if kept is None or o["value"] in kept][:MAX_OPTIONS]
             element = {
                 "type": "multi_static_select", "action_id": VALUE,
-                "options": options[:MAX_OPTIONS], "initial_options": options[:MAX_OPTIONS],
+                "options": options[:MAX_OPTIONS],
             }  # fmt: skip
+            if initial:
+                element["initial_options"] = initial
             owner = {"type": "users_select", "action_id": VALUE}
             uid = owner_ids.get(department)
             if uid:
@@ -139,7 +169,9 @@ class SlackKickoff:
                             optional=True)
             )  # fmt: skip
             label = str(self.m.department_label(name, owners.get(department)))
-            blocks.append(input_block(DEPARTMENT + department, label, element, optional=True))
+            blocks.append(
+                input_block(DEPARTMENT + department + drawn, label, element, optional=True)
+            )
         missing = [
             template.departments[w.department]
             for w in plan.warnings
@@ -201,7 +233,7 @@ class SlackKickoff:
         except ValueError:
             meta = {}
         kept = {
-            block.removeprefix(DEPARTMENT): tuple(
+            block.removeprefix(DEPARTMENT).partition("@")[0]: tuple(
                 str(v) for v in (state_value(values, block) or [])
             )
             for block in values
@@ -215,9 +247,9 @@ class SlackKickoff:
         }
         return KickoffForm(
             owners=owners,
-            template=str(meta.get("t", "")),
+            template=str(state_value(values, TEMPLATE) or meta.get("t", "")),
             name=str(meta.get("n", "")),
-            open_date=as_day(meta.get("d")),
+            open_date=as_day(state_value(values, OPEN_DATE)) or as_day(meta.get("d")),
             channel=str(meta.get("c", "")),
             new_channel=str(meta.get("nc", "")),
             kept=kept,
@@ -325,6 +357,15 @@ class SlackKickoff:
                 log.warning("could not pin the announcement in %s: %s", channel, error)
         except SlackClientError as error:
             log.warning("could not pin the announcement in %s: %s", channel, error)
+
+    def redraw(self, view: Mapping[str, Any], drawn: dict[str, Any]) -> None:
+        try:
+            self.client.views_update(view_id=str(view.get("id")), hash=view.get("hash"), view=drawn)
+        except SlackApiError as error:
+            if error.response.get("error") != "hash_conflict":  # changed again: that redraws
+                log.warning("could not redraw the kick-off: %s", error)
+        except SlackClientError as error:
+            log.warning("could not redraw the kick-off: %s", error)
 
     def create_channel(self, name: str) -> str | None:
         try:

@@ -44,7 +44,8 @@ def added_item(values: Mapping[str, Any]) -> tuple[tuple[TemplateItem, ...], dic
 
 def state_value(values: Mapping[str, Any], block: str) -> Any:
     """What an input holds, whatever its element: text, a date, a pick or several."""
-    state = (values.get(block) or {}).get(VALUE) or {}
+    actions = values.get(block) or {}
+    state = actions.get(VALUE) or next(iter(actions.values()), None) or {}
     if "selected_options" in state:
         return [o.get("value") for o in state.get("selected_options") or []]
     if "selected_option" in state:
@@ -93,11 +94,15 @@ def input_block(
     *,
     optional: bool = False,
     hint: str = "",
+    dispatch: bool = False,
 ) -> dict[str, Any]:
+    """An input block; `dispatch`: Slack tells the app of each change (block_actions)."""
     block: dict[str, Any] = {
         "type": "input", "block_id": block_id, "label": plain(label[:2000]),
         "element": element, "optional": optional,
     }  # fmt: skip
+    if dispatch:
+        block["dispatch_action"] = True
     if hint:
         block["hint"] = plain(hint)
     return block

@@ -116,6 +116,29 @@ class Interactivity:
         payload["callback_id"] = callback_id
         return self.deliver_form(payload)
 
+    def change_input(
+        self, user: str, view_id: str, block_id: str, state: dict[str, Any]
+    ) -> Delivery:
+        """A person changes an input whose block has `dispatch_action` in an open modal:
+        Slack sends block_actions with the view (its id, hash and every input's state)."""
+        opened = self.emulator.views.get(view_id)
+        if opened is None or opened.get("user") != user:
+            raise LookupError(f"{user} has no open view {view_id}")
+        view = opened["view"]
+        block = next((b for b in view.get("blocks", []) if b.get("block_id") == block_id), None)
+        if block is None or not block.get("dispatch_action"):
+            raise LookupError(f"{block_id}: no input that dispatches its changes")
+        element = block.get("element") or {}
+        values = _initial_values(view)
+        values[block_id] = {element.get("action_id", ""): state}
+        payload = self._base("block_actions", user)
+        payload.update(
+            container={"type": "view", "view_id": view_id},
+            view={**view, "id": view_id, "hash": opened.get("hash"), "state": {"values": values}},
+            actions=[{"action_id": element.get("action_id"), "block_id": block_id, **state}],
+        )
+        return self.deliver_form(payload)
+
     def open_view(self, user: str) -> tuple[str, dict[str, Any]]:
         """The modal the person has open now (its id and view); LookupError when none."""
         for view_id, opened in reversed(list(self.emulator.views.items())):
@@ -181,12 +204,7 @@ class Interactivity:
             }
             for block, fields in values.items()
         }
-        for block in view["view"].get("blocks", []):  # untouched inputs: their initial values
-            if block.get("type") == "input" and block.get("block_id") not in state:
-                initial = _initial_state(block.get("element") or {})
-                if initial is not None:
-                    action = (block.get("element") or {}).get("action_id", "")
-                    state[block["block_id"]] = {action: initial}
+        state = {**_initial_values(view["view"]), **state}  # untouched inputs: as they were
         payload = self._base("view_submission", user)
         payload["view"] = {**view["view"], "id": view_id, "state": {"values": state}}
         payload["response_urls"] = []
@@ -332,6 +350,18 @@ INITIAL_FIELDS = {  # an element's initial value → how its state carries it
     "initial_conversation": "selected_conversation",
     "initial_channel": "selected_channel",
 }
+
+
+def _initial_values(view: dict[str, Any]) -> dict[str, Any]:
+    """A view's state before anyone touched it: each input's initial value."""
+    values: dict[str, Any] = {}
+    for block in view.get("blocks", []):
+        if block.get("type") == "input":
+            element = block.get("element") or {}
+            initial = _initial_state(element)
+            if initial is not None:
+                values[block["block_id"]] = {element.get("action_id", ""): initial}
+    return values
 
 
 def _initial_state(element: dict[str, Any]) -> dict[str, Any] | None:

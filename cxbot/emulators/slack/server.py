@@ -7,6 +7,7 @@ import itertools
 import json
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -511,8 +512,8 @@ class SlackEmulator(EmulatorServer):
             raise SlackError("expired_trigger_id")
         with self.lock:
             view_id = f"V{next(self._ids):07d}"
-            self.views[view_id] = {"user": user, "view": view}
-        return {"view": {**view, "id": view_id}}
+            self.views[view_id] = {"user": user, "view": view, "hash": _view_hash()}
+        return {"view": {**view, "id": view_id, "hash": self.views[view_id]["hash"]}}
 
     def answer_view(self, view_id: str, body: str) -> None:
         """What a view_submission's answer does to the open modal."""
@@ -543,6 +544,8 @@ class SlackEmulator(EmulatorServer):
             self.views.pop(view_id, None)  # closed (ack() or response_action: clear)
 
     def _views_update(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Replaces an open modal; a `hash` from an older version of it is a conflict (the
+        person changed it meanwhile), as on Slack."""
         view_id = str(args.get("view_id", ""))
         view = _view(args.get("view"))
         _validate_view(view)
@@ -550,8 +553,10 @@ class SlackEmulator(EmulatorServer):
             opened = self.views.get(view_id)
             if opened is None:
                 raise SlackError("not_found")
-            self.views[view_id] = {**opened, "view": view}
-        return {"view": {**view, "id": view_id}}
+            if args.get("hash") and args["hash"] != opened.get("hash"):
+                raise SlackError("hash_conflict")
+            self.views[view_id] = {**opened, "view": view, "hash": _view_hash()}
+            return {"view": {**view, "id": view_id, "hash": self.views[view_id]["hash"]}}
 
     def _pins_add(self, args: dict[str, Any]) -> dict[str, Any]:
         channel = self._member_channel(args.get("channel"))
@@ -813,6 +818,10 @@ def _validate_actions(block: dict[str, Any]) -> None:
                 raise SlackError("invalid_blocks")
         if len(element.get("action_id", "")) > MAX_ID:
             raise SlackError("invalid_blocks")
+
+
+def _view_hash() -> str:
+    return f"{time.time():.6f}.{uuid.uuid4().hex[:8]}"
 
 
 def _view(value: Any) -> dict[str, Any]:
