@@ -165,18 +165,63 @@ def launch_of(key: str) -> str:
     return split_item_key(key)[0]
 
 
+class ItemOverride(BaseModel):
+    """What one launch sets differently for one item: its due offset, its owner."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    key: str
+    due: str | None = None
+    owner_name: str | None = None
+    owner_email: str | None = None
+
+    @field_validator("due")
+    @classmethod
+    def _due_shape(cls, value: str | None) -> str | None:
+        return None if value is None else DOffset.parse(value).label
+
+
 class Tailoring(BaseModel):
-    """How one launch differs from its template: template items it skips and items of its
-    own — kept with the launch, so every re-plan (a new opening day) plans the same set."""
+    """How one launch differs from its template: template items it skips, items of its
+    own, and per-item overrides (due offset, owner) — kept with the launch, so every
+    re-plan (a new opening day) plans the same set the same way."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     skip: tuple[str, ...] = ()
     add: tuple[TemplateItem, ...] = ()
+    overrides: tuple[ItemOverride, ...] = ()
 
     @property
     def empty(self) -> bool:
-        return not self.skip and not self.add
+        return not self.skip and not self.add and not self.overrides
+
+    def skipping(self, key: str) -> Tailoring:
+        return self.model_copy(update={"skip": (*self.skip, key)})
+
+    def restoring(self, key: str) -> Tailoring:
+        return self.model_copy(update={"skip": tuple(k for k in self.skip if k != key)})
+
+    def adding(self, *items: TemplateItem) -> Tailoring:
+        return self.model_copy(update={"add": (*self.add, *items)})
+
+    def override_of(self, key: str) -> ItemOverride | None:
+        return next((o for o in self.overrides if o.key == key), None)
+
+    def overriding(
+        self, key: str, *, due: str | None = None, owner: tuple[str, str | None] | None = None
+    ) -> Tailoring:
+        """The same tailoring with `key` due at `due` (D-12, D-day, D+3) and/or owned by
+        `owner` (name, e-mail); what is not given stays as it was overridden."""
+        was = self.override_of(key) or ItemOverride(key=key)
+        update: dict[str, Any] = {}
+        if due is not None:
+            update["due"] = due
+        if owner is not None:
+            update["owner_name"], update["owner_email"] = owner
+        now = ItemOverride.model_validate({**was.model_dump(), **update})
+        rest = tuple(o for o in self.overrides if o.key != key)
+        return self.model_copy(update={"overrides": (*rest, now)})
 
     def as_text(self) -> str:
         """Stable text for the change history ('' when the launch is the template's)."""

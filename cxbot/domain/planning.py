@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from cxbot.domain.calendar import BusinessCalendar
 from cxbot.domain.checklist import ChecklistItem, ChecklistTemplate, Launch, item_key
 from cxbot.domain.dday import due_date
-from cxbot.domain.owners import OwnerDirectory
+from cxbot.domain.owners import OwnerDirectory, Person
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -54,7 +54,7 @@ def plan_launch(
     ]
     missing_owner: set[str] = set()
     for entry in template.items:
-        owner = owners.owner_of(entry.department)
+        owner = _own_owner(launch, entry.key) or owners.owner_of(entry.department)
         if owner is None and entry.department not in missing_owner:
             missing_owner.add(entry.department)
             warnings.append(
@@ -92,6 +92,14 @@ def plan_launch(
         )
     items.sort(key=lambda item: (item.due, item.key))
     return Plan(launch=launch, items=tuple(items), warnings=tuple(warnings))
+
+
+def _own_owner(launch: Launch, key: str) -> Person | None:
+    """The owner this launch set for one item, over its department's."""
+    override = launch.tailoring.override_of(key)
+    if override is None or override.owner_name is None:
+        return None
+    return Person(name=override.owner_name, email=override.owner_email)
 
 
 def replan(plan: Plan, existing: dict[str, ChecklistItem]) -> tuple[ChecklistItem, ...]:

@@ -140,25 +140,34 @@ def _list(child: Mapping[str, Any], name: str, problems: list[ExtensionProblem])
 
 
 def tailor(template: ChecklistTemplate, tailoring: Tailoring) -> ChecklistTemplate:
-    """The template as one launch uses it: its skipped items out, its own items in, by the
-    same rules as `extends` (a skipped key the template lacks, an added key it has, are
-    errors: ValueError naming each)."""
+    """The template as one launch uses it: its skipped items out, its own items in, its
+    items due elsewhere moved, by the same rules as `extends` (a skipped key the template
+    lacks, an added key it has, are errors: ValueError naming each). Owner overrides are
+    not the template's: planning applies them."""
     if tailoring.empty:
         return template
     own = {item.key for item in tailoring.add}
+    moved = {o.key: o.due for o in tailoring.overrides if o.due is not None}
     base = template.model_dump(mode="json", exclude_none=True)
     child = {
         "key": template.key,
         "drop": [key for key in tailoring.skip if key not in own],
+        "change": {
+            key: {"due": due}
+            for key, due in moved.items()
+            if key not in own and key not in tailoring.skip
+        },
         "add": [
-            item.model_dump(mode="json", exclude_none=True)
+            item.model_copy(update={"due": moved.get(item.key, item.due)}).model_dump(
+                mode="json", exclude_none=True
+            )
             for item in tailoring.add
             if item.key not in tailoring.skip  # an own item excluded later: kept, not planned
         ],
     }
     merged, problems = extend(base, child)
     if problems:
-        where = {"drop": "--skip", "add": "--add"}
+        where = {"drop": "--skip", "add": "--add", "change": "item set-due"}
         raise ValueError(
             "; ".join(f"{where.get(str(p.where[0]), p.where[0])}: {p.message}" for p in problems)
         )

@@ -21,6 +21,7 @@ from cxbot.domain.checklist import (
 )
 from cxbot.domain.dday import (
     DayUnit,
+    DOffset,
     OpeningConcern,
     business_days_left,
     launch_day_label,
@@ -227,14 +228,8 @@ class Launches:
         cleaned = clean_text(reason, limit=REASON_LIMIT).strip()
         if not cleaned:
             raise InputError("give the reason an item is excluded (--reason): it is on record")
-        launch, template_item = self._item_of(item)
-        if self.store.get_item(item) is None:
-            raise NotFound(
-                f"no item {item!r} in launch {launch.key}; `cxbot launch show` lists them"
-            )
-        tailoring = Tailoring(
-            skip=(*launch.tailoring.skip, template_item), add=launch.tailoring.add
-        )
+        launch, template_item = self._live_item(item)
+        tailoring = launch.tailoring.skipping(template_item)
         return self._retailor(
             launch, tailoring, why=cleaned, via=via, dry_run=dry_run, progress=progress
         )
@@ -250,7 +245,7 @@ class Launches:
         """Items of the launch's own, added to a live launch (`cxbot item add`, 항목 추가):
         kept with the launch like `--add` at creation, so a re-plan plans them too."""
         launch = self.get(key)
-        tailoring = Tailoring(skip=launch.tailoring.skip, add=(*launch.tailoring.add, *items))
+        tailoring = launch.tailoring.adding(*items)
         return self._retailor(launch, tailoring, dry_run=dry_run, progress=progress)
 
     def adopt(
@@ -259,12 +254,72 @@ class Launches:
         """A row someone added to the launch's checklist on the board: an item of the
         launch's own from now on, on that page, recorded as added there by `by`."""
         launch = self.get(key)
-        tailoring = Tailoring(skip=launch.tailoring.skip, add=(*launch.tailoring.add, item))
+        tailoring = launch.tailoring.adding(item)
         item_key = f"{launch.key}/{item.key}"
         return replace(self, actor=by)._retailor(
             launch, tailoring, statuses={item_key: status}, pages={item_key: page},
             via=ChangeSource.NOTION, dry_run=False, progress=no_progress,
         )  # fmt: skip
+
+    def set_due(
+        self, *, item: str, due: str, dry_run: bool = False, progress: Progress = no_progress
+    ) -> LaunchResult:
+        """Moves one item of a live launch to another D-offset (D-12, D-day, D+3): kept with
+        the launch, so a new opening day keeps it at that offset."""
+        try:
+            offset = DOffset.parse(due).label
+        except ValueError as error:
+            raise InputError(f"{due!r}: {error}") from None
+        launch, template_item = self._live_item(item)
+        tailoring = launch.tailoring.overriding(template_item, due=offset)
+        return self._retailor(
+            launch, tailoring, why=f"due moved to {offset}", dry_run=dry_run, progress=progress
+        )
+
+    def set_owner(
+        self,
+        *,
+        item: str,
+        email: str,
+        name: str | None = None,
+        dry_run: bool = False,
+        progress: Progress = no_progress,
+    ) -> LaunchResult:
+        """Gives one item of a live launch its own owner (not its department's): kept with
+        the launch, so a re-plan keeps it. The name, when not given, is the owners file's
+        (or the launch's) for that e-mail."""
+        address = email.strip()
+        if "@" not in address or any(c.isspace() for c in address):
+            raise InputError(f"{email!r} is not an e-mail address (the owner is named by it)")
+        launch, template_item = self._live_item(item)
+        known = name.strip() if name and name.strip() else self._name_of(launch, address)
+        tailoring = launch.tailoring.overriding(template_item, owner=(known, address))
+        return self._retailor(
+            launch, tailoring, why=f"owner set to {known} <{address}>", dry_run=dry_run,
+            progress=progress,
+        )  # fmt: skip
+
+    def _live_item(self, item: str) -> tuple[Launch, str]:
+        """(launch, template item key) of an item the launch has now."""
+        launch, template_item = self._item_of(item)
+        if self.store.get_item(item) is None:
+            raise NotFound(
+                f"no item {item!r} in launch {launch.key}; `cxbot launch show` lists them"
+            )
+        return launch, template_item
+
+    def _name_of(self, launch: Launch, email: str) -> str:
+        """The name the owners file or the launch already has for `email` (else the
+        e-mail itself)."""
+        directory = self.templates.owners(None)
+        people = [*directory.owners.values(), *filter(None, [directory.planner])]
+        people += [
+            Person(name=i.owner_name, email=i.owner_email)
+            for i in self.store.items_of(launch.key)
+            if i.owner_name
+        ]
+        found = next((p.name for p in people if (p.email or "").lower() == email.lower()), None)
+        return found or email
 
     def restore(
         self,
@@ -283,10 +338,7 @@ class Launches:
             raise NotFound(
                 f"{item!r} is not excluded from launch {launch.key} (excluded: {skipped})"
             )
-        tailoring = Tailoring(
-            skip=tuple(k for k in launch.tailoring.skip if k != template_item),
-            add=launch.tailoring.add,
-        )
+        tailoring = launch.tailoring.restoring(template_item)
         return self._retailor(
             launch,
             tailoring,
@@ -573,6 +625,9 @@ class Launches:
         """The owners a launch was planned with, when no owners file is given again."""
         owners = {}
         for entry in self.store.items_of(launch.key):
+            override = launch.tailoring.override_of(split_item_key(entry.key)[1])
+            if override is not None and override.owner_name is not None:
+                continue  # the item's own owner, not its department's
             if entry.owner_name:
                 owners[entry.department] = Person(name=entry.owner_name, email=entry.owner_email)
         planner = None

@@ -601,3 +601,55 @@ def test_items_of_the_launchs_own_are_added_to_a_live_launch_and_kept_by_a_resch
     run("launch", "reschedule", key, "-d", "2027-03-09", "--yes")
     assert f"{key}/smile-club" in run("launch", "show", key).stdout  # kept by the re-plan
     assert run("audit", "verify").exit_code == 0
+
+
+def test_one_items_due_day_is_moved_and_a_reschedule_keeps_its_offset(run: Any) -> None:
+    created = run(
+        "launch", "create", "-t", "partner-mall", "-n", "SSG 입점", "-d", "2027-03-02",
+        "--owners", str(OWNERS),
+    )  # fmt: skip
+    key = re.findall(r"partner-mall-[0-9a-f]{8}", created.output)[0]
+    item = f"{key}/bpo-contract"
+    assert run("item", "set-due", item, "D-99x").exit_code == 1  # not a D-offset
+    moved = run("item", "set-due", item, "D-25")
+    assert moved.exit_code == 0 and f"{item}: label D-20 → D-25" in moved.output
+    assert "D-25" in next(line for line in run("launch", "show", key).stdout.splitlines()
+                          if item in line)  # fmt: skip
+    run("launch", "reschedule", key, "-d", "2027-03-09", "--yes")
+    shown = next(line for line in run("launch", "show", key).stdout.splitlines() if item in line)
+    assert "D-25" in shown  # the launch's own offset, kept by the re-plan
+    assert run("audit", "verify").exit_code == 0
+
+
+def test_an_items_own_owner_and_offset_survive_excluding_restoring_and_rescheduling(
+    run: Any,
+) -> None:
+    created = run(
+        "launch", "create", "-t", "partner-mall", "-n", "11번가 입점", "-d", "2027-03-02",
+        "--owners", str(OWNERS),
+    )  # fmt: skip
+    key = re.findall(r"partner-mall-[0-9a-f]{8}", created.output)[0]
+    manual, kms = f"{key}/consultation-manual", f"{key}/kms-registration"
+
+    def line(item: str) -> str:
+        shown: str = run("launch", "show", key).stdout
+        return next(x for x in shown.splitlines() if item in x)
+
+    assert run("item", "set-owner", manual, "not an e-mail").exit_code == 1
+    preview = run("item", "set-owner", manual, "haeun.jung@example.com", "--dry-run")
+    assert "(dry run)" in preview.output and "정하은" not in line(manual)
+    owned = run("item", "set-owner", manual, "haeun.jung@example.com")  # the name from the launch
+    assert owned.exit_code == 0
+    assert f"{manual}: owner jihyun.kim@example.com → haeun.jung@example.com" in owned.output
+    assert "담당 정하은 지정" in line(manual)
+    assert run("item", "set-due", manual, "D-12").exit_code == 0
+    # Another item excluded and restored, then a new opening day: both overrides stay.
+    run("item", "exclude", f"{key}/agent-channel", "--reason", "상담원 채널 없음")
+    run("item", "restore", f"{key}/agent-channel")
+    run("launch", "reschedule", key, "-d", "2027-03-09", "--yes")
+    assert "D-12" in line(manual) and "담당 정하은 지정" in line(manual)
+    assert "담당" not in line(kms)  # the department's other items keep its owner
+    csv = run("history", "--launch", key, "--csv").stdout
+    history = [x for x in csv.splitlines() if manual in x]
+    assert any("owner" in x and "haeun.jung@example.com" in x for x in history)
+    assert run("audit", "verify").exit_code == 0

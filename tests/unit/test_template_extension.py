@@ -123,6 +123,29 @@ def test_a_launch_tailors_its_template_by_the_same_rules() -> None:
         tailor(base, Tailoring(add=(own.model_copy(update={"key": "ars-setup"}),)))
 
 
+def test_a_launchs_overrides_move_its_items_and_every_change_keeps_the_rest() -> None:
+    from cxbot.domain.checklist import Tailoring, TemplateItem
+    from cxbot.domain.template_extension import tailor
+
+    base = load_template(CHECKLISTS / "partner-mall.yaml")
+    own = TemplateItem(key="own", title="우리 항목", department="cx", due="D-2", scenario="x")
+    tailoring = (
+        Tailoring()
+        .adding(own)
+        .overriding("bpo-contract", due="d-25")
+        .overriding("own", due="D+1")
+        .overriding("bpo-contract", owner=("정하은", "haeun.jung@example.com"))
+        .skipping("agent-channel")
+    )
+    kept = tailoring.override_of("bpo-contract")
+    assert kept is not None and (kept.due, kept.owner_email) == ("D-25", "haeun.jung@example.com")
+    due = {i.key: i.due for i in tailor(base, tailoring).items}
+    assert due["bpo-contract"] == "D-25" and due["own"] == "D+1" and "agent-channel" not in due
+    assert tailoring.restoring("agent-channel").overrides == tailoring.overrides
+    with pytest.raises(ValueError, match="D-offset|D-"):
+        tailoring.overriding("own", due="next week")
+
+
 def test_a_template_that_extends_another_plans_the_same_as_its_expanded_form(
     tmp_path: Path,
 ) -> None:

@@ -241,7 +241,8 @@ def launch_list(ctx: click.Context, header: bool | None) -> None:
 @reports_errors
 def launch_show(ctx: click.Context, key: str) -> None:
     """Shows one launch's items with item keys, due dates and status; items the launch
-    added to its template are marked, and the template items it skips are listed.
+    added to its template are marked, so are items with a due offset or owner of their
+    own (`item set-due`, `item set-owner`), and the template items it skips are listed.
 
     \b
     Example:
@@ -252,6 +253,11 @@ def launch_show(ctx: click.Context, key: str) -> None:
         own = {f"{launch.key}/{added.key}" for added in launch.tailoring.add}
         for item in cases.launches.items(key):
             mark = "\t(이 런칭에 추가)" if item.key in own else ""
+            override = launch.tailoring.override_of(item.key.partition("/")[2])
+            if override is not None and override.due is not None:
+                mark += f"\t(마감 {override.due}로 조정)"
+            if override is not None and override.owner_name is not None:
+                mark += f"\t(담당 {override.owner_name} 지정)"
             click.echo(
                 f"{item.due}\t{item.label}\t{item.status.value}\t{item.key}\t{item.title}{mark}"
             )
@@ -341,6 +347,58 @@ def item_add(ctx: click.Context, launch_key: str, path: Path, dry_run: bool) -> 
         items = cases.templates.added_items(str(path))
         result = cases.launches.add_items(key=launch_key, items=items, dry_run=dry_run)
         _print_retailored(result, "added")
+
+
+@item.command("set-due")
+@click.argument("key")
+@click.argument("due")
+@click.option("--dry-run", is_flag=True, help="Show what would change; record nothing.")
+@click.pass_context
+@reports_errors
+def item_set_due(ctx: click.Context, key: str, due: str, dry_run: bool) -> None:
+    """Moves one item of a live launch to another D-offset (its own due day): kept with
+    the launch, so `launch reschedule` keeps it at that offset. `launch show` marks it.
+
+    \b
+    Example:
+      cxbot item set-due partner-mall-1a2b3c4d/bpo-contract D-25
+    """
+    with opened(ctx) as cases:
+        result = cases.launches.set_due(item=key, due=due, dry_run=dry_run)
+        _print_item_changes(result, key, ("due", "label"), unchanged=f"already due at {due}")
+
+
+@item.command("set-owner")
+@click.argument("key")
+@click.argument("email")
+@click.option("--name", help="The owner's name (default: the owners file's for that e-mail).")
+@click.option("--dry-run", is_flag=True, help="Show what would change; record nothing.")
+@click.pass_context
+@reports_errors
+def item_set_owner(
+    ctx: click.Context, key: str, email: str, name: str | None, dry_run: bool
+) -> None:
+    """Gives one item of a live launch its own owner instead of its department's: kept
+    with the launch, so `launch reschedule` keeps it. Reminders go to that person.
+
+    \b
+    Example:
+      cxbot item set-owner partner-mall-1a2b3c4d/kms-manual jiwoo@example.com --name 김지우
+    """
+    with opened(ctx) as cases:
+        result = cases.launches.set_owner(item=key, email=email, name=name, dry_run=dry_run)
+        _print_item_changes(result, key, ("owner",), unchanged=f"already owned by {email}")
+
+
+def _print_item_changes(result: Any, key: str, fields: tuple[str, ...], unchanged: str) -> None:
+    prefix = "(dry run) " if result.dry_run else ""
+    shown = [c for c in result.changes if c.entity_id == key and c.field in fields]
+    for change in shown:
+        click.echo(f"{prefix}{key}: {change.field} {change.old} → {change.new}")
+    if not shown:
+        click.echo(f"{key} is {unchanged}; nothing changed")
+    for problem in result.problems:
+        click.echo(f"warning: {problem}", err=True)
 
 
 @item.command("restore")
