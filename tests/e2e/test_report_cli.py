@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -26,16 +27,19 @@ def test_the_demo_writes_the_weekly_report_and_says_where(demo: Any, tmp_path: P
 
 
 def test_every_format_and_a_chosen_week(demo: Any, tmp_path: Path) -> None:
+    """The week the demo's launch was made in (this week: the demo plans around today)."""
+    year, number, _day = date.today().isocalendar()
+    week = f"{year}-W{number:02d}"
     out = tmp_path / "out"
     for fmt in ("html", "md", "png"):
-        result = demo("report", "weekly", "--week", "2026-W49", "-f", fmt, "-o", str(out))
+        result = demo("report", "weekly", "--week", week, "-f", fmt, "-o", str(out))
         assert result.exit_code == 0, result.output
-        assert f"wrote {out / f'weekly-2026-W49.{fmt}'} — 2026-W49" in result.output
-    markdown = (out / "weekly-2026-W49.md").read_text(encoding="utf-8")
-    assert "](weekly-2026-W49/01-burn-up.png)" in markdown
-    width, height = png_size((out / "weekly-2026-W49" / "01-burn-up.png").read_bytes())
+        assert f"wrote {out / f'weekly-{week}.{fmt}'} — {week}" in result.output
+    markdown = (out / f"weekly-{week}.md").read_text(encoding="utf-8")
+    assert f"](weekly-{week}/01-burn-up.png)" in markdown
+    width, height = png_size((out / f"weekly-{week}" / "01-burn-up.png").read_bytes())
     assert width > 600 and height > 250
-    png_size((out / "weekly-2026-W49.png").read_bytes())
+    png_size((out / f"weekly-{week}.png").read_bytes())
 
 
 def test_post_goes_out_once_and_dry_run_shows_it(demo: Any, tmp_path: Path) -> None:

@@ -83,6 +83,7 @@ def test_two_processes_send_once_and_stop_cleanly_on_sigterm(tmp_path: Path) -> 
         opening,
         "--owners",
         str(PROJECT_ROOT / "examples" / "owners.yaml"),
+        "--yes",  # twelve days from today may be a weekend or a holiday: not what is tested
     )
     assert created.returncode == 0, created.stderr
     logs = [tmp_path / f"worker{n}.log" for n in range(2)]
