@@ -10,6 +10,7 @@ from typing import Literal
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from cxbot.domain.owners import planner_entries
 from cxbot.domain.sheet_headers import extra_headers
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -33,8 +34,8 @@ class Settings(BaseSettings):
     )
     cxbot_planners: str = Field(
         default="",
-        description="e-mails (comma-separated) of the CX planners who may kick off launches "
-        "from Slack",
+        description="the CX planners who may kick off and re-plan launches from Slack: "
+        "e-mails and Slack user groups (S… or @handle), comma-separated",
     )
     cxbot_audit_anchor: Path = Field(
         default=Path(".cxbot/audit-anchor.json"),
@@ -108,6 +109,12 @@ class Settings(BaseSettings):
             return None
         match = re.search(r"/spreadsheets/d/([A-Za-z0-9_-]+)", self.cxbot_calendar_sheet)
         return match[1] if match else self.cxbot_calendar_sheet.strip()
+
+    @field_validator("cxbot_planners")
+    @classmethod
+    def _planners_are_people_or_groups(cls, value: str) -> str:
+        planner_entries(value)  # ValueError names the entry
+        return value
 
     @field_validator("cxbot_timezone")
     @classmethod

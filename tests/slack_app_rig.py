@@ -64,10 +64,12 @@ def slack_app_rig(
     slack_rate_limit: bool = False,
     centre: bool = False,
     transport: str = "http",
+    planners: str = "jihyun.kim@example.com",  # 김지현, the CX planner
 ) -> Iterator[Any]:
     """`centre`: a contact centre briefed in its own channel, managed by 최민수.
     `transport`: Slack's requests over HTTP (`cxbot slack serve`) or Socket Mode (`cxbot
-    slack socket`), through the same app and listeners."""
+    slack socket`), through the same app and listeners. `planners`: CXBOT_PLANNERS (user
+    groups named there are read from the emulator when first needed: add them after)."""
     slack = SlackEmulator(
         tokens={"xoxb-app"}, app_tokens={APP_TOKEN}, rate_limit=slack_rate_limit
     ).start()
@@ -88,7 +90,7 @@ def slack_app_rig(
         cxbot_outbox=tmp_path / "outbox.jsonl",
         cxbot_audit_anchor=tmp_path / "audit-anchor.json",
         cxbot_owners_file=OWNERS,
-        cxbot_planners="jihyun.kim@example.com",  # 김지현, the CX planner
+        cxbot_planners=planners,
         cxbot_actor="cli:tester",
         notion_token=SecretStr("secret_test"),
         notion_base_url=notion.base_url,

@@ -28,11 +28,12 @@ from cxbot.adapters.yaml_files import (
 )
 from cxbot.domain.checklist import ChecklistItem, Launch
 from cxbot.domain.notices import notice
+from cxbot.domain.owners import planner_entries
 from cxbot.ports.checklists import ChecklistBoard
 from cxbot.ports.common import Checkable
 from cxbot.ports.decisions import DecisionBoard
 from cxbot.ports.errors import CxbotError, InputError
-from cxbot.ports.item_actions import ItemViews
+from cxbot.ports.item_actions import ItemViews, SlackGroups
 from cxbot.ports.messages import Notifier
 from cxbot.ports.promotions import PromotionBoard, PromotionSource
 from cxbot.settings import Settings
@@ -58,6 +59,8 @@ class SlackPart:
     reader: Callable[[], Any]
     """The Slack WebClient; raises InputError when Slack is not configured."""
     views: Callable[[], ItemViews]
+    groups: Callable[[], SlackGroups]
+    """Slack user groups' members (who the planners are), remembered a few minutes."""
     on_landed: Callable[[ChecklistItem, Launch], None] | None = None
     """Told when an item the board was behind on reaches it (redraws Slack messages)."""
     checks: tuple[Checkable, ...] = ()
@@ -142,10 +145,12 @@ def slack_part(
             notifier=OutboxNotifier(settings.cxbot_outbox, echo=echo, clock=clock.source),
             reader=_no_slack,
             views=_no_slack,
+            groups=_no_slack,
             checks=(StaticFindings(info("slack", "slack_off", outbox=str(settings.cxbot_outbox))),),
         )
     from cxbot.adapters.slack.checks import SlackCheck
     from cxbot.adapters.slack.notifier import ChannelPacer, SlackNotifier, web_clients
+    from cxbot.adapters.slack.user_groups import SlackUserGroups
 
     assert settings.slack_bot_token is not None
     reader, poster = web_clients(
@@ -169,14 +174,17 @@ def slack_part(
             items=store.launches,
         )
 
+    groups = SlackUserGroups(reader)
     routing = load_reminder_settings(settings.cxbot_reminders_file).routing
     check = SlackCheck(
-        reader, routing, str(settings.cxbot_reminders_file), _centre_channels(settings)
-    )
+        reader, routing, str(settings.cxbot_reminders_file), _centre_channels(settings),
+        planner_groups=lambda: groups.check(planner_entries(settings.cxbot_planners)[1]),
+    )  # fmt: skip
     return SlackPart(
         notifier=notifier,
         reader=lambda: reader,
         views=views,
+        groups=lambda: groups,
         on_landed=lambda item, launch: views().landed(item, launch),
         checks=(check,),
     )

@@ -15,6 +15,8 @@ from cxbot.adapters.rendering import say
 from cxbot.adapters.slack.messages import SchemaAlertComposer
 from cxbot.bootstrap.core import Core
 from cxbot.bootstrap.parts import Parts
+from cxbot.domain.owners import planner_entries
+from cxbot.ports.item_actions import SlackPeople
 from cxbot.service.board_rows import BoardRows
 from cxbot.service.brief_buttons import BriefButtons
 from cxbot.service.calendar_sync import CalendarSync
@@ -27,6 +29,7 @@ from cxbot.service.kickoff import Kickoff
 from cxbot.service.launch_desk import LaunchDesk
 from cxbot.service.launches import Launches
 from cxbot.service.notion_webhooks import NotionWebhooks
+from cxbot.service.planners import Planners
 from cxbot.service.slash_commands import SlashCommands
 from cxbot.settings import Settings
 
@@ -57,7 +60,23 @@ def slack_use_cases(
     """The use cases that answer requests (Slack, Notion webhooks), made on first use."""
     store, clock = parts.store, parts.clock
     schema_alert = SchemaAlertComposer(core.renderer)
-    planners = [e for e in settings.cxbot_planners.split(",") if e.strip()]
+    emails, groups = planner_entries(settings.cxbot_planners)
+
+    @functools.cache
+    def people() -> SlackPeople:
+        """One Slack user id → e-mail directory (and its memory) for every use case."""
+        from cxbot.adapters.slack.item_views import SlackPeopleDirectory
+
+        return SlackPeopleDirectory(parts.slack.reader())
+
+    @functools.cache
+    def planners() -> Planners:
+        return Planners(
+            people=people(),
+            groups=parts.slack.groups(),
+            emails=emails,
+            user_groups=groups,
+        )
 
     @functools.cache
     def capture() -> DecisionCapture:
@@ -71,19 +90,17 @@ def slack_use_cases(
 
     @functools.cache
     def item_actions() -> ItemActions:
-        from cxbot.adapters.slack.item_views import SlackPeopleDirectory
-
         owners = str(settings.cxbot_owners_file) if settings.cxbot_owners_file else None
         return ItemActions(
             store=store.launches,
             ticks=ticks,
-            people=SlackPeopleDirectory(parts.slack.reader()),
+            people=people(),
             views=parts.slack.views(),
             owners=core.templates.owners(owners),
             calendar=core.calendar,
             clock=clock,
             unconfirmed=lambda email, today: briefs.confirmations.unconfirmed(email, today=today),
-            planners=planners,
+            planners=planners(),
         )
 
     def notion_webhooks(
@@ -107,12 +124,11 @@ def slack_use_cases(
     @functools.cache
     def brief_buttons() -> BriefButtons:
         from cxbot.adapters.slack.brief_views import SlackBriefViews
-        from cxbot.adapters.slack.item_views import SlackPeopleDirectory
 
         client = parts.slack.reader()
         return BriefButtons(
             confirmations=briefs.confirmations,
-            people=SlackPeopleDirectory(client),
+            people=people(),
             views=SlackBriefViews(client, core.renderer),
             clock=clock,
             home=lambda user_id: item_actions().home(user_id),
@@ -131,15 +147,12 @@ def slack_use_cases(
 
     @functools.cache
     def kickoff() -> Kickoff:
-        from cxbot.adapters.slack.item_views import SlackPeopleDirectory
-
         owners = str(settings.cxbot_owners_file) if settings.cxbot_owners_file else None
         return Kickoff(
             launches=launches,
             slack=kickoff_slack(),
-            people=SlackPeopleDirectory(parts.slack.reader()),
             delivery=core.delivery,
-            planners=planners,
+            planners=planners(),
             words=lambda said: say(labels, said),
             owners=owners,
             clock=clock,
@@ -148,15 +161,13 @@ def slack_use_cases(
     @functools.cache
     def desk() -> LaunchDesk:
         from cxbot.adapters.slack.desk_views import SlackDesk
-        from cxbot.adapters.slack.item_views import SlackPeopleDirectory
 
         client = parts.slack.reader()
         return LaunchDesk(
             launches=launches,
             slack=SlackDesk(client, core.renderer, kickoff_slack()),
-            people=SlackPeopleDirectory(client),
             ledger=store.ledger,
-            planners=planners,
+            planners=planners(),
             words=lambda said: say(labels, said),
             clock=clock,
         )

@@ -144,6 +144,11 @@ ENGLISH: Mapping[str, str] = {
     "scopes_ok": "Slack scopes: all {count} granted",
     "channel_bad": "channel {name} ({channel}): {error} — use the channel ID (C…), not its name",
     "channel_ok": "channel {name} ({channel}): the bot is a member",
+    "planner_group_ok": "planners' user group {group}: {count} people",
+    "planner_group_missing": "planners' user group {group}: Slack has no such group — use "
+    "its id (S…) or handle (@name) in CXBOT_PLANNERS",
+    "planner_group_unread": "planners' user group {group}: cannot be read ({error}) — the "
+    "app needs usergroups:read (reinstall from the manifest)",
     "channel_not_member": "channel {name} ({channel}): the bot is not a member — /invite "
     "@cxbot in #{channel_name}",
     "smtp_login_refused": "{host}:{port} refused the login for '{user}' ({code}); check "

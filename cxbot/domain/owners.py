@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -27,3 +28,28 @@ class OwnerDirectory:
 
     def members_of(self, department: str) -> tuple[str, ...]:
         return self.members.get(department, ())
+
+
+_GROUP_ID = re.compile(r"^S[A-Z0-9]{2,}$")
+_HANDLE = re.compile(r"^@[\w.-]{1,80}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def planner_entries(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(e-mails, user groups) of a CXBOT_PLANNERS value: comma-separated e-mails, user
+    group ids (S0614TZR7) and handles (@cx-planners); ValueError names an entry that is
+    none of them."""
+    emails: list[str] = []
+    groups: list[str] = []
+    for entry in (part.strip() for part in text.split(",")):
+        if not entry:
+            continue
+        if _GROUP_ID.match(entry) or _HANDLE.match(entry):
+            groups.append(entry)
+        elif _EMAIL.match(entry):
+            emails.append(entry.lower())
+        else:
+            raise ValueError(
+                f"{entry!r} is not an e-mail, a Slack user group id (S…) or a handle (@name)"
+            )
+    return tuple(emails), tuple(groups)

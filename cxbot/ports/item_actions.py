@@ -86,6 +86,13 @@ class SlackPeople(Protocol):
         ...
 
 
+class SlackGroups(Protocol):
+    def members(self, group: str) -> frozenset[str] | None:
+        """The Slack user ids in a user group, given by id (S…) or handle (@cx-planners);
+        None when Slack cannot say (no such group, no usergroups:read, Slack down)."""
+        ...
+
+
 class ItemViews(Protocol):
     """What people see of their items in Slack."""
 

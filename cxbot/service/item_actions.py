@@ -9,7 +9,7 @@ board is down or rate-limited the item stays marked "behind" and the outbox push
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
@@ -35,6 +35,7 @@ from cxbot.ports.item_actions import (
     Verdict,
 )
 from cxbot.service.item_ticks import ATTEMPTS, ItemTicks, KeptChanging
+from cxbot.service.planners import Planners
 
 log = logging.getLogger(__name__)
 
@@ -51,9 +52,9 @@ class ItemActions:
     """The wall clock, in the company's time zone: when a change was made."""
     unconfirmed: Callable[[str | None, date], Sequence[BriefVersion]] = lambda _email, _day: ()
     """Briefs a centre manager has yet to confirm: shown first in their Home tab."""
-    planners: Collection[str] = ()
-    """E-mails of the CX planners (CXBOT_PLANNERS): their Home tab has every running
-    launch's desk; a launch's own planner sees that launch's."""
+    planners: Planners | None = None
+    """The CX planners (CXBOT_PLANNERS): their Home tab has every running launch's desk;
+    a launch's own planner sees that launch's."""
     push_wait: float = 2.0
     """Seconds a click waits for the board before showing "waiting for Notion"."""
     pushers: ThreadPoolExecutor = field(
@@ -242,22 +243,23 @@ class ItemActions:
             entries=tuple(entries),
             notice=notice,
             briefs=tuple(self.unconfirmed(email, today)),
-            planned=self._planned(email, today),
+            planned=self._planned(user_id, email, today),
         )
         self.views.publish_home(view)
         return view
 
-    def _planned(self, email: str | None, today: date) -> tuple[Launch, ...]:
+    def _planned(self, user_id: str, email: str | None, today: date) -> tuple[Launch, ...]:
         """The running launches (not past D+14) this person may re-plan, soonest first."""
-        if not email:
+        if not email or self.planners is None:
             return ()
-        planner = email.lower() in {p.strip().lower() for p in self.planners}
+        planners = self.planners
+        everyone = planners.allows(user_id, email)
         return tuple(
             sorted(
                 (
                     launch
                     for launch in self.store.list_launches()
-                    if (planner or (launch.planner_email or "").lower() == email.lower())
+                    if (everyone or planners.allows(user_id, email, launch))
                     and (today - launch.open_date).days <= 20
                 ),
                 key=lambda launch: launch.open_date,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -15,7 +15,6 @@ from cxbot.domain.notices import Notice, notice
 from cxbot.domain.owners import OwnerDirectory, Person
 from cxbot.ports.common import Clock
 from cxbot.ports.errors import CxbotError
-from cxbot.ports.item_actions import SlackPeople
 from cxbot.ports.kickoff import (
     ADD_TITLE,
     CHANNEL,
@@ -32,6 +31,7 @@ from cxbot.ports.reminders import ReminderEntry
 from cxbot.service.delivery import ExactlyOnce
 from cxbot.service.launch_desk import announcement_key
 from cxbot.service.launches import Launches, LaunchResult
+from cxbot.service.planners import Planners
 
 log = logging.getLogger(__name__)
 
@@ -40,10 +40,9 @@ log = logging.getLogger(__name__)
 class Kickoff:
     launches: Launches
     slack: KickoffSlack
-    people: SlackPeople
     delivery: ExactlyOnce
-    planners: Collection[str]
-    """E-mails of the people who may kick off launches (CXBOT_PLANNERS)."""
+    planners: Planners
+    """Who may kick off launches (CXBOT_PLANNERS)."""
     words: Any
     """Notice → the locale's words (the modal's errors)."""
     owners: str | None = None
@@ -52,12 +51,7 @@ class Kickoff:
     # who may ------------------------------------------------------------------------
     def planner(self, user_id: str) -> str | None:
         """The person's e-mail when they may kick off launches; None otherwise (logged)."""
-        email = self.people.email_of(user_id)
-        allowed = {p.strip().lower() for p in self.planners}
-        if email is not None and email.lower() in allowed:
-            return email
-        log.warning("kick-off refused for Slack user %s (%s): not a planner", user_id, email)
-        return None
+        return self.planners.may(user_id, what="kick-off")
 
     # step 1 ---------------------------------------------------------------------------
     def open(self, *, user_id: str, trigger_id: str, channel: str) -> None:

@@ -6,7 +6,6 @@ history with the planner's e-mail."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
@@ -15,10 +14,10 @@ from cxbot.domain.checklist import Launch
 from cxbot.domain.notices import Notice, notice
 from cxbot.ports.common import Clock
 from cxbot.ports.errors import CxbotError
-from cxbot.ports.item_actions import SlackPeople
 from cxbot.ports.kickoff import ADD_TITLE, OPEN_DATE, REASON, DeskSlack, Move
 from cxbot.ports.reminders import ReminderLedger
 from cxbot.service.launches import Launches, LaunchResult
+from cxbot.service.planners import Planners
 
 log = logging.getLogger(__name__)
 
@@ -32,9 +31,8 @@ def announcement_key(launch_key: str) -> str:
 class LaunchDesk:
     launches: Launches
     slack: DeskSlack
-    people: SlackPeople
     ledger: ReminderLedger
-    planners: Collection[str]
+    planners: Planners
     words: Any
     """Notice → the locale's words (the modal's errors)."""
     clock: Clock
@@ -42,14 +40,7 @@ class LaunchDesk:
     def planner(self, user_id: str, launch: Launch | None = None) -> str | None:
         """The person's e-mail when they may change the launch: one of the planners, or
         the launch's own planner; None otherwise (logged)."""
-        email = self.people.email_of(user_id)
-        allowed = {p.strip().lower() for p in self.planners}
-        if launch is not None and launch.planner_email:
-            allowed.add(launch.planner_email.lower())
-        if email is not None and email.lower() in allowed:
-            return email
-        log.warning("launch desk refused for Slack user %s (%s): not a planner", user_id, email)
-        return None
+        return self.planners.may(user_id, launch, what="launch desk")
 
     # opening the modals ------------------------------------------------------------------
     def open(self, *, action: str, user_id: str, trigger_id: str, launch_key: str,

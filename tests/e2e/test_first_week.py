@@ -9,6 +9,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, cast
 
+import pytest
+
 from cxbot.adapters.calendar_sources import MissingSource
 from cxbot.domain.notices import notice
 from cxbot.ports.errors import InputError
@@ -119,6 +121,15 @@ def test_a_time_zone_that_does_not_exist_names_the_setting(run: Any) -> None:
     result = run("status", env={"CXBOT_TIMEZONE": "Mars/Base"})
     assert result.exit_code != 0
     assert "CXBOT_TIMEZONE: 'Mars/Base' is not a time zone" in result.output
+
+
+@pytest.mark.parametrize("entry", ["김지현", "jihyun.kim@", "@", "slack:U123", "s0614tzr7"])
+def test_a_planner_that_is_neither_an_email_nor_a_user_group_names_the_setting(
+    run: Any, entry: str
+) -> None:
+    result = run("status", env={"CXBOT_PLANNERS": f"jihyun.kim@example.com, {entry}"})
+    assert result.exit_code != 0
+    assert "CXBOT_PLANNERS" in result.output and repr(entry) in result.output
 
 
 def test_an_impossible_company_holiday_names_the_file_and_line(run: Any, tmp_path: Path) -> None:

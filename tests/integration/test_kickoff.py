@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from tests.conftest import ManualClock
 from tests.slack_app_rig import eventually, slack_app_rig
 
 KIM, JUNHO, OUTSIDER = "jihyun.kim@example.com", "junho.park@example.com", "outsider@example.com"
+SEOYEON = "seoyeon.lee@example.com"
 OPENING = "2027-02-22"  # a Monday after Seollal
 SKIPPED = ("cs-phone-number", "ars-setup")
 
@@ -164,6 +166,39 @@ def test_someone_who_is_not_a_planner_is_refused_and_nothing_changes(rig: Any) -
     with pytest.raises(LookupError):
         slack.app.open_view(outsider)
     assert len(rig.cases.launches.all()) == before
+
+
+@pytest.fixture
+def group_rig(tmp_path: Path, notion: NotionEmulator, clock: ManualClock) -> Iterator[Any]:
+    """CXBOT_PLANNERS names a user group by handle, one by id, and 김지현 by e-mail."""
+    planners = "@cx-planners, S0000999,jihyun.kim@example.com"
+    yield from slack_app_rig(tmp_path, notion, clock, planners=planners)
+
+
+def test_planners_named_by_a_slack_user_group_may_and_others_still_may_not(
+    group_rig: Any,
+) -> None:
+    """Members of the planners' user groups may kick off and use the desk; someone in no
+    group (or only in a disabled one) is refused."""
+    slack = group_rig.slack
+    seoyeon, junho, outsider = (group_rig.users[e] for e in (SEOYEON, JUNHO, OUTSIDER))
+    slack.add_user_group("cx-planners", [seoyeon])
+    slack.add_user_group("old-planners", [outsider], disabled=True)
+    by_id = slack.add_user_group("sales-leads", [junho])
+    slack.user_groups["S0000999"] = {**slack.user_groups.pop(by_id), "id": "S0000999"}
+    for member in (seoyeon, junho):
+        slack.app.global_shortcut(member, callback_id=SHORTCUT)
+        eventually(partial(slack.app.open_view, member))
+    slack.app.global_shortcut(outsider, callback_id=SHORTCUT)
+    eventually(partial(_dm_with, slack, outsider, "CX 기획자만"))
+    with pytest.raises(LookupError):
+        slack.app.open_view(outsider)
+    # A member's Home tab carries the desk of every running launch; not an outsider's.
+    desk = f"desk:{group_rig.launch.plan.launch.key}"
+    for person, has_desk in ((seoyeon, True), (outsider, False)):
+        slack.app.open_home(person)
+        home = eventually(partial(slack.homes.get, person))
+        assert any(b.get("block_id") == desk for b in home["blocks"]) is has_desk
 
 
 def test_the_shortcut_opens_the_modal_for_a_planner(rig: Any) -> None:

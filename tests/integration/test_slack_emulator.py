@@ -143,7 +143,7 @@ def test_doctor_names_missing_scopes_and_channels(slack: SlackEmulator) -> None:
     lines, ok = _checked(check_slack(reader, {"cx": member, "dept:sales": outside}))
     assert not ok
     assert any(f"channel dept:sales ({outside}): the bot is not a member" in line for line in lines)
-    assert any("✓ Slack scopes: all 13 granted" in line for line in lines)
+    assert any("✓ Slack scopes: all 14 granted" in line for line in lines)
     slack.scopes = "chat:write,users:read"
     lines, ok = _checked(check_slack(reader, {"cx": member}))
     assert not ok and any("im:write (to open a DM" in line for line in lines)
@@ -227,3 +227,40 @@ def test_socket_mode_urls_are_for_app_level_tokens_only(slack: SlackEmulator) ->
     )
     assert _error(lambda: app.auth_test())[1] == "not_allowed_token_type"
     assert _error(lambda: app.apps_connections_open(app_token="xapp-wrong"))[1] == "invalid_auth"
+
+
+def test_user_groups_answer_as_slack_does_and_planners_read_them(
+    slack: SlackEmulator, client: WebClient
+) -> None:
+    from cxbot.adapters.slack.user_groups import SlackUserGroups
+
+    kim = slack.add_user("김지현", "jihyun.kim@example.com")
+    group = slack.add_user_group("cx-planners", [kim])
+    gone = slack.add_user_group("old-planners", [kim], disabled=True)
+    listed = client.usergroups_list()["usergroups"]
+    assert [g["handle"] for g in listed] == ["cx-planners"] and "users" not in listed[0]
+    assert len(client.usergroups_list(include_disabled=True)["usergroups"]) == 2
+    assert client.usergroups_list(include_users=True)["usergroups"][0]["users"] == [kim]
+    assert client.usergroups_users_list(usergroup=group)["users"] == [kim]
+    assert _error(lambda: client.usergroups_users_list(usergroup=gone)) == (200, "no_such_subteam")
+    assert _error(lambda: client.usergroups_users_list(usergroup="S404")) == (
+        200,
+        "no_such_subteam",
+    )
+    now = [0.0]
+    groups = SlackUserGroups(client, ttl=60, clock=lambda: now[0])
+    assert groups.members("@CX-Planners") == frozenset({kim}) == groups.members(group)
+    assert groups.members("@nobody") is None and groups.members(gone) is None
+    lines, ok = _checked(groups.check(("@cx-planners", "@nobody")))
+    assert not ok and "@cx-planners: 1 people" in lines[0] and "no such group" in lines[1]
+    # Read again only after the ttl; while Slack cannot be read, the members last read count.
+    slack.user_groups[group]["users"] = []
+    assert groups.members(group) == frozenset({kim})
+    now[0] = 61.0
+    assert groups.members(group) == frozenset()
+    slack.user_groups[group]["users"] = [kim]
+    slack.scopes = BOT_SCOPES.replace(",usergroups:read", "")
+    now[0] = 200.0
+    assert groups.members(group) == frozenset()  # the last read, kept; nothing new
+    lines, ok = _checked(groups.check((group,)))
+    assert not ok and "missing_scope" in lines[0] and "usergroups:read" in lines[0]

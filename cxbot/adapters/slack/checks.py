@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from slack_sdk import WebClient
@@ -23,8 +24,12 @@ class SlackCheck:
         routing: Routing,
         reminders_file: str,
         centre_channels: dict[str, str] | None = None,
+        *,
+        planner_groups: Callable[[], list[Finding]] = list,
     ) -> None:
         self.reader, self.routing, self.reminders_file = reader, routing, reminders_file
+        self.planner_groups = planner_groups
+        """The planners' Slack user groups (CXBOT_PLANNERS), each found or not."""
         self.centre_channels = centre_channels or {}
         """Centre key → the channel its brief goes to (jobs/centres.yaml)."""
 
@@ -37,7 +42,10 @@ class SlackCheck:
         else:
             found.append(bad(NAME, "no_cx_channel", file=self.reminders_file))
         channels.update({f"centre:{k}": v for k, v in self.centre_channels.items()})
-        return found + check_slack(self.reader, channels)
+        checked = check_slack(self.reader, channels)
+        if any(f.ok for f in checked[:1]):  # the token works: the planners' groups too
+            checked += self.planner_groups()
+        return found + checked
 
 
 def check_slack(reader: WebClient, channels: dict[str, str]) -> list[Finding]:

@@ -47,6 +47,8 @@ REQUIRED_SCOPES = {
     "files:write": "post the weekly report's chart (files.getUploadURLExternal)",
     "pins:write": "pin a launch's announcement in its channel (pins.add)",
     "channels:manage": "create a launch's channel and invite its owners (conversations.create)",
+    "usergroups:read": "know who the planners are when CXBOT_PLANNERS names a user group "
+    "(usergroups.users.list)",
 }
 FATAL = {
     "invalid_auth",

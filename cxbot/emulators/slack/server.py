@@ -42,6 +42,8 @@ METHOD_TIERS = {
     "files.getUploadURLExternal": 4,
     "files.completeUploadExternal": 4,
     "apps.connections.open": 1,
+    "usergroups.list": 2,
+    "usergroups.users.list": 2,
 }
 METHOD_SCOPES = {  # checked as Slack does: missing_scope, with needed and provided
     "files.getUploadURLExternal": "files:write",
@@ -49,6 +51,8 @@ METHOD_SCOPES = {  # checked as Slack does: missing_scope, with needed and provi
     "pins.add": "pins:write",
     "conversations.create": "channels:manage",
     "conversations.invite": "channels:manage",
+    "usergroups.list": "usergroups:read",
+    "usergroups.users.list": "usergroups:read",
 }
 TEAM_ID, APP_ID, BOT_ID = "T0000001", "A0000001", "B0000001"
 MAX_BLOCKS = 50
@@ -64,7 +68,8 @@ MAX_ID = 255
 MAX_PRIVATE_METADATA = 3000
 BOT_SCOPES = (  # what an install from slack-app-manifest.yaml grants
     "chat:write,im:write,users:read,users:read.email,channels:read,groups:read,"
-    "channels:history,groups:history,im:history,commands,files:write,pins:write,channels:manage"
+    "channels:history,groups:history,im:history,commands,files:write,pins:write,channels:manage,"
+    "usergroups:read"
 )
 
 
@@ -122,6 +127,7 @@ class SlackEmulator(EmulatorServer):
         self.ephemerals: list[dict[str, Any]] = []
         self.homes: dict[str, dict[str, Any]] = {}  # user → the published Home view
         self.views: dict[str, dict[str, Any]] = {}  # view id → {"user", "view"} (modals)
+        self.user_groups: dict[str, dict[str, Any]] = {}  # id → usergroup object (+ users)
         self.uploads = FileUploads(lambda: next(self._ids))
         self.app = Interactivity(self, clock)
         """Slack calling the app: set `app.request_url` and `app.signing_secret`."""
@@ -144,6 +150,27 @@ class SlackEmulator(EmulatorServer):
         members = {self.bot_user} if bot_member else set()
         self.channels[channel_id] = Channel(id=channel_id, name=name, members=members)
         return channel_id
+
+    def add_user_group(self, handle: str, users: list[str], *, disabled: bool = False) -> str:
+        """A user group (`@handle`); `disabled` as an admin disables one (date_delete set)."""
+        group_id = f"S{next(self._ids):07d}"
+        self.user_groups[group_id] = {
+            "id": group_id,
+            "team_id": TEAM_ID,
+            "is_usergroup": True,
+            "name": handle,
+            "description": "",
+            "handle": handle,
+            "is_external": False,
+            "date_create": 1446598059,
+            "date_update": 1446598059,
+            "date_delete": 1446670362 if disabled else 0,
+            "auto_type": None,
+            "created_by": "USLACKBOT",
+            "prefs": {"channels": [], "groups": []},
+            "users": list(users),
+        }
+        return group_id
 
     @property
     def api_url(self) -> str:
@@ -305,6 +332,36 @@ class SlackEmulator(EmulatorServer):
             )
             self.channels[im.id] = im
         return {"channel": {"id": im.id}}
+
+    def _usergroups_list(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Every user group, in no particular order; disabled ones only when asked; users
+        and user_count only when asked (include_users, include_count)."""
+        disabled, users = _flag(args, "include_disabled"), _flag(args, "include_users")
+        count = _flag(args, "include_count")
+        with self.lock:
+            found = []
+            for group in self.user_groups.values():
+                if group["date_delete"] and not disabled:
+                    continue
+                shown = {k: v for k, v in group.items() if k != "users"}
+                if users:
+                    shown["users"] = list(group["users"])
+                if count:
+                    shown["user_count"] = len(group["users"])
+                found.append(shown)
+        return {"usergroups": found}
+
+    def _usergroups_users_list(self, args: dict[str, Any]) -> dict[str, Any]:
+        """The user ids of one user group; a disabled group is not found unless
+        include_disabled is set, as Slack answers."""
+        group_id = str(args.get("usergroup", ""))
+        if not group_id:
+            raise SlackError("invalid_arguments")
+        with self.lock:
+            group = self.user_groups.get(group_id)
+            if group is None or (group["date_delete"] and not _flag(args, "include_disabled")):
+                raise SlackError("no_such_subteam")
+            return {"users": list(group["users"])}
 
     def _conversations_create(self, args: dict[str, Any]) -> dict[str, Any]:
         """A new public channel the bot is in; Slack's naming rules and `name_taken`."""
@@ -673,6 +730,11 @@ class SlackEmulator(EmulatorServer):
         if self.bot_user not in channel.members:
             raise SlackError("not_in_channel")
         return channel
+
+
+def _flag(args: dict[str, Any], name: str) -> bool:
+    """A boolean argument as Slack reads one: true, 1 (form or JSON)."""
+    return str(args.get(name, "")).lower() in ("true", "1")
 
 
 def _hidden_reply(message: dict[str, Any]) -> bool:
