@@ -79,6 +79,7 @@ def test_each_tick_once_and_a_killed_workers_run_is_finished(pg_url: str, tmp_pa
                 opening,
                 "--owners",
                 str(PROJECT_ROOT / "examples" / "owners.yaml"),
+                "--yes",  # twelve days from today may be a weekend or a holiday: not tested here
             ],
             env=env,
             capture_output=True,
