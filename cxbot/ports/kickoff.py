@@ -23,6 +23,8 @@ TEMPLATE, NAME, OPEN_DATE, CHANNEL = "k_template", "k_name", "k_date", "k_channe
 """Step 1's fields: where the modal shows a field's problem."""
 REDRAW = "cxbot_kickoff_redraw"
 """Step 2's opening day and template: a change redraws every due date in place."""
+PLANNER = "k_planner"
+"""Step 1: the launch's CX planner (a Slack user; whoever opened the modal by default)."""
 NEW_CHANNEL = "k_new_channel"
 """Step 1: the name of a channel to create for the launch, when none is picked."""
 DEPARTMENT = "k_dept:"
@@ -48,6 +50,8 @@ class KickoffForm:
     channel: str = ""
     new_channel: str = ""
     """A channel to create for the launch (its owners invited) when none is picked."""
+    planner: str = ""
+    """The Slack user picked as the launch's planner ("" when none was picked)."""
     kept: Mapping[str, tuple[str, ...]] | None = None
     """Department → the template item keys still chosen (step 2); None before step 2."""
     added: tuple[TemplateItem, ...] = ()
@@ -67,8 +71,11 @@ class KickoffSlack(Protocol):
     """The Slack side of the kick-off: the modal's two views, the planner's DM, the
     announcement."""
 
-    def open_form(self, trigger_id: str, templates: Sequence[ChecklistTemplate]) -> None:
-        """Opens step 1 (views.open; the trigger lives three seconds)."""
+    def open_form(
+        self, trigger_id: str, templates: Sequence[ChecklistTemplate], *, opener: str
+    ) -> None:
+        """Opens step 1 (views.open; the trigger lives three seconds); `opener` is the
+        planner picked until someone else is."""
         ...
 
     def read(self, view: Mapping[str, Any]) -> KickoffForm:

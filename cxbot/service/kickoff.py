@@ -59,7 +59,7 @@ class Kickoff:
         if self.planner(user_id) is None:
             self.slack.refuse(user_id, channel)
             return
-        self.slack.open_form(trigger_id, self._catalog())
+        self.slack.open_form(trigger_id, self._catalog(), opener=user_id)
         owners = self.launches.templates.owners(self.owners)
         self.slack.warm([p.email for p in owners.owners.values() if p.email])
 
@@ -130,7 +130,7 @@ class Kickoff:
             return None  # the modal said why; a hand-made request changes nothing
         launches = replace(self.launches, actor=email)
         tailoring = Tailoring(skip=form.skipped(template), add=form.added)
-        owners = self._directory(form, planner=self.slack.person(user_id))
+        owners = self._directory(form, planner=self._planner_of(form, user_id))
         preview = self._preview(form, template, owners)
         launch = preview.launch
 
@@ -156,6 +156,17 @@ class Kickoff:
             self.announce(result, channel)
         return result
 
+    def _planner_of(self, form: KickoffForm, user_id: str) -> Person | None:
+        """The planner picked in the modal; whoever kicked off when none was picked, or
+        when the one picked has no e-mail in Slack (the history names people by it)."""
+        picked = self.slack.person(form.planner) if form.planner else None
+        if picked is not None and picked.email:
+            return picked
+        if form.planner:
+            log.warning("the planner picked (%s) has no e-mail in Slack: %s is", form.planner,
+                        user_id)  # fmt: skip
+        return self.slack.person(user_id)
+
     def _new_channel(self, form: KickoffForm, result: LaunchResult, user_id: str) -> str | None:
         """The launch's own channel, created with its owners and planner invited."""
         if not form.new_channel:
@@ -163,7 +174,9 @@ class Kickoff:
         channel = self.slack.create_channel(form.new_channel)
         if channel is None:
             return None
-        emails = sorted({i.owner_email for i in result.items if i.owner_email})
+        planner = result.plan.launch.planner_email
+        emails = sorted({i.owner_email for i in result.items if i.owner_email} | {planner or ""})
+        emails = [e for e in emails if e]
         people = [uid for e in emails if (uid := self.slack.user_id_of(e))]
         self.slack.invite(channel, sorted({user_id, *people}))
         return channel
@@ -181,6 +194,7 @@ class Kickoff:
         if not delivery.ledger.claim(key, [entry], now):
             return None  # announced already (or being announced)
         emails = {i.owner_email for i in result.items if i.owner_email}
+        emails |= {launch.planner_email} if launch.planner_email else set()
         mentions = {e: uid for e in sorted(emails) if (uid := self.slack.user_id_of(e))}
         text, blocks = self.slack.announcement(launch, result.items, mentions)
         message = Message(key=key, text=text, blocks=blocks, preview=text)

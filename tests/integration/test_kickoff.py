@@ -35,7 +35,10 @@ def rig(
         yield r
 
 
-def _first_step(rig: Any, user: str, opening: str, name: str = "지마켓 입점") -> Any:
+def _first_step(
+    rig: Any, user: str, opening: str, name: str = "지마켓 입점", planner: str | None = None
+) -> Any:
+    """Step 1 submitted; `planner`: someone else picked as the launch's planner."""
     view_id, _view = rig.slack.app.open_view(user)
     values = {
         "k_template": {
@@ -47,6 +50,8 @@ def _first_step(rig: Any, user: str, opening: str, name: str = "지마켓 입점
             "v": {"type": "conversations_select", "selected_conversation": rig.launch_channel}
         },
     }
+    if planner is not None:
+        values["k_planner"] = {"v": {"type": "users_select", "selected_user": planner}}
     return view_id, rig.slack.app.submit(user, view_id, values)
 
 
@@ -76,6 +81,8 @@ def test_a_planner_kicks_off_a_tailored_launch_announced_once(rig: Any) -> None:
     assert opened.status == 200
     view_id, view = eventually(lambda: slack.app.open_view(rig.kim))
     assert view["callback_id"] == "cxbot_kickoff"
+    picker = next(b for b in view["blocks"] if b.get("block_id") == "k_planner")
+    assert picker["element"]["initial_user"] == rig.kim  # whoever opened it, by default
 
     # a holiday opening is refused inside the modal, by name
     _same, refused = _first_step(rig, rig.kim, "2027-03-01")
@@ -141,6 +148,7 @@ def test_a_planner_kicks_off_a_tailored_launch_announced_once(rig: Any) -> None:
     assert "제휴몰 전용 쿠폰 CS 가이드" in text
     # the owner picked in the modal, not the refused first submission's plan
     assert f"*마케팅* · 담당 <@{rig.users[JUNHO]}>" in text
+    assert f"기획 <@{rig.kim}>" in text and launch.planner_email == KIM  # who kicked off
     assert eventually(lambda: slack.channels[rig.launch_channel].pins) == [announced[0]["ts"]]
 
     # announcing again changes nothing
@@ -235,16 +243,28 @@ def _announcements(slack: Any, channel: str) -> list[dict[str, Any]]:
     ]
 
 
-def _kick_off(rig: Any) -> tuple[Any, dict[str, Any]]:
+def _kick_off(rig: Any, planner: str | None = None) -> tuple[Any, dict[str, Any]]:
     """A launch kicked off from Slack, as the planner does it; (launch, announcement)."""
     rig.slack.app.global_shortcut(rig.kim, callback_id=SHORTCUT)
     eventually(lambda: rig.slack.app.open_view(rig.kim))
-    view_id, _answer = _first_step(rig, rig.kim, OPENING)
+    view_id, _answer = _first_step(rig, rig.kim, OPENING, planner=planner)
     _same, items_view = rig.slack.app.open_view(rig.kim)
     rig.slack.app.submit(rig.kim, view_id, _kept_all_but(items_view, SKIPPED, rig.users[JUNHO]))
     (announcement,) = eventually(lambda: _announcements(rig.slack, rig.launch_channel))
     launch = next(x for x in rig.cases.launches.all() if x.name == "지마켓 입점")
     return launch, announcement
+
+
+def test_the_planner_picked_in_the_modal_is_the_launchs_and_may_re_plan_it(rig: Any) -> None:
+    """김지현 kicks off with 이서연 (not in CXBOT_PLANNERS) as the launch's planner: the
+    launch and its announcement name her, and she may use this launch's desk."""
+    seoyeon = rig.users[SEOYEON]
+    launch, announcement = _kick_off(rig, planner=seoyeon)
+    assert launch.planner_email == SEOYEON
+    assert f"기획 <@{seoyeon}>" in json.dumps(announcement["blocks"], ensure_ascii=False)
+    _press_desk(rig, seoyeon, announcement, REPLAN)
+    _id, view = eventually(lambda: rig.slack.app.open_view(seoyeon))
+    assert view["callback_id"] == "cxbot_replan"
 
 
 def _press_desk(rig: Any, user: str, announcement: dict[str, Any], action: str) -> Any:

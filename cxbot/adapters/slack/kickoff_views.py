@@ -55,6 +55,7 @@ from cxbot.ports.kickoff import (
     NEW_CHANNEL,
     OPEN_DATE,
     OWNER,
+    PLANNER,
     REDRAW,
     TEMPLATE,
     KickoffForm,
@@ -83,7 +84,9 @@ class SlackKickoff:
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cxbot-kickoff-dm")
 
     # the modal ---------------------------------------------------------------------------
-    def open_form(self, trigger_id: str, templates: Sequence[ChecklistTemplate]) -> None:
+    def open_form(
+        self, trigger_id: str, templates: Sequence[ChecklistTemplate], *, opener: str
+    ) -> None:
         options = [
             option(str(self.m.template_option(t)), t.key, description=t.description)
             for t in templates[:MAX_OPTIONS]
@@ -96,6 +99,9 @@ class SlackKickoff:
                     "placeholder": plain(str(self.m.name_hint()))}),
             input_block(OPEN_DATE, str(self.m.date_label()),
                    {"type": "datepicker", "action_id": VALUE}),
+            input_block(PLANNER, str(self.m.planner_label()),
+                   {"type": "users_select", "action_id": VALUE, "initial_user": opener},
+                   hint=str(self.m.planner_hint())),
             input_block(CHANNEL, str(self.m.channel_label()),
                    {"type": "conversations_select", "action_id": VALUE,
                     "default_to_current_conversation": True,
@@ -206,6 +212,7 @@ class SlackKickoff:
                 "d": form.open_date.isoformat(),
                 "c": form.channel,
                 "nc": form.new_channel,
+                "p": form.planner,
             },
             ensure_ascii=False,
         )
@@ -224,6 +231,7 @@ class SlackKickoff:
             open_date=day,
             channel=str(state_value(values, CHANNEL) or ""),
             new_channel=str(state_value(values, NEW_CHANNEL) or "").strip().lstrip("#"),
+            planner=str(state_value(values, PLANNER) or ""),
             problems=problems,
         )
 
@@ -252,6 +260,7 @@ class SlackKickoff:
             open_date=as_day(state_value(values, OPEN_DATE)) or as_day(meta.get("d")),
             channel=str(meta.get("c", "")),
             new_channel=str(meta.get("nc", "")),
+            planner=str(meta.get("p", "")),
             kept=kept,
             added=added,
             problems=problems,
@@ -329,9 +338,16 @@ class SlackKickoff:
         by_department: dict[str, list[ChecklistItem]] = {}
         for item in sorted(items, key=lambda i: (i.due, i.key)):
             by_department.setdefault(item.department_name, []).append(item)
+        planner_id = mentions.get(launch.planner_email or "")
+        planner = (
+            self.m.mention(planner_id)
+            if planner_id
+            else (launch.planner_name or str(self.m.nobody()))
+        )
+        intro = self.m.announcement_intro(launch, dlabel, len(items), len(by_department), planner)
         blocks: list[dict[str, Any]] = [
             {"type": "header", "text": plain(str(self.m.announcement_header(launch))[:150])},
-            section(str(self.m.announcement_intro(launch, dlabel, len(items), len(by_department)))),
+            section(str(intro)),
             {"type": "divider"},
         ]
         for department, listed in by_department.items():
