@@ -66,6 +66,9 @@ ENGLISH: Mapping[str, str] = {
     "kickoff_written_later": "{count} item(s) could not be written yet; cxbot writes them on "
     "its next status sync",
     "desk_no_reason": "say why the item is excluded: it is on record",
+    "desk_no_change": "pick a new owner or write a due day (D-5, D-day, D+3)",
+    "desk_owner_no_email": "this person has no e-mail in Slack: cxbot names owners by it",
+    "desk_no_item": "pick an item",
     "desk_no_launch": "this launch is gone (deleted or renamed); open it again from /cxbot status",
     # what `cxbot doctor` says
     "as_written": "{text}",

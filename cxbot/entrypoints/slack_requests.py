@@ -28,6 +28,8 @@ from cxbot.ports.item_actions import (
 from cxbot.ports.kickoff import (
     ADD_ITEM,
     ADD_VIEW,
+    CHANGE_ITEM,
+    CHANGE_VIEW,
     EXCLUDE,
     EXCLUDE_VIEW,
     FIRST_VIEW,
@@ -36,6 +38,8 @@ from cxbot.ports.kickoff import (
     REPLAN,
     REPLAN_CONFIRM_VIEW,
     REPLAN_VIEW,
+    RESTORE,
+    RESTORE_VIEW,
 )
 from cxbot.ports.kickoff import SHORTCUT as KICKOFF
 from cxbot.service.brief_buttons import BriefButtons
@@ -49,7 +53,13 @@ log = logging.getLogger(__name__)
 
 COMMAND = "/cxbot-decision"
 CXBOT_COMMAND = "/cxbot"  # /cxbot status | decision … | launch | help
-DESK_ACTIONS = {REPLAN: "replan", ADD_ITEM: "add", EXCLUDE: "exclude"}
+DESK_ACTIONS = {
+    REPLAN: "replan",
+    ADD_ITEM: "add",
+    EXCLUDE: "exclude",
+    CHANGE_ITEM: "change",
+    RESTORE: "restore",
+}
 
 
 def register(
@@ -223,6 +233,8 @@ def register(
     app.view(REPLAN_CONFIRM_VIEW)(ack=ack_now, lazy=[done("replan")])
     app.view(ADD_VIEW)(ack=checked("add_checked"), lazy=[done("add")])
     app.view(EXCLUDE_VIEW)(ack=checked("exclude_checked"), lazy=[done("exclude")])
+    app.view(CHANGE_VIEW)(ack=checked("change_checked"), lazy=[done("change")])
+    app.view(RESTORE_VIEW)(ack=checked("restore_checked"), lazy=[done("restore")])
 
     def brief_confirmed(body: dict[str, Any], action: dict[str, Any]) -> None:
         if brief_buttons is None:

@@ -154,10 +154,14 @@ class KickoffSlack(Protocol):
 
 # the planner's desk on a live launch: 일정 변경, 항목 추가, 항목 제외 -------------------
 REPLAN, ADD_ITEM, EXCLUDE = "cxbot_desk_replan", "cxbot_desk_add", "cxbot_desk_exclude"
+CHANGE_ITEM, RESTORE = "cxbot_desk_change", "cxbot_desk_restore"
 """The announcement's (and the App Home's) buttons; each value is the launch's key."""
 REPLAN_VIEW, REPLAN_CONFIRM_VIEW = "cxbot_replan", "cxbot_replan_confirm"
 ADD_VIEW, EXCLUDE_VIEW = "cxbot_add_item", "cxbot_exclude_item"
+CHANGE_VIEW, RESTORE_VIEW = "cxbot_change_item", "cxbot_restore_item"
 EXCLUDED_ITEM, REASON = "k_item", "k_reason"
+NEW_OWNER, NEW_DUE = "k_new_owner", "k_new_due"
+"""항목 수정: one item's own owner (a Slack user) and/or its own D-offset."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -170,6 +174,10 @@ class DeskForm:
     item_key: str = ""
     reason: str = ""
     added: tuple[TemplateItem, ...] = ()
+    owner: str = ""
+    """항목 수정: the Slack user picked as the item's own owner ("" to keep it)."""
+    due: str = ""
+    """항목 수정: the item's own D-offset as typed ("" to keep it)."""
     problems: Mapping[str, Notice] = field(default_factory=dict)
 
 
@@ -196,7 +204,21 @@ class DeskSlack(Protocol):
         self, trigger_id: str, launch: Launch, items: Sequence[ChecklistItem]
     ) -> None: ...
 
+    def open_change(
+        self, trigger_id: str, launch: Launch, items: Sequence[ChecklistItem]
+    ) -> None: ...
+
+    def open_restore(
+        self, trigger_id: str, launch: Launch, excluded: Sequence[TemplateItem]
+    ) -> None:
+        """The items excluded from the launch, to bring one back (none: said so)."""
+        ...
+
     def read_desk(self, view: Mapping[str, Any]) -> DeskForm: ...
+
+    def person(self, user_id: str) -> Person | None:
+        """A Slack user as an owner: their name and e-mail (users.info)."""
+        ...
 
     def errors(self, problems: Mapping[str, str]) -> dict[str, Any]: ...
 

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
+from cxbot.domain.changes import ChangeSource
 from cxbot.domain.checklist import ChecklistTemplate, Tailoring, launch_key
 from cxbot.domain.notices import Notice, notice
 from cxbot.domain.owners import OwnerDirectory, Person
@@ -128,7 +129,7 @@ class Kickoff:
         template, problems = self._second_checked(form)
         if email is None or template is None or problems or form.open_date is None:
             return None  # the modal said why; a hand-made request changes nothing
-        launches = replace(self.launches, actor=email)
+        launches = replace(self.launches, actor=email, source=ChangeSource.SLACK)
         tailoring = Tailoring(skip=form.skipped(template), add=form.added)
         owners = self._directory(form, planner=self._planner_of(form, user_id))
         preview = self._preview(form, template, owners)

@@ -10,11 +10,23 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
+from cxbot.domain.changes import ChangeSource
 from cxbot.domain.checklist import Launch
+from cxbot.domain.dday import DOffset
 from cxbot.domain.notices import Notice, notice
 from cxbot.ports.common import Clock
 from cxbot.ports.errors import CxbotError
-from cxbot.ports.kickoff import ADD_TITLE, OPEN_DATE, REASON, DeskSlack, Move
+from cxbot.ports.kickoff import (
+    ADD_TITLE,
+    EXCLUDED_ITEM,
+    NEW_DUE,
+    NEW_OWNER,
+    OPEN_DATE,
+    REASON,
+    DeskForm,
+    DeskSlack,
+    Move,
+)
 from cxbot.ports.reminders import ReminderLedger
 from cxbot.service.launches import Launches, LaunchResult
 from cxbot.service.planners import Planners
@@ -58,6 +70,10 @@ class LaunchDesk:
             )
         elif action == "exclude":
             self.slack.open_exclude(trigger_id, launch, self.launches.items(launch.key))
+        elif action == "change":
+            self.slack.open_change(trigger_id, launch, self.launches.items(launch.key))
+        elif action == "restore":
+            self.slack.open_restore(trigger_id, launch, self.launches.excluded(launch.key))
 
     # 일정 변경 ------------------------------------------------------------------------------
     def replan_preview(self, *, user_id: str, view: Any) -> dict[str, Any]:
@@ -131,9 +147,75 @@ class LaunchDesk:
             log.warning("could not exclude %s: %s", form.item_key, error)
             return None
 
+    # 항목 수정 / 항목 복원 ---------------------------------------------------------------------
+    def change_checked(self, *, user_id: str, view: Any) -> dict[str, Any] | None:
+        """항목 수정 submitted: an item, and a new owner (with an e-mail) and/or a D-offset."""
+        return self._errors(self._change_problems(user_id, self.slack.read_desk(view)))
+
+    def change(self, *, user_id: str, view: Any) -> LaunchResult | None:
+        """The item's own owner and/or due offset, kept with the launch (a re-plan keeps
+        them); each in the history with the planner's e-mail. The answer's checks run
+        again: a refused submission changes nothing, not even half."""
+        form = self.slack.read_desk(view)
+        launch = self._launch(form.launch_key)
+        email = self.planner(user_id, launch) if launch else None
+        if launch is None or email is None or self._change_problems(user_id, form):
+            return None
+        person = self.slack.person(form.owner) if form.owner else None
+        result = None
+        try:
+            if person is not None and person.email:
+                result = self._as(email).set_owner(
+                    item=form.item_key, email=person.email, name=person.name
+                )
+            if form.due:
+                result = self._as(email).set_due(item=form.item_key, due=form.due)
+        except CxbotError as error:
+            log.warning("could not change %s: %s", form.item_key, error)
+        return result
+
+    def _change_problems(self, user_id: str, form: DeskForm) -> dict[str, Notice]:
+        problems: dict[str, Notice] = {}
+        refusal = self._refusal(user_id, self._launch(form.launch_key))
+        if refusal is not None:
+            return {EXCLUDED_ITEM: refusal}
+        if not form.item_key.startswith(f"{form.launch_key}/"):
+            problems[EXCLUDED_ITEM] = notice("desk_no_item")
+        elif not form.owner and not form.due:
+            problems[NEW_OWNER] = notice("desk_no_change")
+        if form.due and not _is_offset(form.due):
+            problems[NEW_DUE] = notice("kickoff_bad_due", due=form.due)
+        if form.owner and not problems:
+            person = self.slack.person(form.owner)
+            if person is None or not person.email:
+                problems[NEW_OWNER] = notice("desk_owner_no_email")
+        return problems
+
+    def restore_checked(self, *, user_id: str, view: Any) -> dict[str, Any] | None:
+        form = self.slack.read_desk(view)
+        refusal = self._refusal(user_id, self._launch(form.launch_key))
+        if refusal is not None:
+            return self._errors({EXCLUDED_ITEM: refusal})
+        return None if form.item_key else self._errors({EXCLUDED_ITEM: notice("desk_no_item")})
+
+    def restore(self, *, user_id: str, view: Any) -> LaunchResult | None:
+        """An excluded item back in the launch, due as planned, with the status it had."""
+        form = self.slack.read_desk(view)
+        launch = self._launch(form.launch_key)
+        email = self.planner(user_id, launch) if launch else None
+        if launch is None or email is None or not form.item_key:
+            return None
+        if not form.item_key.startswith(f"{launch.key}/"):
+            return None  # an item of another launch in a hand-made request
+        try:
+            return self._as(email).restore(item=form.item_key)
+        except CxbotError as error:
+            log.warning("could not restore %s: %s", form.item_key, error)
+            return None
+
     # parts -----------------------------------------------------------------------------------
     def _as(self, email: str) -> Launches:
-        return replace(self.launches, actor=email)
+        return replace(self.launches, actor=email, source=ChangeSource.SLACK)
 
     def _launch(self, key: str) -> Launch | None:
         return self.launches.store.get_launch(key) if key else None
@@ -164,3 +246,11 @@ class LaunchDesk:
         if not problems:
             return None
         return self.slack.errors({k: self.words(v) for k, v in problems.items()})
+
+
+def _is_offset(text: str) -> bool:
+    try:
+        DOffset.parse(text)
+    except ValueError:
+        return False
+    return True

@@ -120,6 +120,8 @@ class Launches:
     clock: Clock
     history: ChangeHistory | None = None
     """Where a restored item finds the status it had when it was excluded."""
+    source: ChangeSource = ChangeSource.CLI
+    """Where the changes it records come from (the desk and the kick-off: Slack)."""
 
     @property
     def board_name(self) -> str:
@@ -350,6 +352,13 @@ class Launches:
             progress=progress,
         )
 
+    def excluded(self, key: str) -> list[TemplateItem]:
+        """The items excluded from a live launch (template items and its own), to restore."""
+        launch = self.get(key)
+        found = self.templates.find(launch.template_key)
+        known = {i.key: i for i in (*found.items, *launch.tailoring.add)}
+        return [known[k] for k in launch.tailoring.skip if k in known]
+
     def _last_statuses(self, keys: Sequence[str]) -> dict[str, ItemStatus]:
         """The status each item had when it was last removed (from its history)."""
         if self.history is None:
@@ -529,7 +538,7 @@ class Launches:
                     old=None,
                     new="yes",
                     actor=self.actor,
-                    source=via or ChangeSource.CLI,
+                    source=via or self.source,
                     at=now,
                     note=why or "no longer in the launch's plan",
                 )
@@ -543,7 +552,7 @@ class Launches:
                     old="yes",
                     new="no",
                     actor=self.actor,
-                    source=via or ChangeSource.CLI,
+                    source=via or self.source,
                     at=now,
                     note="restored",
                 )
@@ -558,7 +567,7 @@ class Launches:
                 old=old.tracked_fields() if old else None,
                 new=item.tracked_fields(),
                 actor=self.actor,
-                source=(via or ChangeSource.TEMPLATE) if old is None else ChangeSource.CLI,
+                source=(via or ChangeSource.TEMPLATE) if old is None else (via or self.source),
                 at=now,
                 note=_created_note(via, item.key in restored) if old is None else None,
             )
@@ -611,7 +620,7 @@ class Launches:
             old=old.tracked_fields() if old else None,
             new=new.tracked_fields(),
             actor=self.actor,
-            source=ChangeSource.CLI,
+            source=self.source,
             at=now,
         )
 

@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import date
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from cxbot.domain.checklist import ItemStatus
 from cxbot.emulators.notion import NotionEmulator
-from cxbot.ports.kickoff import ADD_ITEM, EXCLUDE, REPLAN, SHORTCUT
+from cxbot.ports.kickoff import ADD_ITEM, CHANGE_ITEM, EXCLUDE, REPLAN, RESTORE, SHORTCUT
 from tests.conftest import ManualClock
 from tests.slack_app_rig import eventually, slack_app_rig
 
@@ -338,6 +340,62 @@ def test_the_planner_excludes_an_item_with_a_reason_and_adds_one(rig: Any) -> No
     added = eventually(lambda: [i for i in rig.cases.launches.items(launch.key)
                                 if i.title == "지마켓 스마일클럽 문의 대응"])  # fmt: skip
     assert added[0].label == "D-5"
+
+
+def test_the_planner_changes_an_items_owner_and_due_day_and_restores_an_excluded_one(
+    rig: Any,
+) -> None:
+    """Without a terminal: 항목 수정 gives one item its own owner and D-offset (kept by a
+    re-plan), 항목 복원 brings an excluded item back with the status it had."""
+    slack = rig.slack
+    launch, announcement = _kick_off(rig)
+    manual, channel = f"{launch.key}/consultation-manual", f"{launch.key}/agent-channel"
+
+    def pick(item: str) -> dict[str, Any]:
+        return {"k_item": {"v": {"type": "static_select", "selected_option": {"value": item}}}}
+
+    _press_desk(rig, rig.kim, announcement, CHANGE_ITEM)
+    view_id, view = eventually(lambda: slack.app.open_view(rig.kim))
+    assert view["callback_id"] == "cxbot_change_item"
+    nothing = json.loads(slack.app.submit(rig.kim, view_id, pick(manual)).body)
+    assert "새 담당자" in nothing["errors"]["k_new_owner"]
+    junho = {"v": {"type": "users_select", "selected_user": rig.users[JUNHO]}}
+    typo = slack.app.submit(
+        rig.kim, view_id, {**pick(manual), "k_new_owner": junho, "k_new_due": {"v": "D-1O"}}
+    )
+    assert "D-1O" in json.loads(typo.body)["errors"]["k_new_due"]  # and not half done:
+    slack.app.submit(rig.kim, view_id, {
+        **pick(manual),
+        "k_new_owner": {"v": {"type": "users_select", "selected_user": rig.users[SEOYEON]}},
+        "k_new_due": {"v": "d-12"},
+    })  # fmt: skip
+    changed = eventually(lambda: (i := rig.cases.launches.store.get_item(manual)) and
+                         i.label == "D-12" and i.owner_email == SEOYEON and i)  # fmt: skip
+    assert changed.owner_name == "이서연"
+    history = rig.cases.audit.history.changes(entity_id_prefix=manual)
+    assert any(c.field == "owner" and c.actor == KIM and c.source == "slack" for c in history)
+    assert not any(c.new == JUNHO for c in history)  # the refused submission changed nothing
+
+    rig.cases.launches.set_item_status(key=channel, status=ItemStatus.IN_PROGRESS)
+    rig.cases.launches.exclude(item=channel, reason="소통 채널이 이미 있음")
+    _press_desk(rig, rig.kim, announcement, RESTORE)
+    view_id, view = eventually(lambda: slack.app.open_view(rig.kim))
+    listed = next(b for b in view["blocks"] if b.get("block_id") == "k_item")
+    skipped_at_kickoff = [f"{launch.key}/{k}" for k in SKIPPED]  # may be brought in too
+    assert [o["value"] for o in listed["element"]["options"]] == [*skipped_at_kickoff, channel]
+    slack.app.submit(rig.kim, view_id, pick(channel))
+    back = eventually(lambda: rig.cases.launches.store.get_item(channel))
+    assert back.status is ItemStatus.IN_PROGRESS
+    # a new opening day keeps the item's own owner and offset
+    rig.cases.launches.reschedule(key=launch.key, open_date=date(2027, 2, 26))
+    kept = rig.cases.launches.store.get_item(manual)
+    assert kept is not None and (kept.label, kept.owner_email) == ("D-12", SEOYEON)
+    # nothing left to restore: the modal says so, with nothing to submit
+    for key in skipped_at_kickoff:
+        rig.cases.launches.restore(item=key)
+    _press_desk(rig, rig.kim, announcement, RESTORE)
+    _id, empty = eventually(lambda: slack.app.open_view(rig.kim))
+    assert "submit" not in empty and "없습니다" in json.dumps(empty, ensure_ascii=False)
 
 
 def test_someone_else_pressing_the_desk_buttons_is_refused(rig: Any) -> None:

@@ -29,7 +29,8 @@ from cxbot.adapters.slack.modal_blocks import (
     section,
     state_value,
 )
-from cxbot.domain.checklist import ChecklistItem, ChecklistTemplate, Launch
+from cxbot.domain.checklist import ChecklistItem, ChecklistTemplate, Launch, TemplateItem
+from cxbot.domain.owners import Person
 from cxbot.ports.kickoff import (
     ADD_DEPARTMENT,
     ADD_DUE,
@@ -37,14 +38,20 @@ from cxbot.ports.kickoff import (
     ADD_SCENARIO,
     ADD_TITLE,
     ADD_VIEW,
+    CHANGE_ITEM,
+    CHANGE_VIEW,
     EXCLUDE,
     EXCLUDE_VIEW,
     EXCLUDED_ITEM,
+    NEW_DUE,
+    NEW_OWNER,
     OPEN_DATE,
     REASON,
     REPLAN,
     REPLAN_CONFIRM_VIEW,
     REPLAN_VIEW,
+    RESTORE,
+    RESTORE_VIEW,
     DeskForm,
     Move,
 )
@@ -136,10 +143,7 @@ class SlackDesk:
         self.client.views_open(trigger_id=trigger_id, view=view)
 
     def open_exclude(self, trigger_id: str, launch: Launch, items: Sequence[ChecklistItem]) -> None:
-        options = [
-            option(cut(f"{i.label} · {i.department_name} · {i.title}", OPTION_TEXT), i.key)
-            for i in sorted(items, key=lambda i: (i.due, i.key))
-        ][:MAX_OPTIONS]
+        options = _item_options(items)
         blocks = [
             section(str(self.m.exclude_intro(launch))),
             input_block(EXCLUDED_ITEM, str(self.m.exclude_item()),
@@ -151,6 +155,44 @@ class SlackDesk:
         view = self._modal(
             EXCLUDE_VIEW, self.m.exclude_title(), self.m.exclude_submit(), blocks, launch.key
         )
+        self.client.views_open(trigger_id=trigger_id, view=view)
+
+    # 항목 수정 / 항목 복원 ---------------------------------------------------------------------
+    def open_change(self, trigger_id: str, launch: Launch, items: Sequence[ChecklistItem]) -> None:
+        blocks = [
+            section(str(self.m.change_intro(launch))),
+            input_block(EXCLUDED_ITEM, str(self.m.change_item()),
+                        {"type": "static_select", "action_id": VALUE,
+                         "options": _item_options(items)}),
+            input_block(NEW_OWNER, str(self.m.change_owner()),
+                        {"type": "users_select", "action_id": VALUE}, optional=True),
+            input_block(NEW_DUE, str(self.m.add_due()),
+                        {"type": "plain_text_input", "action_id": VALUE, "max_length": 10,
+                         "placeholder": plain(str(self.m.add_due_hint()))}, optional=True),
+        ]  # fmt: skip
+        view = self._modal(
+            CHANGE_VIEW, self.m.change_title(), self.m.change_submit(), blocks, launch.key
+        )
+        self.client.views_open(trigger_id=trigger_id, view=view)
+
+    def open_restore(
+        self, trigger_id: str, launch: Launch, excluded: Sequence[TemplateItem]
+    ) -> None:
+        options = [
+            option(cut(f"{i.due} · {i.title}", OPTION_TEXT), f"{launch.key}/{i.key}")
+            for i in excluded
+        ][:MAX_OPTIONS]
+        blocks = [section(str(self.m.restore_intro(launch, len(options))))]
+        if options:
+            blocks.append(
+                input_block(EXCLUDED_ITEM, str(self.m.restore_item()),
+                            {"type": "static_select", "action_id": VALUE, "options": options})
+            )  # fmt: skip
+        view = self._modal(
+            RESTORE_VIEW, self.m.restore_title(), self.m.restore_submit(), blocks, launch.key
+        )
+        if not options:  # nothing to restore: a modal to read and close
+            view.pop("submit")
         self.client.views_open(trigger_id=trigger_id, view=view)
 
     # reading ------------------------------------------------------------------------------------
@@ -165,11 +207,13 @@ class SlackDesk:
         if callback == ADD_VIEW:
             added, problems = added_item(values)
             return DeskForm(launch_key=str(meta.get("l", "")), added=added, problems=problems)
-        if callback == EXCLUDE_VIEW:
+        if callback in (EXCLUDE_VIEW, CHANGE_VIEW, RESTORE_VIEW):
             return DeskForm(
                 launch_key=str(meta.get("l", "")),
                 item_key=str(state_value(values, EXCLUDED_ITEM) or ""),
                 reason=str(state_value(values, REASON) or ""),
+                owner=str(state_value(values, NEW_OWNER) or ""),
+                due=str(state_value(values, NEW_DUE) or "").strip(),
             )
         day = as_day(meta.get("d")) if callback == REPLAN_CONFIRM_VIEW else None
         return DeskForm(
@@ -182,6 +226,10 @@ class SlackDesk:
 
     def refuse(self, user_id: str, channel: str) -> None:
         self.kickoff.refuse(user_id, channel)
+
+    def person(self, user_id: str) -> Person | None:
+        found: Person | None = self.kickoff.person(user_id)
+        return found
 
     def user_id_of(self, email: str) -> str | None:
         found: str | None = self.kickoff.user_id_of(email)
@@ -200,8 +248,8 @@ class SlackDesk:
 
 
 def desk_buttons(m: Any, launch: Launch) -> dict[str, Any]:
-    """The announcement's row of buttons: 일정 변경 · 항목 추가 · 항목 제외 (`m`: the
-    kick-off template's macros)."""
+    """The announcement's row of buttons: 일정 변경 · 항목 추가 · 항목 제외 · 항목 수정 ·
+    항목 복원 (`m`: the kick-off template's macros)."""
     return {
         "type": "actions",
         "block_id": DESK_BLOCK,
@@ -209,8 +257,18 @@ def desk_buttons(m: Any, launch: Launch) -> dict[str, Any]:
             _button(str(m.replan_button()), REPLAN, launch.key),
             _button(str(m.add_button()), ADD_ITEM, launch.key),
             _button(str(m.exclude_button()), EXCLUDE, launch.key),
+            _button(str(m.change_button()), CHANGE_ITEM, launch.key),
+            _button(str(m.restore_button()), RESTORE, launch.key),
         ],
     }
+
+
+def _item_options(items: Sequence[ChecklistItem]) -> list[dict[str, Any]]:
+    """A launch's items to pick one of, by due date: "D-20 · 도급사 · 제목"."""
+    return [
+        option(cut(f"{i.label} · {i.department_name} · {i.title}", OPTION_TEXT), i.key)
+        for i in sorted(items, key=lambda i: (i.due, i.key))
+    ][:MAX_OPTIONS]
 
 
 def _button(text: str, action_id: str, value: str) -> dict[str, Any]:
