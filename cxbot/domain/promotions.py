@@ -29,13 +29,28 @@ _MARKER = re.compile(
 # `예산 문제로 중단`. Not a word about cancelling (`취소 시 환불 불가`, `주문취소 감소 캠페인`,
 # `취소표`, `no cancellation fee`) nor a denial (`취소 아님`, `not cancelled`).
 _CANCEL_WORD = re.compile(
-    r"(?:^|(?<=[\s(\[【<,.:;/|·~\-])|(?<=행사)|(?<=진행)|(?<=이벤트)|(?<=프로모션)|(?<=오픈))"
+    r"(?:^|(?<=\W)|(?<=_)|(?<=행사)|(?<=진행)|(?<=이벤트)|(?<=프로모션)|(?<=오픈)|(?<=전면))"
     r"(?<!not )(?<!미)"
-    r"(?:취소(?:됨|되었음|됐음|되었습니다|됐습니다|확정)?|캔슬(?:됨)?|cancel+ed|중단됨?|철회됨?|무산됨?"
-    r"|폐기됨?)"
-    r"(?=$|[\s()\[\]【】<>,.:;!/|·~\-])"
+    r"(?:(?:취소|중단|철회|무산|폐기)(?:됨|되었음|됐음|되었습니다|됐습니다|되었어요|됐어요|했음|했습니다"
+    r"|했어요|함|확정|완료|처리(?:됨|\s*완료)?)?|캔슬(?:됨)?|cancel+ed)"
+    r"(?=$|\W|_)"
     r"(?!\s*(?:시|하면|할|될|되면|불가|가능|수수료|규정|정책|요청|문의|건|율|률|방지|감소|아님|아니|"
-    r"안\s*함|안됨|여부|fee|policy|request)(?:$|[\s)\]】>,.:;!/|·~\-]))",
+    r"안\s*함|안됨|여부|없이|없음|없는|없습니다|fee|policy|request)(?:$|\W))"
+    r"(?!\s*(?:검토|가능성|예정|고려|논의|협의|우려|위기)(?:$|\W|중))",
+    re.IGNORECASE,
+)
+# A cancellation that is not decided yet (`취소 검토중`, `중단 가능성`, `취소될 수 있음`,
+# `취소 예정`): not cancelled, but not confirmed either — like a hold.
+_CANCEL_DOUBT = re.compile(
+    r"(?:취소|중단|철회|캔슬|cancel+(?:ed|ation)?)\s*(?:될\s*수|할\s*수도|검토|가능성|예정|고려|논의|협의"
+    r"|우려|위기|여부\s*미정|may|might|possible|likely|under\s*review|considered)",
+    re.IGNORECASE,
+)
+# A hold written anywhere in a text cell (`일정 보류`, `잠정`, `TBD`), as opposed to a
+# status column, where any hold word counts (see `on_hold`).
+_HOLD_WORD = re.compile(
+    r"(?<![가-힣\w])(?:보류(?:됨|\s*중)?|미확정|확정\s*전|잠정(?:\s*보류)?|가안|on\s*hold|tbd|tentative"
+    r"|(?:무기한\s*)?연기(?:됨)?)(?![가-힣\w])(?!\s*(?:불가|없음|아님|않음|안\s*함))",
     re.IGNORECASE,
 )
 _STRUCK_TEXT = re.compile(r"^\s*~~(.+)~~\s*$")
@@ -44,7 +59,10 @@ _STRUCK_TEXT = re.compile(r"^\s*~~(.+)~~\s*$")
 _STATUS_HOLD = (
     "보류", "hold", "onhold", "검토중", "검토", "미확정", "확정전", "협의중", "조율중", "대기",
     "pending", "tbd", "tentative", "가안", "예정(미확정)", "연기", "무기한연기", "postponed",
+    "잠정", "확정대기", "승인대기", "결재대기",
 )  # fmt: skip
+# Hold words that count anywhere in a status (`진행 보류`, `잠정 보류`, `확정 대기`).
+_STATUS_HOLD_ANYWHERE = ("보류", "hold", "미확정", "확정전", "대기", "pending", "tbd", "잠정", "연기")
 UNDECIDED_STATE = "미정"
 
 TRACKED = (
@@ -289,11 +307,24 @@ def mentions_cancellation(text: str) -> bool:
 
 
 def on_hold(value: object) -> bool:
-    """A status of 보류, hold, 검토중, 미확정 …: the promotion is kept but not confirmed."""
-    text = re.sub(r"[\s()\[\]_\-]", "", normalize(value))
+    """A status of 보류, hold, 검토중, 미확정, 진행 보류, 취소 검토 …: the promotion is kept
+    but not confirmed."""
+    raw = normalize(value)
+    text = re.sub(r"[\s()\[\]_\-]", "", raw)
     if "완료" in text or "done" in text:  # 검토완료: reviewed, not on hold
         return False
-    return bool(text) and any(text == word or text.startswith(word) for word in _STATUS_HOLD)
+    return bool(text) and (
+        any(text == word or text.startswith(word) for word in _STATUS_HOLD)
+        or any(word in text for word in _STATUS_HOLD_ANYWHERE)
+        or bool(_CANCEL_DOUBT.search(raw))
+    )
+
+
+def mentions_hold(text: str) -> bool:
+    """A hold or an undecided cancellation anywhere in a text cell: `일정 보류`, `잠정`,
+    `TBD`, `취소 검토중` — kept, not confirmed."""
+    folded = fold(text)
+    return bool(_HOLD_WORD.search(folded) or _CANCEL_DOUBT.search(folded))
 
 
 def strip_marker(name: str) -> str:
@@ -307,6 +338,8 @@ def strip_marker(name: str) -> str:
 
 def _status_cancelled(value: object) -> bool:
     text = normalize(value)
+    if _CANCEL_DOUBT.search(text):
+        return False  # 취소 검토: on hold, not cancelled
     return (
         text in CANCELLED_WORDS
         or text in _STATUS_NO
@@ -378,6 +411,10 @@ def _parse_row(row: _Row, name_struck: bool) -> Promotion | None:
         return None
     if on_hold(row.get("status")):
         row.undecided.append(("status", row.text("status")))
+    else:
+        held = next((str(c) for c in row.texts if normalize(c) and mentions_hold(str(c))), None)
+        if held is not None:
+            row.undecided.append(("status", held.strip()))
     return Promotion(
         key=row.key,
         name=name,

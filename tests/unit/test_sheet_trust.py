@@ -49,6 +49,11 @@ def _compose(read: SheetRead) -> str:
         ("", "CANCELLED - budget"),
         ("취소(내부사정)", ""),  # a bracket right after the word
         ("행사 캔슬", ""),
+        ("내부 사정으로 취소했음", ""),  # the same word in other endings
+        ("", "취소되었어요"),
+        ("취소처리 완료", ""),
+        ("취소❌", ""),  # a symbol right after it
+        ("", "전면 취소"),
     ],
 )
 def test_a_cancel_word_anywhere_in_any_text_cell_cancels(notes: str, memo: str) -> None:
@@ -69,6 +74,9 @@ def test_a_cancel_word_anywhere_in_any_text_cell_cancels(notes: str, memo: str) 
         "not cancelled",
         "취소 수수료 면제",
         "주문 취소 문의 응대",
+        "중단 없이 진행",
+        "취소 없는 특가",
+        "무중단 배송",
     ],
 )
 def test_words_about_cancelling_anywhere_do_not_cancel(text: str) -> None:
@@ -89,6 +97,42 @@ def test_a_hold_status_keeps_the_promotion_not_confirmed(status: str) -> None:
     assert promotion.undecided_wording("status") == status
     preview = _compose(read)
     assert "신년 세일" in preview and "미확정" in preview
+
+
+@pytest.mark.parametrize("status", ["잠정 보류", "진행 보류", "확정 대기", "잠정", "취소 검토"])
+def test_a_hold_word_anywhere_in_the_status_is_a_hold(status: str) -> None:
+    read = _read(["신년 세일", "1/14", "1/20", "", "", status, ""])
+    promotion = read.promotions["name:신년세일"]
+    assert not promotion.cancelled and not promotion.confirmed
+
+
+@pytest.mark.parametrize(
+    ("notes", "memo"),
+    [
+        ("일정 취소 검토중", ""),  # a cancellation not decided yet: kept, not confirmed
+        ("", "취소 가능성 있음"),
+        ("예산 부족으로 취소될 수 있음", ""),
+        ("행사 중단 예정", ""),
+        ("일정 보류", ""),  # a hold written in the notes, not the status
+        ("", "날짜 TBD"),
+        ("가안 기준", ""),
+    ],
+)
+def test_an_undecided_cancellation_or_a_hold_in_any_text_cell_is_not_confirmed(
+    notes: str, memo: str
+) -> None:
+    read = _read(["신년 세일", "1/14", "1/20", "", notes, "", memo])
+    promotion = read.promotions["name:신년세일"]
+    assert not promotion.cancelled and not promotion.confirmed
+    assert "미확정" in _compose(read)
+
+
+@pytest.mark.parametrize(
+    "notes", ["보류 없음", "판매 연기 불가", "보류된 주문 처리 안내", "대기업 대상"]
+)
+def test_words_near_a_hold_that_are_not_one_keep_the_promotion_confirmed(notes: str) -> None:
+    read = _read(["신년 세일", "1/14", "1/20", "", notes, "", ""])
+    assert read.promotions["name:신년세일"].confirmed
 
 
 @pytest.mark.parametrize("status", ["검토완료", "확정", "진행", "진행중", ""])
