@@ -62,7 +62,9 @@ _STATUS_HOLD = (
     "잠정", "확정대기", "승인대기", "결재대기",
 )  # fmt: skip
 # Hold words that count anywhere in a status (`진행 보류`, `잠정 보류`, `확정 대기`).
-_STATUS_HOLD_ANYWHERE = ("보류", "hold", "미확정", "확정전", "대기", "pending", "tbd", "잠정", "연기")
+_STATUS_HOLD_ANYWHERE = (
+    "보류", "hold", "미확정", "확정전", "대기", "pending", "tbd", "잠정", "연기",
+)  # fmt: skip
 UNDECIDED_STATE = "미정"
 
 TRACKED = (
