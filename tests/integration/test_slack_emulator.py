@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -264,3 +265,40 @@ def test_user_groups_answer_as_slack_does_and_planners_read_them(
     assert groups.members(group) == frozenset()  # the last read, kept; nothing new
     lines, ok = _checked(groups.check((group,)))
     assert not ok and "missing_scope" in lines[0] and "usergroups:read" in lines[0]
+
+
+def test_views_stack_as_on_slack(slack: SlackEmulator, client: WebClient) -> None:
+    """A modal and at most two views pushed onto it; submitting the top one goes back to the
+    one under it, `clear` closes the stack, `update` replaces the view in place."""
+    kim = slack.add_user("김지현", "jihyun.kim@example.com")
+
+    def modal(n: int) -> dict[str, Any]:
+        return {
+            "type": "modal", "callback_id": f"v{n}", "title": {"type": "plain_text", "text": "t"},
+            "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": str(n)}}],
+        }  # fmt: skip
+
+    root = client.views_open(trigger_id=slack.app.issue_trigger(kim), view=modal(1))["view"]
+    assert root["root_view_id"] == root["id"] and root["previous_view_id"] is None
+    pushed = client.views_push(trigger_id=slack.app.issue_trigger(kim), view=modal(2))["view"]
+    assert (pushed["root_view_id"], pushed["previous_view_id"]) == (root["id"], root["id"])
+    assert _error(lambda: client.views_push(trigger_id="1.2.used", view=modal(9)))[1] == (
+        "expired_trigger_id"
+    )
+    slack.answer_view(pushed["id"], json.dumps({"response_action": "push", "view": modal(3)}))
+    third_id, third = slack.app.open_view(kim)
+    assert third["callback_id"] == "v3"
+    assert _error(
+        lambda: client.views_push(trigger_id=slack.app.issue_trigger(kim), view=modal(4))
+    ) == (200, "push_limit_reached")
+    slack.answer_view(third_id, "")  # submitted: back to the view under it
+    assert slack.app.open_view(kim)[1]["callback_id"] == "v2"
+    slack.answer_view(pushed["id"], json.dumps({"response_action": "update", "view": modal(5)}))
+    assert slack.app.open_view(kim) == (pushed["id"], modal(5))
+    slack.answer_view(pushed["id"], json.dumps({"response_action": "clear"}))
+    with pytest.raises(LookupError):
+        slack.app.open_view(kim)
+    other = slack.add_user("외부인", "outsider@example.com")
+    assert _error(
+        lambda: client.views_push(trigger_id=slack.app.issue_trigger(other), view=modal(6))
+    ) == (200, "not_found")  # nothing open to push onto

@@ -206,7 +206,10 @@ class Interactivity:
         }
         state = {**_initial_values(view["view"]), **state}  # untouched inputs: as they were
         payload = self._base("view_submission", user)
-        payload["view"] = {**view["view"], "id": view_id, "state": {"values": state}}
+        payload["view"] = {
+            **view["view"], "id": view_id, "state": {"values": state},
+            "root_view_id": view.get("root", view_id), "previous_view_id": view.get("previous"),
+        }  # fmt: skip
         payload["response_urls"] = []
         delivery = self.deliver_form(payload, retries=retries)
         if delivery.status == 200:
@@ -316,9 +319,14 @@ class Interactivity:
                 raise LookupError(f"no message {ts} in {channel}")
             return dict(json.loads(json.dumps(found)))
 
-    def _base(self, kind: str, user: str) -> dict[str, Any]:
+    def issue_trigger(self, user: str) -> str:
+        """A trigger_id as an interaction of `user` gives the app (three seconds, one use)."""
         trigger = f"{next(self._ids)}.{int(self.clock())}.trigger"
         self.triggers[trigger] = (self.clock(), user)
+        return trigger
+
+    def _base(self, kind: str, user: str) -> dict[str, Any]:
+        trigger = self.issue_trigger(user)
         name = (self.emulator.users.get(user) or {}).get("name", user)
         return {
             "type": kind,

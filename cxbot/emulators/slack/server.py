@@ -36,6 +36,7 @@ METHOD_TIERS = {
     "views.open": 4,
     "views.publish": 4,
     "views.update": 4,
+    "views.push": 4,
     "pins.add": 2,
     "conversations.create": 2,
     "conversations.invite": 3,
@@ -66,6 +67,7 @@ MAX_BUTTON_TEXT = 75
 MAX_BUTTON_VALUE = 2000
 MAX_ID = 255
 MAX_PRIVATE_METADATA = 3000
+MAX_VIEW_STACK = 3  # a modal and two views pushed onto it
 BOT_SCOPES = (  # what an install from slack-app-manifest.yaml grants
     "chat:write,im:write,users:read,users:read.email,channels:read,groups:read,"
     "channels:history,groups:history,im:history,commands,files:write,pins:write,channels:manage,"
@@ -568,9 +570,44 @@ class SlackEmulator(EmulatorServer):
         if user is None:
             raise SlackError("expired_trigger_id")
         with self.lock:
-            view_id = f"V{next(self._ids):07d}"
-            self.views[view_id] = {"user": user, "view": view, "hash": _view_hash()}
-        return {"view": {**view, "id": view_id, "hash": self.views[view_id]["hash"]}}
+            view_id = self._stack_view(user, view, root=None)
+        return {"view": self._shown_view(view_id)}
+
+    def _views_push(self, args: dict[str, Any]) -> dict[str, Any]:
+        """A view on top of the person's open modal (at most three in a stack); closing or
+        submitting it goes back to the one under it."""
+        view = _view(args.get("view"))
+        _validate_view(view)
+        user = self.app.take_trigger(str(args.get("trigger_id", "")))
+        if user is None:
+            raise SlackError("expired_trigger_id")
+        with self.lock:
+            top = next(
+                (vid for vid, v in reversed(list(self.views.items())) if v["user"] == user), None
+            )
+            if top is None:
+                raise SlackError("not_found")
+            view_id = self._stack_view(user, view, root=self.views[top]["root"])
+        return {"view": self._shown_view(view_id)}
+
+    def _stack_view(self, user: str, view: dict[str, Any], *, root: str | None) -> str:
+        """A new open view (a modal, or pushed onto the stack `root`); its id."""
+        stack = [vid for vid, v in self.views.items() if root is not None and v["root"] == root]
+        if len(stack) >= MAX_VIEW_STACK:
+            raise SlackError("push_limit_reached")
+        view_id = f"V{next(self._ids):07d}"
+        self.views[view_id] = {
+            "user": user, "view": view, "hash": _view_hash(), "root": root or view_id,
+            "previous": stack[-1] if stack else None,
+        }  # fmt: skip
+        return view_id
+
+    def _shown_view(self, view_id: str) -> dict[str, Any]:
+        opened = self.views[view_id]
+        return {
+            **opened["view"], "id": view_id, "hash": opened["hash"],
+            "root_view_id": opened["root"], "previous_view_id": opened["previous"],
+        }  # fmt: skip
 
     def answer_view(self, view_id: str, body: str) -> None:
         """What a view_submission's answer does to the open modal."""
@@ -595,10 +632,20 @@ class SlackEmulator(EmulatorServer):
             view = _view(answer.get("view"))
             _validate_view(view)
             with self.lock:
-                self.views[view_id] = {**opened, "view": view}
+                if action == "update":
+                    self.views[view_id] = {**opened, "view": view}
+                else:  # past three views Slack shows nothing: the app's mistake, said here
+                    try:
+                        self._stack_view(opened["user"], view, root=opened["root"])
+                    except SlackError as error:
+                        raise ValueError(f"response_action push: {error.error}") from None
             return
         with self.lock:
-            self.views.pop(view_id, None)  # closed (ack() or response_action: clear)
+            if action == "clear":  # every view of the stack closes
+                for vid in [v for v, o in self.views.items() if o["root"] == opened["root"]]:
+                    self.views.pop(vid)
+            else:  # ack(): this view closes, the one under it shows again
+                self.views.pop(view_id, None)
 
     def _views_update(self, args: dict[str, Any]) -> dict[str, Any]:
         """Replaces an open modal; a `hash` from an older version of it is a conflict (the
@@ -613,7 +660,7 @@ class SlackEmulator(EmulatorServer):
             if args.get("hash") and args["hash"] != opened.get("hash"):
                 raise SlackError("hash_conflict")
             self.views[view_id] = {**opened, "view": view, "hash": _view_hash()}
-            return {"view": {**view, "id": view_id, "hash": self.views[view_id]["hash"]}}
+            return {"view": self._shown_view(view_id)}
 
     def _pins_add(self, args: dict[str, Any]) -> dict[str, Any]:
         channel = self._member_channel(args.get("channel"))
