@@ -5,6 +5,7 @@ Every error names the file, the entry and the field at fault.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from datetime import date, time, timedelta
 from pathlib import Path
@@ -385,20 +386,58 @@ def load_schedules(path: Path) -> dict[str, Schedule]:
 
 
 class YamlTemplates:
-    """The TemplateCatalog over `checklists/*.yaml` and owners files."""
+    """The TemplateCatalog over `checklists/*.yaml` and owners files. The folder's
+    templates are read once and again only when a file in it changes (added, removed,
+    edited: its size or modification time): every step of a Slack kick-off asks for them
+    within Slack's three seconds, and parsing and checking YAML is most of that work."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
+        self._lock = threading.Lock()
+        self._seen: tuple[tuple[str, int, int], ...] = ()
+        self._loaded: dict[Path, ChecklistTemplate | CxbotError] = {}
 
     def find(self, name: str) -> ChecklistTemplate:
-        return load_template(find_template(self.folder, name))
+        return self._load(find_template(self.folder, name))
+
+    def _load(self, path: Path) -> ChecklistTemplate:
+        """`load_template`, remembered while no file of the folder changes (a template may
+        extend any other one there)."""
+        if path.parent.resolve() != self.folder.resolve():
+            return load_template(path)
+        state = self._state()
+        with self._lock:
+            if state != self._seen:
+                self._seen, self._loaded = state, {}
+            known = self._loaded.get(path)
+        if known is None:
+            try:
+                known = load_template(path)
+            except CxbotError as error:
+                known = error
+            with self._lock:
+                if state == self._seen:
+                    self._loaded[path] = known
+        if isinstance(known, CxbotError):
+            raise known
+        return known
+
+    def _state(self) -> tuple[tuple[str, int, int], ...]:
+        found = []
+        for path in sorted(self.folder.glob("*.y*ml")):
+            try:
+                stat = path.stat()
+            except OSError:
+                continue
+            found.append((path.name, stat.st_mtime_ns, stat.st_size))
+        return tuple(found)
 
     def check_all(self, paths: Sequence[str] = ()) -> list[TemplateCheck]:
         files = [Path(p) for p in paths] or sorted(self.folder.glob("*.y*ml"))
         checked = []
         for path in files:
             try:
-                template = load_template(path)
+                template = self._load(path)
                 checked.append(
                     TemplateCheck(
                         path=str(path),

@@ -180,3 +180,33 @@ def test_a_template_that_extends_another_plans_the_same_as_its_expanded_form(
 
     assert planned(extended) == planned(expanded)
     assert len(planned(extended)) == len(extended.items) == 20
+
+
+def test_the_catalog_reads_a_template_again_when_any_file_of_its_folder_changes(
+    tmp_path: Path,
+) -> None:
+    """Read once for every kick-off step, yet an edit — to the template, or to the base it
+    extends — or a broken file is seen at once."""
+    import os
+
+    from cxbot.adapters.yaml_files import YamlTemplates
+
+    _write(tmp_path, "base", BASE)
+    _write(tmp_path, "child", "extends: base\nkey: child\nname: 자식\ndrop: [b]\n")
+    catalog = YamlTemplates(tmp_path)
+    first = catalog.find("child")
+    assert catalog.find("child") is first  # remembered
+    assert [i.due for i in first.items] == ["D-5"]
+
+    def touch(path: Path) -> None:  # a new modification time even on a coarse clock
+        stat = path.stat()
+        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+
+    edited = _write(tmp_path, "base", BASE.replace("due: D-5", "due: D-7"))
+    touch(edited)
+    assert [i.due for i in catalog.find("child").items] == ["D-7"]  # the base's edit
+    broken = _write(tmp_path, "base", BASE.replace("department: cx, due: D-5", "due: D-5"))
+    touch(broken)
+    with pytest.raises(InputError, match="department"):
+        catalog.find("base")
+    assert [c.template is None for c in catalog.check_all()] == [True, True]
