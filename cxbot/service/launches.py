@@ -294,7 +294,8 @@ class Launches:
         if "@" not in address or any(c.isspace() for c in address):
             raise InputError(f"{email!r} is not an e-mail address (the owner is named by it)")
         launch, template_item = self._live_item(item)
-        known = name.strip() if name and name.strip() else self._name_of(launch, address)
+        given = clean_text(name or "", limit=200).strip()
+        known = given or self._name_of(launch, address)
         tailoring = launch.tailoring.overriding(template_item, owner=(known, address))
         return self._retailor(
             launch, tailoring, why=f"owner set to {known} <{address}>", dry_run=dry_run,

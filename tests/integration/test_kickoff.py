@@ -430,7 +430,8 @@ def test_a_launch_gets_a_channel_of_its_own_with_its_owners_invited(rig: Any) ->
     channel = eventually(
         lambda: next((c for c in slack.channels.values() if c.name == "launch-auction"), None)
     )
-    assert {rig.kim, rig.users[JUNHO], rig.users["seoyeon.lee@example.com"]} <= channel.members
+    invited = {rig.kim, rig.users[JUNHO], rig.users["seoyeon.lee@example.com"]}
+    eventually(lambda: invited <= channel.members)  # invited just after it is created
     (announcement,) = eventually(lambda: _announcements(slack, channel.id))
     assert eventually(lambda: channel.pins) == [announcement["ts"]]
 
