@@ -263,6 +263,12 @@ def test_user_groups_answer_as_slack_does_and_planners_read_them(
     slack.scopes = BOT_SCOPES.replace(",usergroups:read", "")
     now[0] = 200.0
     assert groups.members(group) == frozenset()  # the last read, kept; nothing new
+    slack.scopes = BOT_SCOPES
+    now[0] = 210.0
+    assert groups.members(group) == frozenset()  # not asked again on every press meanwhile
+    now[0] = 231.0
+    assert groups.members(group) == frozenset({kim})  # asked again after 30 s
+    slack.scopes = BOT_SCOPES.replace(",usergroups:read", "")
     lines, ok = _checked(groups.check((group,)))
     assert not ok and "missing_scope" in lines[0] and "usergroups:read" in lines[0]
 

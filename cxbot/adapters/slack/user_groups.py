@@ -14,6 +14,7 @@ from cxbot.adapters.findings import bad, ok
 from cxbot.ports.common import Finding
 
 log = logging.getLogger(__name__)
+RETRY = 30.0  # seconds before a group Slack could not read is asked for again
 
 
 class SlackUserGroups:
@@ -41,6 +42,8 @@ class SlackUserGroups:
             found = self._read(group)
         except (SlackApiError, SlackClientError, OSError) as error:
             log.warning("could not read Slack user group %s (%s)", group, _code(error))
+            with self._lock:  # asked again in RETRY seconds, not on every press meanwhile
+                self._members[group] = (self.clock() - self.ttl + RETRY, known)
             return known
         with self._lock:
             self._members[group] = (self.clock(), found)
