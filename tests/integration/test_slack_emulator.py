@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 import pytest
@@ -12,6 +13,7 @@ from slack_sdk.errors import SlackApiError
 
 from cxbot.adapters.slack.checks import check_slack
 from cxbot.adapters.slack.notifier import REQUIRED_SCOPES
+from cxbot.emulators.http import Fault
 from cxbot.emulators.slack import SlackEmulator
 from cxbot.emulators.slack.server import BOT_SCOPES
 from cxbot.ports.common import Finding
@@ -271,6 +273,19 @@ def test_user_groups_answer_as_slack_does_and_planners_read_them(
     slack.scopes = BOT_SCOPES.replace(",usergroups:read", "")
     lines, ok = _checked(groups.check((group,)))
     assert not ok and "missing_scope" in lines[0] and "usergroups:read" in lines[0]
+    # Slack throttling (Retry-After 30) or slow: answered at once from what was read last,
+    # never waited out inside Slack's three seconds.
+    slack.scopes = BOT_SCOPES
+    for fault in (
+        Fault("rate_limit", "POST", r"usergroups\.users\.list", retry_after=30),
+        Fault("slow", "POST", r"usergroups\.users\.list", delay=5.0),
+    ):
+        slack.inject(fault)
+        now[0] += 400.0
+        started = time.monotonic()
+        assert groups.members(group) == frozenset({kim})  # what was read last
+        assert time.monotonic() - started < 2.5
+        slack.clear_faults()
 
 
 def test_views_stack_as_on_slack(slack: SlackEmulator, client: WebClient) -> None:

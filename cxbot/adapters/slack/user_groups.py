@@ -29,7 +29,10 @@ class SlackUserGroups:
         ttl: float = 300.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self.client, self.ttl, self.clock = client, ttl, clock
+        # Asked inside Slack's three seconds (a press, a modal's answer): a client of its
+        # own that never waits out a 429 or a slow answer — the members last read count.
+        self.client = WebClient(token=client.token, base_url=client.base_url, timeout=2)
+        self.ttl, self.clock = ttl, clock
         self._members: dict[str, tuple[float, frozenset[str] | None]] = {}
         self._lock = threading.Lock()
 
