@@ -162,17 +162,16 @@ class LaunchDesk:
         if launch is None or email is None or self._change_problems(user_id, form):
             return None
         person = self.slack.person(form.owner) if form.owner else None
-        result = None
         try:
-            if person is not None and person.email:
-                result = self._as(email).set_owner(
-                    item=form.item_key, email=person.email, name=person.name
-                )
-            if form.due:
-                result = self._as(email).set_due(item=form.item_key, due=form.due)
+            return self._as(email).override(
+                item=form.item_key,
+                due=form.due or None,
+                email=person.email if person is not None else None,
+                name=person.name if person is not None else None,
+            )
         except CxbotError as error:
             log.warning("could not change %s: %s", form.item_key, error)
-        return result
+            return None
 
     def _change_problems(self, user_id: str, form: DeskForm) -> dict[str, Notice]:
         problems: dict[str, Notice] = {}

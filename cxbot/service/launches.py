@@ -263,44 +263,38 @@ class Launches:
             via=ChangeSource.NOTION, dry_run=False, progress=no_progress,
         )  # fmt: skip
 
-    def set_due(
-        self, *, item: str, due: str, dry_run: bool = False, progress: Progress = no_progress
-    ) -> LaunchResult:
-        """Moves one item of a live launch to another D-offset (D-12, D-day, D+3): kept with
-        the launch, so a new opening day keeps it at that offset."""
-        try:
-            offset = DOffset.parse(due).label
-        except ValueError as error:
-            raise InputError(f"{due!r}: {error}") from None
-        launch, template_item = self._live_item(item)
-        tailoring = launch.tailoring.overriding(template_item, due=offset)
-        return self._retailor(
-            launch, tailoring, why=f"due moved to {offset}", dry_run=dry_run, progress=progress
-        )
-
-    def set_owner(
+    def override(
         self,
         *,
         item: str,
-        email: str,
+        due: str | None = None,
+        email: str | None = None,
         name: str | None = None,
         dry_run: bool = False,
         progress: Progress = no_progress,
     ) -> LaunchResult:
-        """Gives one item of a live launch its own owner (not its department's): kept with
-        the launch, so a re-plan keeps it. The name, when not given, is the owners file's
-        (or the launch's) for that e-mail."""
-        address = email.strip()
-        if "@" not in address or any(c.isspace() for c in address):
+        """Gives one item of a live launch its own D-offset (`due`: D-12, D-day, D+3) and/or
+        its own owner (`email`; `name` defaults to the owners file's or the launch's for
+        it) instead of the template's and its department's — kept with the launch, so a
+        re-plan keeps them; both in one re-plan."""
+        offset = None
+        if due is not None:
+            try:
+                offset = DOffset.parse(due).label
+            except ValueError as error:
+                raise InputError(f"{due!r}: {error}") from None
+        address = email.strip() if email is not None else None
+        if address is not None and ("@" not in address or any(c.isspace() for c in address)):
             raise InputError(f"{email!r} is not an e-mail address (the owner is named by it)")
+        if offset is None and address is None:
+            raise InputError("give the item's own due day (D-N) or owner (an e-mail)")
         launch, template_item = self._live_item(item)
-        given = clean_text(name or "", limit=200).strip()
-        known = given or self._name_of(launch, address)
-        tailoring = launch.tailoring.overriding(template_item, owner=(known, address))
-        return self._retailor(
-            launch, tailoring, why=f"owner set to {known} <{address}>", dry_run=dry_run,
-            progress=progress,
-        )  # fmt: skip
+        owner = None
+        if address is not None:
+            given = clean_text(name or "", limit=200).strip()
+            owner = (given or self._name_of(launch, address), address)
+        tailoring = launch.tailoring.overriding(template_item, due=offset, owner=owner)
+        return self._retailor(launch, tailoring, dry_run=dry_run, progress=progress)
 
     def _live_item(self, item: str) -> tuple[Launch, str]:
         """(launch, template item key) of an item the launch has now."""

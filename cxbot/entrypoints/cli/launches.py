@@ -364,7 +364,7 @@ def item_set_due(ctx: click.Context, key: str, due: str, dry_run: bool) -> None:
       cxbot item set-due partner-mall-1a2b3c4d/bpo-contract D-25
     """
     with opened(ctx) as cases:
-        result = cases.launches.set_due(item=key, due=due, dry_run=dry_run)
+        result = cases.launches.override(item=key, due=due, dry_run=dry_run)
         _print_item_changes(result, key, ("due", "label"), unchanged=f"already due at {due}")
 
 
@@ -386,7 +386,7 @@ def item_set_owner(
       cxbot item set-owner partner-mall-1a2b3c4d/kms-manual jiwoo@example.com --name 김지우
     """
     with opened(ctx) as cases:
-        result = cases.launches.set_owner(item=key, email=email, name=name, dry_run=dry_run)
+        result = cases.launches.override(item=key, email=email, name=name, dry_run=dry_run)
         _print_item_changes(result, key, ("owner",), unchanged=f"already owned by {email}")
 
 
