@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -10,7 +11,12 @@ from enum import StrEnum
 
 from cxbot.domain.calendar import BusinessCalendar
 
-_PATTERN = re.compile(r"^\s*D\s*(?:(?P<sign>[-+])\s*(?P<n>\d{1,3})|-?\s*(?:day|0))\s*$", re.I)
+_PATTERN = re.compile(
+    r"^\s*D\s*(?:(?P<sign>[-+])\s*(?P<n>\d{1,3})\s*일?|-?\s*(?:day|0|데이|일))\s*$", re.I
+)
+# What a Korean keyboard or a copied text puts for the sign: full-width letters and digits
+# (NFKC folds them), the minus sign, dashes.
+_DASHES = str.maketrans({"−": "-", "–": "-", "—": "-", "‐": "-", "‑": "-", "﹣": "-"})
 
 EARLIEST_OFFSET = -120
 LATEST_OFFSET = 60
@@ -29,7 +35,9 @@ class DOffset:
 
     @classmethod
     def parse(cls, text: str) -> DOffset:
-        match = _PATTERN.match(text)
+        """`D-30`, `d-30`, `D - 30`, `D-30일`, `Ｄ－３０`, `D−30` (a minus sign), `D-day`,
+        `D+14`."""
+        match = _PATTERN.match(unicodedata.normalize("NFKC", text).translate(_DASHES))
         if not match:
             raise ValueError(f"{text!r} is not a D-offset; write D-30, D-day or D+14")
         if match.group("n") is None:

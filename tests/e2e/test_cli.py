@@ -106,7 +106,7 @@ def test_a_broken_template_is_a_clear_error_not_a_traceback(run: Any, tmp_path: 
     broken = tmp_path / "broken.yaml"
     broken.write_text(
         "name: x\ndepartments: {cx: CX}\nitems:\n"
-        "  - {key: a, title: t, department: cx, due: D-3일, scenario: s}\n",
+        "  - {key: a, title: t, department: cx, due: D-3주, scenario: s}\n",
         encoding="utf-8",
     )
     result = run("launch", "create", "-t", str(broken), "-n", "x", "-d", "2027-02-15")

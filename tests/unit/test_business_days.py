@@ -137,6 +137,13 @@ def test_business_days_between_counts_the_end_not_the_start() -> None:
         ("d - 3", -3, "D-3"),
         ("D0", 0, "D-day"),
         ("D-DAY", 0, "D-day"),
+        # as a Korean keyboard or a copied text writes them
+        ("Ｄ－１２", -12, "D-12"),  # full width
+        ("D−12", -12, "D-12"),  # a minus sign
+        ("D–5", -5, "D-5"),  # an en dash
+        ("D-12일", -12, "D-12"),
+        ("D+3 일", 3, "D+3"),
+        ("D일", 0, "D-day"),
     ],
 )
 def test_offsets_parse(text: str, days: int, label: str) -> None:
@@ -145,7 +152,9 @@ def test_offsets_parse(text: str, days: int, label: str) -> None:
     assert offset.label == label
 
 
-@pytest.mark.parametrize("text", ["D30", "-30", "D+", "day", "D-500", "D+61"])
+@pytest.mark.parametrize(
+    "text", ["D30", "-30", "D+", "day", "D-500", "D+61", "D-1O", "D-12영업일", "D-12일일"]
+)
 def test_bad_offsets_are_refused(text: str) -> None:
     with pytest.raises(ValueError, match="D-"):
         DOffset.parse(text)

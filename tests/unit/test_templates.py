@@ -59,7 +59,7 @@ name: 테스트
 departments: {cx: CX기획}
 items:
   - {key: first, title: 첫 항목, department: cx, due: D-3, scenario: 확인}
-  - {key: second, title: 둘째, department: cx, due: D-3일, scenario: 확인}
+  - {key: second, title: 둘째, department: cx, due: D-3주, scenario: 확인}
 """,
     )
     with pytest.raises(InputError) as caught:
@@ -67,7 +67,7 @@ items:
     message = str(caught.value)
     assert str(path) in message
     assert "items[2] (key 'second'), field 'due'" in message
-    assert "D-3일" in message
+    assert "D-3주" in message
 
 
 def test_every_problem_is_listed_not_just_the_first(tmp_path: Path) -> None:
