@@ -550,11 +550,7 @@ def test_a_bad_skip_or_added_item_is_named(run: Any, tmp_path: Path) -> None:
 
 
 def test_an_item_is_excluded_from_a_live_launch_with_its_reason_and_restored(run: Any) -> None:
-    created = run(
-        "launch", "create", "-t", "partner-mall", "-n", "11번가 입점", "-d", "2027-03-02",
-        "--owners", str(OWNERS),
-    )  # fmt: skip
-    key = re.findall(r"partner-mall-[0-9a-f]{8}", created.output)[0]
+    key = _partner_mall_launch(run, "11번가 입점")
     item = f"{key}/agent-channel"
     assert run("item", "set-status", item, "in_progress").exit_code == 0
     assert run("item", "exclude", item).exit_code == 2  # the reason is required
@@ -578,11 +574,7 @@ def test_an_item_is_excluded_from_a_live_launch_with_its_reason_and_restored(run
 def test_items_of_the_launchs_own_are_added_to_a_live_launch_and_kept_by_a_reschedule(
     run: Any, tmp_path: Path
 ) -> None:
-    created = run(
-        "launch", "create", "-t", "partner-mall", "-n", "G마켓 입점", "-d", "2027-03-02",
-        "--owners", str(OWNERS),
-    )  # fmt: skip
-    key = re.findall(r"partner-mall-[0-9a-f]{8}", created.output)[0]
+    key = _partner_mall_launch(run, "G마켓 입점")
     extra = tmp_path / "gmarket.yaml"
     extra.write_text(
         "- key: smile-club\n  title: 스마일클럽 문의 대응\n  department: cx\n  due: D-5\n"
@@ -604,11 +596,7 @@ def test_items_of_the_launchs_own_are_added_to_a_live_launch_and_kept_by_a_resch
 
 
 def test_one_items_due_day_is_moved_and_a_reschedule_keeps_its_offset(run: Any) -> None:
-    created = run(
-        "launch", "create", "-t", "partner-mall", "-n", "SSG 입점", "-d", "2027-03-02",
-        "--owners", str(OWNERS),
-    )  # fmt: skip
-    key = re.findall(r"partner-mall-[0-9a-f]{8}", created.output)[0]
+    key = _partner_mall_launch(run, "SSG 입점")
     item = f"{key}/bpo-contract"
     assert run("item", "set-due", item, "D-99x").exit_code == 1  # not a D-offset
     moved = run("item", "set-due", item, "D-25")
@@ -624,11 +612,7 @@ def test_one_items_due_day_is_moved_and_a_reschedule_keeps_its_offset(run: Any) 
 def test_an_items_own_owner_and_offset_survive_excluding_restoring_and_rescheduling(
     run: Any,
 ) -> None:
-    created = run(
-        "launch", "create", "-t", "partner-mall", "-n", "11번가 입점", "-d", "2027-03-02",
-        "--owners", str(OWNERS),
-    )  # fmt: skip
-    key = re.findall(r"partner-mall-[0-9a-f]{8}", created.output)[0]
+    key = _partner_mall_launch(run, "11번가 입점")
     manual, kms = f"{key}/consultation-manual", f"{key}/kms-registration"
 
     def line(item: str) -> str:
@@ -653,3 +637,14 @@ def test_an_items_own_owner_and_offset_survive_excluding_restoring_and_reschedul
     history = [x for x in csv.splitlines() if manual in x]
     assert any("owner" in x and "haeun.jung@example.com" in x for x in history)
     assert run("audit", "verify").exit_code == 0
+
+
+def _partner_mall_launch(run: Any, name: str) -> str:
+    """A partner-mall launch opening 2027-03-02 with the example owners; its key."""
+    created = run(
+        "launch", "create", "-t", "partner-mall", "-n", name, "-d", "2027-03-02",
+        "--owners", str(OWNERS),
+    )  # fmt: skip
+    assert created.exit_code == 0, created.output
+    found: str = re.findall(r"partner-mall-[0-9a-f]{8}", created.output)[0]
+    return found
