@@ -43,14 +43,15 @@ _CANCEL_WORD = re.compile(
 # `취소 예정`): not cancelled, but not confirmed either — like a hold.
 _CANCEL_DOUBT = re.compile(
     r"(?:취소|중단|철회|캔슬|cancel+(?:ed|ation)?)\s*(?:될\s*수|할\s*수도|검토|가능성|예정|고려|논의|협의"
-    r"|우려|위기|여부\s*미정|may|might|possible|likely|under\s*review|considered)",
+    r"|우려|위기|여부\s*미정|\?|may|might|possible|likely|pending|under\s*review|considered|tbd)"
+    r"|(?:may|might|could|possibly|likely|to)\s+(?:be\s+)?cancel+ed",
     re.IGNORECASE,
 )
 # A hold written anywhere in a text cell (`일정 보류`, `잠정`, `TBD`), as opposed to a
 # status column, where any hold word counts (see `on_hold`).
 _HOLD_WORD = re.compile(
     r"(?<![가-힣\w])(?:보류(?:됨|\s*중)?|미확정|확정\s*전|잠정(?:\s*보류)?|가안|on\s*hold|tbd|tentative"
-    r"|(?:무기한\s*)?연기(?:됨)?)(?![가-힣\w])(?!\s*(?:불가|없음|아님|않음|안\s*함))",
+    r"|(?:무기한\s*)?연기(?:됨)?|postponed)(?![가-힣\w])(?!\s*(?:불가|없음|아님|않음|안\s*함))",
     re.IGNORECASE,
 )
 _STRUCK_TEXT = re.compile(r"^\s*~~(.+)~~\s*$")
@@ -305,6 +306,8 @@ def cancellation_marker(text: str) -> bool:
 def mentions_cancellation(text: str) -> bool:
     """A cancel mark, or a cancel word anywhere with any text around it (`행사 취소`)."""
     folded = fold(text)
+    if _CANCEL_DOUBT.search(folded):
+        return False  # `may be cancelled`, `취소?`: not decided — a hold (`mentions_hold`)
     return cancellation_marker(text) or bool(_CANCEL_WORD.search(folded))
 
 

@@ -116,6 +116,10 @@ def test_a_hold_word_anywhere_in_the_status_is_a_hold(status: str) -> None:
         ("일정 보류", ""),  # a hold written in the notes, not the status
         ("", "날짜 TBD"),
         ("가안 기준", ""),
+        ("may be cancelled", ""),  # the same doubt in English, or as a question
+        ("", "Cancellation pending"),
+        ("취소?", ""),
+        ("Postponed to Feb", ""),
     ],
 )
 def test_an_undecided_cancellation_or_a_hold_in_any_text_cell_is_not_confirmed(
